@@ -1,0 +1,88 @@
+"""Application factory: config, extensions, blueprints, error handlers, CLI."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.core.http import MAX_ID, IdConverter
+from config import BaseConfig, load_config
+
+
+def create_app(config: BaseConfig | dict | None = None) -> Flask:
+    """Build the app; `config` is a settings object, a dict of overrides, or None for the env."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.url_map.converters["int"] = IdConverter
+    load_settings(app, config)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def load_settings(app: Flask, config: BaseConfig | dict | None) -> None:
+    if isinstance(config, dict):
+        settings = load_config(config.get("GONGHUI_ENV"))
+        app.config.from_object(settings)
+        app.config.update(config)
+    else:
+        app.config.from_object(config or load_config())
+
+
+def register_logging(app: Flask) -> None:
+    from app.core.requestlog import configure_logging, register_request_logging
+
+    configure_logging(app.config["LOG_LEVEL"])
+    register_request_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from app.auth.current import register_jwt_callbacks
+    from app.core.sqlite import register_sqlite_pragmas
+    from app.extensions import api, db, jwt, migrate
+
+    db.init_app(app)
+    register_sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"))
+    jwt.init_app(app)
+    register_jwt_callbacks(app)
+    api.init_app(app)
+    api.register_converter(
+        IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import blp as auth
+    from app.core.docs import blp as docs_assets
+    from app.extensions import api
+    from app.health.routes import blp as health
+    from app.members.routes import blp as members
+    from app.orgs.routes import blp as orgs
+
+    app.register_blueprint(health)
+    app.register_blueprint(docs_assets)
+    for blueprint in (auth, orgs, members):
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import gonghui
+
+    app.cli.add_command(gonghui)
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent

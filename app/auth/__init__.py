@@ -1,0 +1,1 @@
+"""Identity: WeChat login, our own tokens, phone binding, the current user."""

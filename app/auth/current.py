@@ -1,0 +1,54 @@
+"""The logged-in user of the current request, and the JWT callbacks that find it."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
+
+from app.auth.models import LoginSession, User
+from app.errors import Unauthorized, envelope
+from app.extensions import db, jwt
+
+
+def current_user() -> User:
+    """The user behind the access token; routes call this after `blp.auth()`."""
+    user = getattr(g, "current_user", None)
+    if user is None:
+        identity = get_jwt_identity()
+        if identity is None:
+            raise Unauthorized("Log in first.")
+        user = db.session.get(User, int(identity))
+        if user is None:
+            raise Unauthorized("This account no longer exists.", code="token_invalid")
+        g.current_user = user
+        g.user_id = user.id
+    return user
+
+
+def optional_user() -> User | None:
+    """The user when a valid token came with the request, else None (public endpoints)."""
+    verify_jwt_in_request(optional=True)
+    return current_user() if get_jwt_identity() is not None else None
+
+
+def current_session_id() -> str:
+    return get_jwt()["fam"]
+
+
+def register_jwt_callbacks(app: Flask) -> None:
+    """Revocation check and 401 envelopes for every token failure."""
+
+    @jwt.token_in_blocklist_loader
+    def token_revoked(_header, payload) -> bool:
+        session = db.session.get(LoginSession, payload.get("fam", ""))
+        return session is None or session.revoked_at is not None
+
+    def unauthorized(code: str, message: str):
+        return envelope(401, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+    jwt.unauthorized_loader(lambda reason: unauthorized("unauthorized", "Log in first."))
+    jwt.invalid_token_loader(lambda reason: unauthorized("token_invalid", "The token is invalid."))
+    jwt.expired_token_loader(lambda h, p: unauthorized("token_expired", "The token has expired."))
+    jwt.revoked_token_loader(lambda h, p: unauthorized("token_revoked", "The token was revoked."))
+    jwt.needs_fresh_token_loader(lambda h, p: unauthorized("token_invalid", "Log in again."))
+    jwt.user_lookup_error_loader(lambda h, p: unauthorized("token_invalid", "Unknown user."))

@@ -1,0 +1,48 @@
+"""`flask gonghui …`: demo data, the development server, operators' jobs."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group("gonghui")
+def gonghui() -> None:
+    """Gonghui operator commands."""
+
+
+@gonghui.command("demo-data")
+@with_appcontext
+def demo_data() -> None:
+    """Load the seed article's demo data (idempotent)."""
+    from app.demo import load_demo_data
+
+    summary = load_demo_data()
+    click.echo(f"demo data: {summary}")
+
+
+@gonghui.command("dev-server")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="default: $PORT or 5000")
+@with_appcontext
+def dev_server(host: str, port: int | None) -> None:
+    """Run the API with the bundled fake WeChat server (when WECHAT_API_BASE is unset)."""
+    from wxclient.fake import FakeWeChatServer
+
+    app = current_app._get_current_object()
+    fake = None
+    if not app.config.get("WECHAT_API_BASE"):
+        fake = FakeWeChatServer(
+            appid=app.config["WECHAT_APPID"], secret=app.config["WECHAT_SECRET"]
+        )
+        fake.start()
+        app.config["WECHAT_API_BASE"] = fake.url
+        click.echo(f"fake WeChat server on {fake.url} (login codes: mock:<name>)")
+    port = port or app.config["PORT"]
+    click.echo(f"Gonghui API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if fake:
+            fake.stop()

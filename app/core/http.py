@@ -1,0 +1,131 @@
+"""HTTP plumbing shared by every domain: blueprint with auth docs, error schema, pagination."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from flask_jwt_extended import jwt_required
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from werkzeug.routing import IntegerConverter
+
+from app.core.time import to_shanghai
+from app.errors import Invalid
+
+
+class StrictSchema(Schema):
+    """Request schemas reject unknown fields."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    details = fields.Dict(required=True)
+    request_id = fields.String(allow_none=True)
+
+
+class ErrorEnvelopeSchema(Schema):
+    """`{"error": {"code", "message", "details", "request_id"}}` — the only error shape."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class ListQuerySchema(StrictSchema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+
+
+def encode_cursor(values: dict[str, Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """Opaque cursor → dict; a cursor the client mangled is a 422, never a 500."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
+    return data
+
+
+class ApiBlueprint(Blueprint):
+    """flask-smorest blueprint that also documents bearer auth and its 401/403 answers."""
+
+    def auth(self, *, refresh: bool = False, optional: bool = False, forbidden: bool = True):
+        def decorator(func):
+            func = jwt_required(refresh=refresh, optional=optional)(func)
+            func = self.alt_response(401, schema=ErrorEnvelopeSchema, description="Not logged in")(
+                func
+            )
+            if forbidden:
+                func = self.alt_response(403, schema=ErrorEnvelopeSchema, description="Forbidden")(
+                    func
+                )
+            security = [{"bearerAuth": []}] + ([{}] if optional else [])
+            return self.doc(security=security)(func)
+
+        return decorator
+
+    def errors(self, *statuses: int):
+        """Document the error statuses a route can answer with the envelope."""
+
+        def decorator(func):
+            for status in statuses:
+                func = self.alt_response(status, schema=ErrorEnvelopeSchema)(func)
+            return func
+
+        return decorator
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The row id a keyset cursor points after (lists ordered by id)."""
+    data = decode_cursor(cursor)
+    if data is None:
+        return None
+    value = data.get("id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
+    return value
+
+
+def page(rows: list, limit: int, key=lambda row: row.id) -> tuple[list, str | None]:
+    """Cut a limit+1 query result into (items, next_cursor)."""
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor({"id": key(rows[limit - 1])})
+    return rows, None
+
+
+class ShanghaiDateTime(fields.DateTime):
+    """Times leave the API as ISO 8601 in Asia/Shanghai (+08:00); they are stored in UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(to_shanghai(value), attr, obj, **kwargs)
+
+
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> fields.Integer:
+    """A row id in a request: positive and within a 64-bit integer."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` URL parts: ids beyond 64 bits do not match (404) instead of overflowing."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)

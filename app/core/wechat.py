@@ -1,0 +1,41 @@
+"""The app's WeChat client and Redis connection, built lazily from config."""
+
+from __future__ import annotations
+
+import redis
+from flask import current_app
+
+from wxclient import MemoryTokenStore, RedisTokenStore, WeChatClient
+
+
+def redis_client() -> redis.Redis | None:
+    """Shared Redis connection pool, or None when REDIS_URL is not configured."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    client = current_app.extensions.get("gonghui_redis")
+    if client is None:
+        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        current_app.extensions["gonghui_redis"] = client
+    return client
+
+
+def wechat() -> WeChatClient:
+    """The WeChat API client; its access token is shared through Redis when configured."""
+    client = current_app.extensions.get("gonghui_wechat")
+    if client is None:
+        shared = redis_client()
+        config = current_app.config
+        prefix = f"{config['REDIS_KEY_PREFIX']}:wx"
+        store = RedisTokenStore(shared, prefix=prefix) if shared else MemoryTokenStore()
+        client = WeChatClient(
+            config["WECHAT_APPID"],
+            config["WECHAT_SECRET"],
+            base_url=config["WECHAT_API_BASE"],
+            token_store=store,
+            timeout=tuple(config["WECHAT_TIMEOUT"]),
+            busy_retries=config["WECHAT_BUSY_RETRIES"],
+            backoff=config["WECHAT_BACKOFF"],
+        )
+        current_app.extensions["gonghui_wechat"] = client
+    return client

@@ -1,0 +1,151 @@
+"""Settings classes: the only place that reads the environment."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("GONGHUI_INSTANCE_DIR", ROOT / "instance"))
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Development keys, generated once and kept under instance/ so restarts keep sessions."""
+    path = INSTANCE_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    data = {
+        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    path.write_text(json.dumps(data, indent=2))
+    path.chmod(0o600)
+    return data
+
+
+class BaseConfig:
+    """Defaults shared by every environment; the environment overrides them."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    JSON_AS_ASCII = False
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "Gonghui API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs-assets/"
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_ERROR_MESSAGE_KEY = "message"
+    WECHAT_TIMEOUT = (3.05, 5.0)
+    WECHAT_BUSY_RETRIES = 2
+    WECHAT_BACKOFF = 0.2
+    REQUEST_LOG = True
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.DATABASE_URL = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'gonghui.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(self.DATABASE_URL)
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.REDIS_KEY_PREFIX = env.get("REDIS_KEY_PREFIX", "gonghui")
+        self.WECHAT_APPID = env.get("WECHAT_APPID", "wx-fake-appid")
+        self.WECHAT_SECRET = env.get("WECHAT_SECRET", "fake-secret")
+        # None means "start the bundled fake WeChat server" (make run does this).
+        self.WECHAT_API_BASE = env.get("WECHAT_API_BASE") or None
+        self.PORT = _env_int("PORT", 5000)
+        self.JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=_env_int("ACCESS_TOKEN_SECONDS", 900))
+        self.JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_env_int("REFRESH_TOKEN_DAYS", 30))
+        self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY")
+        self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY")
+        self.FIELD_HASH_KEY = env.get("FIELD_HASH_KEY") or None
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(BaseConfig):
+    """Embedded default: SQLite file, bundled fake WeChat, keys generated under instance/."""
+
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not self.JWT_SECRET_KEY or not self.FIELD_ENCRYPTION_KEY:
+            generated = _dev_secrets()
+            self.JWT_SECRET_KEY = self.JWT_SECRET_KEY or generated["JWT_SECRET_KEY"]
+            self.FIELD_ENCRYPTION_KEY = (
+                self.FIELD_ENCRYPTION_KEY or generated["FIELD_ENCRYPTION_KEY"]
+            )
+
+
+class TestConfig(BaseConfig):
+    """Fixed keys and fast WeChat retries; the test fixtures set the database and fake server."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    WECHAT_TIMEOUT = (1.0, 1.0)
+    WECHAT_BACKOFF = 0.01
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.JWT_SECRET_KEY = "test-jwt-secret-key-that-is-long-enough-for-hs256"
+        self.FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+        self.REDIS_URL = None
+
+
+class ProductionConfig(BaseConfig):
+    """Refuses to start without real secrets and a real WeChat endpoint."""
+
+    ENV_NAME = "production"
+
+    def __init__(self) -> None:
+        super().__init__()
+        missing = [
+            name
+            for name in ("JWT_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL")
+            if not os.environ.get(name)
+        ]
+        if os.environ.get("WECHAT_APPID") is None or os.environ.get("WECHAT_SECRET") is None:
+            missing.append("WECHAT_APPID/WECHAT_SECRET")
+        if missing:
+            raise RuntimeError(f"production config is missing: {', '.join(missing)}")
+        self.WECHAT_API_BASE = self.WECHAT_API_BASE or "https://api.weixin.qq.com"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(name: str | None = None) -> BaseConfig:
+    """Build the settings object for GONGHUI_ENV (development by default)."""
+    name = name or os.environ.get("GONGHUI_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(f"unknown GONGHUI_ENV {name!r}; use one of {sorted(CONFIGS)}") from None

@@ -1,0 +1,162 @@
+"""Shared fixtures: the app on each backend, a clean database per test, logins, fake WeChat."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig, normalise_database_url
+from wxclient.fake import FakeWeChatServer
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("REDIS_URL")
+IN_CI = bool(os.environ.get("CI"))
+BACKENDS = ["sqlite"] + (["postgres"] if TEST_DATABASE_URL else [])
+
+
+def pytest_sessionstart(session) -> None:
+    """Under CI the PostgreSQL and Redis tests must run: unreachable services fail the run."""
+    if not IN_CI or hasattr(session.config, "workerinput"):
+        return
+    problems = []
+    if not TEST_DATABASE_URL:
+        problems.append("TEST_DATABASE_URL is not set")
+    else:
+        try:
+            psycopg.connect(TEST_DATABASE_URL, connect_timeout=3).close()
+        except psycopg.Error as exc:
+            problems.append(f"PostgreSQL unreachable: {exc}")
+    if not REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    else:
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis unreachable: {exc}")
+    if problems:
+        pytest.exit("CI=true but " + "; ".join(problems), returncode=3)
+
+
+def pytest_report_header(config) -> str:
+    return f"gonghui backends: {', '.join(BACKENDS)}; redis: {'yes' if REDIS_URL else 'no'}"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked postgres/redis skip locally without the service, never under CI."""
+    for item in items:
+        if "postgres" in item.keywords and not TEST_DATABASE_URL:
+            item.add_marker(pytest.mark.skip(reason="TEST_DATABASE_URL not set"))
+        if "redis" in item.keywords and not REDIS_URL:
+            item.add_marker(pytest.mark.skip(reason="REDIS_URL not set"))
+
+
+@pytest.fixture(scope="session")
+def fake_wechat() -> Iterator[FakeWeChatServer]:
+    with FakeWeChatServer() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _reset_fake(request) -> Iterator[None]:
+    yield
+    if "fake_wechat" in request.fixturenames:
+        request.getfixturevalue("fake_wechat").reset()
+
+
+def create_postgres_database(prefix: str = "gonghui_test") -> str:
+    """A fresh database on the TEST_DATABASE_URL server; returns its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(normalise_database_url(TEST_DATABASE_URL)).set(database=name).render_as_string(
+        hide_password=False
+    )
+
+
+def drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build_app(database_url: str, fake_url: str, **overrides) -> Flask:
+    settings = TestConfig()
+    settings.SQLALCHEMY_DATABASE_URI = database_url
+    settings.WECHAT_API_BASE = fake_url
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def app(backend, fake_wechat, tmp_path_factory) -> Iterator[Flask]:
+    overrides = {}
+    if backend == "postgres":
+        url = create_postgres_database()
+        if REDIS_URL:
+            overrides = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}"}
+    else:
+        url = f"sqlite:///{Path(tmp_path_factory.mktemp('db')) / 'test.db'}"
+    application = build_app(url, fake_wechat.url, **overrides)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if backend == "postgres":
+        drop_postgres_database(url)
+
+
+def _truncate_all(application: Flask) -> None:
+    with application.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    yield app.test_client()
+    _truncate_all(app)
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+    _truncate_all(app)
+
+
+@pytest.fixture
+def login(client):
+    """login("alice") → Authorization headers for the user with openid mock-alice."""
+
+    def do_login(name: str) -> dict[str, str]:
+        response = client.post("/api/v1/auth/wx-login", json={"code": f"mock:{name}"})
+        assert response.status_code == 200, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+    return do_login
