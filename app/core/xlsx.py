@@ -1,0 +1,28 @@
+"""XLSX downloads (reports, rosters) built with openpyxl."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Response
+from openpyxl import Workbook
+
+
+def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
+    """Each sheet is a list of rows, the first row being the header."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title=title[:31])
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.columns:
+            width = max(len(str(cell.value or "")) for cell in column) + 4
+            sheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

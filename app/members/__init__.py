@@ -1,0 +1,1 @@
+"""Membership (建会入会): applications, officer decisions, monthly reports."""

@@ -1,0 +1,58 @@
+"""Membership applications; ID number and phone are encrypted with a keyed hash for lookups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.crypto import EncryptedString
+from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.time import UTCDateTime
+from app.extensions import db
+
+INDUSTRIES = {
+    "express_delivery": "快递",
+    "food_delivery": "外卖配送",
+    "ride_hailing": "网约车",
+    "freight": "货运",
+    "domestic_service": "家政服务",
+    "manufacturing": "制造业",
+    "construction": "建筑",
+    "sanitation": "环卫",
+    "other": "其他",
+}
+STATUSES = ("pending", "approved", "rejected", "withdrawn")
+LIVE = "status IN ('pending', 'approved')"
+
+
+class Membership(CreatedAtMixin, db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"industry IN {tuple(INDUSTRIES)}", name="industry"),
+        # One live (pending or approved) membership per ID number and per user: the database
+        # is the last line of defence against two racing applications.
+        Index("uq_memberships_live_id_number", "id_number_hash", unique=True,
+              postgresql_where=db.text(LIVE), sqlite_where=db.text(LIVE)),
+        Index("uq_memberships_live_user", "user_id", unique=True,
+              postgresql_where=db.text(LIVE), sqlite_where=db.text(LIVE)),
+        Index("ix_memberships_org_status_created", "org_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    real_name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(EncryptedString())
+    id_number_hash: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
+    employer: Mapped[str] = mapped_column(String(100))
+    occupation: Mapped[str] = mapped_column(String(50))
+    industry: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

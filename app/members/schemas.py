@@ -1,0 +1,89 @@
+"""Request and response shapes of membership applications and reports."""
+
+from marshmallow import Schema, fields, validate
+
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.members.models import INDUSTRIES, STATUSES
+
+
+class MembershipCreate(StrictSchema):
+    org_id = id_field(required=True)
+    real_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1\d{10}$"))
+    employer = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                             metadata={"description": "employer or platform"})
+    occupation = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRIES)))
+
+
+class MembershipOut(Schema):
+    id = fields.Integer(required=True)
+    org_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    real_name = fields.String(required=True)
+    id_number = fields.String(required=True, metadata={"description": "masked"})
+    phone = fields.String(allow_none=True, metadata={"description": "masked"})
+    employer = fields.String(required=True)
+    occupation = fields.String(required=True)
+    industry = fields.String(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    reason = fields.String(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+    decided_at = ShanghaiDateTime(allow_none=True)
+
+
+class MembershipPage(Schema):
+    items = fields.List(fields.Nested(MembershipOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class MembershipQuery(ListQuerySchema):
+    status = fields.String(load_default="pending", validate=validate.OneOf(STATUSES))
+    org_id = id_field(load_default=None)
+
+
+class Decision(StrictSchema):
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class RevealRequest(StrictSchema):
+    field = fields.String(required=True, validate=validate.OneOf(["id_number", "phone"]))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class RevealOut(Schema):
+    field = fields.String(required=True)
+    value = fields.String(allow_none=True)
+
+
+class ReportQuery(StrictSchema):
+    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+
+
+class IndustryCount(Schema):
+    industry = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class OrgCount(Schema):
+    org_id = fields.Integer(required=True)
+    org_name = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class OrgRef(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class MonthlyReport(Schema):
+    month = fields.String(required=True)
+    org = fields.Nested(OrgRef, required=True)
+    total = fields.Integer(required=True)
+    by_industry = fields.List(fields.Nested(IndustryCount), required=True)
+    by_org = fields.List(fields.Nested(OrgCount), required=True)

@@ -1,0 +1,85 @@
+"""Request and response shapes of the org tree, officers and audit API."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.orgs.models import LEVELS, ROLES
+
+
+class OrgOut(Schema):
+    id = fields.Integer(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+    region_code = fields.String(allow_none=True)
+    depth = fields.Integer(required=True)
+
+
+class OrgList(Schema):
+    items = fields.List(fields.Nested(OrgOut), required=True)
+
+
+class OrgQuery(StrictSchema):
+    parent_id = id_field(load_default=None)
+
+
+class OrgCreate(StrictSchema):
+    parent_id = id_field(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    region_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6,12}$"))
+
+
+class OrgUpdate(StrictSchema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6,12}$"))
+    parent_id = id_field()
+
+
+class OfficerGrant(StrictSchema):
+    user_id = id_field()
+    openid = fields.String(validate=validate.Length(min=1, max=64))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+    @validates_schema
+    def one_way_to_name_the_user(self, data, **kwargs):
+        if ("user_id" in data) == ("openid" in data):
+            raise ValidationError("Give exactly one of user_id or openid.", "_schema")
+
+
+class OfficerOut(Schema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    nickname = fields.String(allow_none=True)
+    role = fields.String(required=True)
+    granted_at = ShanghaiDateTime(required=True)
+
+
+class OfficerList(Schema):
+    items = fields.List(fields.Nested(OfficerOut), required=True)
+
+
+class AuditQuery(ListQuerySchema):
+    action = fields.String(load_default=None, validate=validate.Length(max=48))
+    officer_id = id_field(load_default=None)
+
+
+class AuditOut(Schema):
+    id = fields.Integer(required=True)
+    created_at = ShanghaiDateTime(required=True)
+    actor_id = fields.Integer(allow_none=True)
+    actor_role = fields.String(allow_none=True)
+    org_id = fields.Integer(allow_none=True)
+    action = fields.String(required=True)
+    target_type = fields.String(required=True)
+    target_id = fields.String(required=True)
+    field = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class AuditPage(Schema):
+    items = fields.List(fields.Nested(AuditOut), required=True)
+    next_cursor = fields.String(allow_none=True)

@@ -1,0 +1,109 @@
+"""The one authorisation helper: who holds which role over which part of the tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, and_, false, or_, select
+
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.orgs.models import OfficerRole, Org
+
+ANY_ROLE = ("reviewer", "approver", "admin")
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """[low, high) of every path under `path` ("/1/5/" → "/1/5/" … "/1/50")."""
+    return path, path[:-1] + chr(ord("/") + 1)
+
+
+def in_subtree(path_column, path: str) -> ColumnElement[bool]:
+    low, high = subtree_bounds(path)
+    return and_(path_column >= low, path_column < high)
+
+
+def grants_of(user_id: int, roles: Iterable[str] = ANY_ROLE) -> list[tuple[OfficerRole, Org]]:
+    """The user's role grants (with their orgs), loaded once per request."""
+    cache = g.setdefault("role_grants", {}) if has_request_context() else {}
+    rows = cache.get(user_id)
+    if rows is None:
+        rows = cache[user_id] = _load_grants(user_id)
+    wanted = set(roles)
+    return [(grant, org) for grant, org in rows if grant.role in wanted]
+
+
+def forget_grants(user_id: int) -> None:
+    """Drop the request cache after a grant changed."""
+    if has_request_context():
+        g.setdefault("role_grants", {}).pop(user_id, None)
+
+
+def _load_grants(user_id: int) -> list[tuple[OfficerRole, Org]]:
+    rows = db.session.execute(
+        select(OfficerRole, Org)
+        .join(Org, Org.id == OfficerRole.org_id)
+        .where(OfficerRole.user_id == user_id)
+        .order_by(Org.path, OfficerRole.role)
+    ).all()
+    return [(grant, org) for grant, org in rows]
+
+
+def roles_of(user_id: int) -> list[dict]:
+    return [
+        {"org_id": org.id, "org_name": org.name, "role": grant.role}
+        for grant, org in grants_of(user_id)
+    ]
+
+
+def has_role_over(user_id: int | None, org: Org, roles: Iterable[str] = ANY_ROLE) -> bool:
+    """True when one of the user's grants is on `org` or one of its ancestors."""
+    if user_id is None:
+        return False
+    return any(org.path.startswith(grant_org.path) for _, grant_org in grants_of(user_id, roles))
+
+
+def is_officer(user_id: int | None) -> bool:
+    return user_id is not None and bool(grants_of(user_id))
+
+
+def org_scope_clause(user_id: int | None, org_id_column, roles: Iterable[str] = ANY_ROLE):
+    """A WHERE clause keeping rows whose org lies under one of the user's grants."""
+    if user_id is None:
+        return false()
+    paths = sorted({org.path for _, org in grants_of(user_id, roles)})
+    # drop paths already covered by an ancestor grant
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    if not tops:
+        return false()
+    orgs_in_scope = select(Org.id).where(or_(*(in_subtree(Org.path, p) for p in tops)))
+    return org_id_column.in_(orgs_in_scope)
+
+
+def get_org_or_404(org_id: int) -> Org:
+    org = db.session.get(Org, org_id)
+    if org is None:
+        raise NotFound("No such org.")
+    return org
+
+
+def require_role_over(user_id: int | None, org: Org, roles: Iterable[str], *, hide: bool) -> None:
+    """Refuse unless the user holds one of `roles` over `org`.
+
+    `hide=True` answers 404 so a caller outside the subtree learns nothing of the object.
+    """
+    if has_role_over(user_id, org, roles):
+        return
+    if hide:
+        raise NotFound("Not found.")
+    raise Forbidden(f"This needs the {' or '.join(roles)} role over {org.name}.")
+
+
+def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
+    """404 for callers with no role over the org (nothing leaks), 403 for the wrong role."""
+    if has_role_over(user_id, org, roles):
+        return
+    if has_role_over(user_id, org, ANY_ROLE):
+        raise Forbidden(f"This needs the {' or '.join(roles)} role over {org.name}.")
+    raise NotFound("Not found.")

@@ -1,0 +1,202 @@
+"""Org tree and officer grants: create, rename, move within one's subtree; grant and revoke."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.core import audit
+from app.core.db import is_unique_violation
+from app.core.http import cursor_id, page
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.orgs.models import LEVELS, OfficerRole, Org
+from app.orgs.scope import forget_grants, get_org_or_404, in_subtree, require_role_over
+
+ADMIN = ("admin",)
+
+
+def children(*, parent_id: int | None) -> list[Org]:
+    """Direct children of an org, or the roots when parent_id is None."""
+    if parent_id is not None:
+        get_org_or_404(parent_id)
+    query = select(Org).where(Org.parent_id == parent_id if parent_id else Org.parent_id.is_(None))
+    return list(db.session.scalars(query.order_by(Org.id)))
+
+
+def ancestors(*, org_id: int) -> list[Org]:
+    """From the root down to the org's parent, in one query on the path."""
+    org = get_org_or_404(org_id)
+    ids = [int(part) for part in org.path.strip("/").split("/")[:-1]]
+    if not ids:
+        return []
+    found = {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(ids)))}
+    return [found[i] for i in ids]
+
+
+def ancestor_at_level(org: Org, level: str) -> Org | None:
+    """The org itself or its ancestor at `level` (used by approval chains)."""
+    if org.level == level:
+        return org
+    ids = [int(part) for part in org.path.strip("/").split("/")]
+    return db.session.scalar(select(Org).where(Org.id.in_(ids), Org.level == level))
+
+
+def _check_level(parent: Org | None, level: str) -> None:
+    if parent is not None and LEVELS.index(level) <= LEVELS.index(parent.level):
+        raise Invalid(
+            f"A {level} cannot sit under a {parent.level}.",
+            details={"fields": {"level": [f"must be below {parent.level}"]}},
+        )
+
+
+def _insert_org(parent: Org | None, *, name: str, level: str, region_code: str | None) -> Org:
+    _check_level(parent, level)
+    org = Org(
+        parent_id=parent.id if parent else None,
+        name=name,
+        level=level,
+        region_code=region_code,
+        path="/pending/",
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    db.session.add(org)
+    db.session.flush()
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    db.session.flush()
+    return org
+
+
+def create_root_org(*, name: str, level: str, region_code: str | None = None) -> Org:
+    """Operators only (CLI): a top org with no parent."""
+    org = _insert_org(None, name=name, level=level, region_code=region_code)
+    db.session.commit()
+    return org
+
+
+def create_org(*, actor_id: int, parent_id: int, name: str, level: str,
+               region_code: str | None = None) -> Org:
+    parent = get_org_or_404(parent_id)
+    require_role_over(actor_id, parent, ADMIN, hide=False)
+    org = _insert_org(parent, name=name, level=level, region_code=region_code)
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=parent.id, action="org.create",
+                 target_type="org", target_id=org.id, after={"name": name, "level": level})
+    db.session.commit()
+    return org
+
+
+def update_org(*, actor_id: int, org_id: int, changes: dict) -> Org:
+    """Rename, set the region code, or move under another org of the actor's subtree."""
+    org = get_org_or_404(org_id)
+    require_role_over(actor_id, org, ADMIN, hide=False)
+    before = {"name": org.name, "region_code": org.region_code, "parent_id": org.parent_id}
+    if "parent_id" in changes and changes["parent_id"] != org.parent_id:
+        _move(actor_id, org, changes.pop("parent_id"))
+    changes.pop("parent_id", None)
+    for key, value in changes.items():
+        setattr(org, key, value)
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="org.update",
+                 target_type="org", target_id=org.id, before=before,
+                 after={"name": org.name, "region_code": org.region_code,
+                        "parent_id": org.parent_id})
+    db.session.commit()
+    return org
+
+
+def _move(actor_id: int, org: Org, new_parent_id: int | None) -> None:
+    if new_parent_id is None:
+        raise Forbidden("Only operators create top-level orgs.")
+    new_parent = get_org_or_404(new_parent_id)
+    # both ends of the move must lie in the actor's own subtree
+    require_role_over(actor_id, new_parent, ADMIN, hide=False)
+    if org.parent_id is None:
+        raise Forbidden("A top-level org cannot be moved.")
+    require_role_over(actor_id, get_org_or_404(org.parent_id), ADMIN, hide=False)
+    if new_parent.path.startswith(org.path):
+        raise Conflict("An org cannot move under its own subtree.")
+    _check_level(new_parent, org.level)
+    old_path, new_path = org.path, f"{new_parent.path}{org.id}/"
+    depth_shift = new_parent.depth + 1 - org.depth
+    # one UPDATE rewrites the prefix of the whole subtree
+    db.session.execute(
+        update(Org)
+        .where(in_subtree(Org.path, old_path))
+        .values(path=new_path + func.substr(Org.path, len(old_path) + 1),
+                depth=Org.depth + depth_shift)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(update(Org).where(Org.id == org.id).values(parent_id=new_parent.id))
+    db.session.expire_all()
+
+
+def list_officers(*, actor_id: int, org_id: int) -> list[tuple[OfficerRole, User]]:
+    org = get_org_or_404(org_id)
+    require_role_over(actor_id, org, ADMIN, hide=False)
+    return list(db.session.execute(
+        select(OfficerRole, User).join(User, User.id == OfficerRole.user_id)
+        .where(OfficerRole.org_id == org_id).order_by(OfficerRole.id)
+    ).all())
+
+
+def _find_user(*, user_id: int | None, openid: str | None) -> User:
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+    else:
+        user = db.session.scalar(select(User).where(User.openid == openid))
+    if user is None:
+        raise NotFound("No such user; they must log in to the mini-program once first.")
+    return user
+
+
+def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | None = None,
+               openid: str | None = None) -> tuple[OfficerRole, User]:
+    """Admins grant roles on orgs in their subtree; actor None means an operator (CLI)."""
+    org = get_org_or_404(org_id)
+    if actor_id is not None:
+        require_role_over(actor_id, org, ADMIN, hide=False)
+    user = _find_user(user_id=user_id, openid=openid)
+    grant = OfficerRole(user_id=user.id, org_id=org.id, role=role, granted_by=actor_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(grant)
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise Conflict("This user already holds that role on this org.") from None
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.grant",
+                 target_type="user", target_id=user.id, after={"role": role})
+    forget_grants(user.id)
+    db.session.commit()
+    return grant, user
+
+
+def revoke_role(*, actor_id: int, org_id: int, grant_id: int) -> None:
+    org = get_org_or_404(org_id)
+    require_role_over(actor_id, org, ADMIN, hide=False)
+    grant = db.session.get(OfficerRole, grant_id)
+    if grant is None or grant.org_id != org.id:
+        raise NotFound("No such role on this org.")
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.revoke",
+                 target_type="user", target_id=grant.user_id, before={"role": grant.role})
+    db.session.delete(grant)
+    forget_grants(grant.user_id)
+    db.session.commit()
+
+
+def audit_trail(*, actor_id: int, org_id: int, limit: int, cursor: str | None,
+                action: str | None = None, officer_id: int | None = None):
+    """Audit rows of the org's subtree, newest first, for its admins."""
+    org = get_org_or_404(org_id)
+    require_role_over(actor_id, org, ADMIN, hide=False)
+    orgs_below = select(Org.id).where(in_subtree(Org.path, org.path))
+    query = select(audit.AuditRecord).where(audit.AuditRecord.org_id.in_(orgs_below))
+    if action:
+        query = query.where(audit.AuditRecord.action.startswith(action))
+    if officer_id:
+        query = query.where(audit.AuditRecord.actor_id == officer_id)
+    after = cursor_id(cursor)
+    if after is not None:
+        query = query.where(audit.AuditRecord.id < after)
+    return page(list(db.session.scalars(
+        query.order_by(audit.AuditRecord.id.desc()).limit(limit + 1))), limit)
