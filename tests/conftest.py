@@ -54,7 +54,19 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked postgres/redis skip locally without the service, never under CI."""
+    """Tests marked postgres/redis skip locally without the service, never under CI.
+
+    A postgres-marked test that runs on the app fixture only runs for the postgres backend.
+    """
+    sqlite_copies = [
+        item for item in items
+        if "postgres" in item.keywords
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("backend") == "sqlite"
+    ]
+    if sqlite_copies:
+        config.hook.pytest_deselected(items=sqlite_copies)
+        items[:] = [item for item in items if item not in sqlite_copies]
     for item in items:
         if "postgres" in item.keywords and not TEST_DATABASE_URL:
             item.add_marker(pytest.mark.skip(reason="TEST_DATABASE_URL not set"))
@@ -160,3 +172,25 @@ def login(client):
         return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
     return do_login
+
+
+@pytest.fixture
+def tree(app, client):
+    from tests.helpers import build_tree
+
+    return build_tree(app)
+
+
+@pytest.fixture
+def as_user(login):
+    """as_user("town1_approver") → headers; None → no headers (anonymous)."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(name: str | None) -> dict[str, str]:
+        if name is None:
+            return {}
+        if name not in cache:
+            cache[name] = login(name)
+        return cache[name]
+
+    return headers

@@ -31,6 +31,71 @@ class World:
 
 
 def seed_officer_world(app, client) -> World:
-    """A freshly logged-in user for one generated request."""
-    pair = wx_login(client, f"prop-{next(_counter)}")
+    """A fresh login (tokens get revoked by generated logouts) of an admin + approver."""
+    pair = wx_login(client, "county_admin")
     return World(pair["access_token"], pair["refresh_token"])
+
+
+def make_user(name: str):
+    """A user with openid mock-<name> (log in later with code mock:<name>)."""
+    from app.auth.models import User
+    from app.extensions import db
+
+    user = User(openid=f"mock-{name}", nickname=name)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def valid_id_number(born: str = "19900101", sequence: int = 1, region: str = "320922") -> str:
+    from app.core.idcard import check_digit
+
+    first17 = f"{region}{born}{sequence:03d}"
+    return first17 + check_digit(first17)
+
+
+@dataclass
+class Tree:
+    """province → county → town1 (village1, village2), town2 (village3); officers on each."""
+
+    ids: dict[str, int]
+
+    def __getitem__(self, name: str) -> int:
+        return self.ids[name]
+
+
+TREE_OFFICERS = {
+    "prov_admin": ("province", "admin"),
+    "county_admin": ("county", "admin"),
+    "county_approver": ("county", "approver"),
+    "town1_approver": ("town1", "approver"),
+    "town1_reviewer": ("town1", "reviewer"),
+    "town2_approver": ("town2", "approver"),
+    "village1_approver": ("village1", "approver"),
+    "village2_approver": ("village2", "approver"),
+}
+
+
+def build_tree(app) -> Tree:
+    from app.extensions import db
+    from app.orgs import service
+
+    with app.app_context():
+        province = service.create_root_org(name="测试省总工会", level="province")
+        county = service._insert_org(province, name="测试县总工会", level="county",
+                                     region_code=None)
+        town1 = service._insert_org(county, name="一镇", level="town", region_code=None)
+        town2 = service._insert_org(county, name="二镇", level="town", region_code=None)
+        village1 = service._insert_org(town1, name="甲村", level="village", region_code=None)
+        village2 = service._insert_org(town1, name="乙村", level="village", region_code=None)
+        village3 = service._insert_org(town2, name="丙村", level="village", region_code=None)
+        ids = {o_name: o.id for o_name, o in [
+            ("province", province), ("county", county), ("town1", town1), ("town2", town2),
+            ("village1", village1), ("village2", village2), ("village3", village3)]}
+        for user_name, (org_name, role) in TREE_OFFICERS.items():
+            user = make_user(user_name)
+            ids[user_name] = user.id
+            service.grant_role(actor_id=None, org_id=ids[org_name], role=role, user_id=user.id)
+        ids["plain"] = make_user("plain").id
+        db.session.commit()
+    return Tree(ids)

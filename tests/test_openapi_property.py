@@ -23,7 +23,7 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(app, client):
+def api_schema(app, client, tree):
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 
@@ -38,6 +38,6 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     database=None,
     derandomize=True,
 )
-def test_whole_api_never_fails_with_5xx_and_matches_schema(case, app, client):
+def test_whole_api_never_fails_with_5xx_and_matches_schema(case, app, client, tree):
     world = seed_officer_world(app, client)
     case.call_and_validate(headers=world.headers_for(case), checks=CHECKS)

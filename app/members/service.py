@@ -100,6 +100,8 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
            version: int) -> Membership:
     """Approve or reject a pending application; a stale version loses with 409."""
     membership = get_for_viewer(actor_id=actor_id, membership_id=membership_id)
+    if membership.user_id == actor_id:
+        raise Forbidden("Nobody decides their own application.")
     org = db.session.get(Org, membership.org_id)
     authorize(actor_id, org, ("approver",))
     if action == "reject" and not reason:
