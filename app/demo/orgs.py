@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core import idcard
+from app.core import idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.time import utcnow
 from app.extensions import db
-from app.members.models import Membership
+from app.members.models import INDUSTRIES, Membership
 from app.orgs.models import OfficerRole, Org
 
 BINHAI_TOWNS = {
@@ -129,13 +129,22 @@ def add_membership(user: User, org: Org, *, name: str, id_number: str, industry:
     if db.session.scalar(select(Membership.id).where(Membership.id_number_hash == number_hash)):
         return
     created = utcnow() - timedelta(days=days_ago)
-    db.session.add(Membership(
+    membership = Membership(
         user_id=user.id, org_id=org.id, real_name=name, id_number=id_number,
         id_number_hash=number_hash, employer=employer, occupation=occupation,
         industry=industry, status=status, version=1 if status == "pending" else 2,
         created_at=created, decided_at=created + timedelta(days=1) if status != "pending"
         else None,
-    ))
+    )
+    db.session.add(membership)
+    db.session.flush()
+    if status == "pending":
+        todos.open_todo(
+            kind="membership", object_id=membership.id, org_id=org.id, org_path=org.path,
+            role="approver", title=f"入会申请：{name}", version=1, waiting_since=created,
+            summary=f"{org.name} · {INDUSTRIES[industry]} · {occupation}",
+            action=f"/api/v1/memberships/{membership.id}/decision",
+        )
 
 
 PENDING_APPLICANTS = [

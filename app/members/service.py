@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core import audit, idcard
+from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.db import is_unique_violation
 from app.core.http import cursor_id, page
@@ -15,6 +15,7 @@ from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.members.models import INDUSTRIES, Membership
+from app.notify.service import notify
 from app.orgs.models import Org
 from app.orgs.scope import (
     ANY_ROLE,
@@ -56,6 +57,13 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
             raise
         raise Conflict("There is already a pending or approved membership for this person.",
                        code="membership_exists") from None
+    org = db.session.get(Org, org_id)
+    todos.open_todo(
+        kind="membership", object_id=membership.id, org_id=org.id, org_path=org.path,
+        role="approver", title=f"入会申请：{real_name}", version=membership.version,
+        summary=f"{org.name} · {INDUSTRIES[industry]} · {occupation}",
+        action=f"/api/v1/memberships/{membership.id}/decision",
+    )
     db.session.commit()
     return membership
 
@@ -96,6 +104,13 @@ def list_mine(*, actor_id: int) -> list[Membership]:
     ))
 
 
+@todos.batch_handler("membership")
+def decide_in_batch(*, actor_id: int, object_id: int, version: int, action: str,
+                    comment: str | None) -> Membership:
+    return decide(actor_id=actor_id, membership_id=object_id, action=action, reason=comment,
+                  version=version)
+
+
 def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None,
            version: int) -> Membership:
     """Approve or reject a pending application; a stale version loses with 409."""
@@ -126,6 +141,13 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
                  action=f"membership.{action}", target_type="membership",
                  target_id=membership_id, reason=reason, before=before,
                  after={"status": DECISIONS[action], "version": version + 1})
+    todos.close_todo(kind="membership", object_id=membership_id)
+    outcome = "通过" if action == "approve" else "未通过"
+    notify(user_id=membership.user_id, event=f"membership.{DECISIONS[action]}",
+           title=f"入会申请{outcome}", body=f"您在{org.name}的入会申请{outcome}。"
+           + (f"原因：{reason}" if reason else ""),
+           data={"org_name": org.name, "result": outcome, "reason": reason or ""},
+           page=f"pages/membership/detail?id={membership_id}")
     db.session.commit()
     db.session.refresh(membership)
     return membership

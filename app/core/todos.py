@@ -1,0 +1,82 @@
+"""The officer to-do queue: domains open and close items in their own transactions.
+
+A domain calls `open_todo` when something starts waiting on an officer and `close_todo`
+when it stops (decided, withdrawn, cancelled). The workbench only reads this table, so a
+domain added later plugs in by calling these two functions and, for batch-safe kinds,
+registering a handler with `batch_handler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import BigIntPK
+from app.core.time import UTCDateTime, utcnow
+from app.extensions import db
+
+PathType = String(255).with_variant(String(255, collation="C"), "postgresql")
+
+
+class TodoItem(db.Model):
+    """One thing waiting on officers holding `role` on `org_id` (or above it unless exact)."""
+
+    __tablename__ = "todo_items"
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id"),
+        Index("ix_todo_items_role_path_waiting", "role", "org_path", "waiting_since"),
+        Index("ix_todo_items_org_waiting", "org_id", "waiting_since"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(BigIntPK)
+    org_id: Mapped[int] = mapped_column(BigIntPK)
+    org_path: Mapped[str] = mapped_column(PathType)
+    exact_org: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(200))
+    waiting_since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: str, title: str,
+              summary: str, version: int, action: str, exact_org: bool = False,
+              waiting_since: datetime | None = None) -> None:
+    """Put (or refresh) an item in the queue; flushes only, the caller commits."""
+    close_todo(kind=kind, object_id=object_id)
+    db.session.add(TodoItem(
+        kind=kind, object_id=object_id, org_id=org_id, org_path=org_path, exact_org=exact_org,
+        role=role, title=title[:120], summary=summary[:200], version=version, action=action,
+        waiting_since=waiting_since or utcnow(),
+    ))
+
+
+def close_todo(*, kind: str, object_id: int) -> None:
+    db.session.execute(delete(TodoItem).where(TodoItem.kind == kind,
+                                              TodoItem.object_id == object_id))
+
+
+def find_todo(kind: str, object_id: int) -> TodoItem | None:
+    return db.session.scalar(select(TodoItem).where(TodoItem.kind == kind,
+                                                    TodoItem.object_id == object_id))
+
+
+# kind → handler(actor_id=…, object_id=…, version=…, action=…, comment=…) for batch decisions
+BatchHandler = Callable[..., object]
+BATCH_HANDLERS: dict[str, BatchHandler] = {}
+
+
+def batch_handler(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register a domain's single-item decision as safe to run in a batch."""
+
+    def register(func: BatchHandler) -> BatchHandler:
+        BATCH_HANDLERS[kind] = func
+        return func
+
+    return register
