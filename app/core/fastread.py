@@ -1,0 +1,54 @@
+"""Per-thread autocommit DBAPI connections for hot read paths (no BEGIN/ROLLBACK, no ORM)."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+from sqlalchemy import create_engine, event
+
+from app.extensions import db
+
+
+class FastReader:
+    """Owns an autocommit engine and one raw connection per thread."""
+
+    def __init__(self, url) -> None:
+        self.dialect = url.get_backend_name()
+        options = {"isolation_level": "AUTOCOMMIT"} if self.dialect == "postgresql" else {}
+        self.engine = create_engine(url, pool_pre_ping=False, **options)
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_reader_pragmas)
+        self.local = threading.local()
+        self.placeholder = "?" if self.dialect == "sqlite" else "%s"
+
+    def connection(self):
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = self.local.conn = self.engine.raw_connection()
+        return conn
+
+    def reset(self) -> None:
+        """Drop this thread's connection (after an error, so the next call reconnects)."""
+        conn = getattr(self.local, "conn", None)
+        self.local.conn = None
+        if conn is not None:
+            try:
+                conn.invalidate()
+            except Exception:  # already broken: nothing to clean
+                pass
+
+
+def _sqlite_reader_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def reader() -> FastReader:
+    found = current_app.extensions.get("gonghui_fastread")
+    if found is None:
+        found = current_app.extensions["gonghui_fastread"] = FastReader(db.engine.url)
+    return found

@@ -1,0 +1,1 @@
+"""Outdoor-worker stations: nearby search, management, check-ins, feedback, coverage."""

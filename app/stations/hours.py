@@ -1,0 +1,92 @@
+"""Opening hours: validation and an "open now" check that is a bit lookup on the hot path.
+
+Input shape: {"always": true} or {"weekly": {"mon": [["08:00", "20:00"]], …},
+"closed_dates": ["2026-02-10"]}. A range may cross midnight (["22:00", "06:00"] on Friday
+opens Friday 22:00 and closes Saturday 06:00). Hours are Asia/Shanghai wall-clock times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.core.time import SHANGHAI
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_WEEK = 7 * 1440
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not (len(hours) == 2 and len(minutes) == 2 and 0 <= int(minutes) < 60
+            and 0 <= value <= 1440):
+        raise ValueError(text)
+    return value
+
+
+def problems(hours: dict) -> list[str]:
+    """Human-readable problems with an opening-hours object (empty when valid)."""
+    if not isinstance(hours, dict):
+        return ["must be an object"]
+    unknown = set(hours) - {"always", "weekly", "closed_dates"}
+    found = [f"unknown key {key}" for key in sorted(unknown)]
+    closed = hours.get("closed_dates", []) or []
+    if not isinstance(closed, list):
+        return found + ["closed_dates must be a list of YYYY-MM-DD dates"]
+    for day in closed:
+        try:
+            datetime.strptime(day, "%Y-%m-%d")
+        except (ValueError, TypeError):
+            found.append(f"bad closed date {day!r}")
+    if hours.get("always") is True:
+        return found
+    weekly = hours.get("weekly")
+    if not isinstance(weekly, dict) or not weekly:
+        return found + ['give {"always": true} or a "weekly" object']
+    for day, ranges in weekly.items():
+        if day not in DAYS:
+            found.append(f"unknown weekday {day}")
+            continue
+        if not isinstance(ranges, list):
+            found.append(f"{day} must be a list of [open, close] pairs")
+            continue
+        for pair in ranges:
+            try:
+                start, end = (_minutes(part) for part in pair)
+                if len(pair) != 2 or start == end or start == 1440:
+                    raise ValueError
+            except (ValueError, TypeError, AttributeError):
+                found.append(f"{day}: bad range {pair!r} (use [\"HH:MM\", \"HH:MM\"])")
+    return found
+
+
+def week_mask(hours: dict) -> int | None:
+    """Bit m of the result is set when the station is open at minute m of the week (Mon 00:00
+    = 0); None means always open."""
+    if hours.get("always") is True:
+        return None
+    mask = 0
+    for day, ranges in hours["weekly"].items():
+        base = DAYS.index(day) * 1440
+        for start_text, end_text in ranges:
+            start, end = _minutes(start_text), _minutes(end_text)
+            length = end - start if end > start else 1440 - start + end
+            first = base + start
+            for minute in range(first, first + length):
+                mask |= 1 << (minute % MINUTES_PER_WEEK)
+    return mask
+
+
+def mask_to_bytes(mask: int | None) -> bytes | None:
+    return None if mask is None else mask.to_bytes(MINUTES_PER_WEEK // 8, "little")
+
+
+def is_open(mask_bytes: bytes | None, closed_dates: str | None, when: datetime) -> bool:
+    """Open at `when` (any tz) in Asia/Shanghai; closed_dates is a comma-joined string."""
+    local = when.astimezone(SHANGHAI)
+    if closed_dates and local.strftime("%Y-%m-%d") in closed_dates:
+        return False
+    if mask_bytes is None:
+        return True
+    minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+    return bool(mask_bytes[minute >> 3] >> (minute & 7) & 1)

@@ -1,0 +1,125 @@
+"""Stations, their search index, check-ins, daily visits and feedback."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.time import UTCDateTime, utcnow
+from app.extensions import db
+from app.stations.vocab import HOST_TYPES, KINDS, STATUSES
+
+
+class Station(CreatedAtMixin, db.Model):
+    __tablename__ = "stations"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"kind IN {tuple(KINDS)}", name="kind"),
+        CheckConstraint(f"host_type IN {HOST_TYPES}", name="host_type"),
+        Index("ix_stations_org_status", "org_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))
+    host_type: Mapped[str] = mapped_column(String(24))
+    partner_name: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200))
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    services: Mapped[list[str]] = mapped_column(JSON)
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16))
+    amap_poi_id: Mapped[str | None] = mapped_column(String(32))
+    baidu_uid: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StationSearchRow(db.Model):
+    """Read model for nearby search: only active stations, keyed by 0.01° latitude band.
+
+    `(lat_cell, lng)` lets one query do a short index range on longitude per band; `card`
+    is the station's response JSON without the per-request fields, built at write time.
+    """
+
+    __tablename__ = "station_search"
+    __table_args__ = (Index("ix_station_search_cell_lng", "lat_cell", "lng"),)
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    lat_cell: Mapped[int] = mapped_column(Integer)
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    services_mask: Mapped[int] = mapped_column(BigInteger)
+    open_mask: Mapped[bytes | None] = mapped_column(LargeBinary)
+    closed_dates: Mapped[str | None] = mapped_column(Text)
+    card: Mapped[str] = mapped_column(Text)
+
+
+class Checkin(CreatedAtMixin, db.Model):
+    __tablename__ = "station_checkins"
+    __table_args__ = (
+        # last line of defence for "one counted check-in per user, station and 10 minutes"
+        UniqueConstraint("station_id", "user_id", "window"),
+        Index("ix_station_checkins_user_station", "user_id", "station_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    window: Mapped[int] = mapped_column(BigInteger)
+
+
+class VisitDay(db.Model):
+    __tablename__ = "station_visit_days"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+FEEDBACK_STATUSES = ("visible", "in_review", "rejected")
+
+
+class Feedback(CreatedAtMixin, db.Model):
+    __tablename__ = "station_feedback"
+    __table_args__ = (
+        CheckConstraint(f"status IN {FEEDBACK_STATUSES}", name="status"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        Index("ix_station_feedback_station_status", "station_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rating: Mapped[int] = mapped_column(SmallInteger)
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

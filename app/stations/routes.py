@@ -1,0 +1,154 @@
+"""Station endpoints: public nearby search and lookup, officers' management."""
+
+import json
+
+from flask import Response
+from flask.views import MethodView
+
+from app.auth.current import current_user, optional_user
+from app.core.http import ApiBlueprint, cursor_id, page
+from app.core.time import utcnow
+from app.stations import hours, imports, service
+from app.stations.geo import to_gcj02
+from app.stations.links import map_links
+from app.stations.models import Station
+from app.stations.schemas import (
+    GeoJson,
+    ImportFile,
+    ImportQuery,
+    ImportResult,
+    NearbyQuery,
+    NearbyResult,
+    OrgStationsQuery,
+    ServiceList,
+    StationCreate,
+    StationOut,
+    StationPage,
+    StationUpdate,
+)
+from app.stations.search import nearby_json
+from app.stations.vocab import SERVICES
+
+blp = ApiBlueprint("stations", __name__, description="Outdoor-worker stations")
+
+
+def station_out(station: Station) -> dict:
+    rating, rating_count = service.rating_of(station.id)
+    closed = ",".join(station.opening_hours.get("closed_dates", []) or [])
+    mask = hours.mask_to_bytes(hours.week_mask(station.opening_hours))
+    return {
+        **{key: getattr(station, key) for key in (
+            "id", "org_id", "code", "name", "kind", "host_type", "partner_name", "address",
+            "services", "opening_hours", "phone", "photos", "status", "amap_poi_id",
+            "baidu_uid", "version", "updated_at")},
+        "location": {"lat": station.lat, "lng": station.lng, "coord": "gcj02"},
+        "open_now": station.status == "active" and hours.is_open(mask, closed, utcnow()),
+        "rating": rating,
+        "rating_count": rating_count,
+        "links": map_links(lat=station.lat, lng=station.lng, name=station.name,
+                           address=station.address),
+    }
+
+
+@blp.route("/stations/nearby")
+class NearbyView(MethodView):
+    @blp.arguments(NearbyQuery, location="query")
+    @blp.response(200, NearbyResult)
+    @blp.errors(429)
+    def get(self, query):
+        """Nearest active stations (public; the position is used for this answer only)."""
+        lat, lng = to_gcj02(query["lat"], query["lng"], query["coord"])
+        body = nearby_json(lat=lat, lng=lng, radius_m=query["radius"], limit=query["limit"],
+                           services=query["services"], open_now=query["open_now"],
+                           now=utcnow())
+        return Response(body, mimetype="application/json")
+
+
+@blp.route("/stations/services")
+class ServicesView(MethodView):
+    @blp.response(200, ServiceList)
+    def get(self):
+        """The fixed service vocabulary with Chinese labels."""
+        return {"items": [{"code": code, "label": label} for code, label in SERVICES.items()]}
+
+
+@blp.route("/stations/by-code/<string:code>")
+class ByCodeView(MethodView):
+    @blp.response(200, StationOut)
+    @blp.errors(404)
+    def get(self, code):
+        """Find an active station by the public code on its sign."""
+        return station_out(service.find_by_code(code))
+
+
+@blp.route("/stations")
+class StationsView(MethodView):
+    @blp.auth()
+    @blp.arguments(StationCreate)
+    @blp.response(201, StationOut)
+    @blp.errors(404, 409)
+    def post(self, body):
+        """Create a station in an org of the admin's subtree."""
+        return station_out(service.create_station(actor_id=current_user().id, data=body))
+
+
+@blp.route("/stations/<int:station_id>")
+class StationView(MethodView):
+    @blp.auth(optional=True, forbidden=False)
+    @blp.response(200, StationOut)
+    @blp.errors(404)
+    def get(self, station_id):
+        """One station: active ones for everybody, others for officers over its org."""
+        user = optional_user()
+        return station_out(service.get_visible_station(station_id, user.id if user else None))
+
+    @blp.auth()
+    @blp.arguments(StationUpdate)
+    @blp.response(200, StationOut)
+    @blp.errors(404, 409)
+    def patch(self, body, station_id):
+        """Edit, suspend or close (status) a station; pass `version` to guard edits."""
+        return station_out(service.update_station(actor_id=current_user().id,
+                                                  station_id=station_id, changes=body))
+
+
+@blp.route("/orgs/<int:org_id>/stations")
+class OrgStationsView(MethodView):
+    @blp.auth()
+    @blp.arguments(OrgStationsQuery, location="query")
+    @blp.response(200, StationPage)
+    @blp.errors(404)
+    def get(self, query, org_id):
+        """Stations of the org's subtree, any status (officers)."""
+        rows = service.list_org_stations(
+            actor_id=current_user().id, org_id=org_id, status=query["status"],
+            limit=query["limit"] + 1, after_id=cursor_id(query["cursor"]))
+        items, next_cursor = page(rows, query["limit"])
+        return {"items": [station_out(s) for s in items], "next_cursor": next_cursor}
+
+
+@blp.route("/orgs/<int:org_id>/stations/import")
+class ImportView(MethodView):
+    @blp.auth()
+    @blp.arguments(ImportQuery, location="query")
+    @blp.arguments(ImportFile, location="files")
+    @blp.response(200, ImportResult)
+    @blp.errors(404)
+    def post(self, query, files, org_id):
+        """Import stations from CSV or XLSX: all rows or none; `dry_run=true` only checks."""
+        upload = files["file"]
+        return imports.import_stations(actor_id=current_user().id, org_id=org_id,
+                                       filename=upload.filename or "upload",
+                                       payload=upload.read(), dry_run=query["dry_run"])
+
+
+@blp.route("/orgs/<int:org_id>/stations.geojson")
+class GeoJsonView(MethodView):
+    @blp.auth()
+    @blp.response(200, GeoJson, content_type="application/geo+json")
+    @blp.errors(404)
+    def get(self, org_id):
+        """The subtree's stations as GeoJSON (coordinates GCJ-02, lng/lat order)."""
+        collection = imports.geojson(actor_id=current_user().id, org_id=org_id)
+        return Response(json.dumps(collection, ensure_ascii=False),
+                        mimetype="application/geo+json")

@@ -1,0 +1,292 @@
+"""Nearby search at scale: 1,000,000 stations clustered around Chinese cities.
+
+Prints p50/p99/throughput for the service call (`nearby_json`) on SQLite and, with
+--postgres, on PostgreSQL; with --http, over HTTP under gunicorn against a trivial JSON
+endpoint measured in the same run. Baseline for the service layer: a primary-key read of one
+station's card through the same connection. Usage:
+
+    .venv/bin/python bench/bench_nearby.py [--stations 1000000] [--postgres URL] [--http]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import measure, show, summary  # noqa: E402
+
+SERVICES = ["drinking_water", "hot_water", "microwave", "toilet", "phone_charging",
+            "rest_seats", "air_conditioning", "wifi"]
+
+
+def city_centres(rng: random.Random, count: int) -> list[tuple[float, float]]:
+    fixed = [(39.9042, 116.4074), (31.2304, 121.4737), (23.1291, 113.2644), (36.6171, 101.7782),
+             (45.8038, 126.5350), (39.4704, 75.9898), (30.3352, 112.2407), (43.8256, 87.6168)]
+    while len(fixed) < count:
+        lat, lng = rng.uniform(21, 46), rng.uniform(98, 125)
+        fixed.append((lat, lng))
+    return fixed
+
+
+def generate(count: int, seed: int = 1):
+    rng = random.Random(seed)
+    centres = city_centres(rng, 300)
+    for index in range(count):
+        lat0, lng0 = centres[index % len(centres)]
+        lat = lat0 + rng.gauss(0, 0.05)
+        lng = lng0 + rng.gauss(0, 0.05 / math.cos(math.radians(lat0)))
+        yield index + 1, round(lat, 6), round(lng, 6), rng.sample(SERVICES, rng.randint(2, 6))
+
+
+def load(app, count: int) -> None:
+    """Insert stations and their search rows with executemany (no ORM) in chunks."""
+    from app.extensions import db
+    from app.orgs.models import Org
+    from app.stations import hours
+    from app.stations.search import card, lat_cell
+    from app.stations.vocab import services_mask
+
+    with app.app_context():
+        org = Org(name="基准组织", level="province", path="/1/", depth=0)
+        db.session.add(org)
+        db.session.commit()
+        org_id = org.id
+        always = json.dumps({"always": True})
+        weekly = {"weekly": {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu",
+                                                                "fri")}}
+        weekly_mask = hours.mask_to_bytes(hours.week_mask(weekly))
+        conn = db.engine.raw_connection()
+        cursor = conn.cursor()
+        mark = "?" if db.engine.dialect.name == "sqlite" else "%s"
+        station_sql = (
+            "INSERT INTO stations (id, org_id, code, name, kind, host_type, address, lat, lng, "
+            "services, opening_hours, photos, status, version, created_at, updated_at) VALUES "
+            f"({', '.join([mark] * 16)})")
+        search_sql = ("INSERT INTO station_search (station_id, lat_cell, lat, lng, "
+                      f"services_mask, open_mask, closed_dates, card) VALUES "
+                      f"({', '.join([mark] * 8)})")
+        now = "2026-11-25 00:00:00"
+        stations, search = [], []
+        started = time.perf_counter()
+        for station_id, lat, lng, services in generate(count):
+            name, address = f"驿站{station_id}", f"测试路{station_id}号"
+            is_weekly = station_id % 3 == 0
+            stations.append((station_id, org_id, f"B{station_id:09d}", name,
+                             "outdoor_worker_station", "union", address, lat, lng,
+                             json.dumps(services), json.dumps(weekly) if is_weekly else always,
+                             "[]", "active", 1, now, now))
+            shape = SimpleNamespace(id=station_id, name=name, kind="outdoor_worker_station",
+                                    address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
+                                    services=services)
+            search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
+                           weekly_mask if is_weekly else None, None, card(shape)))
+            if len(stations) == 50_000:
+                cursor.executemany(station_sql, stations)
+                cursor.executemany(search_sql, search)
+                stations, search = [], []
+        if stations:
+            cursor.executemany(station_sql, stations)
+            cursor.executemany(search_sql, search)
+        conn.commit()
+        if db.engine.dialect.name == "postgresql":
+            cursor.execute("ANALYZE stations")
+            cursor.execute("ANALYZE station_search")
+            conn.commit()
+        conn.close()
+        print(f"loaded {count:,} stations in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def query_points(count: int, n: int, seed: int = 9) -> list[tuple[float, float]]:
+    rng = random.Random(seed)
+    picks = set(rng.sample(range(1, count + 1), n))
+    points = [(lat + rng.uniform(-0.003, 0.003), lng + rng.uniform(-0.003, 0.003))
+              for station_id, lat, lng, _ in generate(count) if station_id in picks]
+    rng.shuffle(points)
+    return points
+
+
+def service_layer(app, label: str, points, repeat: int) -> None:
+    from datetime import UTC, datetime
+
+    from app.core.fastread import reader
+    from app.stations.search import nearby_json
+
+    now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    with app.app_context():
+        fast = reader()
+        cursor = fast.connection().cursor()
+        p = fast.placeholder
+        counter = iter(range(10**9))
+
+        def pk_lookup():
+            cursor.execute(f"SELECT card FROM station_search WHERE station_id = {p}",
+                           (next(counter) % 1000 + 1,))
+            cursor.fetchall()
+
+        sizes = []
+
+        def nearby():
+            lat, lng = points[next(counter) % len(points)]
+            body = nearby_json(lat=lat, lng=lng, radius_m=1000, limit=20, services=[],
+                               open_now=False, now=now)
+            sizes.append(body.count('"distance_m"'))
+
+        baseline = summary(measure(pk_lookup, repeat))
+        show(f"{label}: baseline PK read of one card", baseline)
+        stats = summary(measure(nearby, repeat))
+        show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
+        print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
+        explain(fast, points[0])
+
+
+def explain(fast, point) -> None:
+    from app.stations.search import lat_cell
+
+    lat, lng = point
+    cells = [lat_cell(lat - 0.009), lat_cell(lat + 0.009)]
+    cursor = fast.connection().cursor()
+    if fast.dialect == "sqlite":
+        cursor.execute("EXPLAIN QUERY PLAN SELECT station_id, lat, lng FROM station_search "
+                       "WHERE lat_cell IN (?, ?) AND lng BETWEEN ? AND ?",
+                       (*cells, lng - 0.012, lng + 0.012))
+        plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+    else:
+        cursor.execute("EXPLAIN SELECT station_id, lat, lng FROM station_search "
+                       "WHERE lat_cell = ANY(%s) AND lng BETWEEN %s AND %s",
+                       (cells, lng - 0.012, lng + 0.012))
+        plan = [row[0] for row in cursor.fetchall()]
+    print("query plan:\n  " + "\n  ".join(plan), flush=True)
+
+
+def http_run(database_url: str, points, seconds: float, clients: int) -> None:
+    port = 18765
+    instance = tempfile.mkdtemp(prefix="gonghui-bench-")
+    env = {**os.environ, "DATABASE_URL": database_url, "GONGHUI_INSTANCE_DIR": instance,
+           "PORT": str(port), "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null",
+           "LOG_LEVEL": "WARNING", "WECHAT_API_BASE": "http://127.0.0.1:9"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
+        env=env, cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        paths = {
+            "trivial JSON (/healthz)": lambda i: "/healthz",
+            "nearby 1 km top 20": lambda i: (
+                f"/api/v1/stations/nearby?lat={points[i % len(points)][0]:.6f}"
+                f"&lng={points[i % len(points)][1]:.6f}&radius=1000&limit=20"),
+        }
+        results = {}
+        for label, path_for in paths.items():
+            results[label] = load_http(port, path_for, seconds, clients)
+        base = results["trivial JSON (/healthz)"]
+        for label, (stats, errors) in results.items():
+            show(f"HTTP gunicorn: {label}", stats, base[0] if label != "trivial JSON (/healthz)"
+                 else None)
+            print(f"  errors={errors}", flush=True)
+        share = results["nearby 1 km top 20"][0]["throughput_per_s"] / base[0]["throughput_per_s"]
+        print(f"HTTP throughput of nearby vs trivial endpoint: {share:.0%}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def load_http(port: int, path_for, seconds: float, clients: int):
+    """`clients` keep-alive connections hammering for `seconds`; returns stats, errors."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(offset: int) -> None:
+        nonlocal errors
+        connection = HTTPConnection("127.0.0.1", port, timeout=10)
+        local, bad, i = [], 0, offset
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            connection.request("GET", path_for(i))
+            response = connection.getresponse()
+            response.read()
+            local.append((time.perf_counter() - started) * 1000)
+            bad += response.status != 200
+            i += clients
+        with lock:
+            latencies.extend(local)
+            errors += bad
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    stats = summary(latencies)
+    stats["throughput_per_s"] = len(latencies) / elapsed
+    return stats, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stations", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5000)
+    parser.add_argument("--postgres", help="server URL to create a bench database on")
+    parser.add_argument("--http", action="store_true")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from config import TestConfig
+
+    workdir = Path(tempfile.mkdtemp(prefix="gonghui-nearby-"))
+    sqlite_url = f"sqlite:///{workdir / 'nearby.db'}"
+    points = query_points(args.stations, 2000)
+    targets = [("SQLite", sqlite_url)]
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS gonghui_bench_nearby WITH (FORCE)")
+            conn.execute("CREATE DATABASE gonghui_bench_nearby")
+        base = args.postgres.rsplit("/", 1)[0]
+        targets.append(("PostgreSQL", f"{base}/gonghui_bench_nearby"))
+    for label, url in targets:
+        settings = TestConfig()
+        from config import normalise_database_url
+
+        settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        settings.REQUEST_LOG = False
+        settings.LOG_LEVEL = "WARNING"
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()
+        load(app, args.stations)
+        service_layer(app, label, points, args.repeat)
+        if args.http:
+            http_run(url, points, args.seconds, args.clients)
+
+
+if __name__ == "__main__":
+    main()

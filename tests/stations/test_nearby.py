@@ -1,0 +1,143 @@
+"""Nearby search equals a brute-force reference; the HTTP answer has the promised shape."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.core.time import SHANGHAI
+from app.extensions import db
+from app.stations import hours
+from app.stations.geo import haversine_m, wgs84_to_gcj02
+from app.stations.models import Station
+from app.stations.search import nearby_json
+from app.stations.vocab import services_mask
+from tests.stations.factories import SERVICE_CODES, make_station, scatter
+
+CITIES = {
+    "kashgar": (39.4704, 75.9898),    # far west
+    "harbin": (45.8038, 126.5350),    # far north: 0.01° of longitude is only ~780 m
+    "xining": (36.6171, 101.7782),
+    "shenzhen": (22.5431, 114.0579),
+}
+NOW = datetime(2026, 11, 25, 23, 30, tzinfo=SHANGHAI)
+
+
+def brute_force(lat, lng, radius, services, open_now):
+    mask = services_mask(services)
+    found = []
+    for station in db.session.scalars(select(Station).where(Station.status == "active")):
+        distance = haversine_m(lat, lng, station.lat, station.lng)
+        if distance > radius or services_mask(station.services) & mask != mask:
+            continue
+        closed = ",".join(station.opening_hours.get("closed_dates", []) or [])
+        is_open = hours.is_open(hours.mask_to_bytes(hours.week_mask(station.opening_hours)),
+                                closed, NOW)
+        if open_now and not is_open:
+            continue
+        found.append((round(distance), station.id, is_open))
+    return sorted(found)
+
+
+@pytest.fixture
+def city_stations(app_ctx, tree):
+    rng = random.Random(20261125)
+    for centre in CITIES.values():
+        scatter(tree["village1"], rng, centre, 120, 0.03)
+    # stations right on 0.01° band borders and 1 km due north/east of Harbin's centre
+    lat, lng = CITIES["harbin"]
+    make_station(tree["village1"], 45.81, lng, name="band-border")
+    make_station(tree["village1"], lat + 995 / 111_195, lng, name="north-995m")
+    make_station(tree["village1"], lat, lng + 0.0128, name="east-990m")
+    db.session.commit()
+
+
+def test_nearby_equals_brute_force_on_random_queries(city_stations):
+    rng = random.Random(7)
+    queries = [(CITIES["harbin"], 1000, [], False), ((45.81, CITIES["harbin"][1]), 1000, [],
+                                                      False)]
+    for _ in range(60):
+        centre = rng.choice(list(CITIES.values()))
+        point = (centre[0] + rng.uniform(-0.035, 0.035), centre[1] + rng.uniform(-0.035, 0.035))
+        queries.append((point, rng.choice([200, 1000, 2500, 5000]),
+                        rng.sample(SERVICE_CODES[:6], rng.randint(0, 2)), rng.random() < 0.3))
+    for (lat, lng), radius, services, open_now in queries:
+        body = json.loads(nearby_json(lat=lat, lng=lng, radius_m=radius, limit=50,
+                                      services=services, open_now=open_now, now=NOW))
+        expected = brute_force(lat, lng, radius, services, open_now)[:50]
+        got = [(item["distance_m"], item["id"], item["open_now"]) for item in body["items"]]
+        assert got == expected, (lat, lng, radius, services, open_now)
+
+
+def test_stations_one_km_north_and_east_of_harbin_are_found(city_stations):
+    lat, lng = CITIES["harbin"]
+    body = json.loads(nearby_json(lat=lat, lng=lng, radius_m=1000, limit=50, services=[],
+                                  open_now=False, now=NOW))
+    names = {item["name"] for item in body["items"]}
+    assert {"north-995m", "east-990m"} <= names
+
+
+def test_nearest_outside_when_nothing_in_radius(city_stations):
+    lat, lng = CITIES["xining"]
+    far = (lat + 0.1, lng)  # ~11 km north of the cluster
+    body = json.loads(nearby_json(lat=far[0], lng=far[1], radius_m=1000, limit=20, services=[],
+                                  open_now=False, now=NOW))
+    assert body["items"] == []
+    expected = brute_force(far[0], far[1], 50_000, [], False)[0]
+    assert body["nearest_outside"]["id"] == expected[1]
+    nowhere = json.loads(nearby_json(lat=30.0, lng=90.0, radius_m=1000, limit=20, services=[],
+                                     open_now=False, now=NOW))
+    assert nowhere == {"items": [], "radius_m": 1000, "nearest_outside": None}
+
+
+def test_http_nearby_shape_and_wgs84_input(client, city_stations):
+    lat, lng = CITIES["xining"]
+    response = client.get(f"/api/v1/stations/nearby?lat={lat}&lng={lng}&radius=3000&limit=5")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["radius_m"] == 3000 and len(body["items"]) == 5
+    item = body["items"][0]
+    assert set(item) == {"id", "name", "kind", "address", "code", "location", "distance_m",
+                         "walk_minutes", "open_now", "services", "links"}
+    assert item["walk_minutes"] == -(-item["distance_m"] // 80)
+    assert item["location"]["coord"] == "gcj02"
+    distances = [i["distance_m"] for i in body["items"]]
+    assert distances == sorted(distances)
+    # the same place given in WGS-84 finds the same stations
+    w_lat, w_lng = lat, lng
+    for _ in range(5):  # invert GCJ-02 numerically for the test
+        g_lat, g_lng = wgs84_to_gcj02(w_lat, w_lng)
+        w_lat, w_lng = w_lat - (g_lat - lat), w_lng - (g_lng - lng)
+    wgs = client.get(f"/api/v1/stations/nearby?lat={w_lat}&lng={w_lng}&coord=wgs84"
+                     "&radius=3000&limit=5").get_json()
+    assert [i["id"] for i in wgs["items"]] == [i["id"] for i in body["items"]]
+
+
+@pytest.mark.parametrize("query", [
+    "lat=91&lng=100", "lat=abc&lng=100", "lat=NaN&lng=100", "lat=30&lng=181",
+    "lat=30&lng=100&coord=utm", "lat=30&lng=100&services=spa", "lat=30&lng=100&radius=5001",
+    "lat=30&lng=100&limit=51", "lng=100", "lat=30&lng=100&open_now=maybe",
+    "lat=30&lng=inf",
+])
+def test_bad_nearby_input_is_422(client, query):
+    response = client.get(f"/api/v1/stations/nearby?{query}")
+    assert response.status_code == 422, query
+    assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_services_vocabulary_has_labels(client):
+    items = client.get("/api/v1/stations/services").get_json()["items"]
+    assert {"code": "nursing_room", "label": "母婴室"} in items
+    assert len(items) == 23
+
+
+def test_request_log_rounds_coordinates(client, caplog):
+    caplog.set_level("INFO", logger="gonghui.request")
+    client.get("/api/v1/stations/nearby?lat=36.617123&lng=101.778234")
+    logged = [r for r in caplog.records if r.name == "gonghui.request"][-1]
+    assert logged.fields["query"]["lat"] == "36.62"
+    assert "36.617123" not in json.dumps(logged.fields)

@@ -1,0 +1,207 @@
+"""Station management, check-ins, feedback and import/export through HTTP."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.stations.models import Station, StationSearchRow
+from tests.stations.factories import station_data
+
+
+def create(client, headers, org_id, **overrides):
+    body = station_data(org_id, 36.6171, 101.7782, **overrides)
+    return client.post("/api/v1/stations", headers=headers, json=body)
+
+
+@pytest.fixture
+def station(client, tree, as_user):
+    response = create(client, as_user("county_admin"), tree["village1"], name="甲村驿站")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+WRITE_MATRIX = [
+    (None, 401), ("plain", 404), ("village1_approver", 403), ("town1_reviewer", 403),
+    ("town2_approver", 404), ("county_admin", 201), ("prov_admin", 201),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), WRITE_MATRIX)
+def test_create_matrix(client, tree, as_user, who, status):
+    assert create(client, as_user(who), tree["village1"]).status_code == status
+
+
+UPDATE_MATRIX = [
+    (None, 401), ("plain", 404), ("village1_approver", 403), ("village2_approver", 404),
+    ("county_admin", 200), ("prov_admin", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), UPDATE_MATRIX)
+def test_update_matrix(client, as_user, station, who, status):
+    response = client.patch(f"/api/v1/stations/{station['id']}", headers=as_user(who),
+                            json={"name": "改名驿站"})
+    assert response.status_code == status
+
+
+def test_create_stores_gcj02_from_bd09_and_has_public_code(client, tree, as_user):
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      location={"lat": 36.6233, "lng": 101.7846, "coord": "bd09"})
+    body = response.get_json()
+    assert abs(body["location"]["lat"] - 36.6171) < 0.001
+    assert body["code"].startswith("ZH") and len(body["code"]) == 8
+    found = client.get(f"/api/v1/stations/by-code/{body['code'].lower()}")
+    assert found.status_code == 200 and found.get_json()["id"] == body["id"]
+
+
+def test_bad_opening_hours_are_422(client, tree, as_user):
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      opening_hours={"weekly": {"mon": [["08:00", "26:00"]]}})
+    assert response.status_code == 422
+    assert "opening_hours" in response.get_json()["error"]["details"]["fields"]
+
+
+def test_suspending_removes_from_search_and_hides_from_public(client, as_user, station, app):
+    url = f"/api/v1/stations/{station['id']}"
+    suspended = client.patch(url, headers=as_user("county_admin"),
+                             json={"status": "suspended", "version": station["version"]})
+    assert suspended.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StationSearchRow)) == 0
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers=as_user("town1_reviewer")).status_code == 200
+    stale = client.patch(url, headers=as_user("county_admin"),
+                         json={"name": "x", "version": station["version"]})
+    assert stale.status_code == 409
+
+
+def test_closed_station_cannot_be_edited(client, as_user, station):
+    url = f"/api/v1/stations/{station['id']}"
+    client.patch(url, headers=as_user("county_admin"), json={"status": "closed"})
+    response = client.patch(url, headers=as_user("county_admin"), json={"status": "active"})
+    assert response.status_code == 409
+
+
+def test_checkin_counts_once_per_ten_minutes(client, as_user, station, monkeypatch):
+    url = f"/api/v1/stations/{station['id']}/checkins"
+    assert client.post(url).status_code == 401
+    first = client.post(url, headers=as_user("plain")).get_json()
+    second = client.post(url, headers=as_user("plain")).get_json()
+    assert first == {"counted": True, "visits_today": 1}
+    assert second == {"counted": False, "visits_today": 1}
+    other = client.post(url, headers=as_user("worker2")).get_json()
+    assert other == {"counted": True, "visits_today": 2}
+    from datetime import timedelta
+
+    from app.core import time as clock
+
+    later = clock.utcnow() + timedelta(minutes=11)
+    monkeypatch.setattr("app.stations.activity.utcnow", lambda: later)
+    assert client.post(url, headers=as_user("plain")).get_json()["counted"] is True
+
+
+def test_visits_for_officers_only(client, as_user, station):
+    client.post(f"/api/v1/stations/{station['id']}/checkins", headers=as_user("plain"))
+    url = f"/api/v1/stations/{station['id']}/visits?from=2020-01-01&to=2020-12-31"
+    assert client.get(url, headers=as_user("plain")).status_code == 404
+    assert client.get(url, headers=as_user("village2_approver")).status_code == 404
+    assert client.get(url, headers=as_user("town1_reviewer")).status_code == 200
+
+
+def test_qrcode_png_for_admins(client, as_user, station, fake_wechat):
+    url = f"/api/v1/stations/{station['id']}/qrcode"
+    assert client.get(url, headers=as_user("village1_approver")).status_code == 403
+    response = client.get(url, headers=as_user("county_admin"))
+    assert response.status_code == 200
+    assert response.data.startswith(b"\x89PNG")
+
+
+def test_feedback_content_check_paths(client, as_user, station, fake_wechat):
+    url = f"/api/v1/stations/{station['id']}/feedback"
+    ok = client.post(url, headers=as_user("plain"), json={"rating": 5, "text": "热水很方便"})
+    assert ok.status_code == 201 and ok.get_json()["status"] == "visible"
+    risky = client.post(url, headers=as_user("plain"), json={"rating": 1, "text": "违禁词"})
+    assert risky.status_code == 422
+    held = client.post(url, headers=as_user("plain"), json={"rating": 2, "text": "待审词"})
+    assert held.get_json()["status"] == "in_review"
+    public = client.get(url).get_json()["items"]
+    assert [f["text"] for f in public] == ["热水很方便"]
+    review = f"/api/v1/feedback/{held.get_json()['id']}/review"
+    body = {"action": "approve", "version": 1}
+    assert client.post(review, headers=as_user("town1_approver"), json=body).status_code == 403
+    assert client.post(review, headers=as_user("plain"), json=body).status_code == 404
+    assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 200
+    assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 409
+    assert len(client.get(url).get_json()["items"]) == 2
+    detail = client.get(f"/api/v1/stations/{station['id']}").get_json()
+    assert detail["rating"] == 3.5 and detail["rating_count"] == 2
+
+
+def test_officer_answers_feedback_and_worker_is_told(client, as_user, station, app):
+    created = client.post(f"/api/v1/stations/{station['id']}/feedback", headers=as_user("plain"),
+                          json={"rating": 4}).get_json()
+    url = f"/api/v1/feedback/{created['id']}/answer"
+    answered = client.post(url, headers=as_user("county_admin"),
+                           json={"answer": "谢谢反馈", "version": 1})
+    assert answered.status_code == 200 and answered.get_json()["answer"] == "谢谢反馈"
+    from app.notify.models import InAppMessage
+
+    with app.app_context():
+        messages = db.session.scalars(select(InAppMessage.event)).all()
+    assert "feedback.answered" in messages
+
+
+def _csv(rows: list[str]) -> bytes:
+    header = "name,kind,host_type,address,lat,lng,services,opening_hours"
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def test_import_with_a_bad_row_changes_nothing(client, tree, as_user, app):
+    payload = _csv([
+        "站一,outdoor_worker_station,union,路1,36.61,101.77,drinking_water|toilet,24h",
+        "站二,love_station,bank,路2,95,101.77,,24h",
+        "站三,spaceship,union,路3,36.62,101.78,sauna,24h",
+    ])
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import",
+                           headers=as_user("county_admin"),
+                           data={"file": (io.BytesIO(payload), "stations.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    rows = response.get_json()["error"]["details"]["rows"]
+    assert [r["row"] for r in rows] == [3, 4]
+    assert "location" in rows[0]["fields"]
+    assert {"kind", "services"} <= set(rows[1]["fields"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Station)) == 0
+
+
+def test_import_dry_run_then_real_xlsx_and_geojson(client, tree, as_user):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["name", "kind", "host_type", "address", "lat", "lng", "services"])
+    sheet.append(["表格站", "love_station", "mall", "商场一楼", 30.33, 112.24, "wifi"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    url = f"/api/v1/orgs/{tree['village1']}/stations/import"
+    for dry_run, created in (("true", 0), ("false", 1)):
+        response = client.post(f"{url}?dry_run={dry_run}", headers=as_user("county_admin"),
+                               data={"file": (io.BytesIO(buffer.getvalue()), "s.xlsx")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["created"] == created
+    denied = client.post(url, headers=as_user("village1_approver"),
+                         data={"file": (io.BytesIO(buffer.getvalue()), "s.xlsx")},
+                         content_type="multipart/form-data")
+    assert denied.status_code == 403
+    geo = client.get(f"/api/v1/orgs/{tree['town1']}/stations.geojson",
+                     headers=as_user("town1_reviewer"))
+    assert geo.headers["Content-Type"].startswith("application/geo+json")
+    feature = geo.get_json()["features"][0]
+    assert feature["geometry"]["coordinates"] == [112.24, 30.33]
+    assert client.get(f"/api/v1/orgs/{tree['town2']}/stations.geojson",
+                      headers=as_user("town1_reviewer")).status_code == 404
