@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import threading
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+
+
+def _outbox_loop(app) -> None:
+    """make run's in-process outbox worker (production runs `flask gonghui outbox-worker`)."""
+    from app.notify import worker
+
+    with app.app_context():
+        worker.run_forever(batch=50, idle_seconds=2.0)
 
 
 @click.group("gonghui")
@@ -20,6 +31,21 @@ def demo_data() -> None:
 
     summary = load_demo_data()
     click.echo(f"demo data: {summary}")
+
+
+@gonghui.command("outbox-worker")
+@click.option("--once", is_flag=True, help="deliver one batch and exit")
+@click.option("--batch", default=50, show_default=True)
+@click.option("--idle", default=1.0, show_default=True, help="seconds to sleep when idle")
+@with_appcontext
+def outbox_worker(once: bool, batch: int, idle: float) -> None:
+    """Send WeChat subscribe messages from the outbox (several may run at once)."""
+    from app.notify import worker
+
+    if once:
+        click.echo(json.dumps(worker.run_once(worker.worker_name(), batch)))
+    else:
+        worker.run_forever(batch, idle)
 
 
 @gonghui.command("dev-server")
@@ -39,6 +65,7 @@ def dev_server(host: str, port: int | None) -> None:
         fake.start()
         app.config["WECHAT_API_BASE"] = fake.url
         click.echo(f"fake WeChat server on {fake.url} (login codes: mock:<name>)")
+    threading.Thread(target=_outbox_loop, args=(app,), daemon=True).start()
     port = port or app.config["PORT"]
     click.echo(f"Gonghui API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
     try:

@@ -54,6 +54,15 @@ class BaseConfig:
 
     JWT_TOKEN_LOCATION = ["headers"]
     JWT_ERROR_MESSAGE_KEY = "message"
+    # event → subscribe template; "*" is used for events without their own entry. Field
+    # values name keys of the outbox row's data ("$time" = when it is sent, Asia/Shanghai).
+    WECHAT_TEMPLATES: dict = {
+        "*": {"template_id": "tmpl-status-notice",
+              "fields": {"thing1": "title", "thing2": "body", "time3": "$time"}},
+    }
+    WECHAT_MINIPROGRAM_STATE = "formal"
+    OUTBOX_MAX_ATTEMPTS = 5
+    OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
     WECHAT_BUSY_RETRIES = 2
     WECHAT_BACKOFF = 0.2
@@ -76,6 +85,9 @@ class BaseConfig:
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY")
         self.FIELD_HASH_KEY = env.get("FIELD_HASH_KEY") or None
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        if env.get("WECHAT_TEMPLATES_JSON"):
+            self.WECHAT_TEMPLATES = json.loads(env["WECHAT_TEMPLATES_JSON"])
+        self.WECHAT_MINIPROGRAM_STATE = env.get("WECHAT_MINIPROGRAM_STATE", "formal")
 
 
 class DevelopmentConfig(BaseConfig):

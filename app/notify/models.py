@@ -34,6 +34,22 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # a worker's lease: rows it claimed stay invisible to others until claimed_until
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SubscriptionCredit(db.Model):
+    """One-time subscribe messages: each "accept" in the mini-program allows one send."""
+
+    __tablename__ = "subscription_credits"
+    __table_args__ = (CheckConstraint("credits >= 0", name="credits"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credits: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class InAppMessage(CreatedAtMixin, db.Model):

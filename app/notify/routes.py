@@ -1,0 +1,72 @@
+"""The user's subscribe-message consent and in-app messages."""
+
+from flask.views import MethodView
+
+from app.auth.current import current_user
+from app.core.http import ApiBlueprint, cursor_id, page
+from app.notify import service
+from app.notify.schemas import Credits, MessagePage, MessageQuery, SubscriptionsIn, UnreadCount
+
+blp = ApiBlueprint("notify", __name__, description="Subscriptions and in-app messages")
+
+
+@blp.route("/me/subscriptions")
+class SubscriptionsView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(SubscriptionsIn)
+    @blp.response(200, Credits)
+    def post(self, body):
+        """Record wx.requestSubscribeMessage's answer (one-time: one accept, one message)."""
+        return service.record_subscriptions(user_id=current_user().id, **body)
+
+    @blp.auth(forbidden=False)
+    @blp.response(200, Credits)
+    def get(self):
+        """Remaining subscribe-message credits per template."""
+        return service.credits_of(current_user().id)
+
+
+@blp.route("/me/messages")
+class MessagesView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(MessageQuery, location="query")
+    @blp.response(200, MessagePage)
+    def get(self, query):
+        """In-app messages, newest first, whether or not WeChat delivered them."""
+        user_id = current_user().id
+        rows = service.messages(user_id=user_id, unread_only=query["unread"],
+                                limit=query["limit"] + 1, after_id=cursor_id(query["cursor"]))
+        items, next_cursor = page(rows, query["limit"])
+        return {"items": items, "next_cursor": next_cursor,
+                "unread": service.unread_count(user_id=user_id)}
+
+
+@blp.route("/me/messages/unread-count")
+class UnreadView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, UnreadCount)
+    def get(self):
+        """The badge number."""
+        return {"unread": service.unread_count(user_id=current_user().id)}
+
+
+@blp.route("/me/messages/<int:message_id>/read")
+class ReadView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, UnreadCount)
+    @blp.errors(404)
+    def post(self, message_id):
+        """Mark one message read."""
+        user_id = current_user().id
+        service.mark_read(user_id=user_id, message_id=message_id)
+        return {"unread": service.unread_count(user_id=user_id)}
+
+
+@blp.route("/me/messages/read-all")
+class ReadAllView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, UnreadCount)
+    def post(self):
+        """Mark every message read."""
+        service.mark_read(user_id=current_user().id, message_id=None)
+        return {"unread": 0}

@@ -1,0 +1,1 @@
+"""The officer workbench: one to-do queue across domains, badge counts, batch decisions."""

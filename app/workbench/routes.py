@@ -1,0 +1,41 @@
+"""Workbench endpoints under /api/v1/workbench."""
+
+from flask.views import MethodView
+
+from app.auth.current import current_user
+from app.core.http import ApiBlueprint
+from app.workbench import service
+from app.workbench.schemas import BatchIn, BatchOut, Counts, TodoPage, TodoQuery
+
+blp = ApiBlueprint("workbench", __name__, description="Officer to-do queue")
+
+
+@blp.route("/workbench/todos")
+class TodosView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(TodoQuery, location="query")
+    @blp.response(200, TodoPage)
+    @blp.errors(404)
+    def get(self, query):
+        """Everything waiting on the caller, oldest first (empty for non-officers)."""
+        items, next_cursor = service.todos(user_id=current_user().id, **query)
+        return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/workbench/counts")
+class CountsView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, Counts)
+    def get(self):
+        """Badge counts per kind."""
+        return service.counts(user_id=current_user().id)
+
+
+@blp.route("/workbench/batch-decisions")
+class BatchView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(BatchIn)
+    @blp.response(200, BatchOut)
+    def post(self, body):
+        """Decide many items, each in its own transaction; the result of each is listed."""
+        return {"results": service.batch_decide(user_id=current_user().id, **body)}

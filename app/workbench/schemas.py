@@ -1,0 +1,62 @@
+"""Shapes of the workbench API."""
+
+from marshmallow import Schema, fields, validate
+
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+
+
+class TodoQuery(ListQuerySchema):
+    kind = fields.String(load_default=None, validate=validate.Length(max=32))
+    org_id = id_field(load_default=None)
+
+
+class TodoOrg(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class TodoOut(Schema):
+    kind = fields.String(required=True)
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    org = fields.Nested(TodoOrg, required=True)
+    waiting_since = ShanghaiDateTime(required=True)
+    version = fields.Integer(required=True)
+    action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
+    batchable = fields.Boolean(required=True)
+
+
+class TodoPage(Schema):
+    items = fields.List(fields.Nested(TodoOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class Counts(Schema):
+    total = fields.Integer(required=True)
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class BatchItem(StrictSchema):
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    id = id_field(required=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class BatchIn(StrictSchema):
+    items = fields.List(fields.Nested(BatchItem), required=True,
+                        validate=validate.Length(min=1, max=100))
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    comment = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class BatchResult(Schema):
+    kind = fields.String(required=True)
+    id = fields.Integer(required=True)
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class BatchOut(Schema):
+    results = fields.List(fields.Nested(BatchResult), required=True)
