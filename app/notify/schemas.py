@@ -5,7 +5,6 @@ from marshmallow import Schema, fields, validate
 from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema
 
 
-
 class SubscriptionsIn(StrictSchema):
     accepted = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
                            load_default=list, validate=validate.Length(max=3))

@@ -64,7 +64,7 @@ def test_busy_is_retried_later_then_parked(app_ctx, fake_wechat, monkeypatch):
     queue_for("dave", credits=1)
     now = clock.utcnow()
     for attempt in range(1, 6):
-        monkeypatch.setattr("app.notify.worker.utcnow", lambda: now)
+        monkeypatch.setattr("app.notify.worker.utcnow", lambda at=now: at)
         fake_wechat.inject_fault("busy", count=10)
         outcome = worker.run_once("w1")
         row = db.session.scalar(select(OutboxMessage))
