@@ -56,8 +56,7 @@ def load(app, count: int) -> None:
     """Insert stations and their search rows with executemany (no ORM) in chunks."""
     from app.extensions import db
     from app.orgs.models import Org
-    from app.stations import hours
-    from app.stations.search import card, lat_cell
+    from app.stations.search import card, hours_pattern_id, lat_cell
     from app.stations.vocab import services_mask
 
     with app.app_context():
@@ -68,7 +67,8 @@ def load(app, count: int) -> None:
         always = json.dumps({"always": True})
         weekly = {"weekly": {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu",
                                                                 "fri")}}
-        weekly_mask = hours.mask_to_bytes(hours.week_mask(weekly))
+        weekly_hours_id = hours_pattern_id(weekly)
+        db.session.commit()
         conn = db.engine.raw_connection()
         cursor = conn.cursor()
         mark = "?" if db.engine.dialect.name == "sqlite" else "%s"
@@ -77,7 +77,7 @@ def load(app, count: int) -> None:
             "services, opening_hours, photos, status, version, created_at, updated_at) VALUES "
             f"({', '.join([mark] * 16)})")
         search_sql = ("INSERT INTO station_search (station_id, lat_cell, lat, lng, "
-                      f"services_mask, open_mask, closed_dates, card) VALUES "
+                      f"services_mask, hours_id, closed_dates, card) VALUES "
                       f"({', '.join([mark] * 8)})")
         now = "2026-11-25 00:00:00"
         stations, search = [], []
@@ -93,7 +93,7 @@ def load(app, count: int) -> None:
                                     address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
                                     services=services)
             search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
-                           weekly_mask if is_weekly else None, None, card(shape)))
+                           weekly_hours_id if is_weekly else None, None, card(shape)))
             if len(stations) == 50_000:
                 cursor.executemany(station_sql, stations)
                 cursor.executemany(search_sql, search)
@@ -102,11 +102,11 @@ def load(app, count: int) -> None:
             cursor.executemany(station_sql, stations)
             cursor.executemany(search_sql, search)
         conn.commit()
-        if db.engine.dialect.name == "postgresql":
-            cursor.execute("ANALYZE stations")
-            cursor.execute("ANALYZE station_search")
-            conn.commit()
         conn.close()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+                auto.exec_driver_sql("VACUUM ANALYZE stations")
+                auto.exec_driver_sql("VACUUM ANALYZE station_search")
         print(f"loaded {count:,} stations in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -160,13 +160,14 @@ def explain(fast, point) -> None:
     cells = [lat_cell(lat - 0.009), lat_cell(lat + 0.009)]
     cursor = fast.connection().cursor()
     if fast.dialect == "sqlite":
-        cursor.execute("EXPLAIN QUERY PLAN SELECT station_id, lat, lng FROM station_search "
+        cursor.execute("EXPLAIN QUERY PLAN SELECT station_id, lat, lng, hours_id, "
+                       "closed_dates, card FROM station_search "
                        "WHERE lat_cell IN (?, ?) AND lng BETWEEN ? AND ?",
                        (*cells, lng - 0.012, lng + 0.012))
         plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
     else:
-        cursor.execute("EXPLAIN SELECT station_id, lat, lng FROM station_search "
-                       "WHERE lat_cell = ANY(%s) AND lng BETWEEN %s AND %s",
+        cursor.execute("EXPLAIN SELECT station_id, lat, lng, hours_id, closed_dates "
+                       "FROM station_search WHERE lat_cell = ANY(%s) AND lng BETWEEN %s AND %s",
                        (cells, lng - 0.012, lng + 0.012))
         plan = [row[0] for row in cursor.fetchall()]
     print("query plan:\n  " + "\n  ".join(plan), flush=True)

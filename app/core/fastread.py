@@ -20,6 +20,8 @@ class FastReader:
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_reader_pragmas)
         self.local = threading.local()
+        # memo of immutable rows (e.g. shared opening-hours patterns), per database
+        self.cache: dict = {}
         self.placeholder = "?" if self.dialect == "sqlite" else "%s"
 
     def connection(self):

@@ -59,24 +59,43 @@ class Station(CreatedAtMixin, db.Model):
 
 
 class StationSearchRow(db.Model):
-    """Read model for nearby search: only active stations, keyed by 0.01° latitude band.
+    """Read model for nearby search: only active stations, ordered by 0.01° latitude band.
 
-    `(lat_cell, lng)` lets one query do a short index range on longitude per band; `card`
-    is the station's response JSON without the per-request fields, built at write time.
+    The primary key (lat_cell, lng, station_id) makes one nearby query a short range scan per
+    band. On SQLite the table is WITHOUT ROWID, so rows are stored in that order and the scan
+    reads the station cards from a few neighbouring pages; on PostgreSQL the covering index
+    answers the scan alone and the cards of the top hits are read by station id. `card` is
+    the station's response JSON without the per-request fields, built at write time.
     """
 
     __tablename__ = "station_search"
-    __table_args__ = (Index("ix_station_search_cell_lng", "lat_cell", "lng"),)
+    __table_args__ = (
+        Index("uq_station_search_station_id", "station_id", unique=True),
+        Index("ix_station_search_cover", "lat_cell", "lng",
+              postgresql_include=["lat", "station_id", "services_mask", "hours_id",
+                                  "closed_dates"]),
+        {"sqlite_with_rowid": False},
+    )
 
+    lat_cell: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    lng: Mapped[float] = mapped_column(Float, primary_key=True)
     station_id: Mapped[int] = mapped_column(
         ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
-    lat_cell: Mapped[int] = mapped_column(Integer)
     lat: Mapped[float] = mapped_column(Float)
-    lng: Mapped[float] = mapped_column(Float)
     services_mask: Mapped[int] = mapped_column(BigInteger)
-    open_mask: Mapped[bytes | None] = mapped_column(LargeBinary)
+    hours_id: Mapped[int | None] = mapped_column(ForeignKey("station_hours.id"))
     closed_dates: Mapped[str | None] = mapped_column(Text)
     card: Mapped[str] = mapped_column(Text)
+
+
+class HoursPattern(db.Model):
+    """Distinct weekly opening patterns as minute-of-week bitmaps, shared by many stations."""
+
+    __tablename__ = "station_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    mask: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Checkin(CreatedAtMixin, db.Model):
