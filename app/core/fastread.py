@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from flask import current_app
@@ -35,10 +36,8 @@ class FastReader:
         conn = getattr(self.local, "conn", None)
         self.local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken: nothing to clean
                 conn.invalidate()
-            except Exception:  # already broken: nothing to clean
-                pass
 
 
 def _sqlite_reader_pragmas(dbapi_connection, _record) -> None:
