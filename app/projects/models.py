@@ -1,0 +1,206 @@
+"""Tables of 揭榜挂帅 projects: projects, bids, team, hours, reports, tranches, 问效."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.time import UTCDateTime
+from app.extensions import db
+
+STATUSES = ("draft", "published", "awarded", "in_progress", "under_review", "completed",
+            "failed", "cancelled")
+CATEGORIES = {
+    "employment": "就业创业",
+    "skills": "技能提升",
+    "culture": "文化生活",
+    "rights": "权益维护",
+    "care": "困难帮扶",
+    "safety": "安全生产",
+    "services": "服务阵地",
+    "other": "其他",
+}
+BID_STATUSES = ("submitted", "withdrawn", "won", "lost")
+LIVE_BID = "status <> 'withdrawn'"
+WON_BID = "status = 'won'"
+TEAM_ROLES = ("leader", "working_group", "instructor", "volunteer")
+OUTCOMES = ("completed", "failed", "rework")
+
+
+class Project(CreatedAtMixin, db.Model):
+    """One listed problem. `released_fen` is the running sum of its tranches."""
+
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint(f"category IN {tuple(CATEGORIES)}", name="category"),
+        CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
+        # Last line of defence for tranches: the conditional UPDATE in reports.release_tranche
+        # keeps the sum within the budget; this refuses any write that would not.
+        CheckConstraint("released_fen >= 0 AND released_fen <= budget_fen", name="released"),
+        Index("ix_projects_org_status", "org_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    title: Mapped[str] = mapped_column(String(100))
+    problem: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(24))
+    goals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    actuals: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    granted_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    released_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    bid_deadline: Mapped[date] = mapped_column(Date)
+    bids_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    winner_bid_id: Mapped[int | None] = mapped_column(BigInteger)
+    score: Mapped[int | None] = mapped_column(Integer)
+    survey_answers: Mapped[int] = mapped_column(Integer, default=0)
+    survey_satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Bid(CreatedAtMixin, db.Model):
+    """A member's offer to take a project on (揭榜)."""
+
+    __tablename__ = "project_bids"
+    __table_args__ = (
+        CheckConstraint(f"status IN {BID_STATUSES}", name="status"),
+        CheckConstraint("requested_fen >= 0", name="requested_not_negative"),
+        # One live bid per member per project, whatever the concurrency.
+        Index("uq_project_bids_live_bidder", "project_id", "bidder_id", unique=True,
+              postgresql_where=db.text(LIVE_BID), sqlite_where=db.text(LIVE_BID)),
+        # Exactly one winner per project: the last defence behind the conditional award.
+        Index("uq_project_bids_winner", "project_id", unique=True,
+              postgresql_where=db.text(WON_BID), sqlite_where=db.text(WON_BID)),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                           index=True)
+    plan: Mapped[str] = mapped_column(Text)
+    qualifications: Mapped[str] = mapped_column(Text)
+    team: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    requested_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TeamMember(CreatedAtMixin, db.Model):
+    """The leader, working-group officers, instructors (指导员) and volunteers of a project."""
+
+    __tablename__ = "project_team"
+    __table_args__ = (
+        CheckConstraint(f"role IN {TEAM_ROLES}", name="role"),
+        UniqueConstraint("project_id", "user_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    duty: Mapped[str | None] = mapped_column(String(100))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class VolunteerHours(CreatedAtMixin, db.Model):
+    """Hours the leader logged for one volunteer on one day."""
+
+    __tablename__ = "project_volunteer_hours"
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    team_member_id: Mapped[int] = mapped_column(
+        ForeignKey("project_team.id", ondelete="CASCADE"), index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    worked_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+    logged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ProgressReport(CreatedAtMixin, db.Model):
+    """The leader's report for a period: KPI actuals to date, text, photo file ids."""
+
+    __tablename__ = "project_reports"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    period: Mapped[str] = mapped_column(String(20))
+    actuals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+class Tranche(CreatedAtMixin, db.Model):
+    """Funds released against a milestone."""
+
+    __tablename__ = "project_tranches"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    milestone: Mapped[str] = mapped_column(String(200))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Evaluation(CreatedAtMixin, db.Model):
+    """An approver's 问效 of a submitted result."""
+
+    __tablename__ = "project_evaluations"
+    __table_args__ = (
+        CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome"),
+        CheckConstraint("score >= 0 AND score <= 100", name="score"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            index=True)
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    score: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class SurveyAnswer(CreatedAtMixin, db.Model):
+    """A beneficiary's one-question satisfaction answer; one per user per project."""
+
+    __tablename__ = "project_survey_answers"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    satisfied: Mapped[bool] = mapped_column(Boolean)

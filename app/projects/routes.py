@@ -1,0 +1,295 @@
+"""揭榜挂帅 endpoints. Every route needs a login: the mini-program always sends a token, and
+published projects are visible to every logged-in user (drafts only to officers in scope)."""
+
+from flask.views import MethodView
+
+from app.auth.current import current_user
+from app.core.http import ApiBlueprint
+from app.projects import bids, reports, review, service, stats, team
+from app.projects.schemas import (
+    AwardBody,
+    BidCreate,
+    BidList,
+    BidOut,
+    BidUpdate,
+    CancelBody,
+    EvaluationBody,
+    HoursBody,
+    HoursOut,
+    ProjectCreate,
+    ProjectOut,
+    ProjectPage,
+    ProjectQuery,
+    ProjectStats,
+    ProjectUpdate,
+    ReportCreate,
+    ReportList,
+    ReportOut,
+    SurveyBody,
+    TeamAdd,
+    TeamList,
+    TeamMemberOut,
+    TrancheCreate,
+    TrancheList,
+    TrancheOut,
+    VersionBody,
+    VolunteerBody,
+)
+
+blp = ApiBlueprint("projects", __name__, description="揭榜挂帅 projects")
+
+
+def me() -> int:
+    return current_user().id
+
+
+def listing(items) -> dict:
+    return {"items": items, "next_cursor": None}
+
+
+@blp.route("/projects")
+class ProjectsView(MethodView):
+    @blp.auth()
+    @blp.arguments(ProjectCreate)
+    @blp.response(201, ProjectOut)
+    @blp.errors(404)
+    def post(self, body):
+        """Create a draft (approver or admin of the org)."""
+        return service.present(service.create(actor_id=me(), **body))
+
+    @blp.auth(forbidden=False)
+    @blp.arguments(ProjectQuery, location="query")
+    @blp.response(200, ProjectPage)
+    @blp.errors(404)
+    def get(self, query):
+        """The list, newest first: published projects for everyone, drafts for officers."""
+        rows, next_cursor = service.list_projects(actor_id=me(), **query)
+        return {"items": [service.present(p, org) for p, org in rows],
+                "next_cursor": next_cursor}
+
+
+@blp.route("/projects/<int:project_id>")
+class ProjectView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404)
+    def get(self, project_id):
+        """One project with its progress per goal and satisfaction rate."""
+        return service.present(service.get_visible_project(me(), project_id))
+
+    @blp.auth()
+    @blp.arguments(ProjectUpdate)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def patch(self, body, project_id):
+        """Edit a draft with the version you saw."""
+        return service.present(service.update_draft(actor_id=me(), project_id=project_id,
+                                                    **body))
+
+
+@blp.route("/projects/<int:project_id>/publish")
+class PublishView(MethodView):
+    @blp.auth()
+    @blp.arguments(VersionBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Open a draft for bids until its deadline."""
+        return service.present(service.publish(actor_id=me(), project_id=project_id, **body))
+
+
+@blp.route("/projects/<int:project_id>/cancel")
+class CancelView(MethodView):
+    @blp.auth()
+    @blp.arguments(CancelBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Cancel a draft or published project; bidders are told."""
+        return service.present(service.cancel(actor_id=me(), project_id=project_id, **body))
+
+
+@blp.route("/projects/<int:project_id>/bids")
+class BidsView(MethodView):
+    @blp.auth()
+    @blp.arguments(BidCreate)
+    @blp.response(201, BidOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Bid (揭榜): approved members only, before the deadline, one live bid each."""
+        return bids.submit(actor_id=me(), project_id=project_id, **body)
+
+    @blp.auth(forbidden=False)
+    @blp.response(200, BidList)
+    @blp.errors(404)
+    def get(self, project_id):
+        """Officers over the project see every bid; a bidder sees only their own."""
+        return listing(bids.list_bids(actor_id=me(), project_id=project_id))
+
+
+@blp.route("/projects/<int:project_id>/bids/<int:bid_id>")
+class BidView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(BidUpdate)
+    @blp.response(200, BidOut)
+    @blp.errors(404, 409)
+    def patch(self, body, project_id, bid_id):
+        """Edit your bid before the deadline."""
+        return bids.edit(actor_id=me(), project_id=project_id, bid_id=bid_id, **body)
+
+
+@blp.route("/projects/<int:project_id>/bids/<int:bid_id>/withdraw")
+class WithdrawView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(VersionBody)
+    @blp.response(200, BidOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id, bid_id):
+        """Withdraw your bid until the award."""
+        return bids.withdraw(actor_id=me(), project_id=project_id, bid_id=bid_id, **body)
+
+
+@blp.route("/projects/<int:project_id>/award")
+class AwardView(MethodView):
+    @blp.auth()
+    @blp.arguments(AwardBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Pick the winning bid after the deadline (approver); exactly one award wins."""
+        return service.present(bids.award(actor_id=me(), project_id=project_id, **body))
+
+
+@blp.route("/projects/<int:project_id>/start")
+class StartView(MethodView):
+    @blp.auth()
+    @blp.arguments(VersionBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Start the work (the leader or a managing officer)."""
+        return service.present(review.start(actor_id=me(), project_id=project_id, **body))
+
+
+@blp.route("/projects/<int:project_id>/team")
+class TeamView(MethodView):
+    @blp.auth()
+    @blp.arguments(TeamAdd)
+    @blp.response(201, TeamMemberOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Add a working-group officer or an instructor (指导员)."""
+        return team.present_member(team.add_to_team(actor_id=me(), project_id=project_id,
+                                                    **body))
+
+    @blp.auth(forbidden=False)
+    @blp.response(200, TeamList)
+    @blp.errors(404)
+    def get(self, project_id):
+        """The leader, working group, instructors and volunteers with their hours."""
+        return listing(team.list_team(actor_id=me(), project_id=project_id))
+
+
+@blp.route("/projects/<int:project_id>/volunteers")
+class VolunteersView(MethodView):
+    @blp.auth()
+    @blp.arguments(VolunteerBody)
+    @blp.response(201, TeamMemberOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Sign up as a volunteer (approved members)."""
+        return team.present_member(team.volunteer(actor_id=me(), project_id=project_id,
+                                                  **body))
+
+
+@blp.route("/projects/<int:project_id>/volunteers/<int:team_member_id>/hours")
+class HoursView(MethodView):
+    @blp.auth()
+    @blp.arguments(HoursBody)
+    @blp.response(201, HoursOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id, team_member_id):
+        """The leader logs a volunteer's hours."""
+        return team.log_hours(actor_id=me(), project_id=project_id,
+                              team_member_id=team_member_id, **body)
+
+
+@blp.route("/projects/<int:project_id>/reports")
+class ReportsView(MethodView):
+    @blp.auth()
+    @blp.arguments(ReportCreate)
+    @blp.response(201, ReportOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """A progress report by the leader: KPI actuals to date per goal."""
+        return reports.add_report(actor_id=me(), project_id=project_id, **body)
+
+    @blp.auth(forbidden=False)
+    @blp.response(200, ReportList)
+    @blp.errors(404)
+    def get(self, project_id):
+        """Progress reports, oldest first."""
+        return listing(reports.list_reports(actor_id=me(), project_id=project_id))
+
+
+@blp.route("/projects/<int:project_id>/tranches")
+class TranchesView(MethodView):
+    @blp.auth()
+    @blp.arguments(TrancheCreate)
+    @blp.response(201, TrancheOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """Release funds for a milestone; the sum never exceeds the budget."""
+        return reports.release_tranche(actor_id=me(), project_id=project_id, **body)
+
+    @blp.auth(forbidden=False)
+    @blp.response(200, TrancheList)
+    @blp.errors(404)
+    def get(self, project_id):
+        """Released tranches, oldest first."""
+        return listing(reports.list_tranches(actor_id=me(), project_id=project_id))
+
+
+@blp.route("/projects/<int:project_id>/submit")
+class SubmitView(MethodView):
+    @blp.auth()
+    @blp.arguments(VersionBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """The leader submits the result for 问效."""
+        return service.present(review.submit_for_review(actor_id=me(), project_id=project_id,
+                                                        **body))
+
+
+@blp.route("/projects/<int:project_id>/evaluation")
+class EvaluationView(MethodView):
+    @blp.auth()
+    @blp.arguments(EvaluationBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """An approver scores the result: completed, failed or rework."""
+        return service.present(review.evaluate(actor_id=me(), project_id=project_id, **body))
+
+
+@blp.route("/projects/<int:project_id>/survey")
+class SurveyView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(SurveyBody)
+    @blp.response(200, ProjectOut)
+    @blp.errors(404, 409)
+    def post(self, body, project_id):
+        """A beneficiary's one-question satisfaction answer (one per user)."""
+        return service.present(review.answer_survey(actor_id=me(), project_id=project_id,
+                                                    **body))
+
+
+@blp.route("/orgs/<int:org_id>/project-stats")
+class StatsView(MethodView):
+    @blp.auth()
+    @blp.response(200, ProjectStats)
+    @blp.errors(404)
+    def get(self, org_id):
+        """Published, taken, running, finished, failed, funds and volunteers, per level."""
+        return stats.project_stats(actor_id=me(), org_id=org_id)

@@ -1,0 +1,305 @@
+"""Request and response shapes of projects, bids, team, reports, tranches and stats."""
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.projects.models import CATEGORIES, OUTCOMES, STATUSES
+from app.projects.service import PROJECT_LEVELS
+
+MAX_FEN = 10**13
+
+
+def version_field() -> fields.Integer:
+    """The version the caller saw; a stale one gets 409."""
+    return fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+def fen_field(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=0, max=MAX_FEN), **kwargs)
+
+
+def no_nul(value: str) -> None:
+    """PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write."""
+    if "\x00" in value:
+        raise ValidationError("must not contain NUL characters")
+
+
+def text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:
+    return fields.String(validate=[validate.Length(min=min_length, max=max_length), no_nul],
+                         **kwargs)
+
+
+def day(**kwargs) -> fields.Date:
+    """A calendar day (Asia/Shanghai) within a sane range."""
+    return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
+                       **kwargs)
+
+
+class Goal(StrictSchema):
+    name = text(50, required=True)
+    unit = text(20, required=True)
+    target = fields.Float(required=True, allow_nan=False,
+                          validate=validate.Range(min=0, min_inclusive=False, max=1e12))
+
+
+class ProjectCreate(StrictSchema):
+    org_id = id_field(required=True)
+    title = text(100, required=True)
+    problem = text(5000, required=True, metadata={"description": "the pain point"})
+    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    goals = fields.List(fields.Nested(Goal), required=True, validate=validate.Length(1, 10))
+    budget_fen = fen_field(required=True)
+    bid_deadline = day(required=True, metadata={
+        "description": "last day for bids, Asia/Shanghai (bids close at its midnight)"})
+    due_date = day(required=True)
+
+
+class ProjectUpdate(StrictSchema):
+    title = text(100)
+    problem = text(5000)
+    category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
+    goals = fields.List(fields.Nested(Goal), validate=validate.Length(1, 10))
+    budget_fen = fen_field()
+    bid_deadline = day()
+    due_date = day()
+    version = version_field()
+
+
+class VersionBody(StrictSchema):
+    version = version_field()
+
+
+class CancelBody(VersionBody):
+    reason = text(500, required=True)
+
+
+class ProjectQuery(ListQuerySchema):
+    org_id = id_field(load_default=None, metadata={"description": "the org and its subtree"})
+    level = fields.String(load_default=None, validate=validate.OneOf(PROJECT_LEVELS))
+    category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    q = text(50, load_default=None)
+
+
+class ProjectOrg(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True)
+
+
+class GoalProgress(Schema):
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+    target = fields.Float(required=True)
+    actual = fields.Float(allow_none=True)
+    ratio = fields.Float(allow_none=True, metadata={"description": "actual / target"})
+
+
+class Satisfaction(Schema):
+    answers = fields.Integer(required=True)
+    satisfied = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True)
+
+
+class ProjectOut(Schema):
+    id = fields.Integer(required=True)
+    org = fields.Nested(ProjectOrg, required=True)
+    title = fields.String(required=True)
+    problem = fields.String(required=True)
+    category = fields.String(required=True)
+    category_label = fields.String(required=True)
+    goals = fields.List(fields.Nested(Goal), required=True)
+    progress = fields.List(fields.Nested(GoalProgress), required=True)
+    budget_fen = fields.Integer(required=True)
+    granted_fen = fields.Integer(required=True, metadata={"description": "the winning bid"})
+    released_fen = fields.Integer(required=True, metadata={"description": "sum of tranches"})
+    bid_deadline = fields.Date(required=True)
+    bids_close_at = ShanghaiDateTime(required=True)
+    due_date = fields.Date(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    allowed_actions = fields.List(fields.String(), required=True)
+    leader_id = fields.Integer(allow_none=True)
+    winner_bid_id = fields.Integer(allow_none=True)
+    score = fields.Integer(allow_none=True)
+    satisfaction = fields.Nested(Satisfaction, required=True)
+    created_at = ShanghaiDateTime(required=True)
+    published_at = ShanghaiDateTime(allow_none=True)
+    awarded_at = ShanghaiDateTime(allow_none=True)
+    closed_at = ShanghaiDateTime(allow_none=True)
+
+
+class ProjectPage(Schema):
+    items = fields.List(fields.Nested(ProjectOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class ProposedMember(StrictSchema):
+    name = text(50, required=True)
+    role = text(50, required=True)
+
+
+class BidCreate(StrictSchema):
+    plan = text(10000, required=True)
+    qualifications = text(5000, required=True)
+    team = fields.List(fields.Nested(ProposedMember), load_default=list,
+                       validate=validate.Length(max=50))
+    requested_fen = fen_field(required=True)
+
+
+class BidUpdate(StrictSchema):
+    plan = text(10000)
+    qualifications = text(5000)
+    team = fields.List(fields.Nested(ProposedMember), validate=validate.Length(max=50))
+    requested_fen = fen_field()
+    version = version_field()
+
+
+class BidOut(Schema):
+    id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    bidder_id = fields.Integer(required=True)
+    plan = fields.String(required=True)
+    qualifications = fields.String(required=True)
+    team = fields.List(fields.Nested(ProposedMember), required=True)
+    requested_fen = fields.Integer(required=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created_at = ShanghaiDateTime(required=True)
+    updated_at = ShanghaiDateTime(allow_none=True)
+
+
+class BidList(Schema):
+    items = fields.List(fields.Nested(BidOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class AwardBody(StrictSchema):
+    bid_id = id_field(required=True)
+    version = version_field()
+
+
+class TeamAdd(StrictSchema):
+    user_id = id_field(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(["working_group", "instructor"]))
+    duty = text(100, min_length=0, load_default=None)
+
+
+class VolunteerBody(StrictSchema):
+    duty = text(100, min_length=0, load_default=None)
+
+
+class TeamMemberOut(Schema):
+    id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    nickname = fields.String(allow_none=True)
+    role = fields.String(required=True)
+    duty = fields.String(allow_none=True)
+    hours = fields.Float(required=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+class TeamList(Schema):
+    items = fields.List(fields.Nested(TeamMemberOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class HoursBody(StrictSchema):
+    hours = fields.Float(required=True, allow_nan=False,
+                         validate=validate.Range(min=0.1, max=24))
+    worked_on = day(required=True)
+    note = text(200, min_length=0, load_default=None)
+
+
+class HoursOut(Schema):
+    id = fields.Integer(required=True)
+    team_member_id = fields.Integer(required=True)
+    minutes = fields.Integer(required=True)
+    worked_on = day(required=True)
+    note = fields.String(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+class Actual(StrictSchema):
+    goal = text(50, required=True)
+    actual = fields.Float(required=True, allow_nan=False,
+                          validate=validate.Range(min=0, max=1e12))
+
+
+class ReportCreate(StrictSchema):
+    period = text(20, required=True, metadata={"description": "e.g. 2026-10 or 2026-Q3"})
+    actuals = fields.List(fields.Nested(Actual), required=True, validate=validate.Length(max=10))
+    text = text(10000, required=True)
+    photo_file_ids = fields.List(id_field(), load_default=list, validate=validate.Length(max=9))
+
+
+class ReportOut(Schema):
+    id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    author_id = fields.Integer(allow_none=True)
+    period = fields.String(required=True)
+    actuals = fields.List(fields.Nested(Actual), required=True)
+    text = fields.String(required=True)
+    photo_file_ids = fields.List(fields.Integer(), required=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+class ReportList(Schema):
+    items = fields.List(fields.Nested(ReportOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class TrancheCreate(StrictSchema):
+    milestone = text(200, required=True)
+    amount_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+
+
+class TrancheOut(Schema):
+    id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    milestone = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+    released_by = fields.Integer(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+class TrancheList(Schema):
+    items = fields.List(fields.Nested(TrancheOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class EvaluationBody(StrictSchema):
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    comment = text(2000, min_length=0, load_default=None)
+    version = version_field()
+
+
+class SurveyBody(StrictSchema):
+    satisfied = fields.Boolean(required=True)
+
+
+class ProjectStatsRow(Schema):
+    published = fields.Integer(required=True)
+    taken = fields.Integer(required=True)
+    in_progress = fields.Integer(required=True)
+    finished = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    cancelled = fields.Integer(required=True)
+    finish_rate = fields.Float(allow_none=True, metadata={"description": "finished / taken"})
+    granted_fen = fields.Integer(required=True)
+    released_fen = fields.Integer(required=True)
+    volunteers = fields.Integer(required=True)
+    volunteer_hours = fields.Float(required=True)
+
+
+class ProjectLevelStats(ProjectStatsRow):
+    level = fields.String(required=True)
+
+
+class ProjectStats(Schema):
+    org = fields.Nested(ProjectOrg, required=True)
+    total = fields.Nested(ProjectStatsRow, required=True)
+    by_level = fields.List(fields.Nested(ProjectLevelStats), required=True)

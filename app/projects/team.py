@@ -1,0 +1,117 @@
+"""The working group: officers and instructors added by officers, volunteers and their hours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.core import audit
+from app.core.db import is_unique_violation
+from app.errors import Conflict, Forbidden, NotFound
+from app.extensions import db
+from app.notify.service import notify
+from app.projects import transitions
+from app.projects.bids import require_member
+from app.projects.models import Project, TeamMember, VolunteerHours
+from app.projects.service import get_managed_project, get_visible_project
+
+VOLUNTEER_OPEN = ("awarded", "in_progress")
+ROLE_LABELS = {"working_group": "工作专班", "instructor": "指导员"}
+
+
+def require_running(project: Project, statuses=transitions.RUNNING) -> None:
+    if project.status not in statuses:
+        raise Conflict(f"Not possible while the project is {project.status}.",
+                       code="project_not_running",
+                       details={"status": project.status, "allowed_statuses": list(statuses)})
+
+
+def join(project: Project, user_id: int, role: str, duty: str | None, added_by: int) -> TeamMember:
+    member = TeamMember(project_id=project.id, user_id=user_id, role=role, duty=duty,
+                        added_by=added_by)
+    try:
+        with db.session.begin_nested():
+            db.session.add(member)
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise Conflict("This person already has that role on the project.",
+                       code="already_in_team") from None
+    return member
+
+
+def add_to_team(*, actor_id: int, project_id: int, user_id: int, role: str,
+                duty: str | None) -> TeamMember:
+    """Officers add working-group officers (工作专班) and instructors (指导员)."""
+    project = get_managed_project(actor_id, project_id)
+    require_running(project)
+    if db.session.get(User, user_id) is None:
+        raise NotFound("No such user.")
+    member = join(project, user_id, role, duty, actor_id)
+    audit.record(actor_id=actor_id, actor_role="officer", org_id=project.org_id,
+                 action="project.team_add", target_type="project", target_id=project.id,
+                 after={"user_id": user_id, "role": role})
+    label = ROLE_LABELS[role]
+    notify(user_id=user_id, event="project.team", title=f"您已加入揭榜项目{label}",
+           body=f"您已作为{label}加入“{project.title}”。", data={"project_title": project.title},
+           page=f"pages/projects/detail?id={project.id}")
+    db.session.commit()
+    return member
+
+
+def volunteer(*, actor_id: int, project_id: int, duty: str | None) -> TeamMember:
+    """A member signs up as a volunteer while the project is awarded or running."""
+    project = get_visible_project(actor_id, project_id)
+    require_member(actor_id)
+    require_running(project, VOLUNTEER_OPEN)
+    member = join(project, actor_id, "volunteer", duty, actor_id)
+    audit.record(actor_id=actor_id, actor_role="member", org_id=project.org_id,
+                 action="project.volunteer", target_type="project", target_id=project.id)
+    db.session.commit()
+    return member
+
+
+def log_hours(*, actor_id: int, project_id: int, team_member_id: int, hours: float,
+              worked_on: date, note: str | None) -> VolunteerHours:
+    """The leader logs a volunteer's hours for a day."""
+    project = get_visible_project(actor_id, project_id)
+    if project.leader_id != actor_id:
+        raise Forbidden("Only the project leader logs volunteer hours.")
+    require_running(project)
+    member = db.session.get(TeamMember, team_member_id)
+    if member is None or member.project_id != project.id or member.role != "volunteer":
+        raise NotFound("No such volunteer on this project.")
+    entry = VolunteerHours(project_id=project.id, team_member_id=member.id,
+                           minutes=round(hours * 60), worked_on=worked_on, note=note,
+                           logged_by=actor_id)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(actor_id=actor_id, actor_role="leader", org_id=project.org_id,
+                 action="project.hours", target_type="project", target_id=project.id,
+                 after={"team_member_id": member.id, "minutes": entry.minutes})
+    db.session.commit()
+    return entry
+
+
+def list_team(*, actor_id: int, project_id: int) -> list[dict]:
+    project = get_visible_project(actor_id, project_id)
+    minutes = dict(db.session.execute(
+        select(VolunteerHours.team_member_id, func.sum(VolunteerHours.minutes))
+        .where(VolunteerHours.project_id == project.id)
+        .group_by(VolunteerHours.team_member_id)).all())
+    rows = db.session.execute(
+        select(TeamMember, User.nickname).join(User, User.id == TeamMember.user_id)
+        .where(TeamMember.project_id == project.id).order_by(TeamMember.id)).all()
+    return [present_member(member, nickname, minutes.get(member.id, 0))
+            for member, nickname in rows]
+
+
+def present_member(member: TeamMember, nickname: str | None = None, minutes: int = 0) -> dict:
+    if nickname is None:
+        nickname = db.session.scalar(select(User.nickname).where(User.id == member.user_id))
+    return {"id": member.id, "user_id": member.user_id, "nickname": nickname,
+            "role": member.role, "duty": member.duty, "created_at": member.created_at,
+            "hours": round(minutes / 60, 1)}
