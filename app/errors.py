@@ -61,6 +61,11 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class PayloadTooLarge(AppError):
+    status = 413
+    code = "payload_too_large"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     code = "service_unavailable"

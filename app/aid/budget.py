@@ -1,0 +1,47 @@
+"""The program budget: reservations and payments move counters by conditional UPDATEs only.
+
+`reserved_fen + paid_fen <= budget_fen` is checked by the UPDATE's WHERE clause (PostgreSQL
+re-evaluates it after waiting on a concurrent writer, so racing approvals cannot both pass)
+and by the table's CHECK constraint as the last line of defence.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from app.aid.models import AidProgram
+from app.extensions import db
+
+
+def try_reserve(*, program_id: int, amount_fen: int) -> bool:
+    """Reserve `amount_fen` for an approved application; False when the budget is exhausted."""
+    reserved = db.session.execute(
+        update(AidProgram)
+        .where(AidProgram.id == program_id,
+               AidProgram.reserved_fen + AidProgram.paid_fen + amount_fen
+               <= AidProgram.budget_fen)
+        .values(reserved_fen=AidProgram.reserved_fen + amount_fen)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return reserved == 1
+
+
+def settle(*, program_id: int, amount_fen: int) -> bool:
+    """Move a paid batch's amount from reserved to paid; False if it was not reserved."""
+    moved = db.session.execute(
+        update(AidProgram)
+        .where(AidProgram.id == program_id, AidProgram.reserved_fen >= amount_fen)
+        .values(reserved_fen=AidProgram.reserved_fen - amount_fen,
+                paid_fen=AidProgram.paid_fen + amount_fen)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return moved == 1
+
+
+def figures(program: AidProgram) -> dict[str, int]:
+    return {
+        "budget_fen": program.budget_fen,
+        "reserved_fen": program.reserved_fen,
+        "paid_fen": program.paid_fen,
+        "left_fen": program.budget_fen - program.reserved_fen - program.paid_fen,
+    }

@@ -1,0 +1,153 @@
+"""Disbursement batches (发放仪式): admins batch approved applications, export the bank
+roster, and mark the batch paid (reserved money becomes paid)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from app.aid import history
+from app.aid.access import get_program_or_404
+from app.aid.budget import settle
+from app.aid.models import AidApplication, AidProgram, DisbursementBatch
+from app.core import audit
+from app.core.crypto import mask_id_number
+from app.core.http import cursor_id, page
+from app.core.time import to_shanghai, utcnow
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.notify.service import notify
+from app.orgs.models import Org
+from app.orgs.scope import ANY_ROLE, authorize
+
+ADMIN = ("admin",)
+
+
+def _owner(program: AidProgram) -> Org:
+    return db.session.get(Org, program.owner_org_id)
+
+
+def get_batch(*, actor_id: int, batch_id: int, roles=ANY_ROLE) -> DisbursementBatch:
+    """Officers over the program's owner org see its batches; others get 404."""
+    batch = db.session.get(DisbursementBatch, batch_id)
+    if batch is None:
+        raise NotFound("No such batch.")
+    authorize(actor_id, _owner(db.session.get(AidProgram, batch.program_id)), roles)
+    return batch
+
+
+def create_batch(*, actor_id: int, program_id: int, name: str,
+                 application_ids: list[int]) -> DisbursementBatch:
+    """Put approved, not yet batched applications of the program into a new batch."""
+    program = get_program_or_404(program_id)
+    authorize(actor_id, _owner(program), ADMIN)
+    wanted = set(application_ids)
+    batch = DisbursementBatch(program_id=program.id, name=name, status="open", created_by=actor_id,
+                              total_fen=0, count=0, version=1)
+    db.session.add(batch)
+    db.session.flush()
+    # Conditional UPDATE: an application already batched (or no longer approved) is not taken.
+    taken = db.session.execute(
+        update(AidApplication)
+        .where(AidApplication.id.in_(wanted), AidApplication.program_id == program.id,
+               AidApplication.status == "approved", AidApplication.batch_id.is_(None))
+        .values(batch_id=batch.id, version=AidApplication.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != len(wanted):
+        db.session.rollback()
+        free = set(db.session.scalars(select(AidApplication.id).where(
+            AidApplication.id.in_(wanted), AidApplication.program_id == program.id,
+            AidApplication.status == "approved", AidApplication.batch_id.is_(None))))
+        refused = sorted(wanted - free)
+        raise Conflict("Some applications are not approved, not in this program or already "
+                       "batched.", code="not_batchable", details={"application_ids": refused})
+    count, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(AidApplication.amount_fen), 0))
+        .where(AidApplication.batch_id == batch.id)).one()
+    batch.count, batch.total_fen = count, int(total)
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+                 action="aid.batch.create", target_type="aid_batch", target_id=batch.id,
+                 after={"count": count, "total_fen": int(total)})
+    db.session.commit()
+    return batch
+
+
+def list_batches(*, actor_id: int, program_id: int, limit: int,
+                 cursor: str | None) -> tuple[list[DisbursementBatch], str | None]:
+    program = get_program_or_404(program_id)
+    authorize(actor_id, _owner(program), ANY_ROLE)
+    query = select(DisbursementBatch).where(DisbursementBatch.program_id == program.id)
+    after = cursor_id(cursor)
+    if after is not None:
+        query = query.where(DisbursementBatch.id > after)
+    return page(list(db.session.scalars(
+        query.order_by(DisbursementBatch.id).limit(limit + 1))), limit)
+
+
+def mark_paid(*, actor_id: int, batch_id: int, version: int) -> DisbursementBatch:
+    """The handover happened: applications become paid, reserved money becomes paid money."""
+    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
+    program = db.session.get(AidProgram, batch.program_id)
+    now = utcnow()
+    paid = db.session.execute(
+        update(DisbursementBatch)
+        .where(DisbursementBatch.id == batch.id, DisbursementBatch.status == "open",
+               DisbursementBatch.version == version)
+        .values(status="paid", paid_at=now, paid_by=actor_id,
+                version=DisbursementBatch.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if paid != 1:
+        db.session.rollback()
+        raise Conflict("This batch changed since you loaded it, or is already paid.",
+                       code="stale_version")
+    applications = list(db.session.scalars(
+        select(AidApplication).where(AidApplication.batch_id == batch.id,
+                                     AidApplication.status == "approved")
+        .order_by(AidApplication.id)))
+    total = sum(application.amount_fen for application in applications)
+    db.session.execute(
+        update(AidApplication)
+        .where(AidApplication.batch_id == batch.id, AidApplication.status == "approved")
+        .values(status="paid", paid_at=now, version=AidApplication.version + 1)
+        .execution_options(synchronize_session=False))
+    if not settle(program_id=program.id, amount_fen=total):
+        db.session.rollback()
+        raise Conflict("The batch's amount is not reserved in the budget.",
+                       code="budget_mismatch")
+    for application in applications:
+        history.record_event(application, actor_id=actor_id, action="pay",
+                             from_status="approved", to_status="paid", comment=batch.name)
+        notify(user_id=application.applicant_id, event="aid.paid", title="资助金已发放",
+               body=f"{program.name}：{application.amount_fen / 100:.2f}元已发放。",
+               data={"program_name": program.name, "amount_fen": application.amount_fen},
+               page=f"pages/aid/application?id={application.id}")
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+                 action="aid.batch.paid", target_type="aid_batch", target_id=batch.id,
+                 after={"count": len(applications), "total_fen": total})
+    db.session.commit()
+    db.session.refresh(batch)
+    return batch
+
+
+def roster(*, actor_id: int, batch_id: int, reason: str) -> dict[str, list[list]]:
+    """The bank roster: whole account numbers, so the read is audited with its reason."""
+    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
+    program = db.session.get(AidProgram, batch.program_id)
+    rows = db.session.execute(
+        select(AidApplication, Org.name).join(Org, Org.id == AidApplication.org_id)
+        .where(AidApplication.batch_id == batch.id).order_by(AidApplication.id)).all()
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+                 action="pii.roster", target_type="aid_batch", target_id=batch.id,
+                 field="bank_account", reason=reason, after={"rows": len(rows)})
+    db.session.commit()
+    header = ["序号", "申请编号", "村", "受助人", "身份证号", "类别", "档次", "金额（元）",
+              "开户人", "开户银行", "银行账号", "状态"]
+    lines = [[n, a.id, village, a.beneficiary_name, mask_id_number(a.beneficiary_id_number),
+              a.category_code, a.tier_code, a.amount_fen / 100, a.bank_holder, a.bank_name,
+              a.bank_account, a.status] for n, (a, village) in enumerate(rows, start=1)]
+    paid_at = to_shanghai(batch.paid_at)
+    summary = [["批次", batch.name], ["项目", program.name], ["人数", batch.count],
+               ["合计（元）", batch.total_fen / 100],
+               ["发放时间", paid_at.strftime("%Y-%m-%d %H:%M") if paid_at else "未发放"]]
+    return {"发放名册": [header, *lines], "汇总": summary}

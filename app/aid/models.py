@@ -1,0 +1,179 @@
+"""Tables of aid: programs, eligible orgs, applications, their history and files, batches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.crypto import EncryptedString
+from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.time import UTCDateTime, utcnow
+from app.extensions import db
+
+KINDS = ("student", "family")
+DOCUMENT_KINDS = {
+    "id_card": "身份证",
+    "household_register": "户口簿",
+    "enrollment_certificate": "在读证明",
+    "admission_letter": "录取通知书",
+    "monitoring_certificate": "防返贫监测对象证明",
+    "bank_card": "银行卡",
+    "other": "其他材料",
+}
+RELATIONS = ("self", "child", "spouse", "parent", "sibling", "grandchild", "other")
+# draft → submitted (step by step) → approved → paid; returned goes back to the applicant.
+STATUSES = ("draft", "submitted", "returned", "approved", "rejected", "withdrawn", "paid")
+# A withdrawn application frees the beneficiary's slot in the program (they may apply again);
+# a rejected one keeps it, otherwise a rejection could be undone by applying again.
+HOLDS_SLOT = "status <> 'withdrawn'"
+BATCH_STATUSES = ("open", "paid")
+
+
+class AidProgram(CreatedAtMixin, db.Model):
+    """A funded program. Budget counters move only by conditional UPDATEs (see budget.py)."""
+
+    __tablename__ = "aid_programs"
+    __table_args__ = (
+        CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
+        CheckConstraint("reserved_fen >= 0 AND paid_fen >= 0", name="counters_not_negative"),
+        # The last line of defence against overspending, whatever the application code does.
+        CheckConstraint("reserved_fen + paid_fen <= budget_fen", name="within_budget"),
+        CheckConstraint("opens_at < closes_at", name="window"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    # [{"code", "name", "kind", "required_documents": [...], "tiers": [{"code", "name",
+    #   "amount_fen"}]}] — fixed when the program is created.
+    categories: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    chain: Mapped[list[str]] = mapped_column(JSON)
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    reserved_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class AidProgramOrg(db.Model):
+    """An eligible org: applicants must belong to it or its subtree."""
+
+    __tablename__ = "aid_program_orgs"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("aid_programs.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), primary_key=True, index=True)
+
+
+class AidApplication(CreatedAtMixin, db.Model):
+    """One beneficiary's request to one program."""
+
+    __tablename__ = "aid_applications"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint(f"relation IN {RELATIONS}", name="relation"),
+        # One application per beneficiary per program: the database refuses the racing twin.
+        Index("uq_aid_applications_program_beneficiary", "program_id", "beneficiary_id_hash",
+              unique=True, postgresql_where=db.text(HOLDS_SLOT),
+              sqlite_where=db.text(HOLDS_SLOT)),
+        Index("ix_aid_applications_program_status", "program_id", "status"),
+        Index("ix_aid_applications_step_org_status", "step_org_id", "status"),
+        Index("ix_aid_applications_org_id", "org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("aid_programs.id"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    entered_by_officer: Mapped[bool] = mapped_column(default=False)
+    category_code: Mapped[str] = mapped_column(String(32))
+    tier_code: Mapped[str] = mapped_column(String(32))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    beneficiary_name: Mapped[str] = mapped_column(String(50))
+    beneficiary_id_number: Mapped[str] = mapped_column(EncryptedString())
+    beneficiary_id_hash: Mapped[str] = mapped_column(String(64))
+    relation: Mapped[str] = mapped_column(String(16))
+    school: Mapped[str | None] = mapped_column(String(100))
+    grade: Mapped[str | None] = mapped_column(String(50))
+    household_county: Mapped[str] = mapped_column(String(100))
+    bank_holder: Mapped[str] = mapped_column(String(50))
+    bank_name: Mapped[str] = mapped_column(String(100))
+    bank_account: Mapped[str] = mapped_column(EncryptedString())
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    step: Mapped[int | None] = mapped_column(Integer)
+    step_org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    last_comment: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("aid_disbursement_batches.id", ondelete="SET NULL"), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AidApplicationFile(db.Model):
+    """A document attached to an application, with its kind (身份证, 在读证明 …)."""
+
+    __tablename__ = "aid_application_files"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_applications.id", ondelete="CASCADE"), primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+
+
+class AidApplicationEvent(db.Model):
+    """The history the applicant follows: every submit, decision, withdrawal and payment."""
+
+    __tablename__ = "aid_application_events"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("aid_applications.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int | None] = mapped_column(Integer)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DisbursementBatch(CreatedAtMixin, db.Model):
+    """A handover (发放仪式): approved applications paid together."""
+
+    __tablename__ = "aid_disbursement_batches"
+    __table_args__ = (
+        CheckConstraint(f"status IN {BATCH_STATUSES}", name="status"),
+        CheckConstraint("total_fen >= 0", name="total_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("aid_programs.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,138 @@
+"""Aid programs: created by an admin of the owner org; listed for applicants and officers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.aid.access import get_program_or_404
+from app.aid.budget import figures
+from app.aid.models import AidProgram, AidProgramOrg
+from app.core import audit
+from app.core.http import cursor_id, page
+from app.core.time import utcnow
+from app.errors import Invalid
+from app.extensions import db
+from app.orgs.models import LEVELS, Org
+from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, has_role_over, org_scope_clause
+
+
+def _invalid(field: str, message: str) -> Invalid:
+    return Invalid(message, details={"fields": {field: [message]}})
+
+
+def _check_chain(chain: list[str]) -> None:
+    """Levels must climb the tree: village → town → county → …, each once."""
+    positions = [LEVELS.index(level) for level in chain]
+    if any(lower <= upper for lower, upper in zip(positions, positions[1:], strict=False)):
+        raise _invalid("chain", "Levels must go upwards (e.g. village, town, county, province).")
+
+
+def _check_categories(categories: list[dict[str, Any]]) -> None:
+    codes = [category["code"] for category in categories]
+    if len(set(codes)) != len(codes):
+        raise _invalid("categories", "Category codes must be unique.")
+    for category in categories:
+        tier_codes = [tier["code"] for tier in category["tiers"]]
+        if len(set(tier_codes)) != len(tier_codes):
+            raise _invalid("categories", f"Tier codes of {category['code']} must be unique.")
+
+
+def _eligible_orgs(owner: Org, org_ids: list[int]) -> list[Org]:
+    orgs = list(db.session.scalars(select(Org).where(Org.id.in_(set(org_ids)))))
+    if len(orgs) != len(set(org_ids)):
+        raise _invalid("eligible_org_ids", "Some eligible orgs do not exist.")
+    outside = [org.name for org in orgs if not org.path.startswith(owner.path)]
+    if outside:
+        raise _invalid("eligible_org_ids",
+                       f"Eligible orgs must lie under the owner org: {', '.join(outside)}.")
+    return orgs
+
+
+def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
+                   eligible_org_ids: list[int], categories: list[dict[str, Any]],
+                   budget_fen: int, opens_at: datetime, closes_at: datetime,
+                   chain: list[str]) -> AidProgram:
+    owner = get_org_or_404(owner_org_id)
+    authorize(actor_id, owner, ("admin",))
+    _check_chain(chain)
+    _check_categories(categories)
+    eligible = _eligible_orgs(owner, eligible_org_ids)
+    program = AidProgram(
+        name=name, year=year, owner_org_id=owner.id, categories=categories, chain=chain,
+        budget_fen=budget_fen, reserved_fen=0, paid_fen=0, opens_at=opens_at,
+        closes_at=closes_at, created_by=actor_id,
+    )
+    db.session.add(program)
+    db.session.flush()
+    db.session.add_all(AidProgramOrg(program_id=program.id, org_id=org.id) for org in eligible)
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=owner.id,
+                 action="aid.program.create", target_type="aid_program", target_id=program.id,
+                 after={"name": name, "budget_fen": budget_fen, "chain": chain})
+    db.session.commit()
+    return program
+
+
+def get_program(*, program_id: int) -> AidProgram:
+    """Programs are public to logged-in users: applicants need their rules."""
+    return get_program_or_404(program_id)
+
+
+def list_programs(*, actor_id: int, scope: str, limit: int,
+                  cursor: str | None) -> tuple[list[AidProgram], str | None]:
+    """`open`: taking applications now; `managed`: owned by orgs the caller is an officer of."""
+    query = select(AidProgram)
+    if scope == "open":
+        now = utcnow()
+        query = query.where(AidProgram.opens_at <= now, AidProgram.closes_at > now)
+    else:
+        query = query.where(org_scope_clause(actor_id, AidProgram.owner_org_id))
+    after = cursor_id(cursor)
+    if after is not None:
+        query = query.where(AidProgram.id > after)
+    return page(list(db.session.scalars(query.order_by(AidProgram.id).limit(limit + 1))), limit)
+
+
+def find_category(program: AidProgram, category_code: str,
+                  tier_code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The category and tier by code, or 422 naming the unknown one."""
+    category = next((c for c in program.categories if c["code"] == category_code), None)
+    if category is None:
+        raise _invalid("category_code", f"This program has no category {category_code}.")
+    tier = next((t for t in category["tiers"] if t["code"] == tier_code), None)
+    if tier is None:
+        raise _invalid("tier_code", f"Category {category_code} has no tier {tier_code}.")
+    return category, tier
+
+
+def eligible_org_ids(program_id: int) -> list[int]:
+    return list(db.session.scalars(select(AidProgramOrg.org_id)
+                                   .where(AidProgramOrg.program_id == program_id)))
+
+
+def is_eligible(program: AidProgram, org: Org) -> bool:
+    """The org is one of the eligible orgs or lies under one."""
+    eligible = db.session.scalars(select(Org.path).where(
+        Org.id.in_(select(AidProgramOrg.org_id).where(AidProgramOrg.program_id == program.id))))
+    return any(org.path.startswith(path) for path in eligible)
+
+
+def program_view(program: AidProgram, *, actor_id: int) -> dict[str, Any]:
+    """The program as the API shows it; budget figures only to officers over the owner."""
+    owner = db.session.get(Org, program.owner_org_id)
+    eligible = db.session.execute(
+        select(Org.id, Org.name).join(AidProgramOrg, AidProgramOrg.org_id == Org.id)
+        .where(AidProgramOrg.program_id == program.id).order_by(Org.id)).all()
+    now = utcnow()
+    return {
+        "id": program.id, "name": program.name, "year": program.year,
+        "owner_org": {"id": owner.id, "name": owner.name},
+        "eligible_orgs": [{"id": org_id, "name": name} for org_id, name in eligible],
+        "categories": program.categories, "chain": program.chain,
+        "budget_fen": program.budget_fen, "opens_at": program.opens_at,
+        "closes_at": program.closes_at, "is_open": program.opens_at <= now < program.closes_at,
+        "budget": figures(program) if has_role_over(actor_id, owner, ANY_ROLE) else None,
+        "created_at": program.created_at,
+    }

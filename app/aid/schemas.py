@@ -1,0 +1,329 @@
+"""Request and response shapes of aid programs, applications, batches and stats."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.time import SHANGHAI
+from app.orgs.models import LEVELS
+
+MAX_FEN = 10**12  # ten billion yuan: far above any program, far below a 64-bit overflow
+CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def no_control_characters(value: str) -> None:
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise ValidationError("must not contain control characters")
+
+
+def text(max_length: int, *, required: bool = True, min_length: int = 1, **kwargs):
+    validators = [validate.Length(min=min_length, max=max_length), no_control_characters]
+    return fields.String(required=required, validate=validators, **kwargs)
+
+
+def version_field():
+    return fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+# ---- programs ----------------------------------------------------------------------------
+
+class AidTierIn(StrictSchema):
+    code = fields.String(required=True, validate=CODE)
+    name = text(50)
+    amount_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+
+
+class AidCategoryIn(StrictSchema):
+    code = fields.String(required=True, validate=CODE)
+    name = text(50)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    required_documents = fields.List(
+        fields.String(validate=validate.OneOf(list(DOCUMENT_KINDS))), load_default=list,
+        validate=validate.Length(max=len(DOCUMENT_KINDS)))
+    tiers = fields.List(fields.Nested(AidTierIn), required=True,
+                        validate=validate.Length(min=1, max=20))
+
+
+class AidProgramCreate(StrictSchema):
+    name = text(100)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    owner_org_id = id_field(required=True)
+    eligible_org_ids = fields.List(id_field(), required=True,
+                                   validate=validate.Length(min=1, max=100))
+    categories = fields.List(fields.Nested(AidCategoryIn), required=True,
+                             validate=validate.Length(min=1, max=10))
+    budget_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+    opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
+                                    metadata={"description": "no offset → Asia/Shanghai"})
+    closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
+    chain = fields.List(fields.String(validate=validate.OneOf(LEVELS)), required=True,
+                        validate=validate.Length(min=1, max=len(LEVELS)),
+                        metadata={"description": "levels from the applicant upwards, "
+                                                 "e.g. village, town, county, province"})
+
+    @validates_schema
+    def window_in_order(self, data, **kwargs):
+        if "opens_at" in data and "closes_at" in data and data["opens_at"] >= data["closes_at"]:
+            raise ValidationError("must be after opens_at", "closes_at")
+
+
+class AidTier(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
+class AidCategory(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    required_documents = fields.List(fields.String(), required=True)
+    tiers = fields.List(fields.Nested(AidTier), required=True)
+
+
+class AidOrgRef(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class AidBudget(Schema):
+    budget_fen = fields.Integer(required=True)
+    reserved_fen = fields.Integer(required=True, metadata={"description": "approved, unpaid"})
+    paid_fen = fields.Integer(required=True)
+    left_fen = fields.Integer(required=True)
+
+
+class AidProgramOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    year = fields.Integer(required=True)
+    owner_org = fields.Nested(AidOrgRef, required=True)
+    eligible_orgs = fields.List(fields.Nested(AidOrgRef), required=True)
+    categories = fields.List(fields.Nested(AidCategory), required=True)
+    chain = fields.List(fields.String(), required=True)
+    budget_fen = fields.Integer(required=True)
+    opens_at = ShanghaiDateTime(required=True)
+    closes_at = ShanghaiDateTime(required=True)
+    is_open = fields.Boolean(required=True)
+    budget = fields.Nested(AidBudget, allow_none=True,
+                           metadata={"description": "officers over the owner org only"})
+    created_at = ShanghaiDateTime(required=True)
+
+
+class AidProgramPage(Schema):
+    items = fields.List(fields.Nested(AidProgramOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class AidProgramQuery(ListQuerySchema):
+    scope = fields.String(load_default="open", validate=validate.OneOf(["open", "managed"]),
+                          metadata={"description": "open: programs taking applications; "
+                                                   "managed: programs of the caller's orgs"})
+
+
+# ---- applications ------------------------------------------------------------------------
+
+class AidBeneficiaryIn(StrictSchema):
+    name = text(50)
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    relation = fields.String(required=True, validate=validate.OneOf(RELATIONS),
+                             metadata={"description": "to the applicant"})
+    school = text(100, required=False, load_default=None, allow_none=True)
+    grade = text(50, required=False, load_default=None, allow_none=True,
+                 metadata={"description": "grade, or admission year for new students"})
+    household_county = text(100)
+
+
+class AidBankAccountIn(StrictSchema):
+    holder = text(50)
+    bank = text(100)
+    number = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$"))
+
+
+class AidDocumentIn(StrictSchema):
+    file_id = id_field(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(list(DOCUMENT_KINDS)))
+
+
+class AidApplicationCreate(StrictSchema):
+    program_id = id_field(required=True)
+    org_id = id_field(required=True, metadata={"description": "the applicant's village"})
+    category_code = fields.String(required=True, validate=CODE)
+    tier_code = fields.String(required=True, validate=CODE)
+    beneficiary = fields.Nested(AidBeneficiaryIn, required=True)
+    bank_account = fields.Nested(AidBankAccountIn, required=True)
+    reason = text(2000)
+    documents = fields.List(fields.Nested(AidDocumentIn), load_default=list,
+                            validate=validate.Length(max=20))
+    on_behalf = fields.Boolean(load_default=False, metadata={
+        "description": "entered by an officer of the org for someone without the app"})
+
+
+class AidApplicationUpdate(StrictSchema):
+    version = version_field()
+    org_id = id_field()
+    category_code = fields.String(validate=CODE)
+    tier_code = fields.String(validate=CODE)
+    beneficiary = fields.Nested(AidBeneficiaryIn)
+    bank_account = fields.Nested(AidBankAccountIn)
+    reason = text(2000, required=False)
+    documents = fields.List(fields.Nested(AidDocumentIn), validate=validate.Length(max=20))
+
+
+class AidVersionIn(StrictSchema):
+    version = version_field()
+
+
+class AidDecisionIn(StrictSchema):
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "return",
+                                                                   "reject"]))
+    comment = text(500, required=False, load_default=None, allow_none=True,
+                   metadata={"description": "required to return or reject"})
+    version = version_field()
+
+
+class AidRevealIn(StrictSchema):
+    field = fields.String(required=True, validate=validate.OneOf(["id_number", "bank_account"]))
+    reason = text(500, min_length=2)
+
+
+class AidRevealOut(Schema):
+    field = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class AidBeneficiary(Schema):
+    name = fields.String(required=True)
+    id_number = fields.String(required=True, metadata={"description": "masked"})
+    relation = fields.String(required=True)
+    school = fields.String(allow_none=True)
+    grade = fields.String(allow_none=True)
+    household_county = fields.String(required=True)
+
+
+class AidBankAccount(Schema):
+    holder = fields.String(required=True)
+    bank = fields.String(required=True)
+    number = fields.String(required=True, metadata={"description": "masked"})
+
+
+class AidDocument(Schema):
+    file_id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    original_name = fields.String(required=True)
+    content_type = fields.String(required=True)
+
+
+class AidStep(Schema):
+    index = fields.Integer(required=True)
+    level = fields.String(required=True)
+    org = fields.Nested(AidOrgRef, required=True)
+
+
+class AidApplicationOut(Schema):
+    id = fields.Integer(required=True)
+    program_id = fields.Integer(required=True)
+    program_name = fields.String(required=True)
+    org = fields.Nested(AidOrgRef, required=True)
+    applicant_id = fields.Integer(required=True)
+    entered_by_officer = fields.Boolean(required=True)
+    category_code = fields.String(required=True)
+    tier_code = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+    beneficiary = fields.Nested(AidBeneficiary, required=True)
+    bank_account = fields.Nested(AidBankAccount, required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    current_step = fields.Nested(AidStep, allow_none=True)
+    version = fields.Integer(required=True)
+    last_comment = fields.String(allow_none=True)
+    batch_id = fields.Integer(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+    submitted_at = ShanghaiDateTime(allow_none=True)
+    decided_at = ShanghaiDateTime(allow_none=True)
+    paid_at = ShanghaiDateTime(allow_none=True)
+
+
+class AidEvent(Schema):
+    action = fields.String(required=True)
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(required=True)
+    step = fields.Integer(allow_none=True)
+    org = fields.Nested(AidOrgRef, allow_none=True)
+    comment = fields.String(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+class AidApplicationDetail(AidApplicationOut):
+    documents = fields.List(fields.Nested(AidDocument), required=True)
+    history = fields.List(fields.Nested(AidEvent), required=True)
+
+
+class AidApplicationPage(Schema):
+    items = fields.List(fields.Nested(AidApplicationOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class AidApplicationQuery(ListQuerySchema):
+    program_id = id_field(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    waiting_for_me = fields.Boolean(load_default=False, metadata={
+        "description": "only applications at a step the caller decides"})
+
+
+# ---- disbursement ------------------------------------------------------------------------
+
+class AidBatchCreate(StrictSchema):
+    name = text(100)
+    application_ids = fields.List(id_field(), required=True,
+                                  validate=validate.Length(min=1, max=1000))
+
+
+class AidBatchOut(Schema):
+    id = fields.Integer(required=True)
+    program_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    status = fields.String(required=True)
+    total_fen = fields.Integer(required=True)
+    count = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    created_at = ShanghaiDateTime(required=True)
+    paid_at = ShanghaiDateTime(allow_none=True)
+
+
+class AidBatchPage(Schema):
+    items = fields.List(fields.Nested(AidBatchOut), required=True)
+    next_cursor = fields.String(allow_none=True)
+
+
+class AidRosterQuery(StrictSchema):
+    reason = text(500, min_length=2, metadata={"description": "why bank accounts are read"})
+
+
+# ---- stats -------------------------------------------------------------------------------
+
+class AidFigure(Schema):
+    count = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
+class AidFigures(Schema):
+    approved = fields.Nested(AidFigure, required=True,
+                             metadata={"description": "passed the whole chain (incl. paid)"})
+    paid = fields.Nested(AidFigure, required=True)
+    pending = fields.Nested(AidFigure, required=True, metadata={"description": "in review"})
+
+
+class AidStatsRow(AidFigures):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class AidProgramStats(Schema):
+    program = fields.Nested(AidOrgRef, required=True)
+    budget = fields.Nested(AidBudget, required=True)
+    totals = fields.Nested(AidFigures, required=True)
+    by_village = fields.List(fields.Nested(AidStatsRow), required=True)
+    by_category = fields.List(fields.Nested(AidStatsRow), required=True)
+    by_tier = fields.List(fields.Nested(AidStatsRow), required=True)

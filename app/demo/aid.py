@@ -1,0 +1,173 @@
+"""Demo aid data: the 2023 扶智纾困 program of the Guangxi union for five Donglan villages.
+
+Paid: 168 students (91 high school, 63 higher vocational or above, 14 newly admitted
+undergraduates) and 12 families, 510,200 yuan in all; plus applications waiting at every
+step of the chain so each demo approver has work.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.aid.history import open_step_todo
+from app.aid.models import (
+    AidApplication,
+    AidApplicationEvent,
+    AidProgram,
+    AidProgramOrg,
+    DisbursementBatch,
+)
+from app.core.crypto import keyed_hash
+from app.core.time import SHANGHAI
+from app.demo.orgs import DONGLAN_VILLAGES, demo_id_number, ensure_user
+from app.extensions import db
+from app.orgs.models import Org
+from app.orgs.service import ancestor_at_level
+
+PROGRAM_NAME = "2023年扶智纾困帮扶项目"
+CHAIN = ["village", "town", "county", "province"]
+CATEGORIES = [
+    {"code": "student", "name": "困难学子", "kind": "student",
+     "required_documents": ["id_card", "household_register", "enrollment_certificate"],
+     "tiers": [{"code": "high_school", "name": "高中（中职）在读", "amount_fen": 200_000},
+               {"code": "higher_vocational", "name": "高职（大专）及以上在读",
+                "amount_fen": 300_000},
+               {"code": "new_undergraduate", "name": "当年考上全日制本科",
+                "amount_fen": 600_000}]},
+    {"code": "family", "name": "防返贫监测对象家庭", "kind": "family",
+     "required_documents": ["household_register", "monitoring_certificate"],
+     "tiers": [{"code": "severe", "name": "重大困难", "amount_fen": 700_000},
+               {"code": "major", "name": "较大困难", "amount_fen": 500_000},
+               {"code": "general", "name": "一般困难", "amount_fen": 80_000}]},
+]
+# (category, tier, how many were paid) — 91·2000 + 63·3000 + 14·6000 + 6·7000 + 2·5000
+# + 4·800 = 510,200 yuan
+PAID = [("student", "high_school", 91), ("student", "higher_vocational", 63),
+        ("student", "new_undergraduate", 14), ("family", "severe", 6), ("family", "major", 2),
+        ("family", "general", 4)]
+# (village, category, tier, steps already approved) — waiting at each step of the chain
+WAITING = [("板逢村", "student", "high_school", 0), ("板逢村", "student", "higher_vocational", 0),
+           ("板逢村", "family", "general", 0), ("鸾坡村", "student", "high_school", 1),
+           ("红里村", "student", "higher_vocational", 1), ("弄竹村", "student", "high_school", 2),
+           ("坤王村", "family", "general", 3)]
+BUDGET_FEN = 53_000_000
+SURNAMES = "韦黄覃蓝罗陆牙班李卢"
+GIVEN = ["小芳", "志强", "海燕", "春梅", "建华", "秋菊", "明亮", "丽娟", "文军", "金凤",
+         "永福", "美玲", "德胜", "晓红", "国庆", "桂兰", "振宇", "雪梅"]
+VILLAGE_USERS = dict(zip(DONGLAN_VILLAGES, ["aid-banfeng", "aid-luanpo", "aid-hongli",
+                                            "aid-nongzhu", "aid-kunwang"], strict=True))
+
+
+def shanghai(year: int, month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+def org_named(name: str) -> Org:
+    return db.session.scalars(select(Org).where(Org.name == name).order_by(Org.id)).first()
+
+
+def amount_of(category: str, tier: str) -> int:
+    group = next(c for c in CATEGORIES if c["code"] == category)
+    return next(t["amount_fen"] for t in group["tiers"] if t["code"] == tier)
+
+
+def new_application(program: AidProgram, village: Org, n: int, category: str, tier: str,
+                    **state) -> AidApplication:
+    student = category == "student"
+    number = demo_id_number("451224", f"{2003 + n % 5}{1 + n % 12:02d}{1 + n % 28:02d}"
+                            if student else f"{1970 + n % 20}0{1 + n % 9}15", n)
+    name = SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)]
+    return AidApplication(
+        program_id=program.id, org_id=village.id,
+        applicant_id=ensure_user(VILLAGE_USERS[village.name]).id, entered_by_officer=False,
+        category_code=category, tier_code=tier, amount_fen=amount_of(category, tier),
+        beneficiary_name=name, beneficiary_id_number=number,
+        beneficiary_id_hash=keyed_hash(number), relation="child" if student else "self",
+        school=("东兰县高级中学" if tier == "high_school" else "河池学院") if student else None,
+        grade=("高二" if tier == "high_school" else "2023级") if student else None,
+        household_county="东兰县", bank_holder=name if not student else f"{name[0]}家长",
+        bank_name="东兰县农村信用合作联社", bank_account=f"62305200{n:010d}",
+        reason="家庭经济困难，申请扶智纾困资助。", **state)
+
+
+def add_paid(program: AidProgram, villages: list[Org], batch: DisbursementBatch,
+             chain_orgs: dict[int, list[Org]]) -> None:
+    n = 0
+    for category, tier, count in PAID:
+        for _ in range(count):
+            village = villages[n % len(villages)]
+            application = new_application(
+                program, village, n, category, tier, status="paid", version=7,
+                batch_id=batch.id, submitted_at=shanghai(2023, 10, 10 + n % 15),
+                decided_at=shanghai(2023, 11, 20), paid_at=batch.paid_at,
+                created_at=shanghai(2023, 10, 8 + n % 15))
+            db.session.add(application)
+            db.session.flush()
+            events = [("submit", "draft", "submitted", None, application.submitted_at)]
+            for step, org in enumerate(chain_orgs[village.id]):
+                events.append(("approve", "submitted",
+                               "approved" if step == len(CHAIN) - 1 else "submitted", org,
+                               shanghai(2023, 11, 1 + 5 * step)))
+            events.append(("pay", "approved", "paid", None, batch.paid_at))
+            db.session.add_all(AidApplicationEvent(
+                application_id=application.id, action=action, from_status=before,
+                to_status=after, org_id=org.id if org else None, created_at=at,
+                step=chain_orgs[village.id].index(org) if org else None,
+                comment=batch.name if action == "pay" else None)
+                for action, before, after, org, at in events)
+            n += 1
+
+
+def add_waiting(program: AidProgram, chain_orgs: dict[int, list[Org]]) -> None:
+    for index, (village_name, category, tier, step) in enumerate(WAITING):
+        village = org_named(village_name)
+        step_org = chain_orgs[village.id][step]
+        application = new_application(
+            program, village, 900 + index, category, tier, status="submitted", step=step,
+            step_org_id=step_org.id, version=1 + step, submitted_at=shanghai(2023, 11, 25),
+            created_at=shanghai(2023, 11, 24))
+        db.session.add(application)
+        db.session.flush()
+        db.session.add(AidApplicationEvent(
+            application_id=application.id, action="submit", from_status="draft",
+            to_status="submitted", step=0, org_id=chain_orgs[village.id][0].id,
+            created_at=application.submitted_at))
+        db.session.add_all(AidApplicationEvent(
+            application_id=application.id, action="approve", from_status="submitted",
+            to_status="submitted", step=done, org_id=chain_orgs[village.id][done].id,
+            created_at=shanghai(2023, 11, 26 + done)) for done in range(step))
+        open_step_todo(application, program_name=program.name, step_org=step_org,
+                       version=application.version)
+
+
+def load_aid() -> dict[str, int]:
+    """Idempotent: the program is created once, with all its applications."""
+    owner = org_named("广西壮族自治区总工会")
+    program = db.session.scalar(select(AidProgram).where(AidProgram.name == PROGRAM_NAME,
+                                                         AidProgram.owner_org_id == owner.id))
+    if program is None:
+        villages = [org_named(name) for name in DONGLAN_VILLAGES]
+        paid_fen = sum(amount_of(category, tier) * count for category, tier, count in PAID)
+        program = AidProgram(
+            name=PROGRAM_NAME, year=2023, owner_org_id=owner.id, categories=CATEGORIES,
+            chain=CHAIN, budget_fen=BUDGET_FEN, reserved_fen=0, paid_fen=paid_fen,
+            opens_at=shanghai(2023, 9, 1, 0), closes_at=shanghai(2023, 11, 30, 0) + timedelta(
+                days=1), created_at=shanghai(2023, 8, 20))
+        db.session.add(program)
+        db.session.flush()
+        db.session.add_all(AidProgramOrg(program_id=program.id, org_id=v.id) for v in villages)
+        batch = DisbursementBatch(
+            program_id=program.id, name="2023年扶智纾困资助金发放仪式", status="paid",
+            total_fen=paid_fen, count=sum(count for _, _, count in PAID), version=2,
+            paid_at=shanghai(2023, 12, 15), created_at=shanghai(2023, 12, 1))
+        db.session.add(batch)
+        db.session.flush()
+        chain_orgs = {v.id: [ancestor_at_level(v, level) for level in CHAIN] for v in villages}
+        add_paid(program, villages, batch, chain_orgs)
+        add_waiting(program, chain_orgs)
+        db.session.commit()
+    return {"aid_programs": db.session.scalar(select(func.count()).select_from(AidProgram)),
+            "aid_applications": db.session.scalar(
+                select(func.count()).select_from(AidApplication))}

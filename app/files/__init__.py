@@ -1,0 +1,1 @@
+"""Uploaded documents: content-checked, re-encoded, stored under random names."""

@@ -1,0 +1,95 @@
+"""Upload and download rules: size limit, content check, random names, who may read a file."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.core import audit
+from app.errors import NotFound, PayloadTooLarge
+from app.extensions import db
+from app.files.content import EXTENSIONS, clean, display_name
+from app.files.models import StoredFile
+from app.files.storage import get_storage
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+# Other domains say who else may read a file they hold (e.g. officers over an application):
+# rule(actor_id, file_id) → True grants access. Files never imports those domains.
+AccessRule = Callable[[int, int], bool]
+ACCESS_RULES: list[AccessRule] = []
+
+
+def access_rule(func: AccessRule) -> AccessRule:
+    """Register a domain's "may this user read this file" check."""
+    if func not in ACCESS_RULES:
+        ACCESS_RULES.append(func)
+    return func
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("FILE_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def upload(*, actor_id: int, stream: BinaryIO, filename: str | None) -> StoredFile:
+    """Check, clean and store one upload; the client's name is kept only as a label."""
+    limit = max_bytes()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"Files may be at most {limit // 1024} KB.",
+                              details={"max_bytes": limit})
+    cleaned, content_type = clean(data)
+    key = f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
+    record = StoredFile(
+        uploader_id=actor_id, storage_key=key, original_name=display_name(filename, content_type),
+        content_type=content_type, size_bytes=len(cleaned),
+        sha256=hashlib.sha256(cleaned).hexdigest(),
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor_id=actor_id, action="file.upload", target_type="file",
+                 target_id=record.id, after={"content_type": content_type,
+                                             "size_bytes": len(cleaned)})
+    get_storage().save(key, cleaned)
+    try:
+        db.session.commit()
+    except Exception:
+        get_storage().delete(key)
+        raise
+    return record
+
+
+def may_read(actor_id: int, stored: StoredFile) -> bool:
+    if stored.uploader_id == actor_id:
+        return True
+    return any(rule(actor_id, stored.id) for rule in ACCESS_RULES)
+
+
+def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
+    """The file and its bytes for the uploader or a reader another domain allows; else 404."""
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or not may_read(actor_id, stored):
+        raise NotFound("No such file.")
+    try:
+        data = get_storage().load(stored.storage_key)
+    except FileNotFoundError:
+        raise NotFound("The file's content is gone.") from None
+    if stored.uploader_id != actor_id:
+        audit.record(actor_id=actor_id, actor_role="officer", action="file.read",
+                     target_type="file", target_id=stored.id)
+        db.session.commit()
+    return stored, data
+
+
+def owned_files(*, actor_id: int, file_ids: list[int]) -> dict[int, StoredFile]:
+    """The caller's own uploads among `file_ids` (others are simply absent)."""
+    if not file_ids:
+        return {}
+    rows = db.session.scalars(select(StoredFile).where(StoredFile.id.in_(file_ids),
+                                                       StoredFile.uploader_id == actor_id))
+    return {row.id: row for row in rows}

@@ -1,0 +1,99 @@
+"""Budget reservations, disbursement batches, the bank roster and statistics."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.core.audit import AuditRecord
+from app.extensions import db
+from tests.aid.test_chain import STEP_APPROVERS, approve
+
+
+def through_chain(world, application, upto=4):
+    for who in STEP_APPROVERS[:upto]:
+        application = approve(world, application, who)
+    return application
+
+
+def test_approval_that_would_overspend_is_409_and_stays_put(world):
+    program = world.create_program(budget_fen=500_000)
+    first = through_chain(world, world.submitted(program["id"], sequence=1))
+    assert first["status"] == "approved"
+    second = through_chain(world, world.submitted(program["id"], sequence=2), upto=3)
+    refused = world.decide(second, "prov_approver")
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "budget_exhausted"
+    after = world.get(second["id"]).get_json()
+    assert (after["status"], after["version"]) == ("submitted", second["version"])
+    assert after["current_step"]["level"] == "province"
+    budget = world.client.get(f"/api/v1/aid/programs/{program['id']}",
+                              headers=world.as_user("prov_admin")).get_json()["budget"]
+    assert budget == {"budget_fen": 500_000, "reserved_fen": 300_000, "paid_fen": 0,
+                      "left_fen": 200_000}
+
+
+def approved_pair(world, program):
+    return [through_chain(world, world.submitted(program["id"], sequence=n)) for n in (1, 2)]
+
+
+def test_batch_roster_paid_and_stats(app, world, program):
+    one, two = approved_pair(world, program)
+    pending = world.submitted(program["id"], sequence=3, org="village3")
+    admin = world.as_user("prov_admin")
+    url = f"/api/v1/aid/programs/{program['id']}/batches"
+    assert world.client.post(url, headers=world.as_user("prov_approver"), json={
+        "name": "发放仪式", "application_ids": [one["id"]]}).status_code == 403
+    refused = world.client.post(url, headers=admin, json={
+        "name": "发放仪式", "application_ids": [one["id"], pending["id"]]})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["details"]["application_ids"] == [pending["id"]]
+
+    batch = world.client.post(url, headers=admin, json={
+        "name": "2026年发放仪式", "application_ids": [one["id"], two["id"]]}).get_json()
+    assert (batch["count"], batch["total_fen"], batch["status"]) == (2, 600_000, "open")
+    again = world.client.post(url, headers=admin, json={
+        "name": "重复", "application_ids": [one["id"]]})
+    assert again.status_code == 409
+
+    roster = world.client.get(f"/api/v1/aid/batches/{batch['id']}/roster.xlsx",
+                              query_string={"reason": "银行代发"}, headers=admin)
+    assert roster.status_code == 200
+    sheet = load_workbook(BytesIO(roster.data))["发放名册"]
+    assert sheet.max_row == 3 and "6230520012345678" in [c.value for c in sheet[2]]
+    assert world.client.get(f"/api/v1/aid/batches/{batch['id']}/roster.xlsx",
+                            headers=admin).status_code == 422
+
+    paid = world.client.post(f"/api/v1/aid/batches/{batch['id']}/paid", headers=admin,
+                             json={"version": batch["version"]})
+    assert paid.status_code == 200 and paid.get_json()["status"] == "paid"
+    assert world.client.post(f"/api/v1/aid/batches/{batch['id']}/paid", headers=admin,
+                             json={"version": batch["version"]}).status_code == 409
+    assert world.get(one["id"]).get_json()["status"] == "paid"
+
+    stats = world.client.get(f"/api/v1/aid/programs/{program['id']}/stats",
+                             headers=admin).get_json()
+    assert stats["budget"]["paid_fen"] == 600_000 and stats["budget"]["reserved_fen"] == 0
+    assert stats["totals"] == {"approved": {"count": 2, "amount_fen": 600_000},
+                               "paid": {"count": 2, "amount_fen": 600_000},
+                               "pending": {"count": 1, "amount_fen": 300_000}}
+    villages = {row["label"]: row for row in stats["by_village"]}
+    assert villages["甲村"]["paid"]["count"] == 2 and villages["丙村"]["pending"]["count"] == 1
+    assert [row["key"] for row in stats["by_tier"]] == ["student.college"]
+    xlsx = world.client.get(f"/api/v1/aid/programs/{program['id']}/stats.xlsx", headers=admin)
+    assert set(load_workbook(BytesIO(xlsx.data)).sheetnames) == {"按村", "按类别", "按档次"}
+    with app.app_context():
+        reads = db.session.scalars(select(AuditRecord).where(
+            AuditRecord.action == "pii.roster")).all()
+        assert [(r.field, r.reason) for r in reads] == [("bank_account", "银行代发")]
+
+
+def test_stats_and_batches_are_hidden_outside_the_owner(world, program):
+    base = f"/api/v1/aid/programs/{program['id']}"
+    assert world.client.get(f"{base}/stats", headers=world.as_user("plain")).status_code == 404
+    assert world.client.get(f"{base}/stats",
+                            headers=world.as_user("county_admin")).status_code == 404
+    assert world.client.get(f"{base}/batches",
+                            headers=world.as_user("plain")).status_code == 404
