@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve-prod lint bench clean
+.PHONY: run test serve-prod worker lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ run: $(VENV)/.installed
 ## test: install test tools and run the whole suite (PostgreSQL/Redis too when configured)
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
+serve-prod: $(VENV)/.installed
+	GONGHUI_ENV=production $(BIN)/flask db upgrade
+	GONGHUI_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py "app:create_app()"
+
+## worker: the outbox worker (run one or more next to serve-prod)
+worker: $(VENV)/.installed
+	GONGHUI_ENV=production $(BIN)/flask gonghui outbox-worker
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app wxclient config tests bench

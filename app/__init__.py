@@ -39,8 +39,12 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
+    from app.core.idempotency import register_idempotency
+    from app.core.metrics import register_metrics
+    from app.core.ratelimit import limiter
     from app.core.sqlite import register_sqlite_pragmas
     from app.extensions import api, db, jwt, migrate
+    from app.notify.worker import backlog
 
     db.init_app(app)
     register_sqlite_pragmas(app)
@@ -48,6 +52,10 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     register_jwt_callbacks(app)
     api.init_app(app)
+    limiter.init_app(app)
+    register_idempotency(app)
+    register_metrics(app, gauges=[
+        ("gonghui_outbox_messages", "Outbox rows by status", "status", backlog)])
     api.register_converter(
         IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     )
@@ -57,16 +65,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.aid.routes import blp as aid
     from app.auth.routes import blp as auth
     from app.core.docs import blp as docs_assets
     from app.extensions import api
+    from app.files.routes import blp as files
     from app.health.routes import blp as health
     from app.members.routes import blp as members
+    from app.notify.routes import blp as notify
     from app.orgs.routes import blp as orgs
+    from app.projects.routes import blp as projects
+    from app.stations.activity_routes import blp as station_activity
+    from app.stations.planning_routes import blp as station_planning
+    from app.stations.routes import blp as stations
+    from app.workbench.routes import blp as workbench
 
     app.register_blueprint(health)
     app.register_blueprint(docs_assets)
-    for blueprint in (auth, orgs, members):
+    for blueprint in (
+        auth, orgs, members, projects, aid, files, notify, workbench,
+        stations, station_activity, station_planning,
+    ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
 

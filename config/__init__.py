@@ -64,6 +64,11 @@ class BaseConfig:
     OUTBOX_MAX_ATTEMPTS = 5
     OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+    METRICS_PORT: int | None = None  # production: /metrics only on this (internal) port
     WECHAT_BUSY_RETRIES = 2
     WECHAT_BACKOFF = 0.2
     REQUEST_LOG = True
@@ -85,6 +90,15 @@ class BaseConfig:
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY")
         self.FIELD_HASH_KEY = env.get("FIELD_HASH_KEY") or None
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.FILE_STORAGE_DIR = env.get("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files"))
+        self.FILE_MAX_BYTES = _env_int("FILE_MAX_BYTES", 5 * 1024 * 1024)
+        self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "20 per minute")
+        self.RATELIMIT_PUBLIC = env.get("RATELIMIT_PUBLIC", "120 per minute")
+        self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "60 per minute")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"
+        if env.get("METRICS_PORT"):
+            self.METRICS_PORT = int(env["METRICS_PORT"])
         if env.get("WECHAT_TEMPLATES_JSON"):
             self.WECHAT_TEMPLATES = json.loads(env["WECHAT_TEMPLATES_JSON"])
         self.WECHAT_MINIPROGRAM_STATE = env.get("WECHAT_MINIPROGRAM_STATE", "formal")
@@ -108,6 +122,8 @@ class DevelopmentConfig(BaseConfig):
 class TestConfig(BaseConfig):
     """Fixed keys and fast WeChat retries; the test fixtures set the database and fake server."""
 
+    __test__ = False  # not a pytest test class
+
     ENV_NAME = "test"
     TESTING = True
     WECHAT_TIMEOUT = (1.0, 1.0)
@@ -118,6 +134,9 @@ class TestConfig(BaseConfig):
         self.JWT_SECRET_KEY = "test-jwt-secret-key-that-is-long-enough-for-hs256"
         self.FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
         self.REDIS_URL = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        # tests log in hundreds of times from one address; the rate-limit tests lower these
+        self.RATELIMIT_LOGIN = self.RATELIMIT_PUBLIC = self.RATELIMIT_WRITES = "100000 per minute"
 
 
 class ProductionConfig(BaseConfig):

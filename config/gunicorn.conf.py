@@ -2,8 +2,12 @@
 
 import multiprocessing
 import os
+import tempfile
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+bind = [os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")]
+if os.environ.get("METRICS_PORT"):
+    # /metrics answers only on this internal bind (the app checks the port)
+    bind.append(f"127.0.0.1:{os.environ['METRICS_PORT']}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
@@ -20,3 +24,15 @@ access_log_format = (
     '"status":%(s)s,"bytes":%(B)s,"ms":%(M)s,"request_id":"%({x-request-id}o)s",'
     '"remote":"%(h)s"}'
 )
+
+
+# Prometheus multiprocess mode: every worker writes its samples under this directory.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), "gonghui-metrics"))
+os.makedirs(_metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

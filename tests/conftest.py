@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +106,7 @@ def drop_postgres_database(url: str) -> None:
 
 def build_app(database_url: str, fake_url: str, **overrides) -> Flask:
     settings = TestConfig()
+    settings.FILE_STORAGE_DIR = tempfile.mkdtemp(prefix="gonghui-files-")
     settings.SQLALCHEMY_DATABASE_URI = database_url
     settings.WECHAT_API_BASE = fake_url
     for key, value in overrides.items():
@@ -123,7 +125,9 @@ def app(backend, fake_wechat, tmp_path_factory) -> Iterator[Flask]:
     if backend == "postgres":
         url = create_postgres_database()
         if REDIS_URL:
-            overrides = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}"}
+            prefix = f"t{uuid.uuid4().hex[:8]}"
+            overrides = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix,
+                         "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": f"{prefix}:rl"}
     else:
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('db')) / 'test.db'}"
     application = build_app(url, fake_wechat.url, **overrides)

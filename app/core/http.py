@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.routing import IntegerConverter
 
 from app.core.time import to_shanghai
 from app.errors import Invalid
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 class StrictSchema(Schema):
-    """Request schemas reject unknown fields."""
+    """Request schemas reject unknown fields and NUL characters (PostgreSQL text refuses them)."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def refuse_nul_characters(self, data, **kwargs):
+        if _has_nul(data):
+            raise ValidationError("Text must not contain NUL characters.", "_schema")
+        return data
 
 
 class ErrorBodySchema(Schema):
@@ -63,6 +80,11 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 class ApiBlueprint(Blueprint):
     """flask-smorest blueprint that also documents bearer auth and its 401/403 answers."""
+
+    def arguments(self, schema, *args, **kwargs):
+        """Build argument schemas once: webargs would instantiate a class on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args,
+                                 **kwargs)
 
     def auth(self, *, refresh: bool = False, optional: bool = False, forbidden: bool = True):
         def decorator(func):

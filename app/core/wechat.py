@@ -5,6 +5,9 @@ from __future__ import annotations
 import redis
 from flask import current_app
 
+from app.core.metrics import count_wechat_error
+from app.core.tokenstore import DatabaseTokenStore, FallbackTokenStore
+from app.extensions import db
 from wxclient import MemoryTokenStore, RedisTokenStore, WeChatClient
 
 
@@ -27,7 +30,9 @@ def wechat() -> WeChatClient:
         shared = redis_client()
         config = current_app.config
         prefix = f"{config['REDIS_KEY_PREFIX']}:wx"
-        store = RedisTokenStore(shared, prefix=prefix) if shared else MemoryTokenStore()
+        database = DatabaseTokenStore(db.engine)
+        store = (FallbackTokenStore(RedisTokenStore(shared, prefix=prefix), database)
+                 if shared else MemoryTokenStore())
         client = WeChatClient(
             config["WECHAT_APPID"],
             config["WECHAT_SECRET"],
@@ -36,6 +41,7 @@ def wechat() -> WeChatClient:
             timeout=tuple(config["WECHAT_TIMEOUT"]),
             busy_retries=config["WECHAT_BUSY_RETRIES"],
             backoff=config["WECHAT_BACKOFF"],
+            on_error=count_wechat_error,
         )
         current_app.extensions["gonghui_wechat"] = client
     return client

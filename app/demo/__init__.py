@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from app.demo.aid import load_aid
 from app.demo.orgs import load_orgs_and_accounts
+from app.demo.projects import load_projects
+from app.demo.stations import load_stations
 
 
 def load_demo_data() -> dict[str, int]:
     summary: dict[str, int] = {}
     summary.update(load_orgs_and_accounts())
+    summary.update(load_aid())
+    summary.update(load_projects())
+    summary.update(load_stations())
     return summary

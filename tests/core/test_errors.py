@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -78,5 +80,14 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
     spec_paths = set(client.get("/api/openapi.json").get_json()["paths"])
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1"):
-            path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
             assert path in spec_paths, rule.rule
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs"), [
+    ("post", "/api/v1/auth/wx-login", {"json": {"code": "a\x00b"}}),
+    ("get", "/api/v1/stations/nearby?lat=30&lng=100&services=toilet%00", {}),
+])
+def test_nul_characters_are_422_not_500(client, method, url, kwargs):
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 422

@@ -1,0 +1,147 @@
+"""Rate limits, idempotency keys, metrics and Redis outages, in process."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+
+from app.extensions import db
+from tests.concurrency import race, statuses
+from tests.conftest import build_app
+from tests.helpers import valid_id_number
+
+
+@pytest.fixture
+def strict_app(fake_wechat, tmp_path):
+    application = build_app(f"sqlite:///{tmp_path / 'strict.db'}", fake_wechat.url,
+                            RATELIMIT_LOGIN="3 per minute", RATELIMIT_WRITES="2 per minute",
+                            RATELIMIT_PUBLIC="2 per minute")
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def test_login_is_limited_per_address_with_envelope_and_retry_after(strict_app):
+    client = strict_app.test_client()
+    for n in range(3):
+        assert client.post("/api/v1/auth/wx-login", json={"code": f"mock:u{n}"}).status_code == 200
+    refused = client.post("/api/v1/auth/wx-login", json={"code": "mock:u9"})
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_public_nearby_is_limited_per_address(strict_app):
+    client = strict_app.test_client()
+    url = "/api/v1/stations/nearby?lat=36.6&lng=101.7"
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_writes_are_limited_per_user_not_per_address(strict_app):
+    client = strict_app.test_client()
+    tokens = [client.post("/api/v1/auth/wx-login", json={"code": f"mock:w{n}"}).get_json()
+              ["access_token"] for n in range(2)]
+    first, second = ({"Authorization": f"Bearer {token}"} for token in tokens)
+    body = {"accepted": ["t"], "rejected": []}
+    codes = [client.post("/api/v1/me/subscriptions", headers=first, json=body).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.post("/api/v1/me/subscriptions", headers=second, json=body).status_code == 200
+
+
+def _membership(org_id: int, sequence: int) -> dict:
+    return {"org_id": org_id, "real_name": "赵六", "id_number": valid_id_number(sequence=sequence),
+            "employer": "闪送", "occupation": "骑手", "industry": "express_delivery"}
+
+
+def test_same_key_and_body_replays_the_first_response(client, tree, as_user):
+    headers = {**as_user("applicant"), "Idempotency-Key": f"key-{uuid.uuid4()}"}
+    first = client.post("/api/v1/memberships", headers=headers, json=_membership(tree["village1"],
+                                                                                 1))
+    again = client.post("/api/v1/memberships", headers=headers, json=_membership(tree["village1"],
+                                                                                 1))
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    mine = client.get("/api/v1/me/memberships", headers=as_user("applicant")).get_json()
+    assert len(mine["items"]) == 1
+
+
+def test_same_key_with_another_body_is_422(client, tree, as_user):
+    headers = {**as_user("applicant"), "Idempotency-Key": "key-reused-0001"}
+    client.post("/api/v1/memberships", headers=headers, json=_membership(tree["village1"], 1))
+    other = client.post("/api/v1/memberships", headers=headers,
+                        json=_membership(tree["village1"], 2))
+    assert other.status_code == 422
+    assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_keys_are_scoped_to_the_caller(client, tree, as_user):
+    key = {"Idempotency-Key": "shared-key-0001"}
+    a = client.post("/api/v1/memberships", headers={**as_user("a"), **key},
+                    json=_membership(tree["village1"], 1))
+    b = client.post("/api/v1/memberships", headers={**as_user("b"), **key},
+                    json=_membership(tree["village1"], 2))
+    assert a.status_code == b.status_code == 201
+    assert a.get_json()["id"] != b.get_json()["id"]
+
+
+def test_malformed_key_is_422(client, as_user):
+    response = client.post("/api/v1/me/messages/read-all",
+                           headers={**as_user("a"), "Idempotency-Key": "short"})
+    assert response.status_code == 422
+
+
+@pytest.mark.postgres
+def test_concurrent_requests_with_one_key_run_once(app, client, tree, as_user):
+    headers = {**as_user("applicant"), "Idempotency-Key": "race-key-0001"}
+    body = _membership(tree["village1"], 5)
+    responses = race(app, [("post", "/api/v1/memberships", headers, body)] * 8)
+    counts = statuses(responses)
+    assert counts[201] >= 1 and set(counts) <= {201, 409}, counts
+    created = {r.get_json()["id"] for r in responses if r.status_code == 201}
+    assert len(created) == 1
+    mine = client.get("/api/v1/me/memberships", headers=as_user("applicant")).get_json()
+    assert len(mine["items"]) == 1
+
+
+def test_metrics_count_requests(client):
+    client.get("/healthz")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'gonghui_http_requests_total{endpoint="/healthz",method="GET",status="200"}' in text
+    assert "gonghui_outbox_messages" in text or "gonghui_http_request_seconds" in text
+
+
+def test_metrics_hidden_from_the_public_port(fake_wechat, tmp_path):
+    application = build_app(f"sqlite:///{tmp_path / 'm.db'}", fake_wechat.url, METRICS_PORT=9100)
+    client = application.test_client()
+    assert client.get("/metrics", base_url="http://localhost:8000").status_code == 404
+    assert client.get("/metrics", base_url="http://localhost:9100").status_code == 200
+
+
+@pytest.mark.redis
+def test_unreachable_redis_degrades_but_serves(fake_wechat, tmp_path):
+    dead = "redis://127.0.0.1:6390/0"
+    application = build_app(f"sqlite:///{tmp_path / 'r.db'}", fake_wechat.url, REDIS_URL=dead,
+                            RATELIMIT_STORAGE_URI=dead, RATELIMIT_LOGIN="50 per minute")
+    with application.app_context():
+        upgrade()
+    client = application.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json() == {"status": "degraded",
+                                "checks": {"database": "ok", "redis": "down"}}
+    login = client.post("/api/v1/auth/wx-login", json={"code": "mock:outage"})
+    assert login.status_code == 200
+    token = login.get_json()["access_token"]
+    phone = client.post("/api/v1/auth/phone", json={"code": "mock-phone:13700001111"},
+                        headers={"Authorization": f"Bearer {token}"})
+    assert phone.status_code == 200  # the WeChat token came through the database fallback
+    with application.app_context():
+        stored = db.session.execute(db.text("SELECT count(*) FROM wechat_tokens")).scalar()
+        db.engine.dispose()
+    assert stored == 1

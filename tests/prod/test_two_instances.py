@@ -1,0 +1,135 @@
+"""Two gunicorn instances on one PostgreSQL and one Redis behave as one service."""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from flask_migrate import upgrade
+
+from app.extensions import db
+from tests.conftest import (
+    REDIS_URL,
+    build_app,
+    create_postgres_database,
+    drop_postgres_database,
+)
+from tests.helpers import valid_id_number
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def instances(fake_wechat, tmp_path_factory):
+    url = create_postgres_database("gonghui_pair")
+    application = build_app(url, fake_wechat.url)
+    with application.app_context():
+        upgrade()
+        from app.orgs.service import create_root_org
+
+        org_id = create_root_org(name="双实例测试总工会", level="province").id
+        db.engine.dispose()
+    logs = tmp_path_factory.mktemp("gunicorn")
+    env = {
+        **os.environ, "GONGHUI_ENV": "production", "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": f"pair{uuid.uuid4().hex[:6]}", "WECHAT_APPID": "wx-fake-appid",
+        "WECHAT_SECRET": "fake-secret", "WECHAT_API_BASE": fake_wechat.url,
+        "JWT_SECRET_KEY": "pair-secret-" + "x" * 40,
+        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"p" * 32).decode(),
+        "RATELIMIT_PUBLIC": "5 per minute", "LOG_LEVEL": "WARNING",
+        "GONGHUI_INSTANCE_DIR": str(logs),
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    ports, processes = [free_port(), free_port()], []
+    for port in ports:
+        log = open(logs / f"{port}.log", "w")  # noqa: SIM115 - closed with the process
+        processes.append((subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
+             "--access-logfile", "/dev/null", "app:create_app()"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    for base in bases:
+        for _ in range(150):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).ok:
+                    break
+            except requests.RequestException:  # not listening yet, or the worker still boots
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"instance {base} did not start; see {logs}")
+    yield bases, org_id
+    for process, log in processes:
+        process.terminate()
+        process.wait(10)
+        log.close()
+    drop_postgres_database(url)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_login_on_one_refresh_on_other_logout_everywhere(instances):
+    (a, b), _ = instances
+    pair = requests.post(f"{a}/api/v1/auth/wx-login", json={"code": "mock:pair-user"}).json()
+    assert requests.get(f"{b}/api/v1/me", headers=bearer(pair["access_token"])).ok
+    rotated = requests.post(f"{b}/api/v1/auth/refresh", headers=bearer(pair["refresh_token"]))
+    assert rotated.status_code == 200
+    fresh = rotated.json()
+    assert requests.post(f"{a}/api/v1/auth/logout",
+                         headers=bearer(fresh["access_token"])).status_code == 204
+    assert requests.get(f"{b}/api/v1/me", headers=bearer(fresh["access_token"])).status_code == 401
+    again = requests.post(f"{b}/api/v1/auth/refresh", headers=bearer(fresh["refresh_token"]))
+    assert again.status_code == 401
+
+
+def test_rate_limit_is_shared_by_both_instances(instances):
+    (a, b), _ = instances
+    url = "/api/v1/stations/nearby?lat=36.6&lng=101.7"
+    codes = [requests.get(f"{base}{url}").status_code for base in (a, b, a, b, a)]
+    assert codes == [200] * 5
+    over = [requests.get(f"{base}{url}") for base in (a, b)]
+    assert [r.status_code for r in over] == [429, 429]
+    assert over[0].json()["error"]["code"] == "rate_limited"
+    assert "Retry-After" in over[1].headers
+
+
+def test_idempotent_post_sent_to_both_at_once_runs_once(instances):
+    (a, b), org_id = instances
+    token = requests.post(f"{a}/api/v1/auth/wx-login", json={"code": "mock:pair-idem"}).json()
+    headers = {**bearer(token["access_token"]), "Idempotency-Key": f"pair-{uuid.uuid4()}"}
+    body = {"org_id": org_id, "real_name": "钱七", "id_number": valid_id_number(sequence=9),
+            "employer": "京东", "occupation": "快递员", "industry": "express_delivery"}
+    barrier, results = threading.Barrier(2), {}
+
+    def send(base: str) -> None:
+        barrier.wait()
+        results[base] = requests.post(f"{base}/api/v1/memberships", headers=headers, json=body)
+
+    threads = [threading.Thread(target=send, args=(base,)) for base in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(r.status_code for r in results.values())
+    assert codes in ([201, 201], [201, 409]), codes
+    ids = {r.json()["id"] for r in results.values() if r.status_code == 201}
+    assert len(ids) == 1
+    mine = requests.get(f"{b}/api/v1/me/memberships", headers=bearer(token["access_token"]))
+    assert len(mine.json()["items"]) == 1
