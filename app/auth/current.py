@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
+from sqlalchemy import select
 
 from app.auth.models import LoginSession, User
 from app.errors import Unauthorized, envelope
@@ -40,8 +41,18 @@ def register_jwt_callbacks(app: Flask) -> None:
 
     @jwt.token_in_blocklist_loader
     def token_revoked(_header, payload) -> bool:
-        session = db.session.get(LoginSession, payload.get("fam", ""))
-        return session is None or session.revoked_at is not None
+        """One query answers both "is this login revoked?" and "who is it?"."""
+        found = db.session.execute(
+            select(LoginSession.revoked_at, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.id == payload.get("fam", ""))
+        ).first()
+        if found is None or found.revoked_at is not None:
+            return True
+        if str(found.User.id) == payload.get("sub"):
+            g.current_user = found.User
+            g.user_id = found.User.id
+        return False
 
     def unauthorized(code: str, message: str):
         return envelope(401, code, message, headers={"WWW-Authenticate": "Bearer"})

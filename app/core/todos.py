@@ -27,8 +27,10 @@ class TodoItem(db.Model):
     __tablename__ = "todo_items"
     __table_args__ = (
         UniqueConstraint("kind", "object_id"),
-        Index("ix_todo_items_role_path_waiting", "role", "org_path", "waiting_since"),
-        Index("ix_todo_items_org_waiting", "org_id", "waiting_since"),
+        # One range per officer grant: (role, org_path in the grant's subtree). The included
+        # columns let PostgreSQL filter, sort and count from the index alone.
+        Index("ix_todo_items_scope", "role", "org_path",
+              postgresql_include=["waiting_since", "id", "exact_org", "kind"]),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, false, func, or_, select, tuple_
 
 from app.core.http import decode_cursor, encode_cursor
+from app.core.time import to_shanghai
 from app.core.todos import BATCH_HANDLERS, TodoItem
 from app.errors import AppError, Invalid
 from app.extensions import db
@@ -18,19 +19,23 @@ log = logging.getLogger("gonghui.workbench")
 
 
 def _visible(user_id: int):
-    """Items whose role the officer holds on the item's org (exact) or above it."""
+    """Items whose role the officer holds on the item's org (exact) or above it.
+
+    Each grant is one range of the scope index: exact-org items sit at the range's first
+    path, so "exact" only narrows the same scan.
+    """
     clauses = []
     for grant, org in grants_of(user_id):
         clauses.append(and_(
             TodoItem.role == grant.role,
-            or_(and_(TodoItem.exact_org.is_(True), TodoItem.org_id == org.id),
-                and_(TodoItem.exact_org.is_(False), in_subtree(TodoItem.org_path, org.path))),
+            in_subtree(TodoItem.org_path, org.path),
+            or_(TodoItem.exact_org.is_(False), TodoItem.org_path == org.path),
         ))
     return or_(*clauses) if clauses else false()
 
 
-def _filtered(user_id: int, kind: str | None, org_id: int | None):
-    query = select(TodoItem).where(_visible(user_id))
+def _filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
+    query = select(*(columns or (TodoItem,))).where(_visible(user_id))
     if kind:
         query = query.where(TodoItem.kind == kind)
     if org_id is not None:
@@ -42,10 +47,10 @@ def _filtered(user_id: int, kind: str | None, org_id: int | None):
     return query
 
 
-def todos(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
-          cursor: str | None) -> tuple[list[dict], str | None]:
-    """Oldest first; keyset cursor on (waiting_since, id)."""
-    query = _filtered(user_id, kind, org_id)
+def page_query(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+               cursor: str | None):
+    """The page of the queue: ids picked from the scope index, then those rows and org names."""
+    query = _filtered(user_id, kind, org_id, TodoItem.id)
     after = decode_cursor(cursor)
     if after:
         try:
@@ -54,30 +59,47 @@ def todos(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
             raise Invalid("The cursor is not valid.",
                           details={"fields": {"cursor": ["invalid"]}}) from None
         query = query.where(tuple_(TodoItem.waiting_since, TodoItem.id) > (since, last_id))
-    rows = list(db.session.scalars(
-        query.order_by(TodoItem.waiting_since, TodoItem.id).limit(limit + 1)))
+    chosen = query.order_by(TodoItem.waiting_since, TodoItem.id).limit(limit + 1).subquery()
+    return (select(*CARD_COLUMNS, Org.name).join(chosen, chosen.c.id == TodoItem.id)
+            .join(Org, Org.id == TodoItem.org_id).order_by(TodoItem.waiting_since, TodoItem.id))
+
+
+def counts_query(*, user_id: int):
+    return (select(TodoItem.kind, func.count()).where(_visible(user_id))
+            .group_by(TodoItem.kind))
+
+
+def todos(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+          cursor: str | None) -> tuple[list[dict], str | None]:
+    """Oldest first; keyset cursor on (waiting_since, id)."""
+    rows = db.session.execute(page_query(user_id=user_id, kind=kind, org_id=org_id,
+                                         limit=limit, cursor=cursor)).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor({"w": rows[-1].waiting_since.isoformat(), "i": rows[-1].id})
-    names = dict(db.session.execute(
-        select(Org.id, Org.name).where(Org.id.in_({row.org_id for row in rows}))).all())
-    return [_item(row, names) for row in rows], next_cursor
+        next_cursor = encode_cursor({"w": rows[-1].waiting_since.isoformat(),
+                                     "i": rows[-1].id})
+    return [_item(row) for row in rows], next_cursor
 
 
-def _item(row: TodoItem, names: dict[int, str]) -> dict:
+# plain columns, not ORM objects: a phone card needs these and nothing else
+CARD_COLUMNS = (TodoItem.id, TodoItem.kind, TodoItem.object_id, TodoItem.title,
+                TodoItem.summary, TodoItem.org_id, TodoItem.waiting_since, TodoItem.version,
+                TodoItem.action)
+
+
+def _item(row) -> dict:
+    """A to-do card, JSON-ready (times in Asia/Shanghai)."""
     return {
         "kind": row.kind, "id": row.object_id, "title": row.title, "summary": row.summary,
-        "org": {"id": row.org_id, "name": names.get(row.org_id, "")},
-        "waiting_since": row.waiting_since, "version": row.version, "action": row.action,
-        "batchable": row.kind in BATCH_HANDLERS,
+        "org": {"id": row.org_id, "name": row.name},
+        "waiting_since": to_shanghai(row.waiting_since).isoformat(), "version": row.version,
+        "action": row.action, "batchable": row.kind in BATCH_HANDLERS,
     }
 
 
 def counts(*, user_id: int) -> dict:
-    rows = db.session.execute(
-        select(TodoItem.kind, func.count()).where(_visible(user_id)).group_by(TodoItem.kind)
-    ).all()
+    rows = db.session.execute(counts_query(user_id=user_id)).all()
     by_kind = {kind: count for kind, count in rows}
     return {"total": sum(by_kind.values()), "by_kind": by_kind}
 

@@ -35,8 +35,7 @@ def upgrade():
     sa.UniqueConstraint('kind', 'object_id', name=op.f('uq_todo_items_kind_object_id'))
     )
     with op.batch_alter_table('todo_items', schema=None) as batch_op:
-        batch_op.create_index('ix_todo_items_org_waiting', ['org_id', 'waiting_since'], unique=False)
-        batch_op.create_index('ix_todo_items_role_path_waiting', ['role', 'org_path', 'waiting_since'], unique=False)
+        batch_op.create_index('ix_todo_items_scope', ['role', 'org_path'], unique=False, postgresql_include=['waiting_since', 'id', 'exact_org', 'kind'])
 
     op.create_table('messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -88,8 +87,7 @@ def downgrade():
 
     op.drop_table('messages')
     with op.batch_alter_table('todo_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_todo_items_role_path_waiting')
-        batch_op.drop_index('ix_todo_items_org_waiting')
+        batch_op.drop_index('ix_todo_items_scope')
 
     op.drop_table('todo_items')
     # ### end Alembic commands ###
