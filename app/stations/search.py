@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.fastread import reader
 from app.extensions import db
 from app.stations import hours
-from app.stations.geo import METRES_PER_DEGREE_LAT, haversine_m
+from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT, haversine_m
 from app.stations.links import map_links
 from app.stations.models import HoursPattern, Station, StationSearchRow
 from app.stations.vocab import services_mask
@@ -114,25 +114,65 @@ def _query(fast, sql: str, params: list) -> list:
     return rows
 
 
-def _candidates(fast, lat: float, lng: float, radius_m: float, mask: int, with_card: bool):
-    """Rows in the bounding box: one index range per 0.01° latitude band."""
+def metres(distance: float) -> int:
+    """Whole metres, halves rounded up (the same rule in SQL and Python)."""
+    return math.floor(distance + 0.5)
+
+
+def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, list]:
+    """WHERE clause for the bounding box: one index range per 0.01° latitude band."""
     d_lat = radius_m / METRES_PER_DEGREE_LAT
     widest = min(89.9, abs(lat) + d_lat)
     d_lng = radius_m / (METRES_PER_DEGREE_LAT * math.cos(math.radians(widest)))
     cells = list(range(lat_cell(lat - d_lat), lat_cell(lat + d_lat) + 1))
     p = fast.placeholder
     if fast.dialect == "postgresql":
-        cell_clause, params = f"lat_cell = ANY({p})", [cells]
+        clause, params = f"lat_cell = ANY({p})", [cells]
     else:
-        cell_clause, params = f"lat_cell IN ({','.join('?' * len(cells))})", list(cells)
-    columns = "station_id, lat, lng, hours_id, closed_dates" + (", card" if with_card else "")
-    sql = (f"SELECT {columns} FROM station_search "
-           f"WHERE {cell_clause} AND lng BETWEEN {p} AND {p}")
+        clause, params = f"lat_cell IN ({','.join('?' * len(cells))})", list(cells)
+    clause += f" AND lng BETWEEN {p} AND {p}"
     params += [lng - d_lng, lng + d_lng]
     if mask:
-        sql += f" AND (services_mask & {p}) = {p}"
+        clause += f" AND (services_mask & {p}) = {p}"
         params += [mask, mask]
-    return _query(fast, sql, params)
+    return clause, params
+
+
+def _candidates(fast, lat: float, lng: float, radius_m: float, mask: int, with_card: bool):
+    clause, params = _box(fast, lat, lng, radius_m, mask)
+    columns = "station_id, lat, lng, hours_id, closed_dates" + (", card" if with_card else "")
+    return _query(fast, f"SELECT {columns} FROM station_search WHERE {clause}", params)
+
+
+# geo.haversine_m written out in SQL with the same operations in the same order, so both
+# sides agree to the last bit on which stations are inside and how far they are.
+PG_DISTANCE = (
+    f"2 * {EARTH_RADIUS_M} * asin(least(1, sqrt("
+    "power(sin((radians(lat) - radians(%(lat)s)) / 2), 2)"
+    " + cos(radians(%(lat)s)) * cos(radians(lat)) * power(sin(radians(lng - %(lng)s) / 2), 2))))"
+)
+
+
+def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
+    """PostgreSQL in one round trip: distance, order and limit in SQL, cards for the top only."""
+    clause, params = _box(fast, lat, lng, radius_m, mask)
+    named = {f"p{n}": value for n, value in enumerate(params)}
+    for n in range(len(params)):
+        clause = clause.replace("%s", f"%(p{n})s", 1)
+    sql = (
+        f"SELECT c.station_id, c.d, c.hours_id, c.closed_dates, s.card FROM ("
+        f"  SELECT station_id, hours_id, closed_dates, d FROM ("
+        f"    SELECT station_id, hours_id, closed_dates, {PG_DISTANCE} AS d"
+        f"    FROM station_search WHERE {clause}) inside"
+        f"  WHERE d <= %(radius)s ORDER BY floor(d + 0.5), station_id LIMIT %(limit)s) c"
+        f" JOIN station_search s ON s.station_id = c.station_id"
+        f" ORDER BY floor(c.d + 0.5), c.station_id")
+    rows = _query(fast, sql, {**named, "lat": lat, "lng": lng, "radius": float(radius_m),
+                              "limit": limit})
+    return [Hit(metres(d), station_id,
+                hours.is_open(None if hours_id is None else _pattern(fast, hours_id),
+                              closed, now), card)
+            for station_id, d, hours_id, closed, card in rows]
 
 
 def _hits(fast, lat, lng, radius_m, mask, open_now_only, now) -> list[Hit]:
@@ -147,7 +187,7 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, now) -> list[Hit]:
         is_open = hours.is_open(pattern, row[4], now)
         if open_now_only and not is_open:
             continue
-        hits.append(Hit(round(distance), row[0], is_open, row[5] if inline else ""))
+        hits.append(Hit(metres(distance), row[0], is_open, row[5] if inline else ""))
     hits.sort(key=lambda hit: (hit.distance_m, hit.station_id))
     return hits
 
@@ -170,13 +210,21 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
     """The whole response body of GET /stations/nearby, lat/lng already GCJ-02."""
     fast = reader()
     mask = services_mask(services)
-    hits = _hits(fast, lat, lng, radius_m, mask, open_now, now)[:limit]
+    # PostgreSQL can rank in SQL unless "open now" must filter before the limit
+    in_sql = fast.dialect == "postgresql" and not open_now
+
+    def search(radius: float, count: int) -> list[Hit]:
+        if in_sql:
+            return _top_postgres(fast, lat, lng, radius, mask, count, now)
+        return _hits(fast, lat, lng, radius, mask, open_now, now)[:count]
+
+    hits = search(radius_m, limit)
     nearest = None
     if not hits:
         for fallback in FALLBACK_RADII_M:
             if fallback <= radius_m:
                 continue
-            found = _hits(fast, lat, lng, fallback, mask, open_now, now)
+            found = search(fallback, 1)
             if found:
                 nearest = found[0]
                 break

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.stations import hours
 from app.stations.geo import haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
-from app.stations.search import nearby_json
+from app.stations.search import metres, nearby_json
 from app.stations.vocab import services_mask
 from tests.stations.factories import SERVICE_CODES, make_station, scatter
 
@@ -39,7 +39,7 @@ def brute_force(lat, lng, radius, services, open_now):
                                 closed, NOW)
         if open_now and not is_open:
             continue
-        found.append((round(distance), station.id, is_open))
+        found.append((metres(distance), station.id, is_open))
     return sorted(found)
 
 
