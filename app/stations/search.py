@@ -99,7 +99,7 @@ class Hit:
                 f'"open_now":{"true" if self.open_now else "false"}}}')
 
 
-def _query(fast, sql: str, params: list) -> list:
+def _query(fast, sql: str, params: dict | list) -> list:
     try:
         cursor = fast.connection().cursor()
         if fast.dialect == "postgresql":
@@ -119,21 +119,26 @@ def metres(distance: float) -> int:
     return math.floor(distance + 0.5)
 
 
-def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, list]:
-    """WHERE clause for the bounding box: one index range per 0.01° latitude band."""
+def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
+    """WHERE clause for the bounding box: one index range per 0.01° latitude band.
+
+    PostgreSQL gets named parameters (the distance SQL reuses them), SQLite positional ones.
+    """
     d_lat = radius_m / METRES_PER_DEGREE_LAT
     widest = min(89.9, abs(lat) + d_lat)
     d_lng = radius_m / (METRES_PER_DEGREE_LAT * math.cos(math.radians(widest)))
     cells = list(range(lat_cell(lat - d_lat), lat_cell(lat + d_lat) + 1))
-    p = fast.placeholder
     if fast.dialect == "postgresql":
-        clause, params = f"lat_cell = ANY({p})", [cells]
-    else:
-        clause, params = f"lat_cell IN ({','.join('?' * len(cells))})", list(cells)
-    clause += f" AND lng BETWEEN {p} AND {p}"
-    params += [lng - d_lng, lng + d_lng]
+        clause = "lat_cell = ANY(%(cells)s) AND lng BETWEEN %(lng_lo)s AND %(lng_hi)s"
+        params: dict | list = {"cells": cells, "lng_lo": lng - d_lng, "lng_hi": lng + d_lng}
+        if mask:
+            clause += " AND (services_mask & %(mask)s) = %(mask)s"
+            params["mask"] = mask
+        return clause, params
+    clause = f"lat_cell IN ({','.join('?' * len(cells))}) AND lng BETWEEN ? AND ?"
+    params = [*cells, lng - d_lng, lng + d_lng]
     if mask:
-        clause += f" AND (services_mask & {p}) = {p}"
+        clause += " AND (services_mask & ?) = ?"
         params += [mask, mask]
     return clause, params
 
@@ -156,9 +161,6 @@ PG_DISTANCE = (
 def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
     """PostgreSQL in one round trip: distance, order and limit in SQL, cards for the top only."""
     clause, params = _box(fast, lat, lng, radius_m, mask)
-    named = {f"p{n}": value for n, value in enumerate(params)}
-    for n in range(len(params)):
-        clause = clause.replace("%s", f"%(p{n})s", 1)
     sql = (
         f"SELECT c.station_id, c.d, c.hours_id, c.closed_dates, s.card FROM ("
         f"  SELECT station_id, hours_id, closed_dates, d FROM ("
@@ -167,7 +169,7 @@ def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
         f"  WHERE d <= %(radius)s ORDER BY floor(d + 0.5), station_id LIMIT %(limit)s) c"
         f" JOIN station_search s ON s.station_id = c.station_id"
         f" ORDER BY floor(c.d + 0.5), c.station_id")
-    rows = _query(fast, sql, {**named, "lat": lat, "lng": lng, "radius": float(radius_m),
+    rows = _query(fast, sql, {**params, "lat": lat, "lng": lng, "radius": float(radius_m),
                               "limit": limit})
     return [Hit(metres(d), station_id,
                 hours.is_open(None if hours_id is None else _pattern(fast, hours_id),
@@ -197,9 +199,9 @@ def _fill_cards(fast, hits: list[Hit]) -> None:
     missing = [hit for hit in hits if not hit.card]
     if not missing:
         return
-    rows = _query(fast, f"SELECT station_id, card FROM station_search "
-                        f"WHERE station_id = ANY({fast.placeholder})",
-                  [[hit.station_id for hit in missing]])
+    rows = _query(fast, "SELECT station_id, card FROM station_search "
+                        "WHERE station_id = ANY(%(ids)s)",
+                  {"ids": [hit.station_id for hit in missing]})
     cards = dict(rows)
     for hit in missing:
         hit.card = cards[hit.station_id]
