@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from app.members.routes import blp as members
     from app.notify.routes import blp as notify
     from app.orgs.routes import blp as orgs
+    from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
     from app.stations.activity_routes import blp as station_activity
     from app.stations.planning_routes import blp as station_planning
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning,
+        stations, station_activity, station_planning, privacy,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 

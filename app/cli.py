@@ -33,6 +33,30 @@ def demo_data() -> None:
     click.echo(f"demo data: {summary}")
 
 
+@gonghui.command("retention")
+@click.option("--dry-run", is_flag=True, help="list what is due; change and audit nothing")
+@with_appcontext
+def retention(dry_run: bool) -> None:
+    """Delete or de-identify personal data past its retention period (RETENTION_DAYS)."""
+    from app.privacy import retention as job
+
+    click.echo(json.dumps(job.run(dry_run=dry_run), ensure_ascii=False))
+
+
+@gonghui.command("publish-policy")
+@click.argument("purpose")
+@click.argument("version")
+@click.option("--title", required=True)
+@click.option("--summary", required=True)
+@with_appcontext
+def publish_policy(purpose: str, version: str, title: str, summary: str) -> None:
+    """Publish a privacy policy version; consents to older versions stop counting."""
+    from app.privacy.consent import publish_policy as publish
+
+    policy = publish(purpose=purpose, version=version, title=title, summary=summary)
+    click.echo(f"{policy.purpose} policy {policy.version} is current")
+
+
 @gonghui.command("outbox-worker")
 @click.option("--once", is_flag=True, help="deliver one batch and exit")
 @click.option("--batch", default=50, show_default=True)

@@ -72,6 +72,15 @@ class BaseConfig:
     WECHAT_BUSY_RETRIES = 2
     WECHAT_BACKOFF = 0.2
     REQUEST_LOG = True
+    # Days personal data is kept (PIPL Art. 19, 47): documents and personal data of aid
+    # applications after they close, rejected membership applications after the decision,
+    # and a cancelled account before erasure (0: at once). `flask gonghui retention` applies it.
+    RETENTION_DAYS: dict = {
+        "aid_documents": 365,
+        "aid_personal": 5 * 365,
+        "membership_rejected": 180,
+        "deleted_accounts": 0,
+    }
 
     def __init__(self) -> None:
         env = os.environ

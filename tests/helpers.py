@@ -47,6 +47,26 @@ def make_user(name: str):
     return user
 
 
+def current_policy_version(client, purpose: str) -> str:
+    policies = client.get("/api/v1/privacy/policies").get_json()["items"]
+    return next(policy["version"] for policy in policies if policy["purpose"] == purpose)
+
+
+def give_consents(client, headers, purpose: str, kinds=None, **extra) -> list[dict]:
+    """The caller's separate consents for `purpose` at the current policy version (by default
+    every kind but minor_guardian); `extra` adds subject, guardian_relation, paper_reference."""
+    version = current_policy_version(client, purpose)
+    kinds = kinds or {"membership": ("id_number",),
+                      "aid": ("id_number", "bank_account", "certificate")}[purpose]
+    given = []
+    for kind in kinds:
+        response = client.post("/api/v1/me/consents", headers=headers, json={
+            "purpose": purpose, "data_kind": kind, "policy_version": version, **extra})
+        assert response.status_code == 201, response.get_json()
+        given.append(response.get_json())
+    return given
+
+
 def valid_id_number(born: str = "19900101", sequence: int = 1, region: str = "320922") -> str:
     from app.core.idcard import check_digit
 

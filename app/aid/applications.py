@@ -168,6 +168,14 @@ def missing_documents(application: AidApplication, program: AidProgram) -> list[
     return [kind for kind in category["required_documents"] if kind not in attached]
 
 
+def unlisted_documents(application: AidApplication, program: AidProgram) -> list[str]:
+    """Minimal collection: a category lists exactly the documents it needs, nothing more."""
+    category, _ = find_category(program, application.category_code, application.tier_code)
+    attached = set(db.session.scalars(select(AidApplicationFile.kind).where(
+        AidApplicationFile.application_id == application.id)))
+    return sorted(attached - set(category["required_documents"]))
+
+
 def chain_orgs(application: AidApplication, program: AidProgram) -> list[Org]:
     """The org deciding each step: the applicant org's ancestor at that level."""
     org = db.session.get(Org, application.org_id)
@@ -191,6 +199,13 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
                                "closes_at": program.closes_at.isoformat()})
     if not is_eligible(program, db.session.get(Org, application.org_id)):
         raise _invalid("org_id", "The applicant org is not eligible for this program.")
+    unlisted = unlisted_documents(application, program)
+    if unlisted:
+        raise Invalid(f"Documents this category does not ask for: {', '.join(unlisted)}.",
+                      code="documents_not_needed",
+                      details={"fields": {"documents": [f"not needed: {kind}"
+                                                        for kind in unlisted]},
+                               "unlisted": unlisted})
     missing = missing_documents(application, program)
     if missing:
         raise Invalid(f"Missing documents: {', '.join(missing)}.", code="documents_missing",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
 from app.core.time import UTCDateTime, utcnow
+from app.errors import Invalid
 from app.extensions import db
 
 
@@ -52,6 +53,11 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Add an audit row to the caller's transaction (it commits with the change it records)."""
+    if action.startswith("pii.") and not (reason and reason.strip()):
+        # A read of whole personal values without a stated reason must be impossible,
+        # whichever endpoint serves it (PIPL access log; see RELIABILITY.md §2).
+        raise Invalid("Say why you need to see this personal data.",
+                      details={"fields": {"reason": ["required"]}})
     entry = AuditRecord(
         actor_id=actor_id,
         actor_role=actor_role,

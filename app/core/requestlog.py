@@ -52,6 +52,16 @@ def configure_logging(level: str) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
+# Runs of 11+ digits (phone, ID and card numbers are 11-19 long; row ids are far shorter)
+# are masked wherever a client can put them: in the path and in query values.
+LONG_NUMBER = re.compile(r"\d{11,}")
+
+
+def mask_long_numbers(text: str) -> str:
+    """139****5678-style masking of any long digit run a client sent."""
+    return LONG_NUMBER.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], text)
+
+
 def safe_query(args) -> dict[str, str]:
     """The query string as it may be logged: coordinates rounded to ~1 km, secrets dropped."""
     safe = {}
@@ -63,7 +73,7 @@ def safe_query(args) -> dict[str, str]:
                 value = f"{float(value):.2f}"
             except ValueError:
                 value = "?"
-        safe[key] = value[:64]
+        safe[key] = mask_long_numbers(value[:64])
     return safe
 
 
@@ -88,7 +98,7 @@ def register_request_logging(app: Flask) -> None:
                 extra={
                     "fields": {
                         "method": request.method,
-                        "path": request.path,
+                        "path": mask_long_numbers(request.path),
                         "query": safe_query(request.args),
                         "status": response.status_code,
                         "ms": round((time.perf_counter() - started) * 1000, 2),

@@ -36,12 +36,13 @@ def masked(membership: Membership) -> dict:
 
 @blp.route("/memberships")
 class MembershipsView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(MembershipCreate)
     @blp.response(201, MembershipOut)
     @blp.errors(404, 409)
     def post(self, body):
-        """Apply to join an org's union."""
+        """Apply to join an org's union (403 consent_required without the caller's current
+        consent to processing their ID number for membership)."""
         return masked(service.apply(actor_id=current_user().id, **body))
 
     @blp.auth()

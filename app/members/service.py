@@ -25,6 +25,7 @@ from app.orgs.scope import (
     in_subtree,
     org_scope_clause,
 )
+from app.privacy.consent import require_consent
 
 DECISIONS = {"approve": "approved", "reject": "rejected"}
 REVEALABLE = ("id_number", "phone")
@@ -44,6 +45,7 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
     """A user asks to join an org; one live application per person and per ID number."""
     number = validated_id_number(id_number)
     get_org_or_404(org_id)
+    require_consent(actor_id, "membership", "id_number")
     membership = Membership(
         user_id=actor_id, org_id=org_id, real_name=real_name, id_number=number,
         id_number_hash=keyed_hash(number), phone=phone, employer=employer,

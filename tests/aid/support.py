@@ -7,7 +7,7 @@ from io import BytesIO
 
 from PIL import Image
 
-from tests.helpers import valid_id_number
+from tests.helpers import give_consents, valid_id_number
 
 CHAIN = ["village", "town", "county", "province"]
 CATEGORIES = [
@@ -86,7 +86,18 @@ class AidWorld:
               sequence: int = 1, **overrides):
         body = application_body(program_id, self.tree[org], self.documents(who),
                                 sequence=sequence, **overrides)
+        self.consent(who, body)
         return self.client.post("/api/v1/aid/applications", headers=self.as_user(who), json=body)
+
+    def consent(self, who: str, body: dict | None = None) -> None:
+        """The consents a draft needs: the applicant's own, or for an officer entering it on
+        someone's behalf, that person's signed paper form recorded for their ID number."""
+        extra = {}
+        if body is not None and body.get("on_behalf"):
+            extra = {"subject": {"name": body["beneficiary"]["name"],
+                                 "id_number": body["beneficiary"]["id_number"]},
+                     "paper_reference": "纸质同意书-0001"}
+        give_consents(self.client, self.as_user(who), "aid", **extra)
 
     def submitted(self, program_id: int, **kwargs) -> dict:
         created = self.draft(program_id, **kwargs)

@@ -71,6 +71,7 @@ def test_bad_id_number_is_422(world, program):
 
 
 def test_someone_elses_file_cannot_be_attached(world, program):
+    world.consent("applicant")
     theirs = world.documents("intruder", kinds=("id_card",))
     body = application_body(program["id"], world.tree["village1"], theirs)
     response = world.client.post("/api/v1/aid/applications", headers=world.as_user("applicant"),
@@ -79,6 +80,7 @@ def test_someone_elses_file_cannot_be_attached(world, program):
 
 
 def test_submit_names_missing_documents(world, program):
+    world.consent("applicant")
     body = application_body(program["id"], world.tree["village1"],
                             world.documents("applicant", kinds=("id_card",)))
     draft = world.client.post("/api/v1/aid/applications", headers=world.as_user("applicant"),

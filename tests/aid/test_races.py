@@ -100,6 +100,7 @@ def test_same_beneficiary_applied_at_once_one_wins(app, client, tree, as_user, w
     bodies = []
     for n in range(12):
         who = f"racer{n}"
+        world.consent(who)
         bodies.append(("post", "/api/v1/aid/applications", as_user(who),
                        application_body(program["id"], tree["village1"], [], sequence=77)))
     responses = race(app, bodies)

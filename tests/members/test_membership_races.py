@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.concurrency import race, statuses
-from tests.helpers import valid_id_number
+from tests.helpers import give_consents, valid_id_number
 
 pytestmark = pytest.mark.postgres
 
 
 def test_two_officers_deciding_at_once_one_wins(app, client, tree, as_user):
+    give_consents(client, as_user("applicant"), "membership")
     created = client.post("/api/v1/memberships", headers=as_user("applicant"), json={
         "org_id": tree["village1"], "real_name": "李四", "id_number": valid_id_number(),
         "employer": "顺丰", "occupation": "快递员", "industry": "express_delivery"})
@@ -27,6 +28,8 @@ def test_two_officers_deciding_at_once_one_wins(app, client, tree, as_user):
 
 def test_same_id_number_applied_at_once_one_wins(app, client, tree, as_user):
     number = valid_id_number(sequence=77)
+    for n in range(12):
+        give_consents(client, as_user(f"racer{n}"), "membership")
     responses = race(app, [
         ("post", "/api/v1/memberships", as_user(f"racer{n}"), {
             "org_id": tree["village1"], "real_name": "王五", "id_number": number,

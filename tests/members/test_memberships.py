@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests.helpers import valid_id_number
+from tests.helpers import give_consents, valid_id_number
 
 
 def apply(client, headers, org_id, id_number=None, **extra):
@@ -17,6 +17,8 @@ def apply(client, headers, org_id, id_number=None, **extra):
         "org_id": org_id, "real_name": "张三", "id_number": id_number or valid_id_number(),
         "employer": "美团", "occupation": "骑手", "industry": "food_delivery", **extra,
     }
+    if headers:
+        give_consents(client, headers, "membership")
     return client.post("/api/v1/memberships", headers=headers, json=body)
 
 

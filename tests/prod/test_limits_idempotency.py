@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from app.extensions import db
 from tests.concurrency import race, statuses
 from tests.conftest import build_app
-from tests.helpers import valid_id_number
+from tests.helpers import give_consents, valid_id_number
 
 
 @pytest.fixture
@@ -59,6 +59,7 @@ def _membership(org_id: int, sequence: int) -> dict:
 
 
 def test_same_key_and_body_replays_the_first_response(client, tree, as_user):
+    give_consents(client, as_user("applicant"), "membership")
     headers = {**as_user("applicant"), "Idempotency-Key": f"key-{uuid.uuid4()}"}
     first = client.post("/api/v1/memberships", headers=headers, json=_membership(tree["village1"],
                                                                                  1))
@@ -72,6 +73,7 @@ def test_same_key_and_body_replays_the_first_response(client, tree, as_user):
 
 
 def test_same_key_with_another_body_is_422(client, tree, as_user):
+    give_consents(client, as_user("applicant"), "membership")
     headers = {**as_user("applicant"), "Idempotency-Key": "key-reused-0001"}
     client.post("/api/v1/memberships", headers=headers, json=_membership(tree["village1"], 1))
     other = client.post("/api/v1/memberships", headers=headers,
@@ -82,6 +84,8 @@ def test_same_key_with_another_body_is_422(client, tree, as_user):
 
 def test_keys_are_scoped_to_the_caller(client, tree, as_user):
     key = {"Idempotency-Key": "shared-key-0001"}
+    for who in ("a", "b"):
+        give_consents(client, as_user(who), "membership")
     a = client.post("/api/v1/memberships", headers={**as_user("a"), **key},
                     json=_membership(tree["village1"], 1))
     b = client.post("/api/v1/memberships", headers={**as_user("b"), **key},
@@ -98,6 +102,7 @@ def test_malformed_key_is_422(client, as_user):
 
 @pytest.mark.postgres
 def test_concurrent_requests_with_one_key_run_once(app, client, tree, as_user):
+    give_consents(client, as_user("applicant"), "membership")
     headers = {**as_user("applicant"), "Idempotency-Key": "race-key-0001"}
     body = _membership(tree["village1"], 5)
     responses = race(app, [("post", "/api/v1/memberships", headers, body)] * 8)

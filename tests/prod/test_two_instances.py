@@ -114,6 +114,12 @@ def test_idempotent_post_sent_to_both_at_once_runs_once(instances):
     (a, b), org_id = instances
     token = requests.post(f"{a}/api/v1/auth/wx-login", json={"code": "mock:pair-idem"}).json()
     headers = {**bearer(token["access_token"]), "Idempotency-Key": f"pair-{uuid.uuid4()}"}
+    policies = requests.get(f"{a}/api/v1/privacy/policies").json()["items"]
+    version = next(p["version"] for p in policies if p["purpose"] == "membership")
+    consent = requests.post(f"{a}/api/v1/me/consents", headers=bearer(token["access_token"]),
+                            json={"purpose": "membership", "data_kind": "id_number",
+                                  "policy_version": version})
+    assert consent.status_code == 201, consent.text
     body = {"org_id": org_id, "real_name": "钱七", "id_number": valid_id_number(sequence=9),
             "employer": "京东", "occupation": "快递员", "industry": "express_delivery"}
     barrier, results = threading.Barrier(2), {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import valid_id_number
+from tests.helpers import give_consents, valid_id_number
 
 
 def apply(client, as_user, who, org_id, sequence):
+    give_consents(client, as_user(who), "membership")
     response = client.post("/api/v1/memberships", headers=as_user(who), json={
         "org_id": org_id, "real_name": f"申请人{sequence}",
         "id_number": valid_id_number(sequence=sequence), "employer": "美团",

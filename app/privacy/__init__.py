@@ -1,0 +1,1 @@
+"""Personal information protection: consents, export, deletion, retention, access review."""

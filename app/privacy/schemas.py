@@ -1,0 +1,151 @@
+"""Request and response shapes of consents, policies, data export, deletion, access review."""
+
+from datetime import UTC, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.time import SHANGHAI
+from app.privacy.models import DATA_KINDS, DELETION_STATUSES, GUARDIAN_RELATIONS, PURPOSES
+
+
+def _printable(value: str) -> None:
+    if not value.strip() or any(ord(ch) < 32 for ch in value):
+        raise ValidationError("must be visible text without control characters")
+
+
+class PolicyOut(Schema):
+    purpose = fields.String(required=True)
+    version = fields.String(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    published_at = ShanghaiDateTime(allow_none=True,
+                                    metadata={"description": "null: the built-in first version"})
+    data_kinds = fields.List(fields.String(), required=True,
+                             metadata={"description": "each needs its own consent"})
+
+
+class PolicyList(Schema):
+    items = fields.List(fields.Nested(PolicyOut), required=True)
+
+
+class ConsentSubjectIn(StrictSchema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=50), _printable])
+    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+
+
+class ConsentCreate(StrictSchema):
+    purpose = fields.String(required=True, validate=validate.OneOf(list(PURPOSES)))
+    data_kind = fields.String(required=True, validate=validate.OneOf(DATA_KINDS))
+    policy_version = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                                   metadata={"description": "the version shown to the person"})
+    subject = fields.Nested(ConsentSubjectIn, load_default=None, metadata={
+        "description": "the person the consent is about when not the caller: the child "
+                       "(minor_guardian) or the signer of a paper form an officer records"})
+    guardian_relation = fields.String(load_default=None,
+                                      validate=validate.OneOf(GUARDIAN_RELATIONS))
+    paper_reference = fields.String(load_default=None, validate=[validate.Length(min=1, max=100),
+                                                                 _printable], metadata={
+        "description": "officers entering on someone's behalf: the signed form's reference"})
+
+
+class ConsentOut(Schema):
+    id = fields.Integer(required=True)
+    purpose = fields.String(required=True)
+    data_kind = fields.String(required=True)
+    policy_version = fields.String(required=True)
+    subject_name = fields.String(allow_none=True)
+    guardian_relation = fields.String(allow_none=True)
+    recorded_by = fields.Integer(allow_none=True)
+    paper_reference = fields.String(allow_none=True)
+    granted_at = ShanghaiDateTime(required=True)
+    withdrawn_at = ShanghaiDateTime(allow_none=True)
+    counts = fields.Boolean(required=True, metadata={
+        "description": "not withdrawn and given for the current policy version"})
+
+
+class ConsentList(Schema):
+    items = fields.List(fields.Nested(ConsentOut), required=True)
+
+
+class DataExport(Schema):
+    profile = fields.Dict(required=True)
+    memberships = fields.List(fields.Dict(), required=True)
+    aid_applications = fields.List(fields.Dict(), required=True)
+    bids = fields.List(fields.Dict(), required=True)
+    projects_led = fields.List(fields.Dict(), required=True)
+    project_teams = fields.List(fields.Dict(), required=True)
+    checkins = fields.List(fields.Dict(), required=True)
+    feedback = fields.List(fields.Dict(), required=True)
+    messages = fields.List(fields.Dict(), required=True)
+    consents = fields.List(fields.Dict(), required=True)
+    files = fields.List(fields.Dict(), required=True)
+    deletion_request = fields.Dict(allow_none=True)
+
+
+class DeletionBlocker(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["aid_application",
+                                                                 "membership"]))
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+
+
+class DeletionRequestOut(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(DELETION_STATUSES),
+                           metadata={"description": "blocked: open applications need the data "
+                                                    "(see reasons); scheduled: erased on "
+                                                    "erase_at; done: erased"})
+    reasons = fields.List(fields.Nested(DeletionBlocker), required=True)
+    requested_at = ShanghaiDateTime(required=True)
+    erase_at = ShanghaiDateTime(allow_none=True)
+    erased_at = ShanghaiDateTime(allow_none=True)
+
+
+# Far-off years would overflow when converted to UTC: keep periods within reason.
+PERIOD = validate.Range(min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2200, 1, 1, tzinfo=UTC))
+
+
+class PiiAccessFilter(StrictSchema):
+    officer_id = id_field(load_default=None)
+    start = fields.AwareDateTime(data_key="from", load_default=None, default_timezone=SHANGHAI,
+                                 validate=PERIOD,
+                                 metadata={"description": "inclusive; no offset → Shanghai"})
+    end = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=SHANGHAI,
+                               validate=PERIOD, metadata={"description": "exclusive"})
+
+    @validates_schema
+    def period_in_order(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["start"] >= data["end"]:
+            raise ValidationError("must be after from", "to")
+
+
+class PiiAccessQuery(PiiAccessFilter, ListQuerySchema):
+    pass
+
+
+class PiiOfficerRef(Schema):
+    id = fields.Integer(allow_none=True)
+    nickname = fields.String(allow_none=True)
+
+
+class PiiOrgRef(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PiiAccessOut(Schema):
+    id = fields.Integer(required=True)
+    at = ShanghaiDateTime(required=True)
+    action = fields.String(required=True)
+    officer = fields.Nested(PiiOfficerRef, required=True)
+    org = fields.Nested(PiiOrgRef, required=True)
+    target_type = fields.String(required=True)
+    target_id = fields.String(required=True)
+    field = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class PiiAccessPage(Schema):
+    items = fields.List(fields.Nested(PiiAccessOut), required=True)
+    next_cursor = fields.String(allow_none=True)
