@@ -6,6 +6,7 @@ import json
 import threading
 
 import click
+from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -93,7 +94,8 @@ def dev_server(host: str, port: int | None) -> None:
     port = port or app.config["PORT"]
     click.echo(f"Gonghui API on http://{host}:{port}  (docs: http://{host}:{port}/api/docs)")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # app.run() refuses to start inside the `flask` command; serve with werkzeug directly
+        run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         if fake:
             fake.stop()
