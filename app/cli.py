@@ -6,9 +6,9 @@ import json
 import threading
 
 import click
-from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 
 def _outbox_loop(app) -> None:
