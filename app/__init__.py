@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.core.http import MAX_ID, IdConverter
-from config import BaseConfig, load_config
+from config import BaseConfig, engine_options, load_config
 
 
 def create_app(config: BaseConfig | dict | None = None) -> Flask:
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import api, db, jwt, migrate
     from app.notify.worker import backlog
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))

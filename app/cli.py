@@ -34,6 +34,39 @@ def demo_data() -> None:
     click.echo(f"demo data: {summary}")
 
 
+@gonghui.command("create-root-org")
+@click.option("--name", required=True)
+@click.option("--level", type=click.Choice(["province", "city", "county", "town", "village"]),
+              default="province", show_default=True)
+@click.option("--region-code", default=None)
+@with_appcontext
+def create_root_org(name: str, level: str, region_code: str | None) -> None:
+    """Create a top-level org (operators only; admins create the rest through the API)."""
+    from app.orgs import service
+
+    org = service.create_root_org(name=name, level=level, region_code=region_code)
+    click.echo(json.dumps({"id": org.id, "name": org.name, "level": org.level},
+                          ensure_ascii=False))
+
+
+@gonghui.command("grant-role")
+@click.option("--openid", required=True, help="the user must have logged in once")
+@click.option("--org-id", type=int, required=True)
+@click.option("--role", type=click.Choice(["reviewer", "approver", "admin"]), required=True)
+@with_appcontext
+def grant_role(openid: str, org_id: int, role: str) -> None:
+    """Grant a role on an org to a user, as an operator (audited with no acting officer)."""
+    from app.errors import AppError
+    from app.orgs import service
+
+    try:
+        grant, user = service.grant_role(actor_id=None, org_id=org_id, role=role, openid=openid)
+    except AppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(json.dumps({"grant_id": grant.id, "user_id": user.id, "org_id": org_id,
+                           "role": role}))
+
+
 @gonghui.command("retention")
 @click.option("--dry-run", is_flag=True, help="list what is due; change and audit nothing")
 @with_appcontext

@@ -50,7 +50,6 @@ class BaseConfig:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs-assets/"
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
     JWT_TOKEN_LOCATION = ["headers"]
     JWT_ERROR_MESSAGE_KEY = "message"
@@ -180,6 +179,23 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def engine_options(uri: str) -> dict:
+    """SQLAlchemy engine options for the database in use (pool and timeouts on PostgreSQL)."""
+    options: dict = {"pool_pre_ping": True}
+    if uri.startswith("postgresql"):
+        statement_ms = _env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
+        idle_ms = _env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30000)
+        options.update(
+            pool_size=_env_int("DB_POOL_SIZE", 5),
+            max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
+            pool_timeout=_env_int("DB_POOL_TIMEOUT", 5),
+            pool_recycle=1800,
+            connect_args={"options": f"-c statement_timeout={statement_ms} "
+                                     f"-c idle_in_transaction_session_timeout={idle_ms}"},
+        )
+    return options
 
 
 def load_config(name: str | None = None) -> BaseConfig:

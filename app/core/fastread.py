@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import create_engine, event
 
 from app.extensions import db
+from config import engine_options
 
 
 class FastReader:
@@ -16,7 +17,11 @@ class FastReader:
 
     def __init__(self, url) -> None:
         self.dialect = url.get_backend_name()
-        options = {"isolation_level": "AUTOCOMMIT"} if self.dialect == "postgresql" else {}
+        options: dict = {}
+        if self.dialect == "postgresql":
+            # same statement timeout as the main engine; one connection per thread, no pool churn
+            connect_args = engine_options("postgresql").get("connect_args", {})
+            options = {"isolation_level": "AUTOCOMMIT", "connect_args": connect_args}
         self.engine = create_engine(url, pool_pre_ping=False, **options)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_reader_pragmas)

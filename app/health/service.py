@@ -17,6 +17,11 @@ def readiness() -> dict:
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
+        if db.session.get_bind().dialect.name == "postgresql":
+            # PostGIS is optional: reported when present, never required
+            version = db.session.execute(text(
+                "SELECT extversion FROM pg_extension WHERE extname = 'postgis'")).scalar()
+            checks["postgis"] = f"available {version}" if version else "absent"
     except Exception as exc:  # any driver error means not ready
         log.warning("database not ready", extra={"fields": {"error": type(exc).__name__}})
         checks["database"] = "down"

@@ -61,6 +61,11 @@ def test_healthz_and_readyz(client, backend):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     ready = client.get("/readyz").get_json()
     assert ready["checks"]["database"] == "ok"
+    if backend == "postgres":
+        assert ready["checks"]["postgis"] in ("absent",) or ready["checks"]["postgis"].startswith(
+            "available")
+    else:
+        assert "postgis" not in ready["checks"]
     assert ready["status"] == "ok"
 
 
@@ -91,3 +96,12 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
 def test_nul_characters_are_422_not_500(client, method, url, kwargs):
     response = getattr(client, method)(url, **kwargs)
     assert response.status_code == 422
+
+
+@pytest.mark.postgres
+def test_postgres_sessions_carry_statement_and_idle_timeouts(app_ctx):
+    from app.extensions import db
+
+    assert db.session.execute(db.text("SHOW statement_timeout")).scalar() == "5s"
+    idle = db.session.execute(db.text("SHOW idle_in_transaction_session_timeout")).scalar()
+    assert idle == "30s"
