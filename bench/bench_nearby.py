@@ -77,11 +77,10 @@ def load(app, count: int) -> None:
             "services, opening_hours, photos, status, version, created_at, updated_at) VALUES "
             f"({', '.join([mark] * 16)})")
         search_sql = ("INSERT INTO station_search (station_id, lat_cell, lat, lng, "
-                      f"services_mask, hours_id, closed_dates) VALUES "
-                      f"({', '.join([mark] * 7)})")
-        card_sql = f"INSERT INTO station_cards (station_id, card) VALUES ({mark}, {mark})"
+                      f"services_mask, hours_id, closed_dates, card) VALUES "
+                      f"({', '.join([mark] * 8)})")
         now = "2026-11-25 00:00:00"
-        stations, search, cards = [], [], []
+        stations, search = [], []
         started = time.perf_counter()
         for station_id, lat, lng, services in generate(count):
             name, address = f"驿站{station_id}", f"测试路{station_id}号"
@@ -94,28 +93,23 @@ def load(app, count: int) -> None:
                                     address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
                                     services=services)
             search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
-                           weekly_hours_id if is_weekly else None, None))
-            cards.append((station_id, card(shape)))
+                           weekly_hours_id if is_weekly else None, None, card(shape)))
             if len(stations) == 50_000:
                 cursor.executemany(station_sql, stations)
                 cursor.executemany(search_sql, search)
-                cursor.executemany(card_sql, cards)
-                stations, search, cards = [], [], []
+                stations, search = [], []
         if stations:
             cursor.executemany(station_sql, stations)
             cursor.executemany(search_sql, search)
-            cursor.executemany(card_sql, cards)
         conn.commit()
         conn.close()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
                 # what docs/operations.md asks after a bulk import: neighbours on neighbouring
                 # pages, so a nearby query's card reads touch a few pages, not twenty
-                auto.exec_driver_sql("SET statement_timeout = 0")  # maintenance, not a request
                 auto.exec_driver_sql("CLUSTER station_search USING pk_station_search")
                 auto.exec_driver_sql("VACUUM ANALYZE stations")
                 auto.exec_driver_sql("VACUUM ANALYZE station_search")
-                auto.exec_driver_sql("VACUUM ANALYZE station_cards")
         print(f"loaded {count:,} stations in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -142,7 +136,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
         counter = iter(range(10**9))
 
         def pk_lookup():
-            cursor.execute(f"SELECT card FROM station_cards WHERE station_id = {p}",
+            cursor.execute(f"SELECT card FROM station_search WHERE station_id = {p}",
                            (next(counter) % 1000 + 1,))
             cursor.fetchall()
 
@@ -170,7 +164,7 @@ def explain(fast, point) -> None:
     cursor = fast.connection().cursor()
     if fast.dialect == "sqlite":
         cursor.execute("EXPLAIN QUERY PLAN SELECT station_id, lat, lng, hours_id, "
-                       "closed_dates FROM station_search "
+                       "closed_dates, card FROM station_search "
                        "WHERE lat_cell IN (?, ?) AND lng BETWEEN ? AND ?",
                        (*cells, lng - 0.012, lng + 0.012))
         plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]

@@ -62,9 +62,10 @@ class StationSearchRow(db.Model):
     """Read model for nearby search: only active stations, ordered by 0.01° latitude band.
 
     The primary key (lat_cell, lng, station_id) makes one nearby query a short range scan per
-    band. Rows are slim (no text but closed dates) so a band's stations share a page or two:
-    on SQLite the table is WITHOUT ROWID, stored in key order; on PostgreSQL the covering
-    index answers the scan alone. The cards of the shown hits come from `station_cards`.
+    band. On SQLite the table is WITHOUT ROWID, so rows are stored in that order and the scan
+    reads the station cards from a few neighbouring pages; on PostgreSQL the covering index
+    answers the scan alone and the cards of the top hits are read by station id. `card` is
+    the station's response JSON without the per-request fields, built at write time.
     """
 
     __tablename__ = "station_search"
@@ -84,16 +85,6 @@ class StationSearchRow(db.Model):
     services_mask: Mapped[int] = mapped_column(BigInteger)
     hours_id: Mapped[int | None] = mapped_column(ForeignKey("station_hours.id"))
     closed_dates: Mapped[str | None] = mapped_column(Text)
-
-
-class StationCard(db.Model):
-    """A station as nearby results show it, minus the per-request fields: JSON built at write
-    time so a search splices strings instead of serialising objects."""
-
-    __tablename__ = "station_cards"
-
-    station_id: Mapped[int] = mapped_column(
-        ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     card: Mapped[str] = mapped_column(Text)
 
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.stations import hours
 from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT, haversine_m
 from app.stations.links import map_links
-from app.stations.models import HoursPattern, Station, StationCard, StationSearchRow
+from app.stations.models import HoursPattern, Station, StationSearchRow
 from app.stations.vocab import services_mask
 
 CELLS_PER_DEGREE = 100
@@ -64,7 +64,6 @@ def hours_pattern_id(opening_hours: dict) -> int | None:
 def refresh_search_row(station: Station) -> None:
     """Keep the read model in step with the station, in the caller's transaction."""
     db.session.execute(delete(StationSearchRow).where(StationSearchRow.station_id == station.id))
-    db.session.execute(delete(StationCard).where(StationCard.station_id == station.id))
     if station.status != "active":
         return
     closed = ",".join(station.opening_hours.get("closed_dates", []) or []) or None
@@ -72,8 +71,8 @@ def refresh_search_row(station: Station) -> None:
         station_id=station.id, lat_cell=lat_cell(station.lat), lat=station.lat, lng=station.lng,
         services_mask=services_mask(station.services),
         hours_id=hours_pattern_id(station.opening_hours), closed_dates=closed,
+        card=card(station),
     ))
-    db.session.add(StationCard(station_id=station.id, card=card(station)))
 
 
 def _pattern(fast, pattern_id: int) -> bytes:
@@ -144,10 +143,10 @@ def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str,
     return clause, params
 
 
-def _candidates(fast, lat: float, lng: float, radius_m: float, mask: int):
+def _candidates(fast, lat: float, lng: float, radius_m: float, mask: int, with_card: bool):
     clause, params = _box(fast, lat, lng, radius_m, mask)
-    return _query(fast, "SELECT station_id, lat, lng, hours_id, closed_dates FROM station_search"
-                        f" WHERE {clause}", params)
+    columns = "station_id, lat, lng, hours_id, closed_dates" + (", card" if with_card else "")
+    return _query(fast, f"SELECT {columns} FROM station_search WHERE {clause}", params)
 
 
 # geo.haversine_m written out in SQL with the same operations in the same order, so both
@@ -168,20 +167,21 @@ def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
         f"    SELECT station_id, hours_id, closed_dates, {PG_DISTANCE} AS d"
         f"    FROM station_search WHERE {clause}) inside"
         f"  WHERE d <= %(radius)s ORDER BY floor(d + 0.5), station_id LIMIT %(limit)s) c"
-        f" JOIN station_cards s ON s.station_id = c.station_id"
+        f" JOIN station_search s ON s.station_id = c.station_id"
         f" ORDER BY floor(c.d + 0.5), c.station_id")
     rows = _query(fast, sql, {**params, "lat": lat, "lng": lng, "radius": float(radius_m),
                               "limit": limit})
     return [Hit(metres(d), station_id,
                 hours.is_open(None if hours_id is None else _pattern(fast, hours_id),
-                              closed, now), station_card)
-            for station_id, d, hours_id, closed, station_card in rows]
+                              closed, now), card)
+            for station_id, d, hours_id, closed, card in rows]
 
 
 def _hits(fast, lat, lng, radius_m, mask, open_now_only, now) -> list[Hit]:
-    """Hits inside the radius sorted by (distance, id); cards are read later, for shown hits."""
+    """Hits inside the radius sorted by (distance, id); cards filled in on SQLite only."""
+    inline = fast.dialect == "sqlite"
     hits = []
-    for row in _candidates(fast, lat, lng, radius_m, mask):
+    for row in _candidates(fast, lat, lng, radius_m, mask, inline):
         distance = haversine_m(lat, lng, row[1], row[2])
         if distance > radius_m:
             continue
@@ -189,23 +189,19 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, now) -> list[Hit]:
         is_open = hours.is_open(pattern, row[4], now)
         if open_now_only and not is_open:
             continue
-        hits.append(Hit(metres(distance), row[0], is_open, ""))
+        hits.append(Hit(metres(distance), row[0], is_open, row[5] if inline else ""))
     hits.sort(key=lambda hit: (hit.distance_m, hit.station_id))
     return hits
 
 
 def _fill_cards(fast, hits: list[Hit]) -> None:
-    """Read the cards of the hits that will be shown, by station id."""
+    """PostgreSQL: read the cards of the hits that will be shown, by station id."""
     missing = [hit for hit in hits if not hit.card]
     if not missing:
         return
-    ids = [hit.station_id for hit in missing]
-    if fast.dialect == "postgresql":
-        rows = _query(fast, "SELECT station_id, card FROM station_cards "
-                            "WHERE station_id = ANY(%(ids)s)", {"ids": ids})
-    else:
-        rows = _query(fast, "SELECT station_id, card FROM station_cards "
-                            f"WHERE station_id IN ({','.join('?' * len(ids))})", ids)
+    rows = _query(fast, "SELECT station_id, card FROM station_search "
+                        "WHERE station_id = ANY(%(ids)s)",
+                  {"ids": [hit.station_id for hit in missing]})
     cards = dict(rows)
     for hit in missing:
         hit.card = cards[hit.station_id]

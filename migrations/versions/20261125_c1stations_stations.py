@@ -97,6 +97,7 @@ def upgrade():
     sa.Column('services_mask', sa.BigInteger(), nullable=False),
     sa.Column('hours_id', sa.Integer(), nullable=True),
     sa.Column('closed_dates', sa.Text(), nullable=True),
+    sa.Column('card', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['hours_id'], ['station_hours.id'], name=op.f('fk_station_search_hours_id_station_hours')),
     sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_station_search_station_id_stations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('lat_cell', 'lng', 'station_id', name=op.f('pk_station_search')),
@@ -106,12 +107,6 @@ def upgrade():
         batch_op.create_index('ix_station_search_cover', ['lat_cell', 'lng'], unique=False, postgresql_include=['lat', 'station_id', 'services_mask', 'hours_id', 'closed_dates'])
         batch_op.create_index('uq_station_search_station_id', ['station_id'], unique=True)
 
-    op.create_table('station_cards',
-    sa.Column('station_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
-    sa.Column('card', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_station_cards_station_id_stations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('station_id', name=op.f('pk_station_cards'))
-    )
     op.create_table('station_visit_days',
     sa.Column('station_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -131,7 +126,6 @@ def downgrade():
 
     op.drop_table('station_search')
     op.drop_table('station_hours')
-    op.drop_table('station_cards')
     with op.batch_alter_table('station_feedback', schema=None) as batch_op:
         batch_op.drop_index('ix_station_feedback_station_status')
 
