@@ -71,7 +71,8 @@ def prepare(url: str, stations: int, pending: int) -> None:
                             action=f"/api/v1/memberships/{membership.id}/decision")
         db.session.commit()
         ids = [m.id for m in db.session.scalars(db.select(Membership).where(
-            Membership.status == "pending").order_by(Membership.id))]
+            Membership.status == "pending", Membership.org_id == village.id)
+            .order_by(Membership.id))]
         db.engine.dispose()
     return ids
 
@@ -154,13 +155,16 @@ def run(port: int, seconds: float, clients: int, pending_ids: list[int]) -> None
                     membership_id = next(decisions, None)
                 if membership_id is None:
                     continue
-                status, _ = call(connection, "POST",
-                                 f"/api/v1/memberships/{membership_id}/decision",
-                                 headers=officer, body={"action": "approve", "version": 1})
+                status, answer = call(connection, "POST",
+                                      f"/api/v1/memberships/{membership_id}/decision",
+                                      headers=officer, body={"action": "approve", "version": 1})
                 ok = status == 200
+                if not ok:
+                    print(f"decision {membership_id}: {status} {answer[:200]!r}", flush=True)
             local.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             if not ok:
-                bad[kind] = bad.get(kind, 0) + 1
+                key = f"{kind}:{status}"
+                bad[key] = bad.get(key, 0) + 1
         with lock:
             for kind, values in local.items():
                 results.setdefault(kind, []).extend(values)

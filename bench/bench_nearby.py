@@ -102,6 +102,9 @@ def load(app, count: int) -> None:
             cursor.executemany(station_sql, stations)
             cursor.executemany(search_sql, search)
         conn.commit()
+        if db.engine.dialect.name == "postgresql":
+            cursor.execute("SELECT setval('stations_id_seq', (SELECT max(id) FROM stations))")
+            conn.commit()
         conn.close()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:

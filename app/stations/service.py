@@ -77,7 +77,7 @@ def build_station(*, org: Org, data: dict) -> Station:
             with db.session.begin_nested():
                 db.session.add(station)
         except IntegrityError as exc:  # a public code collision: draw again
-            if not is_unique_violation(exc):
+            if not is_unique_violation(exc) or "code" not in str(exc.orig):
                 raise
             continue
         refresh_search_row(station)
