@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.time import SHANGHAI
 from app.orgs.models import LEVELS
 
@@ -81,11 +81,6 @@ class AidCategory(Schema):
     tiers = fields.List(fields.Nested(AidTier), required=True)
 
 
-class AidOrgRef(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-
-
 class AidBudget(Schema):
     budget_fen = fields.Integer(required=True)
     reserved_fen = fields.Integer(required=True, metadata={"description": "approved, unpaid"})
@@ -97,8 +92,8 @@ class AidProgramOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     year = fields.Integer(required=True)
-    owner_org = fields.Nested(AidOrgRef, required=True)
-    eligible_orgs = fields.List(fields.Nested(AidOrgRef), required=True)
+    owner_org = fields.Nested(OrgRef, required=True)
+    eligible_orgs = fields.List(fields.Nested(OrgRef), required=True)
     categories = fields.List(fields.Nested(AidCategory), required=True)
     chain = fields.List(fields.String(), required=True)
     budget_fen = fields.Integer(required=True)
@@ -217,14 +212,14 @@ class AidDocument(Schema):
 class AidStep(Schema):
     index = fields.Integer(required=True)
     level = fields.String(required=True)
-    org = fields.Nested(AidOrgRef, required=True)
+    org = fields.Nested(OrgRef, required=True)
 
 
 class AidApplicationOut(Schema):
     id = fields.Integer(required=True)
     program_id = fields.Integer(required=True)
     program_name = fields.String(required=True)
-    org = fields.Nested(AidOrgRef, required=True)
+    org = fields.Nested(OrgRef, required=True)
     applicant_id = fields.Integer(required=True)
     entered_by_officer = fields.Boolean(required=True)
     category_code = fields.String(required=True)
@@ -249,7 +244,7 @@ class AidEvent(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String(required=True)
     step = fields.Integer(allow_none=True)
-    org = fields.Nested(AidOrgRef, allow_none=True)
+    org = fields.Nested(OrgRef, allow_none=True)
     comment = fields.String(allow_none=True)
     actor_id = fields.Integer(allow_none=True)
     created_at = ShanghaiDateTime(required=True)
@@ -321,7 +316,7 @@ class AidStatsRow(AidFigures):
 
 
 class AidProgramStats(Schema):
-    program = fields.Nested(AidOrgRef, required=True)
+    program = fields.Nested(OrgRef, required=True)
     budget = fields.Nested(AidBudget, required=True)
     totals = fields.Nested(AidFigures, required=True)
     by_village = fields.List(fields.Nested(AidStatsRow), required=True)

@@ -55,6 +55,13 @@ class ErrorEnvelopeSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
+class OrgRef(Schema):
+    """An org as other resources show it: id and name."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
 class ListQuerySchema(StrictSchema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(load_default=None, validate=validate.Length(max=512))

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.members.models import INDUSTRIES, STATUSES
 
 
@@ -74,11 +74,6 @@ class OrgCount(Schema):
     org_id = fields.Integer(required=True)
     org_name = fields.String(required=True)
     count = fields.Integer(required=True)
-
-
-class OrgRef(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
 
 
 class MonthlyReport(Schema):

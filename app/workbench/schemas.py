@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
 
 
 class TodoQuery(ListQuerySchema):
@@ -10,17 +10,12 @@ class TodoQuery(ListQuerySchema):
     org_id = id_field(load_default=None)
 
 
-class TodoOrg(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-
-
 class TodoOut(Schema):
     kind = fields.String(required=True)
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    org = fields.Nested(TodoOrg, required=True)
+    org = fields.Nested(OrgRef, required=True)
     waiting_since = ShanghaiDateTime(required=True)
     version = fields.Integer(required=True)
     action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
