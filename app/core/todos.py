@@ -52,11 +52,23 @@ def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: st
               waiting_since: datetime | None = None) -> None:
     """Put (or refresh) an item in the queue; flushes only, the caller commits."""
     close_todo(kind=kind, object_id=object_id)
-    db.session.add(TodoItem(
+    item = TodoItem(
         kind=kind, object_id=object_id, org_id=org_id, org_path=org_path, exact_org=exact_org,
         role=role, title=title[:120], summary=summary[:200], version=version, action=action,
         waiting_since=waiting_since or utcnow(),
-    ))
+    )
+    db.session.add(item)
+    for hook in OPEN_HOOKS:
+        hook(item)
+
+
+# called with each newly opened item, in the same transaction (e.g. to tell the officers)
+OPEN_HOOKS: list[Callable[[TodoItem], None]] = []
+
+
+def on_open(hook: Callable[[TodoItem], None]) -> Callable[[TodoItem], None]:
+    OPEN_HOOKS.append(hook)
+    return hook
 
 
 def close_todo(*, kind: str, object_id: int) -> None:

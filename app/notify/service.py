@@ -6,10 +6,13 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from app.core import todos
 from app.core.time import utcnow
+from app.core.todos import TodoItem
 from app.errors import NotFound
 from app.extensions import db
 from app.notify.models import InAppMessage, OutboxMessage, SubscriptionCredit
+from app.orgs.models import OfficerRole
 
 
 def notify(*, user_id: int, event: str, title: str, body: str,
@@ -80,3 +83,15 @@ def mark_read(*, user_id: int, message_id: int | None) -> int:
     changed = db.session.execute(query.values(read_at=utcnow())).rowcount
     db.session.commit()
     return changed
+
+
+@todos.on_open
+def announce_todo(item: TodoItem) -> None:
+    """A new to-do tells every officer who may act on it (in-app and subscribe message)."""
+    org_ids = [item.org_id] if item.exact_org else [
+        int(part) for part in item.org_path.strip("/").split("/")]
+    officers = set(db.session.scalars(select(OfficerRole.user_id).where(
+        OfficerRole.role == item.role, OfficerRole.org_id.in_(org_ids))))
+    for user_id in sorted(officers):
+        notify(user_id=user_id, event="todo.new", title=f"新待办：{item.title}",
+               body=item.summary, data={"kind": item.kind}, page="pages/workbench/index")

@@ -116,3 +116,21 @@ def test_batch_input_is_validated(client, as_user):
                            json={"action": "approve", "items": []})
     assert response.status_code == 422
     assert client.post("/api/v1/workbench/batch-decisions", json={}).status_code == 401
+
+
+def test_new_todo_tells_the_officers_who_may_act(client, as_user, queue, tree, app):
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.extensions import db
+    from app.notify.models import InAppMessage, OutboxMessage
+
+    with app.app_context():
+        told = set(db.session.scalars(
+            select(User.openid).join(InAppMessage, InAppMessage.user_id == User.id)
+            .where(InAppMessage.event == "todo.new", InAppMessage.title.contains("申请人1"))))
+        outbox = db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
+                                   .where(OutboxMessage.event == "todo.new"))
+    # village1's membership: approvers of village1, town1 and the county, nobody else
+    assert told == {"mock-village1_approver", "mock-town1_approver", "mock-county_approver"}
+    assert outbox >= 3
