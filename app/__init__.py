@@ -12,6 +12,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     """Build the app; `config` is a settings object, a dict of overrides, or None for the env."""
     app = Flask(__name__, instance_relative_config=False)
     app.url_map.converters["int"] = IdConverter
+    app.json.ensure_ascii = False  # Chinese text as UTF-8, not \uXXXX: half the bytes
     load_settings(app, config)
     register_logging(app)
     register_extensions(app)

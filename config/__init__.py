@@ -38,7 +38,6 @@ class BaseConfig:
 
     ENV_NAME = "base"
     TESTING = False
-    JSON_AS_ASCII = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
     # flask-smorest / OpenAPI
