@@ -24,6 +24,7 @@ from app.orgs.scope import (
     has_role_over,
     in_subtree,
     org_scope_clause,
+    orgs_under,
 )
 from app.privacy.consent import require_consent
 
@@ -89,8 +90,7 @@ def list_for_officer(*, actor_id: int, status: str | None, org_id: int | None, l
         org = get_org_or_404(org_id)
         if not has_role_over(actor_id, org):
             raise Forbidden("You are not an officer over this org.")
-        query = query.where(Membership.org_id.in_(select(Org.id).where(in_subtree(Org.path,
-                                                                                  org.path))))
+        query = query.where(Membership.org_id.in_(orgs_under(org)))
     if status:
         query = query.where(Membership.status == status)
     after = cursor_id(cursor)

@@ -24,6 +24,11 @@ def in_subtree(path_column, path: str) -> ColumnElement[bool]:
     return and_(path_column >= low, path_column < high)
 
 
+def orgs_under(org: Org):
+    """SELECT of the ids of `org` and everything below it (one index range)."""
+    return select(Org.id).where(in_subtree(Org.path, org.path))
+
+
 def grants_of(user_id: int, roles: Iterable[str] = ANY_ROLE) -> list[tuple[OfficerRole, Org]]:
     """The user's role grants (with their orgs), loaded once per request."""
     cache = g.setdefault("role_grants", {}) if has_request_context() else {}

@@ -12,7 +12,7 @@ from app.core.http import cursor_id, page
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orgs.models import LEVELS, OfficerRole, Org
-from app.orgs.scope import forget_grants, get_org_or_404, in_subtree, require_role_over
+from app.orgs.scope import forget_grants, get_org_or_404, in_subtree, orgs_under, require_role_over
 
 ADMIN = ("admin",)
 
@@ -189,7 +189,7 @@ def audit_trail(*, actor_id: int, org_id: int, limit: int, cursor: str | None,
     """Audit rows of the org's subtree, newest first, for its admins."""
     org = get_org_or_404(org_id)
     require_role_over(actor_id, org, ADMIN, hide=False)
-    orgs_below = select(Org.id).where(in_subtree(Org.path, org.path))
+    orgs_below = orgs_under(org)
     query = select(audit.AuditRecord).where(audit.AuditRecord.org_id.in_(orgs_below))
     if action:
         query = query.where(audit.AuditRecord.action.startswith(action))

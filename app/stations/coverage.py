@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, in_subtree
+from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, orgs_under
 from app.stations.geo import EARTH_RADIUS_M, to_gcj02
 from app.stations.models import Station
 
@@ -308,7 +308,7 @@ def _open_stations_near(org: Org, points: Sequence[Point], radius_m: float) -> l
     lat, lng = _coordinates(points)
     max_abs_lat = float(np.abs(lat).max())
     height, width = cell_size(radius_m, max_abs_lat)
-    in_org = select(Org.id).where(in_subtree(Org.path, org.path))
+    in_org = orgs_under(org)
     query = select(Station.lat, Station.lng).where(
         Station.org_id.in_(in_org), Station.status == "active",
         Station.lat.between(float(lat.min()) - height, float(lat.max()) + height))

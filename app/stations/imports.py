@@ -14,8 +14,7 @@ from sqlalchemy import select
 from app.core import audit
 from app.errors import Invalid
 from app.extensions import db
-from app.orgs.models import Org
-from app.orgs.scope import authorize, get_org_or_404, in_subtree
+from app.orgs.scope import authorize, get_org_or_404, orgs_under
 from app.stations import hours
 from app.stations.models import Station
 from app.stations.schemas import StationCreate
@@ -115,7 +114,7 @@ def geojson(*, actor_id: int, org_id: int) -> dict:
     org = get_org_or_404(org_id)
     authorize(actor_id, org, ("reviewer", "approver", "admin"))
     stations = db.session.scalars(select(Station).where(Station.org_id.in_(
-        select(Org.id).where(in_subtree(Org.path, org.path)))).order_by(Station.id))
+        orgs_under(org))).order_by(Station.id))
     return {
         "type": "FeatureCollection",
         "features": [{

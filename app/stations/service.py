@@ -13,7 +13,7 @@ from app.core.time import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import authorize, get_org_or_404, has_role_over, in_subtree
+from app.orgs.scope import authorize, get_org_or_404, has_role_over, orgs_under
 from app.stations import hours
 from app.stations.geo import to_gcj02
 from app.stations.models import Feedback, Station
@@ -133,7 +133,7 @@ def list_org_stations(*, actor_id: int, org_id: int, status: str | None, limit: 
     org = get_org_or_404(org_id)
     authorize(actor_id, org, ("reviewer", "approver", "admin"))
     query = select(Station).where(Station.org_id.in_(
-        select(Org.id).where(in_subtree(Org.path, org.path))))
+        orgs_under(org)))
     if status:
         query = query.where(Station.status == status)
     if after_id is not None:
