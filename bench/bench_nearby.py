@@ -108,6 +108,7 @@ def load(app, count: int) -> None:
         conn.close()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as auto:
+                auto.exec_driver_sql("SET statement_timeout = 0")  # maintenance, not a request
                 # what docs/operations.md asks after a bulk import: neighbours on neighbouring
                 # pages, so a nearby query's card reads touch a few pages, not twenty
                 auto.exec_driver_sql("CLUSTER station_search USING pk_station_search")
@@ -149,7 +150,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
             lat, lng = points[next(counter) % len(points)]
             body = nearby_json(lat=lat, lng=lng, radius_m=1000, limit=20, services=[],
                                open_now=False, now=now)
-            sizes.append(body.count('"distance_m"'))
+            sizes.append(body.count(b'"distance_m"'))
 
         baseline = summary(measure(pk_lookup, repeat))
         show(f"{label}: baseline PK read of one card", baseline)

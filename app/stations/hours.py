@@ -81,12 +81,29 @@ def mask_to_bytes(mask: int | None) -> bytes | None:
     return None if mask is None else mask.to_bytes(MINUTES_PER_WEEK // 8, "little")
 
 
+class Moment:
+    """One instant as opening hours see it: the Shanghai date and the minute of the week.
+
+    Computed once per request so that checking each station is a bit test, not a time-zone
+    conversion."""
+
+    __slots__ = ("date", "minute")
+
+    def __init__(self, when: datetime) -> None:
+        local = when.astimezone(SHANGHAI)
+        self.date = local.strftime("%Y-%m-%d")
+        self.minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+
+    def is_open(self, mask_bytes: bytes | None, closed_dates: str | None) -> bool:
+        """closed_dates is a comma-joined string of YYYY-MM-DD dates."""
+        if closed_dates and self.date in closed_dates:
+            return False
+        if mask_bytes is None:
+            return True
+        minute = self.minute
+        return bool(mask_bytes[minute >> 3] >> (minute & 7) & 1)
+
+
 def is_open(mask_bytes: bytes | None, closed_dates: str | None, when: datetime) -> bool:
-    """Open at `when` (any tz) in Asia/Shanghai; closed_dates is a comma-joined string."""
-    local = when.astimezone(SHANGHAI)
-    if closed_dates and local.strftime("%Y-%m-%d") in closed_dates:
-        return False
-    if mask_bytes is None:
-        return True
-    minute = local.weekday() * 1440 + local.hour * 60 + local.minute
-    return bool(mask_bytes[minute >> 3] >> (minute & 7) & 1)
+    """Open at `when` (any tz) in Asia/Shanghai."""
+    return Moment(when).is_open(mask_bytes, closed_dates)

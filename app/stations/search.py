@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.fastread import reader
 from app.extensions import db
 from app.stations import hours
-from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT, haversine_m
+from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT
 from app.stations.links import map_links
 from app.stations.models import HoursPattern, Station, StationSearchRow
 from app.stations.vocab import services_mask
@@ -91,12 +91,12 @@ class Hit:
     distance_m: int
     station_id: int
     open_now: bool
-    card: str
+    card: bytes  # UTF-8 JSON object
 
-    def json(self) -> str:
+    def json(self) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
-        return (f'{self.card[:-1]},"distance_m":{self.distance_m},"walk_minutes":{walk},'
-                f'"open_now":{"true" if self.open_now else "false"}}}')
+        return b'%s,"distance_m":%d,"walk_minutes":%d,"open_now":%s}' % (
+            self.card[:-1], self.distance_m, walk, b"true" if self.open_now else b"false")
 
 
 def _query(fast, sql: str, params: dict | list) -> list:
@@ -119,34 +119,42 @@ def metres(distance: float) -> int:
     return math.floor(distance + 0.5)
 
 
+# The index range is a box; a flat-earth circle test in SQL (plain arithmetic, no trig) drops
+# the box's corners before rows reach Python. It is widened by PREFILTER_SLACK and uses the
+# box's smallest cos(latitude), so it keeps every station the exact great-circle test keeps
+# (the flat estimate is below the true distance up to terms far smaller than 5 % at ≤ 50 km).
+PREFILTER_SLACK = 1.05
+
+
 def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
-    """WHERE clause for the bounding box: one index range per 0.01° latitude band.
+    """WHERE clause: one index range per 0.01° latitude band, then the flat circle prefilter.
 
     PostgreSQL gets named parameters (the distance SQL reuses them), SQLite positional ones.
     """
     d_lat = radius_m / METRES_PER_DEGREE_LAT
     widest = min(89.9, abs(lat) + d_lat)
-    d_lng = radius_m / (METRES_PER_DEGREE_LAT * math.cos(math.radians(widest)))
+    squeeze = math.cos(math.radians(widest))
+    d_lng = d_lat / squeeze
     cells = list(range(lat_cell(lat - d_lat), lat_cell(lat + d_lat) + 1))
+    reach = (d_lat * PREFILTER_SLACK) ** 2
     if fast.dialect == "postgresql":
-        clause = "lat_cell = ANY(%(cells)s) AND lng BETWEEN %(lng_lo)s AND %(lng_hi)s"
-        params: dict | list = {"cells": cells, "lng_lo": lng - d_lng, "lng_hi": lng + d_lng}
+        clause = ("lat_cell = ANY(%(cells)s) AND lng BETWEEN %(lng_lo)s AND %(lng_hi)s"
+                  " AND (lat - %(lat)s) * (lat - %(lat)s)"
+                  " + (lng - %(lng)s) * (lng - %(lng)s) * %(squeeze2)s <= %(reach)s")
+        params: dict | list = {"cells": cells, "lng_lo": lng - d_lng, "lng_hi": lng + d_lng,
+                               "lat": lat, "lng": lng, "squeeze2": squeeze * squeeze,
+                               "reach": reach}
         if mask:
             clause += " AND (services_mask & %(mask)s) = %(mask)s"
             params["mask"] = mask
         return clause, params
-    clause = f"lat_cell IN ({','.join('?' * len(cells))}) AND lng BETWEEN ? AND ?"
-    params = [*cells, lng - d_lng, lng + d_lng]
+    clause = (f"lat_cell IN ({','.join('?' * len(cells))}) AND lng BETWEEN ? AND ?"
+              " AND (lat - ?) * (lat - ?) + (lng - ?) * (lng - ?) * ? <= ?")
+    params = [*cells, lng - d_lng, lng + d_lng, lat, lat, lng, lng, squeeze * squeeze, reach]
     if mask:
         clause += " AND (services_mask & ?) = ?"
         params += [mask, mask]
     return clause, params
-
-
-def _candidates(fast, lat: float, lng: float, radius_m: float, mask: int, with_card: bool):
-    clause, params = _box(fast, lat, lng, radius_m, mask)
-    columns = "station_id, lat, lng, hours_id, closed_dates" + (", card" if with_card else "")
-    return _query(fast, f"SELECT {columns} FROM station_search WHERE {clause}", params)
 
 
 # geo.haversine_m written out in SQL with the same operations in the same order, so both
@@ -158,7 +166,7 @@ PG_DISTANCE = (
 )
 
 
-def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
+def _top_postgres(fast, lat, lng, radius_m, mask, limit, moment) -> list[Hit]:
     """PostgreSQL in one round trip: distance, order and limit in SQL, cards for the top only."""
     clause, params = _box(fast, lat, lng, radius_m, mask)
     sql = (
@@ -169,56 +177,69 @@ def _top_postgres(fast, lat, lng, radius_m, mask, limit, now) -> list[Hit]:
         f"  WHERE d <= %(radius)s ORDER BY floor(d + 0.5), station_id LIMIT %(limit)s) c"
         f" JOIN station_search s ON s.station_id = c.station_id"
         f" ORDER BY floor(c.d + 0.5), c.station_id")
-    rows = _query(fast, sql, {**params, "lat": lat, "lng": lng, "radius": float(radius_m),
-                              "limit": limit})
+    rows = _query(fast, sql, {**params, "radius": float(radius_m), "limit": limit})
     return [Hit(metres(d), station_id,
-                hours.is_open(None if hours_id is None else _pattern(fast, hours_id),
-                              closed, now), card)
+                moment.is_open(None if hours_id is None else _pattern(fast, hours_id), closed),
+                card.encode())
             for station_id, d, hours_id, closed, card in rows]
 
 
-def _hits(fast, lat, lng, radius_m, mask, open_now_only, now) -> list[Hit]:
-    """Hits inside the radius sorted by (distance, id); cards filled in on SQLite only."""
-    inline = fast.dialect == "sqlite"
+_CARD_BYTES = {"sqlite": "CAST(card AS BLOB)", "postgresql": "convert_to(card, 'UTF8')"}
+_RADIANS = math.pi / 180.0  # math.radians(x) is x * this, so the loop below equals haversine_m
+_DIAMETER_M = 2 * EARTH_RADIUS_M
+
+
+def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment) -> list[Hit]:
+    """Hits inside the radius sorted by (distance, id).
+
+    The great-circle distance is geo.haversine_m inlined (same operations, same order, the
+    query point's terms hoisted), because this loop runs for every candidate row. SQLite hands
+    the card over as bytes (CAST … AS BLOB): no UTF-8 decoding of text we only splice.
+    """
+    clause, params = _box(fast, lat, lng, radius_m, mask)
+    card_column = _CARD_BYTES[fast.dialect]
+    rows = _query(fast, f"SELECT station_id, lat, lng, hours_id, closed_dates, {card_column} "
+                        f"FROM station_search WHERE {clause}", params)
+    p1 = lat * _RADIANS
+    cos_p1 = math.cos(p1)
+    sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
     hits = []
-    for row in _candidates(fast, lat, lng, radius_m, mask, inline):
-        distance = haversine_m(lat, lng, row[1], row[2])
+    for station_id, row_lat, row_lng, hours_id, closed, card in rows:
+        p2 = row_lat * _RADIANS
+        h = (sin((p2 - p1) / 2) ** 2
+             + cos_p1 * cos(p2) * sin((row_lng - lng) * _RADIANS / 2) ** 2)
+        distance = _DIAMETER_M * asin(min(1.0, sqrt(h)))
         if distance > radius_m:
             continue
-        pattern = None if row[3] is None else _pattern(fast, row[3])
-        is_open = hours.is_open(pattern, row[4], now)
-        if open_now_only and not is_open:
-            continue
-        hits.append(Hit(metres(distance), row[0], is_open, row[5] if inline else ""))
-    hits.sort(key=lambda hit: (hit.distance_m, hit.station_id))
+        if hours_id is None and not closed:
+            is_open = True
+        else:
+            is_open = moment.is_open(None if hours_id is None else _pattern(fast, hours_id),
+                                     closed)
+            if open_now_only and not is_open:
+                continue
+        hits.append(Hit(math.floor(distance + 0.5), station_id, is_open, card))
+    hits.sort(key=_rank)
     return hits
 
 
-def _fill_cards(fast, hits: list[Hit]) -> None:
-    """PostgreSQL: read the cards of the hits that will be shown, by station id."""
-    missing = [hit for hit in hits if not hit.card]
-    if not missing:
-        return
-    rows = _query(fast, "SELECT station_id, card FROM station_search "
-                        "WHERE station_id = ANY(%(ids)s)",
-                  {"ids": [hit.station_id for hit in missing]})
-    cards = dict(rows)
-    for hit in missing:
-        hit.card = cards[hit.station_id]
+def _rank(hit: Hit) -> tuple[int, int]:
+    return hit.distance_m, hit.station_id
 
 
 def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: list[str],
-                open_now: bool, now: datetime) -> str:
-    """The whole response body of GET /stations/nearby, lat/lng already GCJ-02."""
+                open_now: bool, now: datetime) -> bytes:
+    """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02."""
     fast = reader()
     mask = services_mask(services)
+    moment = hours.Moment(now)
     # PostgreSQL can rank in SQL unless "open now" must filter before the limit
     in_sql = fast.dialect == "postgresql" and not open_now
 
     def search(radius: float, count: int) -> list[Hit]:
         if in_sql:
-            return _top_postgres(fast, lat, lng, radius, mask, count, now)
-        return _hits(fast, lat, lng, radius, mask, open_now, now)[:count]
+            return _top_postgres(fast, lat, lng, radius, mask, count, moment)
+        return _hits(fast, lat, lng, radius, mask, open_now, moment)[:count]
 
     hits = search(radius_m, limit)
     nearest = None
@@ -230,7 +251,6 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
             if found:
                 nearest = found[0]
                 break
-    _fill_cards(fast, hits + ([nearest] if nearest else []))
-    items = ",".join(hit.json() for hit in hits)
-    outside = nearest.json() if nearest else "null"
-    return f'{{"items":[{items}],"radius_m":{radius_m},"nearest_outside":{outside}}}'
+    items = b",".join([hit.json() for hit in hits])
+    outside = nearest.json() if nearest else b"null"
+    return b'{"items":[%s],"radius_m":%d,"nearest_outside":%s}' % (items, radius_m, outside)

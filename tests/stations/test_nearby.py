@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations import hours
-from app.stations.geo import haversine_m, wgs84_to_gcj02
+from app.stations.geo import EARTH_RADIUS_M, haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
 from app.stations.search import metres, nearby_json
 from app.stations.vocab import services_mask
@@ -79,6 +80,39 @@ def test_stations_one_km_north_and_east_of_harbin_are_found(city_stations):
                                   open_now=False, now=NOW))
     names = {item["name"] for item in body["items"]}
     assert {"north-995m", "east-990m"} <= names
+
+
+def destination(lat, lng, distance_m, bearing_deg):
+    """The point `distance_m` from (lat, lng) along `bearing_deg` on the sphere."""
+    delta = distance_m / EARTH_RADIUS_M
+    theta, p1, l1 = math.radians(bearing_deg), math.radians(lat), math.radians(lng)
+    p2 = math.asin(math.sin(p1) * math.cos(delta)
+                   + math.cos(p1) * math.sin(delta) * math.cos(theta))
+    l2 = l1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(p1),
+                         math.cos(delta) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), math.degrees(l2)
+
+
+@pytest.mark.parametrize("centre", [CITIES["harbin"], (52.97, 122.53), CITIES["shenzhen"]],
+                         ids=["harbin", "mohe", "shenzhen"])
+@pytest.mark.parametrize("radius", [1000, 5000, 50_000])
+def test_a_ring_on_the_radius_edge_is_cut_exactly(app_ctx, tree, centre, radius):
+    """The SQL prefilter (flat circle) must never drop a station the exact test keeps: a ring
+    of stations just inside the edge at every 10° of bearing is found, one just outside is not."""
+    lat, lng = centre
+    for bearing in range(0, 360, 10):
+        make_station(tree["village1"], *destination(lat, lng, radius - 2, bearing),
+                     name=f"in-{bearing}")
+        make_station(tree["village1"], *destination(lat, lng, radius + 2, bearing + 5),
+                     name=f"out-{bearing}")
+    db.session.commit()
+    body = json.loads(nearby_json(lat=lat, lng=lng, radius_m=radius, limit=50, services=[],
+                                  open_now=False, now=NOW))
+    got = sorted((item["distance_m"], item["id"]) for item in body["items"])
+    expected = [(metres, station_id) for metres, station_id, _ in
+                brute_force(lat, lng, radius, [], False)]
+    assert got == expected
+    assert {item["name"] for item in body["items"]} == {f"in-{b}" for b in range(0, 360, 10)}
 
 
 def test_nearest_outside_when_nothing_in_radius(city_stations):
