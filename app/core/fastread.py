@@ -19,8 +19,12 @@ class FastReader:
         self.dialect = url.get_backend_name()
         options: dict = {}
         if self.dialect == "postgresql":
-            # same statement timeout as the main engine; one connection per thread, no pool churn
-            connect_args = engine_options("postgresql").get("connect_args", {})
+            # same statement timeout as the main engine; one connection per thread, no pool churn.
+            # Hot-path statements are prepared and their plans do not depend on the values
+            # (index ranges on the read model), so plan once instead of on every execution.
+            connect_args = dict(engine_options("postgresql").get("connect_args", {}))
+            connect_args["options"] = (connect_args.get("options", "")
+                                       + " -c plan_cache_mode=force_generic_plan").strip()
             options = {"isolation_level": "AUTOCOMMIT", "connect_args": connect_args}
         self.engine = create_engine(url, pool_pre_ping=False, **options)
         if self.dialect == "sqlite":

@@ -64,8 +64,8 @@ class StationSearchRow(db.Model):
     The primary key (lat_cell, lng, station_id) makes one nearby query a short range scan per
     band. On SQLite the table is WITHOUT ROWID, so rows are stored in that order and the scan
     reads the station cards from a few neighbouring pages; on PostgreSQL the covering index
-    answers the scan alone and the cards of the top hits are read by station id. `card` is
-    the station's response JSON without the per-request fields, built at write time.
+    (same order) serves the scan and the card-less fallback rings index-only. `card` is the
+    station's response JSON without the per-request fields, built at write time.
     """
 
     __tablename__ = "station_search"

@@ -91,7 +91,7 @@ class Hit:
     distance_m: int
     station_id: int
     open_now: bool
-    card: bytes  # UTF-8 JSON object
+    card: bytes | None  # UTF-8 JSON object
 
     def json(self) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
@@ -103,7 +103,8 @@ def _query(fast, sql: str, params: dict | list) -> list:
     try:
         cursor = fast.connection().cursor()
         if fast.dialect == "postgresql":
-            cursor.execute(sql, params, prepare=True)
+            # binary results: floats and the card's bytes arrive without text parsing
+            cursor.execute(sql, params, prepare=True, binary=True)
         else:
             cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -115,7 +116,7 @@ def _query(fast, sql: str, params: dict | list) -> list:
 
 
 def metres(distance: float) -> int:
-    """Whole metres, halves rounded up (the same rule in SQL and Python)."""
+    """Whole metres, halves rounded up."""
     return math.floor(distance + 0.5)
 
 
@@ -129,7 +130,7 @@ PREFILTER_SLACK = 1.05
 def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
     """WHERE clause: one index range per 0.01° latitude band, then the flat circle prefilter.
 
-    PostgreSQL gets named parameters (the distance SQL reuses them), SQLite positional ones.
+    PostgreSQL gets named parameters, SQLite positional ones.
     """
     d_lat = radius_m / METRES_PER_DEGREE_LAT
     widest = min(89.9, abs(lat) + d_lat)
@@ -157,49 +158,27 @@ def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str,
     return clause, params
 
 
-# geo.haversine_m written out in SQL with the same operations in the same order, so both
-# sides agree to the last bit on which stations are inside and how far they are.
-PG_DISTANCE = (
-    f"2 * {EARTH_RADIUS_M} * asin(least(1, sqrt("
-    "power(sin((radians(lat) - radians(%(lat)s)) / 2), 2)"
-    " + cos(radians(%(lat)s)) * cos(radians(lat)) * power(sin(radians(lng - %(lng)s) / 2), 2))))"
-)
-
-
-def _top_postgres(fast, lat, lng, radius_m, mask, limit, moment) -> list[Hit]:
-    """PostgreSQL in one round trip: distance, order and limit in SQL, cards for the top only."""
-    clause, params = _box(fast, lat, lng, radius_m, mask)
-    sql = (
-        f"SELECT c.station_id, c.d, c.hours_id, c.closed_dates, s.card FROM ("
-        f"  SELECT station_id, hours_id, closed_dates, d FROM ("
-        f"    SELECT station_id, hours_id, closed_dates, {PG_DISTANCE} AS d"
-        f"    FROM station_search WHERE {clause}) inside"
-        f"  WHERE d <= %(radius)s ORDER BY floor(d + 0.5), station_id LIMIT %(limit)s) c"
-        f" JOIN station_search s ON s.station_id = c.station_id"
-        f" ORDER BY floor(c.d + 0.5), c.station_id")
-    rows = _query(fast, sql, {**params, "radius": float(radius_m), "limit": limit})
-    return [Hit(metres(d), station_id,
-                moment.is_open(None if hours_id is None else _pattern(fast, hours_id), closed),
-                card.encode())
-            for station_id, d, hours_id, closed, card in rows]
-
-
 _CARD_BYTES = {"sqlite": "CAST(card AS BLOB)", "postgresql": "convert_to(card, 'UTF8')"}
 _RADIANS = math.pi / 180.0  # math.radians(x) is x * this, so the loop below equals haversine_m
 _DIAMETER_M = 2 * EARTH_RADIUS_M
 
 
-def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment) -> list[Hit]:
-    """Hits inside the radius sorted by (distance, id).
+def candidates_sql(fast, lat, lng, radius_m, mask, cards) -> tuple[str, dict | list]:
+    """The one query of a nearby search (the benchmark prints its plan)."""
+    clause, params = _box(fast, lat, lng, radius_m, mask)
+    card_column = _CARD_BYTES[fast.dialect] if cards else "NULL"
+    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, {card_column} "
+            f"FROM station_search WHERE {clause}", params)
+
+
+def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, cards=True) -> list[Hit]:
+    """Hits inside the radius sorted by (distance, id), with their cards unless cards=False.
 
     The great-circle distance is geo.haversine_m inlined (same operations, same order, the
-    query point's terms hoisted), because this loop runs for every candidate row. SQLite hands
-    the card over as bytes (CAST … AS BLOB): no UTF-8 decoding of text we only splice.
+    query point's terms hoisted), because this loop runs for every candidate row. Cards come
+    over as bytes: no UTF-8 decoding of text that is only spliced into the response.
     """
-    clause, params = _box(fast, lat, lng, radius_m, mask)
-    card_column = _CARD_BYTES[fast.dialect]
-    rows = _query(fast, f"SELECT station_id, lat, lng, hours_id, closed_dates, {card_column} "
-                        f"FROM station_search WHERE {clause}", params)
+    rows = _query(fast, *candidates_sql(fast, lat, lng, radius_m, mask, cards))
     p1 = lat * _RADIANS
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
@@ -233,23 +212,20 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
-    # PostgreSQL can rank in SQL unless "open now" must filter before the limit
-    in_sql = fast.dialect == "postgresql" and not open_now
 
-    def search(radius: float, count: int) -> list[Hit]:
-        if in_sql:
-            return _top_postgres(fast, lat, lng, radius, mask, count, moment)
-        return _hits(fast, lat, lng, radius, mask, open_now, moment)[:count]
-
-    hits = search(radius_m, limit)
+    hits = _hits(fast, lat, lng, radius_m, mask, open_now, moment)[:limit]
     nearest = None
     if not hits:
+        # widening rings, without cards: a 50 km circle can hold a whole city
         for fallback in FALLBACK_RADII_M:
             if fallback <= radius_m:
                 continue
-            found = search(fallback, 1)
+            found = _hits(fast, lat, lng, fallback, mask, open_now, moment, cards=False)
             if found:
                 nearest = found[0]
+                nearest.card = _query(
+                    fast, f"SELECT {_CARD_BYTES[fast.dialect]} FROM station_search "
+                          f"WHERE station_id = {fast.placeholder}", [nearest.station_id])[0][0]
                 break
     items = b",".join([hit.json() for hit in hits])
     outside = nearest.json() if nearest else b"null"
