@@ -26,6 +26,7 @@ from app.stations.schemas import (
     StationOut,
     StationPage,
     StationUpdate,
+    nearby_query_fast,
 )
 from app.stations.search import nearby_json
 from app.stations.vocab import SERVICES
@@ -54,7 +55,7 @@ def station_out(station: Station) -> dict:
 @blp.route("/stations/nearby")
 class NearbyView(MethodView):
     @limiter.limit(public_limit, key_func=client_ip)
-    @blp.arguments(NearbyQuery, location="query")
+    @blp.arguments(NearbyQuery, location="query", fast=nearby_query_fast)
     @blp.response(200, NearbyResult)
     @blp.errors(429)
     def get(self, query):

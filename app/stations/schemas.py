@@ -1,5 +1,7 @@
 """Request and response shapes of the stations API."""
 
+import re
+
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
@@ -30,6 +32,57 @@ class NearbyQuery(StrictSchema):
     services = DelimitedList(fields.String(validate=validate.OneOf(list(SERVICES))),
                              load_default=list)
     open_now = fields.Boolean(load_default=False)
+
+
+_DEGREES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?")
+_COUNT = re.compile(r"[0-9]{1,4}")
+_FLAGS = {"true": True, "false": False, "1": True, "0": False}
+_MAXIMA = {"lat": 90.0, "lng": 180.0, "radius": 5000, "limit": 50}
+
+
+def nearby_query_fast(args) -> dict | None:
+    """NearbyQuery's answer for the plain well-formed query, without marshmallow (the hot
+    path of the public search); None for anything else, which NearbyQuery then parses.
+
+    Accepts only canonical spellings (decimal degrees, plain counts, known codes, true/false/
+    1/0) of known keys given once, so it can only agree with the schema or step aside.
+    """
+    found = {"coord": "gcj02", "radius": 1000, "limit": 20, "services": [], "open_now": False}
+    for key, values in args.lists():
+        if len(values) != 1:
+            return None
+        value = values[0]
+        if key == "lat" or key == "lng":
+            if not _DEGREES.fullmatch(value):
+                return None
+            number = float(value)
+            if abs(number) > _MAXIMA[key]:
+                return None
+            found[key] = number
+        elif key == "radius" or key == "limit":
+            if not _COUNT.fullmatch(value):
+                return None
+            count = int(value)
+            if not 1 <= count <= _MAXIMA[key]:
+                return None
+            found[key] = count
+        elif key == "coord":
+            if value not in COORDS:
+                return None
+            found[key] = value
+        elif key == "services":
+            codes = value.split(",")
+            if not all(code in SERVICES for code in codes):
+                return None
+            found[key] = codes
+        elif key == "open_now":
+            flag = _FLAGS.get(value)
+            if flag is None:
+                return None
+            found[key] = flag
+        else:
+            return None
+    return found if "lat" in found and "lng" in found else None
 
 
 class OpenLocation(Schema):
