@@ -40,9 +40,9 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
+    from app.core import ratelimit
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
-    from app.core.ratelimit import limiter
     from app.core.sqlite import register_sqlite_pragmas
     from app.extensions import api, db, jwt, migrate
     from app.notify.worker import backlog
@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     register_jwt_callbacks(app)
     api.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     register_idempotency(app)
     register_metrics(app, gauges=[
         ("gonghui_outbox_messages", "Outbox rows by status", "status", backlog)])

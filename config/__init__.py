@@ -62,9 +62,6 @@ class BaseConfig:
     OUTBOX_MAX_ATTEMPTS = 5
     OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
-    RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_SWALLOW_ERRORS = True
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600
     METRICS_PORT: int | None = None  # production: /metrics only on this (internal) port
     WECHAT_BUSY_RETRIES = 2

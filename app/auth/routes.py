@@ -7,7 +7,7 @@ from app.auth import service
 from app.auth.current import current_session_id, current_user
 from app.auth.schemas import PhoneBind, TokenPair, UserOut, WxLogin
 from app.core.http import ApiBlueprint
-from app.core.ratelimit import client_ip, limiter, login_limit
+from app.core.ratelimit import client_ip, login_limit, rate_limit
 
 blp = ApiBlueprint("auth", __name__, description="WeChat login and the current user")
 
@@ -24,7 +24,7 @@ def _pair(issued: service.IssuedTokens) -> dict:
 
 @blp.route("/auth/wx-login")
 class WxLoginView(MethodView):
-    @limiter.limit(login_limit, key_func=client_ip)
+    @rate_limit("login", login_limit, client_ip)
     @blp.arguments(WxLogin)
     @blp.response(200, TokenPair)
     @blp.errors(401, 429, 503)

@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from app.auth.current import current_user, optional_user
 from app.core.http import ApiBlueprint, cursor_id, page
-from app.core.ratelimit import client_ip, limiter, public_limit
+from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
 from app.stations import hours, imports, service
 from app.stations.geo import to_gcj02
@@ -54,7 +54,7 @@ def station_out(station: Station) -> dict:
 
 @blp.route("/stations/nearby")
 class NearbyView(MethodView):
-    @limiter.limit(public_limit, key_func=client_ip)
+    @rate_limit("nearby", public_limit, client_ip)
     @blp.arguments(NearbyQuery, location="query", fast=nearby_query_fast)
     @blp.response(200, NearbyResult)
     @blp.errors(429)

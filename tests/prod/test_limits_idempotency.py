@@ -32,13 +32,24 @@ def test_login_is_limited_per_address_with_envelope_and_retry_after(strict_app):
     refused = client.post("/api/v1/auth/wx-login", json={"code": "mock:u9"})
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "rate_limited"
-    assert int(refused.headers["Retry-After"]) > 0
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["X-RateLimit-Limit"] == "3"
 
 
 def test_public_nearby_is_limited_per_address(strict_app):
     client = strict_app.test_client()
     url = "/api/v1/stations/nearby?lat=36.6&lng=101.7"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    # another endpoint's budget is its own
+    assert client.get("/api/v1/stations/services").status_code == 200
+
+
+def test_login_has_its_own_limit_not_the_write_budget(strict_app):
+    client = strict_app.test_client()
+    # writes allow 2 per minute, login 3: the third login is still fine
+    codes = [client.post("/api/v1/auth/wx-login", json={"code": f"mock:l{n}"}).status_code
+             for n in range(3)]
+    assert codes == [200, 200, 200]
 
 
 def test_writes_are_limited_per_user_not_per_address(strict_app):
@@ -132,7 +143,8 @@ def test_metrics_hidden_from_the_public_port(fake_wechat, tmp_path):
 def test_unreachable_redis_degrades_but_serves(fake_wechat, tmp_path):
     dead = "redis://127.0.0.1:6390/0"
     application = build_app(f"sqlite:///{tmp_path / 'r.db'}", fake_wechat.url, REDIS_URL=dead,
-                            RATELIMIT_STORAGE_URI=dead, RATELIMIT_LOGIN="50 per minute")
+                            RATELIMIT_STORAGE_URI=dead, RATELIMIT_LOGIN="50 per minute",
+                            RATELIMIT_PUBLIC="2 per minute")
     with application.app_context():
         upgrade()
     client = application.test_client()
@@ -150,3 +162,6 @@ def test_unreachable_redis_degrades_but_serves(fake_wechat, tmp_path):
         stored = db.session.execute(db.text("SELECT count(*) FROM wechat_tokens")).scalar()
         db.engine.dispose()
     assert stored == 1
+    # limits still hold, counted in this process while Redis is away
+    url = "/api/v1/stations/nearby?lat=36.6&lng=101.7"
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
