@@ -55,14 +55,18 @@ def instances(fake_wechat, tmp_path_factory):
         "RATELIMIT_PUBLIC": "5 per minute", "LOG_LEVEL": "WARNING",
         "GONGHUI_INSTANCE_DIR": str(logs),
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     ports, processes = [free_port(), free_port()], []
     for port in ports:
         log = open(logs / f"{port}.log", "w")  # noqa: SIM115 - closed with the process
+        metrics = logs / f"metrics-{port}"
+        metrics.mkdir()
+        # the production config itself (preloaded app, two forked workers per instance)
+        instance_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
+                        "GUNICORN_ACCESS_LOG": "/dev/null",
+                        "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
         processes.append((subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-             "--access-logfile", "/dev/null", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
+            cwd=ROOT, env=instance_env, stdout=log, stderr=subprocess.STDOUT), log))
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     for base in bases:
         for _ in range(150):
