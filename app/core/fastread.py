@@ -40,10 +40,17 @@ class FastReader:
             conn = self.local.conn = self.engine.raw_connection()
         return conn
 
+    def cursor(self):
+        """This thread's cursor, kept: a fresh psycopg cursor rebuilds its type adapters."""
+        cursor = getattr(self.local, "cursor", None)
+        if cursor is None:
+            cursor = self.local.cursor = self.connection().cursor()
+        return cursor
+
     def reset(self) -> None:
         """Drop this thread's connection (after an error, so the next call reconnects)."""
         conn = getattr(self.local, "conn", None)
-        self.local.conn = None
+        self.local.conn = self.local.cursor = None
         if conn is not None:
             with contextlib.suppress(Exception):  # already broken: nothing to clean
                 conn.invalidate()

@@ -101,14 +101,13 @@ class Hit:
 
 def _query(fast, sql: str, params: dict | list) -> list:
     try:
-        cursor = fast.connection().cursor()
+        cursor = fast.cursor()
         if fast.dialect == "postgresql":
             # binary results: floats and the card's bytes arrive without text parsing
             cursor.execute(sql, params, prepare=True, binary=True)
         else:
             cursor.execute(sql, params)
         rows = cursor.fetchall()
-        cursor.close()
     except Exception:
         fast.reset()
         raise
