@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.aid.models import AidApplication, AidApplicationFile
 from app.auth.models import User
@@ -70,9 +71,16 @@ def latest_request(user_id: int) -> DeletionRequest | None:
 
 
 def request_deletion(*, actor_id: int) -> DeletionRequest:
-    """Decide now: blocked (with reasons), or erased on a date (today when no period is set)."""
+    """Decide now: blocked (with reasons), or erased on a date (today when no period is set).
+
+    Asking again while a cancellation is scheduled or done answers with that one. Requests
+    of one person are serialised on their user row (PostgreSQL); the partial unique index
+    on scheduled requests is the backstop where row locks do not exist (SQLite).
+    """
+    db.session.execute(select(User.id).where(User.id == actor_id).with_for_update())
     pending = latest_request(actor_id)
-    if pending is not None and pending.status == "scheduled":
+    if pending is not None and pending.status in ("scheduled", "done"):
+        db.session.rollback()
         return pending
     now = utcnow()
     reasons = blockers(actor_id)
@@ -81,7 +89,11 @@ def request_deletion(*, actor_id: int) -> DeletionRequest:
     if not reasons:
         request.erase_at = now + timedelta(days=retention_days("deleted_accounts"))
     db.session.add(request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request of this person was scheduled meanwhile
+        db.session.rollback()
+        return latest_request(actor_id)
     keys: list[str] = []
     if request.erase_at is not None and request.erase_at <= now:
         keys = erase_account(user_id=actor_id, now=now)["storage_keys"]

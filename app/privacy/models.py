@@ -86,6 +86,10 @@ class DeletionRequest(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {DELETION_STATUSES}", name="status"),
         Index("ix_privacy_deletion_requests_status_erase_at", "status", "erase_at"),
+        # at most one account cancellation waiting to be carried out per person
+        Index("uq_privacy_deletion_requests_scheduled", "user_id", unique=True,
+              postgresql_where=db.text("status = 'scheduled'"),
+              sqlite_where=db.text("status = 'scheduled'")),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

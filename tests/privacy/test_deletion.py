@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from app.core.crypto import keyring
 from app.extensions import db
+from tests.concurrency import race, statuses
 from tests.helpers import give_consents, valid_id_number
 from tests.privacy.support import aid_body, apply_membership, post_aid
 
@@ -127,3 +129,18 @@ def test_id_numbers_of_the_erased_member_do_not_block_them_joining_again(client,
         "org_id": tree["village1"], "real_name": "张三", "id_number": number,
         "employer": "美团", "occupation": "骑手", "industry": "food_delivery"})
     assert again.status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("waiting_days", [0, 30])
+def test_simultaneous_deletion_requests_make_one_decision(app, client, as_user, monkeypatch,
+                                                          waiting_days):
+    monkeypatch.setitem(app.config["RETENTION_DAYS"], "deleted_accounts", waiting_days)
+    headers = as_user("applicant")
+    responses = race(app, [("post", "/api/v1/me/deletion-request", headers, None)] * 8)
+    assert statuses(responses) == {201: 8}
+    assert len({response.get_json()["id"] for response in responses}) == 1
+    with app.app_context():
+        rows = db.session.execute(text(
+            "SELECT status FROM privacy_deletion_requests")).scalars().all()
+    assert rows == ["done" if waiting_days == 0 else "scheduled"]
