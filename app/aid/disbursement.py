@@ -130,6 +130,51 @@ def mark_paid(*, actor_id: int, batch_id: int, version: int) -> DisbursementBatc
     return batch
 
 
+def remove_from_batch(*, actor_id: int, batch_id: int,
+                      application_id: int) -> DisbursementBatch:
+    """Take an application out of an open batch (the family cannot come, the account is
+    wrong): it stays approved with its money reserved and can join a later batch.
+
+    The batch row is updated first, guarded by status = 'open', so a concurrent "paid" either
+    finished before (409 here) or finds a newer batch version (409 there).
+    """
+    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
+    program = db.session.get(AidProgram, batch.program_id)
+    application = db.session.get(AidApplication, application_id)
+    if application is None or application.batch_id != batch.id:
+        raise NotFound("This application is not in this batch.")
+    amount = application.amount_fen
+    changed = db.session.execute(
+        update(DisbursementBatch)
+        .where(DisbursementBatch.id == batch.id, DisbursementBatch.status == "open")
+        .values(count=DisbursementBatch.count - 1,
+                total_fen=DisbursementBatch.total_fen - amount,
+                version=DisbursementBatch.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict("The batch is already paid.", code="batch_not_open")
+    taken = db.session.execute(
+        update(AidApplication)
+        .where(AidApplication.id == application.id, AidApplication.batch_id == batch.id,
+               AidApplication.status == "approved")
+        .values(batch_id=None, version=AidApplication.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:  # removed by someone else a moment ago
+        db.session.rollback()
+        raise NotFound("This application is not in this batch.")
+    history.record_event(application, actor_id=actor_id, action="unbatch",
+                         from_status="approved", to_status="approved", comment=batch.name)
+    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+                 action="aid.batch.remove", target_type="aid_batch", target_id=batch.id,
+                 after={"application_id": application.id, "amount_fen": amount})
+    db.session.commit()
+    db.session.refresh(batch)
+    return batch
+
+
 def roster(*, actor_id: int, batch_id: int, reason: str) -> dict[str, list[list]]:
     """The bank roster: whole account numbers, so the read is audited with its reason."""
     batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)

@@ -212,6 +212,18 @@ class BatchPaidView(MethodView):
         return disbursement.mark_paid(actor_id=current_user().id, batch_id=batch_id, **body)
 
 
+@blp.route("/aid/batches/<int:batch_id>/applications/<int:application_id>")
+class BatchApplicationView(MethodView):
+    @blp.auth()
+    @blp.response(200, AidBatchOut)
+    @blp.errors(404, 409)
+    def delete(self, batch_id, application_id):
+        """Take an application out of an open batch (admin of the owner org); it stays
+        approved, its money stays reserved, and it can join a later batch."""
+        return disbursement.remove_from_batch(actor_id=current_user().id, batch_id=batch_id,
+                                              application_id=application_id)
+
+
 @blp.route("/aid/batches/<int:batch_id>/roster.xlsx")
 class RosterView(MethodView):
     @blp.auth()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.core.audit import AuditRecord
 from app.extensions import db
 from tests.aid.test_chain import STEP_APPROVERS, approve
+from tests.concurrency import race
 
 
 def through_chain(world, application, upto=4):
@@ -97,3 +99,76 @@ def test_stats_and_batches_are_hidden_outside_the_owner(world, program):
                             headers=world.as_user("county_admin")).status_code == 404
     assert world.client.get(f"{base}/batches",
                             headers=world.as_user("plain")).status_code == 404
+
+
+def batch_of(world, program, applications, name="发放仪式") -> dict:
+    response = world.client.post(f"/api/v1/aid/programs/{program['id']}/batches",
+                                 headers=world.as_user("prov_admin"),
+                                 json={"name": name, "application_ids": [a["id"] for a in
+                                                                         applications]})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def budget_of(world, program) -> dict:
+    return world.client.get(f"/api/v1/aid/programs/{program['id']}",
+                            headers=world.as_user("prov_admin")).get_json()["budget"]
+
+
+def test_an_application_leaves_an_open_batch_and_joins_a_later_one(app, world, program):
+    one, two = approved_pair(world, program)
+    batch = batch_of(world, program, [one, two])
+    admin = world.as_user("prov_admin")
+    url = f"/api/v1/aid/batches/{batch['id']}/applications/{two['id']}"
+    for who, status in (("prov_approver", 403), ("county_admin", 404), ("plain", 404),
+                        ("applicant", 404)):
+        assert world.client.delete(url, headers=world.as_user(who)).status_code == status, who
+    removed = world.client.delete(url, headers=admin)
+    assert removed.status_code == 200
+    body = removed.get_json()
+    assert (body["count"], body["total_fen"], body["version"]) == (1, 300_000,
+                                                                   batch["version"] + 1)
+    assert world.client.delete(url, headers=admin).status_code == 404
+    assert world.client.delete(f"/api/v1/aid/batches/{batch['id']}/applications/{one['id'] + 999}",
+                               headers=admin).status_code == 404
+    left = world.get(two["id"]).get_json()
+    assert left["status"] == "approved"
+    assert budget_of(world, program)["reserved_fen"] == 600_000  # still reserved for later
+    # paying with the version seen before the removal is refused: the batch changed
+    assert world.client.post(f"/api/v1/aid/batches/{batch['id']}/paid", headers=admin,
+                             json={"version": batch["version"]}).status_code == 409
+    paid = world.client.post(f"/api/v1/aid/batches/{batch['id']}/paid", headers=admin,
+                             json={"version": body["version"]})
+    assert paid.status_code == 200
+    assert world.client.delete(f"/api/v1/aid/batches/{batch['id']}/applications/{one['id']}",
+                               headers=admin).get_json()["error"]["code"] == "batch_not_open"
+    budget = budget_of(world, program)
+    assert (budget["reserved_fen"], budget["paid_fen"]) == (300_000, 300_000)
+    later = batch_of(world, program, [two], name="补发")
+    assert (later["count"], later["total_fen"]) == (1, 300_000)
+    with app.app_context():
+        assert db.session.scalars(select(AuditRecord.target_id).where(
+            AuditRecord.action == "aid.batch.remove")).all() == [str(batch["id"])]
+
+
+@pytest.mark.postgres
+def test_removal_racing_payment_keeps_the_money_straight(app, world, program):
+    """Take one application out while another admin marks the batch paid: one of them wins,
+    and the budget's paid money is exactly what the paid applications hold."""
+    one, two = approved_pair(world, program)
+    batch = batch_of(world, program, [one, two])
+    admin = world.as_user("prov_admin")
+    responses = race(app, [
+        ("delete", f"/api/v1/aid/batches/{batch['id']}/applications/{two['id']}", admin, None),
+        ("post", f"/api/v1/aid/batches/{batch['id']}/paid", admin,
+         {"version": batch["version"]}),
+    ])
+    removal, payment = (response.status_code for response in responses)
+    assert sorted((removal, payment)) == [200, 409]
+    statuses_now = [world.get(a["id"]).get_json()["status"] for a in (one, two)]
+    budget = budget_of(world, program)
+    if removal == 200:
+        assert statuses_now == ["approved", "approved"] and budget["paid_fen"] == 0
+    else:
+        assert statuses_now == ["paid", "paid"] and budget["paid_fen"] == 600_000
+    assert budget["reserved_fen"] + budget["paid_fen"] == 600_000
