@@ -38,13 +38,15 @@ def holds_role_exactly(actor_id: int, org_id: int, role: str) -> bool:
 
 
 @access_rule
-def officer_may_read_attached_file(actor_id: int, file_id: int) -> bool:
-    """Officers who may see an application may read the documents attached to it."""
+def officer_may_read_attached_file(actor_id: int, file_id: int) -> int | None:
+    """Officers who may see an application may read the documents attached to it (as
+    officers of the application's org)."""
     attached = (
-        select(AidApplicationFile.file_id)
+        select(AidApplication.org_id)
+        .select_from(AidApplicationFile)
         .join(AidApplication, AidApplication.id == AidApplicationFile.application_id)
         .where(AidApplicationFile.file_id == file_id,
                org_scope_clause(actor_id, AidApplication.org_id))
         .limit(1)
     )
-    return db.session.scalar(attached) is not None
+    return db.session.scalar(attached)

@@ -20,8 +20,9 @@ from app.files.storage import get_storage
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 # Other domains say who else may read a file they hold (e.g. officers over an application):
-# rule(actor_id, file_id) → True grants access. Files never imports those domains.
-AccessRule = Callable[[int, int], bool]
+# rule(actor_id, file_id) → the id of the org the reader acts for (the read is audited under
+# it, so it shows in that org's access review), or None. Files never imports those domains.
+AccessRule = Callable[[int, int], int | None]
 ACCESS_RULES: list[AccessRule] = []
 
 
@@ -64,16 +65,23 @@ def upload(*, actor_id: int, stream: BinaryIO, filename: str | None) -> StoredFi
     return record
 
 
-def may_read(actor_id: int, stored: StoredFile) -> bool:
-    if stored.uploader_id == actor_id:
-        return True
-    return any(rule(actor_id, stored.id) for rule in ACCESS_RULES)
+def reader_org(actor_id: int, stored: StoredFile) -> int | None:
+    """The org through which a domain lets this user read someone else's file, if any."""
+    for rule in ACCESS_RULES:
+        org_id = rule(actor_id, stored.id)
+        if org_id is not None:
+            return org_id
+    return None
 
 
 def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
-    """The file and its bytes for the uploader or a reader another domain allows; else 404."""
+    """The file and its bytes for the uploader or a reader another domain allows; else 404.
+    A read by anyone else is audited under the org they read it for."""
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not may_read(actor_id, stored):
+    if stored is None:
+        raise NotFound("No such file.")
+    org_id = None if stored.uploader_id == actor_id else reader_org(actor_id, stored)
+    if stored.uploader_id != actor_id and org_id is None:
         raise NotFound("No such file.")
     try:
         data = get_storage().load(stored.storage_key)
@@ -81,7 +89,7 @@ def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
         raise NotFound("The file's content is gone.") from None
     if stored.uploader_id != actor_id:
         audit.record(actor_id=actor_id, actor_role="officer", action="file.read",
-                     target_type="file", target_id=stored.id)
+                     target_type="file", target_id=stored.id, org_id=org_id, field="document")
         db.session.commit()
     return stored, data
 

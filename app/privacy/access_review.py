@@ -19,7 +19,8 @@ from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.scope import authorize, get_org_or_404, in_subtree
 
-PII_ACTIONS = ("pii.reveal", "pii.roster")
+# reveals of whole values, bank rosters, and officers opening someone's uploaded documents
+PII_ACTIONS = ("pii.reveal", "pii.roster", "file.read")
 
 
 def list_access(*, actor_id: int, org_id: int, officer_id: int | None = None,

@@ -134,6 +134,15 @@ def test_officer_reads_attached_documents_but_a_sibling_cannot(world, program):
     url = f"/api/v1/files/{file_id}"
     assert world.client.get(url, headers=world.as_user("town1_approver")).status_code == 200
     assert world.client.get(url, headers=world.as_user("village2_approver")).status_code == 404
+    # the read shows in the access review of the application's org and above
+    review = world.client.get(f"/api/v1/orgs/{world.tree['town1']}/pii-access",
+                              headers=world.as_user("county_admin")).get_json()["items"]
+    assert [(i["action"], i["officer"]["nickname"], i["org"]["id"], i["target_id"])
+            for i in review] == [("file.read", "town1_approver", world.tree["village1"],
+                                  str(file_id))]
+    elsewhere = world.client.get(f"/api/v1/orgs/{world.tree['town2']}/pii-access",
+                                 headers=world.as_user("county_admin")).get_json()["items"]
+    assert elsewhere == []
 
 
 def test_reveal_is_audited_with_the_reason(app, world, program):
