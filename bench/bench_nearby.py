@@ -57,7 +57,7 @@ def load(app, count: int) -> None:
     """Insert stations and their search rows with executemany (no ORM) in chunks."""
     from app.extensions import db
     from app.orgs.models import Org
-    from app.stations.search import card, hours_pattern_id, lat_cell
+    from app.stations.search import card, card_key, hours_pattern_id, lat_cell
     from app.stations.vocab import services_mask
 
     with app.app_context():
@@ -78,8 +78,8 @@ def load(app, count: int) -> None:
             "services, opening_hours, photos, status, version, created_at, updated_at) VALUES "
             f"({', '.join([mark] * 16)})")
         search_sql = ("INSERT INTO station_search (station_id, lat_cell, lat, lng, "
-                      f"services_mask, hours_id, closed_dates, card) VALUES "
-                      f"({', '.join([mark] * 8)})")
+                      f"services_mask, hours_id, closed_dates, card, card_key) VALUES "
+                      f"({', '.join([mark] * 9)})")
         now = "2026-11-25 00:00:00"
         stations, search = [], []
         started = time.perf_counter()
@@ -93,8 +93,9 @@ def load(app, count: int) -> None:
             shape = SimpleNamespace(id=station_id, name=name, kind="outdoor_worker_station",
                                     address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
                                     services=services)
+            text = card(shape)
             search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
-                           weekly_hours_id if is_weekly else None, None, card(shape)))
+                           weekly_hours_id if is_weekly else None, None, text, card_key(text)))
             if len(stations) == 50_000:
                 cursor.executemany(station_sql, stations)
                 cursor.executemany(search_sql, search)
@@ -171,13 +172,18 @@ def service_layer(app, label: str, points, repeat: int) -> None:
         stats = summary(measure(nearby, repeat))
         show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
         print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
+        if fast.cards is not None:
+            looked = fast.cards.hits + fast.cards.misses
+            print(f"{label}: card cache {fast.cards.hits:,} hits / {looked:,} "
+                  f"({fast.cards.hits / max(1, looked):.0%}) over {len(points):,} query points",
+                  flush=True)
         explain(fast, points[0])
 
 
 def explain(fast, point) -> None:
     from app.stations.search import candidates_sql
 
-    sql, params = candidates_sql(fast, *point, 1000, 0, cards=True)
+    sql, params = candidates_sql(fast, *point, 1000, 0, inline=fast.cards is None)
     cursor = fast.connection().cursor()
     if fast.dialect == "sqlite":
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -188,13 +194,14 @@ def explain(fast, point) -> None:
     print("query plan:\n  " + "\n  ".join(plan), flush=True)
 
 
-def http_run(database_url: str, points, seconds: float, clients: int, rounds: int) -> None:
+def http_run(database_url: str, points, seconds: float, clients: int, rounds: int,
+             card_cache: int) -> None:
     port = 18765
     instance = tempfile.mkdtemp(prefix="gonghui-bench-")
     env = {**os.environ, "DATABASE_URL": database_url, "GONGHUI_INSTANCE_DIR": instance,
            "PORT": str(port), "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null",
            "LOG_LEVEL": "WARNING", "WECHAT_API_BASE": "http://127.0.0.1:9",
-           "RATELIMIT_PUBLIC": "100000000 per minute"}
+           "RATELIMIT_PUBLIC": "100000000 per minute", "NEARBY_CARD_CACHE": str(card_cache)}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
         env=env, cwd=Path(__file__).resolve().parent.parent,
@@ -285,6 +292,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="per endpoint, all rounds")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--points", type=int, default=2000,
+                        help="distinct query points (more points: a colder card cache)")
+    parser.add_argument("--card-cache", type=int, default=50_000,
+                        help="NEARBY_CARD_CACHE for PostgreSQL (0 = cards inline)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the databases between runs (skips the load when they match)")
     args = parser.parse_args()
@@ -300,7 +311,7 @@ def main() -> None:
     else:
         workdir = Path(tempfile.mkdtemp(prefix="gonghui-nearby-"))
     sqlite_url = f"sqlite:///{workdir / 'nearby.db'}"
-    points = query_points(args.stations, 2000)
+    points = query_points(args.stations, args.points)
     targets = [("SQLite", sqlite_url)]
     if args.postgres:
         import psycopg
@@ -319,6 +330,7 @@ def main() -> None:
 
         settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         settings.REQUEST_LOG = False
+        settings.NEARBY_CARD_CACHE = args.card_cache
         settings.LOG_LEVEL = "WARNING"
         app = create_app(settings)
         with app.app_context():
@@ -327,7 +339,7 @@ def main() -> None:
             load(app, args.stations)
         service_layer(app, label, points, args.repeat)
         if args.http:
-            http_run(url, points, args.seconds, args.clients, args.rounds)
+            http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache)
 
 
 if __name__ == "__main__":

@@ -96,6 +96,8 @@ class BaseConfig:
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.FILE_STORAGE_DIR = env.get("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files"))
         self.FILE_MAX_BYTES = _env_int("FILE_MAX_BYTES", 5 * 1024 * 1024)
+        # station cards each process keeps for nearby search on PostgreSQL (~1 kB each; 0 = off)
+        self.NEARBY_CARD_CACHE = _env_int("NEARBY_CARD_CACHE", 50_000)
         self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "20 per minute")
         self.RATELIMIT_PUBLIC = env.get("RATELIMIT_PUBLIC", "120 per minute")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "60 per minute")

@@ -64,8 +64,9 @@ class StationSearchRow(db.Model):
     The primary key (lat_cell, lng, station_id) makes one nearby query a short range scan per
     band. On SQLite the table is WITHOUT ROWID, so rows are stored in that order and the scan
     reads the station cards from a few neighbouring pages; on PostgreSQL the covering index
-    (same order) serves the scan and the card-less fallback rings index-only. `card` is the
-    station's response JSON without the per-request fields, built at write time.
+    (same order) answers the scan index-only and cards come from the process's card cache
+    (or one read by station id for those it lacks). `card` is the station's response JSON
+    without the per-request fields, built at write time.
     """
 
     __tablename__ = "station_search"
@@ -73,7 +74,7 @@ class StationSearchRow(db.Model):
         Index("uq_station_search_station_id", "station_id", unique=True),
         Index("ix_station_search_cover", "lat_cell", "lng",
               postgresql_include=["lat", "station_id", "services_mask", "hours_id",
-                                  "closed_dates"]),
+                                  "closed_dates", "card_key"]),
         {"sqlite_with_rowid": False},
     )
 
@@ -86,6 +87,9 @@ class StationSearchRow(db.Model):
     hours_id: Mapped[int | None] = mapped_column(ForeignKey("station_hours.id"))
     closed_dates: Mapped[str | None] = mapped_column(Text)
     card: Mapped[str] = mapped_column(Text)
+    # 64-bit hash of the card: a process may keep cards it has read and trust them while the
+    # key matches (search.CardCache); PostgreSQL then answers the scan from the index alone
+    card_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class HoursPattern(db.Model):

@@ -43,6 +43,12 @@ def card(station: Station) -> str:
     }, ensure_ascii=False, separators=(",", ":"))
 
 
+def card_key(card_text: str) -> int:
+    """64-bit signed hash of a card: a cached card is good while its key matches the row's."""
+    return int.from_bytes(hashlib.blake2b(card_text.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
 def hours_pattern_id(opening_hours: dict) -> int | None:
     """The shared bitmap row for these weekly hours (None when always open)."""
     mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
@@ -67,11 +73,12 @@ def refresh_search_row(station: Station) -> None:
     if station.status != "active":
         return
     closed = ",".join(station.opening_hours.get("closed_dates", []) or []) or None
+    text = card(station)
     db.session.add(StationSearchRow(
         station_id=station.id, lat_cell=lat_cell(station.lat), lat=station.lat, lng=station.lng,
         services_mask=services_mask(station.services),
         hours_id=hours_pattern_id(station.opening_hours), closed_dates=closed,
-        card=card(station),
+        card=text, card_key=card_key(text),
     ))
 
 
@@ -91,7 +98,8 @@ class Hit:
     distance_m: int
     station_id: int
     open_now: bool
-    card: bytes | None  # UTF-8 JSON object
+    card: bytes | None  # UTF-8 JSON object; None until filled from the cache or by id
+    key: int = 0  # the row's card_key (a cached card is good while it matches)
 
     def json(self) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
@@ -162,27 +170,29 @@ _RADIANS = math.pi / 180.0  # math.radians(x) is x * this, so the loop below equ
 _DIAMETER_M = 2 * EARTH_RADIUS_M
 
 
-def candidates_sql(fast, lat, lng, radius_m, mask, cards) -> tuple[str, dict | list]:
-    """The one query of a nearby search (the benchmark prints its plan)."""
+def candidates_sql(fast, lat, lng, radius_m, mask, inline) -> tuple[str, dict | list]:
+    """The one query of a nearby search (the benchmark prints its plan): with the cards
+    inline, or with their keys only (answered from the covering index on PostgreSQL)."""
     clause, params = _box(fast, lat, lng, radius_m, mask)
-    card_column = _CARD_BYTES[fast.dialect] if cards else "NULL"
-    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, {card_column} "
+    card_column = _CARD_BYTES[fast.dialect] if inline else "NULL"
+    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, {card_column} "
             f"FROM station_search WHERE {clause}", params)
 
 
-def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, cards=True) -> list[Hit]:
-    """Hits inside the radius sorted by (distance, id), with their cards unless cards=False.
+def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline) -> list[Hit]:
+    """Hits inside the radius sorted by (distance, id), with their cards when `inline`, else
+    with the cards' keys (see _fill_cards).
 
     The great-circle distance is geo.haversine_m inlined (same operations, same order, the
     query point's terms hoisted), because this loop runs for every candidate row. Cards come
     over as bytes: no UTF-8 decoding of text that is only spliced into the response.
     """
-    rows = _query(fast, *candidates_sql(fast, lat, lng, radius_m, mask, cards))
+    rows = _query(fast, *candidates_sql(fast, lat, lng, radius_m, mask, inline))
     p1 = lat * _RADIANS
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
     hits = []
-    for station_id, row_lat, row_lng, hours_id, closed, card in rows:
+    for station_id, row_lat, row_lng, hours_id, closed, key, card in rows:
         p2 = row_lat * _RADIANS
         h = (sin((p2 - p1) / 2) ** 2
              + cos_p1 * cos(p2) * sin((row_lng - lng) * _RADIANS / 2) ** 2)
@@ -196,7 +206,7 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, cards=True) -> 
                                      closed)
             if open_now_only and not is_open:
                 continue
-        hits.append(Hit(math.floor(distance + 0.5), station_id, is_open, card))
+        hits.append(Hit(math.floor(distance + 0.5), station_id, is_open, card, key))
     hits.sort(key=_rank)
     return hits
 
@@ -205,26 +215,55 @@ def _rank(hit: Hit) -> tuple[int, int]:
     return hit.distance_m, hit.station_id
 
 
+def _fill_cards(fast, hits: list[Hit]) -> list[Hit]:
+    """Cards for hits read without them: from the process's cache while the key matches,
+    the rest in one read by station id (and remembered). A station gone in between drops."""
+    wanted = {hit.station_id: hit.key for hit in hits if hit.card is None}
+    if not wanted:
+        return hits
+    cache = fast.cards
+    found, missing = cache.take(wanted) if cache is not None else ({}, list(wanted))
+    if missing:
+        rows = _query(fast, f"SELECT station_id, card_key, {_CARD_BYTES[fast.dialect]} "
+                            f"FROM station_search WHERE station_id IN "
+                            f"({','.join([fast.placeholder] * len(missing))})", missing)
+        if cache is not None:
+            cache.put(rows)
+        found.update((station_id, card) for station_id, _, card in rows)
+    for hit in hits:
+        if hit.card is None:
+            hit.card = found.get(hit.station_id)
+    return [hit for hit in hits if hit.card is not None]
+
+
 def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: list[str],
                 open_now: bool, now: datetime) -> bytes:
-    """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02."""
+    """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02.
+
+    SQLite reads cards inline (they sit in the scanned rows). PostgreSQL with a warm card
+    cache reads keys only, so the scan is index-only and cards rarely cross the wire; while
+    the cache would answer too few, it reads them inline and fills the cache.
+    """
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
-
-    hits = _hits(fast, lat, lng, radius_m, mask, open_now, moment)[:limit]
+    cache = fast.cards
+    inline = cache is None or not cache.prefers_keys()
+    hits = _hits(fast, lat, lng, radius_m, mask, open_now, moment, inline)[:limit]
+    if not inline:
+        hits = _fill_cards(fast, hits)
+    elif cache is not None:
+        cache.observe([(hit.station_id, hit.key, hit.card) for hit in hits])
     nearest = None
     if not hits:
         # widening rings, without cards: a 50 km circle can hold a whole city
         for fallback in FALLBACK_RADII_M:
             if fallback <= radius_m:
                 continue
-            found = _hits(fast, lat, lng, fallback, mask, open_now, moment, cards=False)
+            found = _fill_cards(fast, _hits(fast, lat, lng, fallback, mask, open_now, moment,
+                                            False)[:1])
             if found:
                 nearest = found[0]
-                nearest.card = _query(
-                    fast, f"SELECT {_CARD_BYTES[fast.dialect]} FROM station_search "
-                          f"WHERE station_id = {fast.placeholder}", [nearest.station_id])[0][0]
                 break
     items = b",".join([hit.json() for hit in hits])
     outside = nearest.json() if nearest else b"null"

@@ -10,12 +10,14 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from app.core.fastread import CardCache, reader
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations import hours
 from app.stations.geo import EARTH_RADIUS_M, haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
 from app.stations.search import metres, nearby_json
+from app.stations.service import update_station
 from app.stations.vocab import services_mask
 from tests.stations.factories import SERVICE_CODES, make_station, scatter
 
@@ -57,7 +59,20 @@ def city_stations(app_ctx, tree):
     db.session.commit()
 
 
-def test_nearby_equals_brute_force_on_random_queries(city_stations):
+@pytest.fixture(params=["configured", "inline", "keys", "tiny-keys"])
+def card_source(request, app_ctx):
+    """Where cards come from: the app's setting (an adaptive cache on PostgreSQL, inline on
+    SQLite), always inline, always keys plus the cache, or keys with a two-card cache that
+    evicts all the time (the last two on both backends)."""
+    fast = reader()
+    kept = fast.cards
+    fast.cards = {"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
+                  "tiny-keys": CardCache(2, min_hit_rate=0)}[request.param]
+    yield request.param
+    fast.cards = kept
+
+
+def test_nearby_equals_brute_force_on_random_queries(city_stations, card_source):
     rng = random.Random(7)
     queries = [(CITIES["harbin"], 1000, [], False), ((45.81, CITIES["harbin"][1]), 1000, [],
                                                       False)]
@@ -113,6 +128,25 @@ def test_a_ring_on_the_radius_edge_is_cut_exactly(app_ctx, tree, centre, radius)
                 brute_force(lat, lng, radius, [], False)]
     assert got == expected
     assert {item["name"] for item in body["items"]} == {f"in-{b}" for b in range(0, 360, 10)}
+
+
+def test_a_changed_station_is_never_shown_from_a_stale_cached_card(app_ctx, tree, card_source):
+    lat, lng = CITIES["xining"]
+    station = make_station(tree["village1"], lat, lng, name="旧名字")
+    db.session.commit()
+
+    def names():
+        body = json.loads(nearby_json(lat=lat, lng=lng, radius_m=500, limit=5, services=[],
+                                      open_now=False, now=NOW))
+        return [item["name"] for item in body["items"]]
+
+    assert names() == ["旧名字"]  # read once: now cached where there is a cache
+    update_station(actor_id=tree.ids["county_admin"], station_id=station.id,
+                   changes={"name": "新名字"})
+    assert names() == ["新名字"]
+    update_station(actor_id=tree.ids["county_admin"], station_id=station.id,
+                   changes={"status": "suspended"})
+    assert names() == []
 
 
 def test_nearest_outside_when_nothing_in_radius(city_stations):
