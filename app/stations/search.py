@@ -206,7 +206,7 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline) -> list
                                      closed)
             if open_now_only and not is_open:
                 continue
-        hits.append(Hit(math.floor(distance + 0.5), station_id, is_open, card, key))
+        hits.append(Hit(metres(distance), station_id, is_open, card, key))
     hits.sort(key=_rank)
     return hits
 
