@@ -3,7 +3,14 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
-from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import (
+    ListQuerySchema,
+    OrgRef,
+    ShanghaiDateTime,
+    StrictSchema,
+    id_field,
+    page_schema,
+)
 from app.core.time import SHANGHAI
 from app.orgs.models import LEVELS
 
@@ -105,9 +112,7 @@ class AidProgramOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class AidProgramPage(Schema):
-    items = fields.List(fields.Nested(AidProgramOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+AidProgramPage = page_schema(AidProgramOut, "AidProgramPage")
 
 
 class AidProgramQuery(ListQuerySchema):
@@ -255,9 +260,7 @@ class AidApplicationDetail(AidApplicationOut):
     history = fields.List(fields.Nested(AidEvent), required=True)
 
 
-class AidApplicationPage(Schema):
-    items = fields.List(fields.Nested(AidApplicationOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+AidApplicationPage = page_schema(AidApplicationOut, "AidApplicationPage")
 
 
 class AidApplicationQuery(ListQuerySchema):
@@ -287,9 +290,7 @@ class AidBatchOut(Schema):
     paid_at = ShanghaiDateTime(allow_none=True)
 
 
-class AidBatchPage(Schema):
-    items = fields.List(fields.Nested(AidBatchOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+AidBatchPage = page_schema(AidBatchOut, "AidBatchPage")
 
 
 class AidRosterQuery(StrictSchema):

@@ -65,6 +65,14 @@ class OrgRef(Schema):
     name = fields.String(required=True)
 
 
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """`{"items": [item, …], "next_cursor": str | null}` — the shape of every keyset page."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "next_cursor": fields.String(allow_none=True),
+    }, name=name)
+
+
 class ListQuerySchema(StrictSchema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(load_default=None, validate=validate.Length(max=512))

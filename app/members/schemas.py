@@ -2,7 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import (
+    ListQuerySchema,
+    OrgRef,
+    ShanghaiDateTime,
+    StrictSchema,
+    id_field,
+    page_schema,
+)
 from app.members.models import INDUSTRIES, STATUSES
 
 
@@ -34,9 +41,7 @@ class MembershipOut(Schema):
     decided_at = ShanghaiDateTime(allow_none=True)
 
 
-class MembershipPage(Schema):
-    items = fields.List(fields.Nested(MembershipOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+MembershipPage = page_schema(MembershipOut, "MembershipPage")
 
 
 class MembershipQuery(ListQuerySchema):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
 from app.orgs.models import LEVELS, ROLES
 
 
@@ -80,6 +80,4 @@ class AuditOut(Schema):
     after = fields.Dict(allow_none=True)
 
 
-class AuditPage(Schema):
-    items = fields.List(fields.Nested(AuditOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+AuditPage = page_schema(AuditOut, "AuditPage")

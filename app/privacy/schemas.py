@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
 from app.core.time import SHANGHAI
 from app.privacy.models import DATA_KINDS, DELETION_STATUSES, GUARDIAN_RELATIONS, PURPOSES
 
@@ -146,6 +146,4 @@ class PiiAccessOut(Schema):
     reason = fields.String(allow_none=True)
 
 
-class PiiAccessPage(Schema):
-    items = fields.List(fields.Nested(PiiAccessOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+PiiAccessPage = page_schema(PiiAccessOut, "PiiAccessPage")

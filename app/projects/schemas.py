@@ -4,7 +4,14 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import (
+    ListQuerySchema,
+    OrgRef,
+    ShanghaiDateTime,
+    StrictSchema,
+    id_field,
+    page_schema,
+)
 from app.projects.models import CATEGORIES, OUTCOMES, STATUSES
 from app.projects.service import PROJECT_LEVELS
 
@@ -83,9 +90,7 @@ class ProjectQuery(ListQuerySchema):
     q = text(50, load_default=None)
 
 
-class ProjectOrg(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
+class ProjectOrg(OrgRef):
     level = fields.String(required=True)
 
 
@@ -131,9 +136,7 @@ class ProjectOut(Schema):
     closed_at = ShanghaiDateTime(allow_none=True)
 
 
-class ProjectPage(Schema):
-    items = fields.List(fields.Nested(ProjectOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+ProjectPage = page_schema(ProjectOut, "ProjectPage")
 
 
 class ProposedMember(StrictSchema):
@@ -171,9 +174,7 @@ class BidOut(Schema):
     updated_at = ShanghaiDateTime(allow_none=True)
 
 
-class BidList(Schema):
-    items = fields.List(fields.Nested(BidOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+BidList = page_schema(BidOut, "BidList")
 
 
 class AwardBody(StrictSchema):
@@ -201,9 +202,7 @@ class TeamMemberOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class TeamList(Schema):
-    items = fields.List(fields.Nested(TeamMemberOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+TeamList = page_schema(TeamMemberOut, "TeamList")
 
 
 class HoursBody(StrictSchema):
@@ -246,9 +245,7 @@ class ReportOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class ReportList(Schema):
-    items = fields.List(fields.Nested(ReportOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+ReportList = page_schema(ReportOut, "ReportList")
 
 
 class TrancheCreate(StrictSchema):
@@ -265,9 +262,7 @@ class TrancheOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class TrancheList(Schema):
-    items = fields.List(fields.Nested(TrancheOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+TrancheList = page_schema(TrancheOut, "TrancheList")
 
 
 class EvaluationBody(StrictSchema):

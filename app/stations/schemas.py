@@ -5,7 +5,7 @@ import re
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
 from app.stations.vocab import HOST_TYPES, KINDS, SERVICES, STATUSES
 
 COORDS = ("gcj02", "wgs84", "bd09")
@@ -188,9 +188,7 @@ class StationOut(Schema):
     updated_at = ShanghaiDateTime(required=True)
 
 
-class StationPage(Schema):
-    items = fields.List(fields.Nested(StationOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+StationPage = page_schema(StationOut, "StationPage")
 
 
 class OrgStationsQuery(ListQuerySchema):
@@ -234,9 +232,7 @@ class FeedbackOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class FeedbackPage(Schema):
-    items = fields.List(fields.Nested(FeedbackOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+FeedbackPage = page_schema(FeedbackOut, "FeedbackPage")
 
 
 class FeedbackReview(StrictSchema):

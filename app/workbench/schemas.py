@@ -2,7 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import ListQuerySchema, OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.http import (
+    ListQuerySchema,
+    OrgRef,
+    ShanghaiDateTime,
+    StrictSchema,
+    id_field,
+    page_schema,
+)
 
 
 class TodoQuery(ListQuerySchema):
@@ -22,9 +29,7 @@ class TodoOut(Schema):
     batchable = fields.Boolean(required=True)
 
 
-class TodoPage(Schema):
-    items = fields.List(fields.Nested(TodoOut), required=True)
-    next_cursor = fields.String(allow_none=True)
+TodoPage = page_schema(TodoOut, "TodoPage")
 
 
 class Counts(Schema):
