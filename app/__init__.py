@@ -17,6 +17,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_domain_hooks()
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -90,6 +91,18 @@ def register_blueprints(app: Flask) -> None:
         stations, station_activity, station_planning, privacy,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+
+
+def register_domain_hooks() -> None:
+    """Every domain's plug-ins into the others (batch handlers, to-do open hooks, file access
+    rules, personal-data export and erasure), registered here and nowhere at import time."""
+    from app.aid.hooks import register_hooks as aid
+    from app.members.hooks import register_hooks as members
+    from app.notify.hooks import register_hooks as notify
+    from app.stations.hooks import register_hooks as stations
+
+    for register in (aid, members, notify, stations):
+        register()
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
+import time_machine
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -173,6 +176,17 @@ def app_ctx(app, client):
 
 
 @pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    """The one test clock: frozen at the real now; `clock.move_to(when)`, `clock.shift(delta)`.
+
+    Every `datetime.now` and `time.time` in the process follows it (the app, JWTs, the fake
+    WeChat server), so no test patches a module's clock.
+    """
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
 def login(client):
     """login("alice") → Authorization headers for the user with openid mock-alice."""
 
@@ -194,13 +208,16 @@ def tree(app, client):
 @pytest.fixture
 def as_user(login):
     """as_user("town1_approver") → headers; None → no headers (anonymous)."""
-    cache: dict[str, dict[str, str]] = {}
+    cache: dict[str, tuple[float, dict[str, str]]] = {}
 
     def headers(name: str | None) -> dict[str, str]:
         if name is None:
             return {}
-        if name not in cache:
-            cache[name] = login(name)
-        return cache[name]
+        issued, found = cache.get(name, (0.0, {}))
+        # tokens follow the test clock: after it moved, log in again as a person would
+        if not found or not 0 <= time.time() - issued < 60:
+            issued, found = time.time(), login(name)
+            cache[name] = (issued, found)
+        return found
 
     return headers

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from app.aid.models import AidApplication, AidApplicationFile, AidProgram
 from app.errors import NotFound
 from app.extensions import db
-from app.files.service import access_rule
 from app.orgs.models import Org
 from app.orgs.scope import ANY_ROLE, grants_of, has_role_over, org_scope_clause
 
@@ -37,7 +36,6 @@ def holds_role_exactly(actor_id: int, org_id: int, role: str) -> bool:
     return any(org.id == org_id for _, org in grants_of(actor_id, (role,)))
 
 
-@access_rule
 def officer_may_read_attached_file(actor_id: int, file_id: int) -> int | None:
     """Officers who may see an application may read the documents attached to it (as
     officers of the application's org)."""

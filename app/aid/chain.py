@@ -8,7 +8,7 @@ from app.aid.access import get_visible_application, holds_role_exactly
 from app.aid.budget import try_reserve
 from app.aid.models import AidApplication, AidProgram
 from app.aid.transitions import ensure_allowed, ensure_current, transition
-from app.core import audit, todos
+from app.core import audit
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
@@ -102,7 +102,6 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     return application
 
 
-@todos.batch_handler(history.TODO_KIND)
 def decide_in_batch(*, actor_id: int, object_id: int, version: int, action: str,
                     comment: str | None) -> AidApplication:
     """Workbench batches are safe for intermediate steps only; the final one moves money."""

@@ -12,7 +12,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware UTC. Tests may monkeypatch this one function."""
+    """The current time, timezone-aware UTC (tests move it with the `clock` fixture)."""
     return datetime.now(UTC)
 
 

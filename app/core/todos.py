@@ -3,7 +3,7 @@
 A domain calls `open_todo` when something starts waiting on an officer and `close_todo`
 when it stops (decided, withdrawn, cancelled). The workbench only reads this table, so a
 domain added later plugs in by calling these two functions and, for batch-safe kinds,
-registering a handler with `batch_handler`.
+registering a handler with `add_batch_handler` from its `hooks.py`.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: st
 OPEN_HOOKS: list[Callable[[TodoItem], None]] = []
 
 
-def on_open(hook: Callable[[TodoItem], None]) -> Callable[[TodoItem], None]:
-    OPEN_HOOKS.append(hook)
-    return hook
+def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
+    """Registered from `register_domain_hooks` (idempotent: apps are built many times)."""
+    if hook not in OPEN_HOOKS:
+        OPEN_HOOKS.append(hook)
 
 
 def close_todo(*, kind: str, object_id: int) -> None:
@@ -86,11 +87,6 @@ BatchHandler = Callable[..., object]
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 
-def batch_handler(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+def add_batch_handler(kind: str, handler: BatchHandler) -> None:
     """Register a domain's single-item decision as safe to run in a batch."""
-
-    def register(func: BatchHandler) -> BatchHandler:
-        BATCH_HANDLERS[kind] = func
-        return func
-
-    return register
+    BATCH_HANDLERS[kind] = handler

@@ -7,6 +7,8 @@ from io import BytesIO
 from flask import Response
 from openpyxl import Workbook
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
     """Each sheet is a list of rows, the first row being the header."""
@@ -23,6 +25,6 @@ def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
     workbook.save(buffer)
     return Response(
         buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX_MIME,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

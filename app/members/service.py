@@ -106,7 +106,6 @@ def list_mine(*, actor_id: int) -> list[Membership]:
     ))
 
 
-@todos.batch_handler("membership")
 def decide_in_batch(*, actor_id: int, object_id: int, version: int, action: str,
                     comment: str | None) -> Membership:
     return decide(actor_id=actor_id, membership_id=object_id, action=action, reason=comment,

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from app.core import todos
 from app.core.time import utcnow
 from app.core.todos import TodoItem
 from app.errors import NotFound
@@ -85,7 +84,6 @@ def mark_read(*, user_id: int, message_id: int | None) -> int:
     return changed
 
 
-@todos.on_open
 def announce_todo(item: TodoItem) -> None:
     """A new to-do tells every officer who may act on it (in-app and subscribe message)."""
     org_ids = [item.org_id] if item.exact_org else [

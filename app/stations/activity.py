@@ -153,7 +153,6 @@ def _versioned_update(feedback: Feedback, version: int, **values) -> None:
         raise Conflict("This feedback changed since you loaded it.", code="stale_version")
 
 
-@todos.batch_handler("station_feedback")
 def review_in_batch(*, actor_id: int, object_id: int, version: int, action: str,
                     comment: str | None) -> Feedback:
     return review(actor_id=actor_id, feedback_id=object_id, action=action, version=version)

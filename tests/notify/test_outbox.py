@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core import time as clock
+from app.core.time import utcnow
 from app.extensions import db
 from app.notify import worker
 from app.notify.models import OutboxMessage
@@ -60,11 +60,11 @@ def test_not_subscribed_is_final(app_ctx, fake_wechat):
     assert row.last_error.startswith("43101")
 
 
-def test_busy_is_retried_later_then_parked(app_ctx, fake_wechat, monkeypatch):
+def test_busy_is_retried_later_then_parked(app_ctx, fake_wechat, clock):
     queue_for("dave", credits=1)
-    now = clock.utcnow()
+    now = utcnow()
     for attempt in range(1, 6):
-        monkeypatch.setattr("app.notify.worker.utcnow", lambda at=now: at)
+        clock.move_to(now)
         fake_wechat.inject_fault("busy", count=10)
         outcome = worker.run_once("w1")
         row = db.session.scalar(select(OutboxMessage))
@@ -81,16 +81,14 @@ def test_busy_is_retried_later_then_parked(app_ctx, fake_wechat, monkeypatch):
     fake_wechat.reset()
 
 
-def test_killed_worker_loses_nothing_and_the_next_sends_the_rest(app_ctx, fake_wechat,
-                                                                  monkeypatch):
+def test_killed_worker_loses_nothing_and_the_next_sends_the_rest(app_ctx, fake_wechat, clock):
     queue_for("erin", count=5, credits=5)
     claimed = worker.claim("doomed", batch=10)
     for message_id in claimed[:2]:
         assert worker.deliver(message_id, "doomed") == "sent"
     # the doomed worker dies here; its lease keeps the rest away from others for a while
     assert worker.run_once("heir") == {}
-    later = clock.utcnow() + timedelta(seconds=app_ctx.config["OUTBOX_LEASE_SECONDS"] + 1)
-    monkeypatch.setattr("app.notify.worker.utcnow", lambda: later)
+    clock.shift(timedelta(seconds=app_ctx.config["OUTBOX_LEASE_SECONDS"] + 1))
     assert worker.run_once("heir") == {"sent": 3}
     assert statuses() == ["sent"] * 5
     assert len(fake_wechat.sent_messages()) == 5

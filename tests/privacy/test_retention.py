@@ -45,10 +45,10 @@ def history(world, program, client, as_user) -> dict:
             "rejected": memberships["reject"], "approved": memberships["approve"]}
 
 
-def freeze(monkeypatch, days: int):
-    frozen = utcnow() + timedelta(days=days)
-    monkeypatch.setattr("app.privacy.retention.utcnow", lambda: frozen)
-    return frozen
+def freeze(clock, days: int):
+    """Move the test clock `days` ahead of now; returns the new now."""
+    clock.shift(timedelta(days=days))
+    return utcnow()
 
 
 def snapshot() -> dict:
@@ -67,8 +67,8 @@ def test_nothing_is_due_today(app_ctx, history):
                                        "membership_rejected": [], "deleted_accounts": []}
 
 
-def test_dry_run_lists_what_is_due_and_changes_nothing(app_ctx, history, monkeypatch):
-    freeze(monkeypatch, 400)  # documents (365) and rejected memberships (180) are due
+def test_dry_run_lists_what_is_due_and_changes_nothing(app_ctx, history, clock):
+    freeze(clock, 400)  # documents (365) and rejected memberships (180) are due
     before = snapshot()
     report = retention.run(dry_run=True)
     assert report["ids"] == {"aid_documents": history["closed_files"], "aid_personal": [],
@@ -79,9 +79,9 @@ def test_dry_run_lists_what_is_due_and_changes_nothing(app_ctx, history, monkeyp
     assert retention_runs() == []
 
 
-def test_run_deletes_exactly_what_is_due_and_audits_once(app_ctx, history, monkeypatch,
+def test_run_deletes_exactly_what_is_due_and_audits_once(app_ctx, history, clock,
                                                           file_storage):
-    frozen = freeze(monkeypatch, 400)
+    frozen = freeze(clock, 400)
     assert len(list(file_storage.rglob("*.png"))) == 4
     report = retention.run()
     assert report["counts"] == {"aid_documents": 2, "aid_personal": 0,
@@ -102,8 +102,8 @@ def test_run_deletes_exactly_what_is_due_and_audits_once(app_ctx, history, monke
 
 
 def test_personal_data_of_closed_applications_is_deidentified_later(app_ctx, history,
-                                                                   monkeypatch):
-    freeze(monkeypatch, 5 * 365 + 1)
+                                                                   clock):
+    freeze(clock, 5 * 365 + 1)
     report = retention.run()
     assert report["ids"]["aid_personal"] == [history["closed"]]
     closed = db.session.execute(text(
@@ -120,20 +120,22 @@ def test_personal_data_of_closed_applications_is_deidentified_later(app_ctx, his
 
 
 def test_scheduled_account_deletion_is_carried_out_when_due(app, client, tree, as_user,
-                                                            monkeypatch):
+                                                            monkeypatch, clock):
     monkeypatch.setitem(app.config["RETENTION_DAYS"], "deleted_accounts", 30)
     headers = as_user("leaving")
     request = client.post("/api/v1/me/deletion-request", headers=headers).get_json()
     with app.app_context():
-        freeze(monkeypatch, 29)
+        start = utcnow()
+        freeze(clock, 29)
         assert retention.run()["counts"]["deleted_accounts"] == 0
-        freeze(monkeypatch, 31)
+        freeze(clock, 2)
         assert retention.run()["ids"]["deleted_accounts"] == [request["id"]]
+    clock.move_to(start)  # the token is still fresh: the 401 is the deletion, not its age
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
-def test_cli_dry_run_prints_the_plan_and_writes_nothing(app, history, monkeypatch):
-    freeze(monkeypatch, 400)
+def test_cli_dry_run_prints_the_plan_and_writes_nothing(app, history, clock):
+    freeze(clock, 400)
     result = app.test_cli_runner().invoke(args=["gonghui", "retention", "--dry-run"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.core import time as app_time
 from app.core.crypto import keyed_hash
 from app.extensions import db
 from app.members.models import Membership
@@ -22,22 +21,11 @@ AFTER_DEADLINE = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
 _sequence = itertools.count(1)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOON
-
-    def set(self, when: datetime) -> None:
-        self.now = when
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(app_time, "utcnow", lambda: fake.now)
-    return fake
+def clock(clock):
+    """Project tests start at noon on the demo day (the shared clock fixture, moved there)."""
+    clock.move_to(NOON)
+    return clock
 
 
 def approve_members(app, *names: str, org_id: int) -> None:
@@ -120,7 +108,7 @@ class Driver:
             self.bids[name] = self.ok("/bids", name, bid_body())
 
     def award(self) -> None:
-        self.clock.set(AFTER_DEADLINE)
+        self.clock.move_to(AFTER_DEADLINE)
         self.ok("/award", self.officer, {"bid_id": self.bids[self.bidders[0]]["id"],
                                          **self.version()})
 

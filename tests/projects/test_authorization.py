@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.projects.conftest import bid_body, project_body, user_id
 
 CREATE_MATRIX = [
@@ -55,7 +57,7 @@ def test_only_an_approver_over_the_org_awards(driver):
     run = driver()
     run.drive("published")
     run.bid()
-    run.clock.advance(days=10)
+    run.clock.shift(timedelta(days=10))
     for who, status in AWARD_MATRIX:  # the one allowed caller comes last
         response = run.post("/award", who, {"bid_id": run.bids["bidder"]["id"],
                                             **run.version()})

@@ -71,7 +71,7 @@ def test_requested_amount_above_budget_is_422(published):
 def test_bid_deadline_is_a_shanghai_day(published, clock, shanghai_time, status):
     from app.core.time import SHANGHAI
 
-    clock.set(shanghai_time.replace(tzinfo=SHANGHAI).astimezone(UTC))
+    clock.move_to(shanghai_time.replace(tzinfo=SHANGHAI).astimezone(UTC))
     response = published.post("/bids", "bidder", bid_body())
     assert response.status_code == status, response.get_json()
     if status == 409:
@@ -90,7 +90,7 @@ def test_withdrawn_bid_cannot_win_and_losers_are_marked(published, client, as_us
     mine = published.ok("/bids", "bidder", bid_body())
     theirs = published.ok("/bids", "rival", bid_body())
     published.ok(f"/bids/{theirs['id']}/withdraw", "rival", {"version": 1})
-    published.clock.set(datetime(2026, 12, 2, tzinfo=UTC))
+    published.clock.move_to(datetime(2026, 12, 2, tzinfo=UTC))
     refused = published.post("/award", "county_approver",
                              {"bid_id": theirs["id"], **published.version()})
     assert refused.status_code == 409

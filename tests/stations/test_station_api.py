@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -87,7 +88,7 @@ def test_closed_station_cannot_be_edited(client, as_user, station):
     assert response.status_code == 409
 
 
-def test_checkin_counts_once_per_ten_minutes(client, as_user, station, monkeypatch):
+def test_checkin_counts_once_per_ten_minutes(client, as_user, station, clock):
     url = f"/api/v1/stations/{station['id']}/checkins"
     assert client.post(url).status_code == 401
     first = client.post(url, headers=as_user("plain")).get_json()
@@ -96,12 +97,7 @@ def test_checkin_counts_once_per_ten_minutes(client, as_user, station, monkeypat
     assert second == {"counted": False, "visits_today": 1}
     other = client.post(url, headers=as_user("worker2")).get_json()
     assert other == {"counted": True, "visits_today": 2}
-    from datetime import timedelta
-
-    from app.core import time as clock
-
-    later = clock.utcnow() + timedelta(minutes=11)
-    monkeypatch.setattr("app.stations.activity.utcnow", lambda: later)
+    clock.shift(timedelta(minutes=11))
     assert client.post(url, headers=as_user("plain")).get_json()["counted"] is True
 
 

@@ -1,0 +1,12 @@
+"""What aid plugs into other domains: batch decisions and who may read attached files."""
+
+from __future__ import annotations
+
+from app.aid import access, chain, history
+from app.core import todos
+from app.files.service import add_access_rule
+
+
+def register_hooks() -> None:
+    todos.add_batch_handler(history.TODO_KIND, chain.decide_in_batch)
+    add_access_rule(access.officer_may_read_attached_file)

@@ -1,0 +1,55 @@
+"""Request fields every domain uses: version, money, coordinates, bounded text, days.
+
+One definition each, so a bound (the largest amount, the longest title) is the same on every
+endpoint that takes it and in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate
+
+MAX_VERSION = 2**31 - 1
+# ten billion yuan: far above any budget, far below a 64-bit overflow in sums
+MAX_FEN = 10**12
+
+
+def version_field(**kwargs) -> fields.Integer:
+    """The version the caller saw; a stale one gets 409 `stale_version`."""
+    kwargs.setdefault("required", True)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_VERSION), **kwargs)
+
+
+def fen_field(*, minimum: int = 0, **kwargs) -> fields.Integer:
+    """Money in integer fen: a JSON integer (never a string or a float), 0 … MAX_FEN."""
+    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=MAX_FEN), **kwargs)
+
+
+def lat_field(**kwargs) -> fields.Float:
+    return fields.Float(allow_nan=False, validate=validate.Range(-90, 90), **kwargs)
+
+
+def lng_field(**kwargs) -> fields.Float:
+    return fields.Float(allow_nan=False, validate=validate.Range(-180, 180), **kwargs)
+
+
+def no_control_characters(value: str) -> None:
+    """Text a person typed: no NUL (PostgreSQL refuses it) nor other control characters."""
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValidationError("must not contain control characters")
+
+
+def text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:
+    """Bounded text; `validate=` adds validators after the length and character checks."""
+    extra = kwargs.pop("validate", None)
+    validators = [validate.Length(min=min_length, max=max_length), no_control_characters]
+    if extra is not None:
+        validators.extend(extra if isinstance(extra, list | tuple) else [extra])
+    return fields.String(validate=validators, **kwargs)
+
+
+def day(**kwargs) -> fields.Date:
+    """A calendar day (Asia/Shanghai) within a sane range."""
+    return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
+                       **kwargs)

@@ -1,0 +1,125 @@
+"""Keyset pagination for every list: `limit` + opaque `cursor` → `{"items", "next_cursor"}`.
+
+A list service builds its filtered `select(...)` and hands it to `keyset_page` with the key
+columns it is ordered by (unique as a whole, the last one usually the id). The cursor is the
+key of the last item shown, base64url JSON; a mangled cursor is a 422, never a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, tuple_
+
+from app.core.http import StrictSchema
+from app.errors import Invalid
+from app.extensions import db
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+
+
+class ListQuerySchema(StrictSchema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """`{"items": [item, …], "next_cursor": str | null}` — the shape of every keyset page."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "next_cursor": fields.String(allow_none=True),
+    }, name=name)
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"items": self.items, "next_cursor": self.next_cursor}
+
+
+def _invalid_cursor() -> Invalid:
+    return Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _python_type(column) -> type:
+    try:
+        return column.type.python_type
+    except NotImplementedError:  # TypeDecorators without one (UTCDateTime declares its impl)
+        return column.type.impl.python_type
+
+
+def decode_cursor(cursor: str | None, columns: Sequence) -> list[Any] | None:
+    """Opaque cursor → one value per key column, each checked against the column's type."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        raise _invalid_cursor() from None
+    if not isinstance(data, list) or len(data) != len(columns):
+        raise _invalid_cursor()
+    values = []
+    for value, column in zip(data, columns, strict=True):
+        kind = _python_type(column)
+        if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+            raise _invalid_cursor()
+        if kind is str and not isinstance(value, str):
+            raise _invalid_cursor()
+        if kind is datetime:
+            try:
+                value = datetime.fromisoformat(value)
+            except (TypeError, ValueError):
+                raise _invalid_cursor() from None
+            if value.tzinfo is None:
+                raise _invalid_cursor()
+        values.append(value)
+    return values
+
+
+def keyset_page(query: Select, *, keys: Sequence, limit: int, cursor: str | None,
+                descending: bool = False, rows: bool = False,
+                key_of: Callable[[Any], Sequence[Any]] | None = None) -> Page:
+    """One page of `query` ordered by `keys`, after the cursor's key.
+
+    `rows=False` returns the first entity of each row (`scalars`), `rows=True` whole rows.
+    `key_of(item)` gives an item's key values; by default the key columns' attribute names
+    read off the item (or off the row's first entity).
+    """
+    after = decode_cursor(cursor, keys)
+    if after is not None:
+        if len(keys) == 1:
+            condition = keys[0] < after[0] if descending else keys[0] > after[0]
+        else:
+            condition = tuple_(*keys) < tuple_(*after) if descending else \
+                tuple_(*keys) > tuple_(*after)
+        query = query.where(condition)
+    order = [key.desc() for key in keys] if descending else list(keys)
+    query = query.order_by(*order).limit(limit + 1)
+    found = list(db.session.execute(query) if rows else db.session.scalars(query))
+    if len(found) <= limit:
+        return Page(found, None)
+    items = found[:limit]
+    if key_of is None:
+        names = [key.key for key in keys]
+
+        def key_of(item):
+            entity = item[0] if rows else item
+            return [getattr(entity, name) for name in names]
+
+    return Page(items, encode_cursor(key_of(items[-1])))

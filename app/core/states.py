@@ -1,0 +1,102 @@
+"""State machines as data, and the one guarded write that moves a row between states.
+
+A domain declares its machine once:
+
+    LIFECYCLE = StateMachine("project", {
+        "publish": (("draft",), "published"),
+        "cancel": (("draft", "published"), "cancelled"),
+        "edit": (("draft",), None),          # allowed from draft, status unchanged
+    })
+
+`LIFECYCLE.check(row.status, action)` returns the target status or raises 409
+`invalid_transition` naming the actions allowed from where the row is. `guarded_update`
+is the conditional `UPDATE … WHERE id = :id AND version = :seen [AND status = :expected]`
+every decision runs: of two writers that saw the same version exactly one matches, the
+other gets 409 `stale_version`. It never rolls back the caller's session — the request's
+transaction ends as a whole (the error handler and the session teardown discard it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, update
+
+from app.errors import Conflict, InvalidTransition
+from app.extensions import db
+
+Move = tuple[tuple[str, ...], str | None]
+
+
+class StateMachine:
+    """action → (statuses it may start from, status it leads to or None for "stays")."""
+
+    def __init__(self, name: str, moves: Mapping[str, Move]) -> None:
+        self.name = name
+        self.moves = dict(moves)
+
+    def allowed(self, status: str) -> list[str]:
+        """The actions that may start from `status`, in declaration order."""
+        return [action for action, (sources, _) in self.moves.items() if status in sources]
+
+    def sources(self, action: str) -> tuple[str, ...]:
+        return self.moves[action][0]
+
+    def can(self, status: str, action: str) -> bool:
+        return status in self.moves[action][0]
+
+    def check(self, status: str, action: str) -> str:
+        """The status `action` leads to from `status`, or 409 naming what is allowed."""
+        sources, target = self.moves[action]
+        if status not in sources:
+            allowed = self.allowed(status)
+            raise InvalidTransition(
+                f"A {status} {self.name} cannot {action}; allowed: {', '.join(allowed) or 'none'}.",
+                details={"status": status, "action": action, "allowed": allowed})
+        return status if target is None else target
+
+
+def stale(model: type, row_id: int, *, noun: str, machine: StateMachine | None = None
+          ) -> Conflict:
+    """The 409 a loser of a guarded update gets: the row's current status and version, and
+    with a machine the actions allowed from that status."""
+    current = db.session.execute(
+        select(*[getattr(model, name) for name in ("status", "version")
+                 if hasattr(model, name)]).where(model.id == row_id)
+    ).first()
+    details: dict[str, Any] = dict(current._mapping) if current is not None else {}
+    if machine is not None and "status" in details:
+        details["allowed"] = machine.allowed(details["status"])
+    return Conflict(f"This {noun} changed since you loaded it.", code="stale_version",
+                    details=details)
+
+
+def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None = None,
+                   status: str | Iterable[str] | None = None,
+                   where: Iterable[ColumnElement[bool]] = (), noun: str | None = None,
+                   machine: StateMachine | None = None, bump_version: bool = True) -> None:
+    """Move `row` with a conditional UPDATE on the version (and status) the caller saw.
+
+    `version` defaults to the row's loaded version; `status` (one or several) adds the
+    expected status to the WHERE; `where` adds further conditions (e.g. the step). A row
+    count other than one raises 409 `stale_version` — the caller's session is left as it
+    is. On success the row is expired so the next attribute read sees the new values.
+    """
+    model = type(row)
+    seen = row.version if version is None else version
+    conditions = [model.id == row.id, model.version == seen, *where]
+    if status is not None:
+        expected = (status,) if isinstance(status, str) else tuple(status)
+        conditions.append(model.status.in_(expected))
+    changes = dict(values)
+    if bump_version:
+        changes["version"] = model.version + 1
+    moved = db.session.execute(
+        update(model).where(*conditions).values(**changes)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise stale(model, row.id, machine=machine,
+                    noun=noun or model.__tablename__.rstrip("s").replace("_", " "))
+    db.session.expire(row)

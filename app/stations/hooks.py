@@ -1,0 +1,10 @@
+"""What stations plug into other domains: feedback reviews in workbench batches."""
+
+from __future__ import annotations
+
+from app.core import todos
+from app.stations import activity
+
+
+def register_hooks() -> None:
+    todos.add_batch_handler("station_feedback", activity.review_in_batch)
