@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, literal, tuple_
+from sqlalchemy.types import TypeDecorator
 
 from app.core.http import StrictSchema
 from app.errors import Invalid
@@ -58,10 +59,10 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def _python_type(column) -> type:
-    try:
-        return column.type.python_type
-    except NotImplementedError:  # TypeDecorators without one (UTCDateTime declares its impl)
-        return column.type.impl.python_type
+    kind = column.type
+    while isinstance(kind, TypeDecorator):  # UTCDateTime: its impl says what it holds
+        kind = kind.impl
+    return kind.python_type
 
 
 def decode_cursor(cursor: str | None, columns: Sequence) -> list[Any] | None:
@@ -106,8 +107,10 @@ def keyset_page(query: Select, *, keys: Sequence, limit: int, cursor: str | None
         if len(keys) == 1:
             condition = keys[0] < after[0] if descending else keys[0] > after[0]
         else:
-            condition = tuple_(*keys) < tuple_(*after) if descending else \
-                tuple_(*keys) > tuple_(*after)
+            # each value bound with its column's type (UTCDateTime stores naive UTC on SQLite)
+            bound = tuple_(*[literal(value, type_=key.type) 
+                             for value, key in zip(after, keys, strict=True)])
+            condition = tuple_(*keys) < bound if descending else tuple_(*keys) > bound
         query = query.where(condition)
     order = [key.desc() for key in keys] if descending else list(keys)
     query = query.order_by(*order).limit(limit + 1)
