@@ -135,6 +135,11 @@ def revoke_all_sessions(*, user_id: int, reason: str) -> None:
     )
 
 
+def lock_account(user_id: int) -> None:
+    """Serialise changes to one account on its user row (PostgreSQL; a no-op on SQLite)."""
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def bind_phone(*, user: User, code: str) -> User:
     """Store the phone number WeChat vouches for, encrypted with a lookup hash."""
     info = _exchange_code(wechat().get_phone_number, code)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core import audit
 from app.errors import NotFound, PayloadTooLarge
@@ -100,3 +100,21 @@ def owned_files(*, actor_id: int, file_ids: list[int]) -> dict[int, StoredFile]:
     rows = db.session.scalars(select(StoredFile).where(StoredFile.id.in_(file_ids),
                                                        StoredFile.uploader_id == actor_id))
     return {row.id: row for row in rows}
+
+
+def delete_files(file_ids: list[int]) -> list[str]:
+    """Delete file rows (the domain holding links to them deletes those first); returns the
+    storage keys to remove with `remove_stored` after the commit."""
+    if not file_ids:
+        return []
+    keys = list(db.session.scalars(select(StoredFile.storage_key).where(
+        StoredFile.id.in_(file_ids))))
+    db.session.execute(delete(StoredFile).where(StoredFile.id.in_(file_ids)))
+    return keys
+
+
+def remove_stored(keys: list[str]) -> None:
+    """After the commit: a failure here leaves orphan bytes, never a row without its file."""
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
