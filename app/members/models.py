@@ -58,4 +58,4 @@ class Membership(CreatedAtMixin, db.Model):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
-    org: Mapped[Org] = relationship(Org, lazy="raise_on_sql")
+    org: Mapped[Org] = relationship(Org)

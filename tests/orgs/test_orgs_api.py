@@ -80,8 +80,8 @@ def test_nobody_moves_an_org_outside_their_subtree(client, tree, as_user, app):
 
     with app.app_context():
         other_root = service.create_root_org(name="别省总工会", level="province").id
-        other_county = service._insert_org(service.get_org_or_404(other_root), name="别县",
-                                           level="county", region_code=None)
+        other_county = service.add_org(service.get_org_or_404(other_root), name="别县",
+                                       level="county")
         from app.extensions import db
 
         db.session.commit()
