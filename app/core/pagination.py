@@ -59,9 +59,12 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 def _python_type(column) -> type:
     try:
-        return column.type.python_type
-    except NotImplementedError:  # TypeDecorators without one (UTCDateTime declares its impl)
-        return column.type.impl.python_type
+        kind = column.type.python_type
+    except NotImplementedError:
+        kind = object
+    if kind is object and hasattr(column.type, "impl"):  # TypeDecorators (UTCDateTime)
+        kind = column.type.impl.python_type
+    return kind
 
 
 def decode_cursor(cursor: str | None, columns: Sequence) -> list[Any] | None:
@@ -106,8 +109,9 @@ def keyset_page(query: Select, *, keys: Sequence, limit: int, cursor: str | None
         if len(keys) == 1:
             condition = keys[0] < after[0] if descending else keys[0] > after[0]
         else:
-            condition = tuple_(*keys) < tuple_(*after) if descending else \
-                tuple_(*keys) > tuple_(*after)
+            # a plain tuple on the right binds each value with its column's type (UTCDateTime)
+            condition = tuple_(*keys) < tuple(after) if descending else \
+                tuple_(*keys) > tuple(after)
         query = query.where(condition)
     order = [key.desc() for key in keys] if descending else list(keys)
     query = query.order_by(*order).limit(limit + 1)

@@ -2,14 +2,19 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import (
-    ListQuerySchema,
-    OrgRef,
-    ShanghaiDateTime,
-    StrictSchema,
-    id_field,
-    page_schema,
-)
+from app.core.fields import version_field
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
+
+
+class CardOrg(fields.Nested):
+    """The org of a card row (its `org_id` and `org_name` columns), as an `OrgRef`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(OrgRef, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return {"id": obj.org_id, "name": obj.org_name}
 
 
 class TodoQuery(ListQuerySchema):
@@ -19,10 +24,10 @@ class TodoQuery(ListQuerySchema):
 
 class TodoOut(Schema):
     kind = fields.String(required=True)
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, attribute="object_id")
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    org = fields.Nested(OrgRef, required=True)
+    org = CardOrg(required=True)
     waiting_since = ShanghaiDateTime(required=True)
     version = fields.Integer(required=True)
     action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
@@ -40,7 +45,7 @@ class Counts(Schema):
 class BatchItem(StrictSchema):
     kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
     id = id_field(required=True)
-    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    version = version_field()
 
 
 class BatchIn(StrictSchema):
