@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
@@ -73,22 +74,42 @@ def reader_org(actor_id: int, stored: StoredFile) -> int | None:
     return None
 
 
-def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
-    """The file and its bytes for the uploader or a reader another domain allows; else 404.
-    A read by anyone else is audited under the org they read it for."""
+@dataclass
+class Readable:
+    """A file the actor may read: their own upload (`via_org_id` None) or one another domain
+    lets them read for an org."""
+
+    file: StoredFile
+    via_org_id: int | None
+
+
+def get_file(actor_id: int, file_id: int) -> Readable:
+    """The file for its uploader or a reader an access rule allows; 404 for everyone else
+    (nobody learns that it exists)."""
     stored = db.session.get(StoredFile, file_id)
     if stored is None:
         raise NotFound("No such file.")
-    org_id = None if stored.uploader_id == actor_id else reader_org(actor_id, stored)
-    if stored.uploader_id != actor_id and org_id is None:
+    if stored.uploader_id == actor_id:
+        return Readable(stored, None)
+    org_id = reader_org(actor_id, stored)
+    if org_id is None:
         raise NotFound("No such file.")
+    return Readable(stored, org_id)
+
+
+def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
+    """The file and its bytes; a read by anyone but the uploader is audited under the org
+    they read it for."""
+    readable = get_file(actor_id, file_id)
+    stored = readable.file
     try:
         data = get_storage().load(stored.storage_key)
     except FileNotFoundError:
         raise NotFound("The file's content is gone.") from None
-    if stored.uploader_id != actor_id:
+    if readable.via_org_id is not None:
         audit.record(actor_id=actor_id, actor_role="officer", action="file.read",
-                     target_type="file", target_id=stored.id, org_id=org_id, field="document")
+                     target_type="file", target_id=stored.id, org_id=readable.via_org_id,
+                     field="document")
         db.session.commit()
     return stored, data
 
