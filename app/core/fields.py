@@ -53,3 +53,15 @@ def day(**kwargs) -> fields.Date:
     """A calendar day (Asia/Shanghai) within a sane range."""
     return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
                        **kwargs)
+
+
+class Masked(fields.String):
+    """Output: a personal number shown masked (`mask(value)`, e.g. `crypto.mask_phone`),
+    documented as the plain string it is (a `fields.Function` would mark it readOnly)."""
+
+    def __init__(self, mask, **kwargs):
+        super().__init__(**kwargs)
+        self.mask = mask
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(self.mask(value), attr, obj, **kwargs)

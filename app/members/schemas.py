@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_id_number, mask_phone
-from app.core.fields import text, version_field
+from app.core.fields import Masked, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.members.memberships import REVEALABLE
@@ -18,18 +18,6 @@ class MembershipCreate(StrictSchema):
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     occupation = text(50, required=True)
     industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRIES)))
-
-
-class Masked(fields.String):
-    """A personal number shown masked (`mask(value)`); documented as the plain string it is
-    (a `fields.Function` would add `readOnly` to the OpenAPI document)."""
-
-    def __init__(self, mask, **kwargs):
-        super().__init__(**kwargs)
-        self.mask = mask
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(self.mask(value), attr, obj, **kwargs)
 
 
 class MembershipOut(Schema):

@@ -54,3 +54,4 @@ class OfficerRole(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(User, foreign_keys=[user_id])
+    org: Mapped[Org] = relationship(Org)
