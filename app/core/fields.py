@@ -65,3 +65,17 @@ class Masked(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(self.mask(value), attr, obj, **kwargs)
+
+
+class Nest(fields.Nested):
+    """Output: a nested object made of flat attributes of the dumped row (a joined SELECT's
+    labelled columns), e.g. `Nest(OrgRef, id="org_id", name="org_name")`; documented as the
+    nested schema."""
+
+    def __init__(self, nested, *, required: bool = False, allow_none: bool = False,
+                 metadata: dict | None = None, **sources: str):
+        super().__init__(nested, required=required, allow_none=allow_none, metadata=metadata)
+        self.sources = sources
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return {key: getattr(obj, source) for key, source in self.sources.items()}

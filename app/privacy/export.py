@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.personal_data import export_sections, mask_name, row
-from app.privacy.consent import list_mine
+from app.privacy.consent import ConsentState, list_mine
 from app.privacy.deletion import latest_request
-from app.privacy.models import Consent
 
 
-def exported_consent(consent: Consent, counts: bool) -> dict[str, Any]:
+def exported_consent(state: ConsentState) -> dict[str, Any]:
+    consent = state.consent
     return {**row(consent, ("id", "purpose", "data_kind", "policy_version", "guardian_relation",
                             "paper_reference", "granted_at", "withdrawn_at")),
-            "subject_name": mask_name(consent.subject_name), "counts": counts}
+            "subject_name": mask_name(consent.subject_name), "counts": state.counts}
 
 
 def export_for(*, user_id: int) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def export_for(*, user_id: int) -> dict[str, Any]:
     request = latest_request(user_id)
     return {
         **export_sections(user_id),
-        "consents": [exported_consent(c, counts) for c, counts in list_mine(actor_id=user_id)],
+        "consents": [exported_consent(state) for state in list_mine(actor_id=user_id)],
         "deletion_request": None if request is None else row(request, (
             "id", "status", "reasons", "requested_at", "erase_at", "erased_at")),
     }

@@ -2,19 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.fields import version_field
+from app.core.fields import Nest, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
-
-
-class CardOrg(fields.Nested):
-    """The org of a card row (its `org_id` and `org_name` columns), as an `OrgRef`."""
-
-    def __init__(self, **kwargs):
-        super().__init__(OrgRef, **kwargs)
-
-    def get_value(self, obj, attr, accessor=None, default=None):
-        return {"id": obj.org_id, "name": obj.org_name}
 
 
 class TodoQuery(ListQuerySchema):
@@ -27,7 +17,7 @@ class TodoOut(Schema):
     id = fields.Integer(required=True, attribute="object_id")
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    org = CardOrg(required=True)
+    org = Nest(OrgRef, required=True, id="org_id", name="org_name")
     waiting_since = ShanghaiDateTime(required=True)
     version = fields.Integer(required=True)
     action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
