@@ -17,8 +17,8 @@ from app.files.models import StoredFile
 from app.members.models import Membership
 from app.privacy import retention
 from app.privacy.models import Erasure
+from tests.factories.privacy import apply_membership
 from tests.helpers import give_consents
-from tests.privacy.support import apply_membership
 
 
 @pytest.fixture
