@@ -1,14 +1,9 @@
-"""Auth fixtures: counters of token verifications and of SQL statements."""
+"""Auth fixtures: a counter of token verifications."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import flask_jwt_extended.view_decorators as jwt_views
 import pytest
-from sqlalchemy import event
-
-from app.extensions import db
 
 
 @pytest.fixture
@@ -23,18 +18,3 @@ def token_decodes(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(jwt_views, "decode_token", counting)
     return decoded
-
-
-@pytest.fixture
-def statements(app) -> Iterator[list[str]]:
-    """The SQL statements run from now on (a `before_cursor_execute` listener)."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
