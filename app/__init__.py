@@ -97,11 +97,16 @@ def register_domain_hooks() -> None:
     """Every domain's plug-ins into the others (batch handlers, to-do open hooks, file access
     rules, personal-data export and erasure), registered here and nowhere at import time."""
     from app.aid.hooks import register_hooks as aid
+    from app.auth.hooks import register_hooks as auth
+    from app.files.hooks import register_hooks as files
     from app.members.hooks import register_hooks as members
     from app.notify.hooks import register_hooks as notify
+    from app.orgs.hooks import register_hooks as orgs
+    from app.projects.hooks import register_hooks as projects
     from app.stations.hooks import register_hooks as stations
 
-    for register in (aid, members, notify, stations):
+    # the order is the order of the personal-data export, erasure and retention jobs
+    for register in (auth, orgs, aid, members, projects, stations, notify, files):
         register()
 
 

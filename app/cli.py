@@ -60,10 +60,10 @@ def grant_role(openid: str, org_id: int, role: str) -> None:
     from app.orgs import service
 
     try:
-        grant, user = service.grant_role(actor_id=None, org_id=org_id, role=role, openid=openid)
+        grant = service.grant_role(actor_id=None, org_id=org_id, role=role, openid=openid)
     except AppError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(json.dumps({"grant_id": grant.id, "user_id": user.id, "org_id": org_id,
+    click.echo(json.dumps({"grant_id": grant.id, "user_id": grant.user_id, "org_id": org_id,
                            "role": role}))
 
 

@@ -137,7 +137,7 @@ def explain(app) -> None:
 
     from app.auth.models import User
     from app.extensions import db
-    from app.workbench.service import counts_query, page_query
+    from app.workbench.todos import counts_query, page_query
 
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.openid == "bench-county"))

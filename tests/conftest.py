@@ -16,7 +16,7 @@ import redis
 import time_machine
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -221,3 +221,18 @@ def as_user(login):
         return found
 
     return headers
+
+
+@pytest.fixture
+def statements(app) -> Iterator[list[str]]:
+    """The SQL statements run from now on (a `before_cursor_execute` listener on the engine)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)

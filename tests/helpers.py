@@ -102,13 +102,12 @@ def build_tree(app) -> Tree:
 
     with app.app_context():
         province = service.create_root_org(name="测试省总工会", level="province")
-        county = service._insert_org(province, name="测试县总工会", level="county",
-                                     region_code=None)
-        town1 = service._insert_org(county, name="一镇", level="town", region_code=None)
-        town2 = service._insert_org(county, name="二镇", level="town", region_code=None)
-        village1 = service._insert_org(town1, name="甲村", level="village", region_code=None)
-        village2 = service._insert_org(town1, name="乙村", level="village", region_code=None)
-        village3 = service._insert_org(town2, name="丙村", level="village", region_code=None)
+        county = service.add_org(province, name="测试县总工会", level="county")
+        town1 = service.add_org(county, name="一镇", level="town")
+        town2 = service.add_org(county, name="二镇", level="town")
+        village1 = service.add_org(town1, name="甲村", level="village")
+        village2 = service.add_org(town1, name="乙村", level="village")
+        village3 = service.add_org(town2, name="丙村", level="village")
         ids = {o_name: o.id for o_name, o in [
             ("province", province), ("county", county), ("town1", town1), ("town2", town2),
             ("village1", village1), ("village2", village2), ("village3", village3)]}

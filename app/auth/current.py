@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, g
-from flask_jwt_extended import get_jwt, get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended import get_jwt, get_jwt_identity
 from sqlalchemy import select
 
 from app.auth.models import LoginSession, User
+from app.core.http import verify_token
 from app.errors import Unauthorized, envelope
 from app.extensions import db, jwt
 
@@ -28,8 +29,7 @@ def current_user() -> User:
 
 def optional_user() -> User | None:
     """The user when a valid token came with the request, else None (public endpoints)."""
-    verify_jwt_in_request(optional=True)
-    return current_user() if get_jwt_identity() is not None else None
+    return current_user() if verify_token(optional=True) else None
 
 
 def current_session_id() -> str:

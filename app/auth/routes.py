@@ -12,16 +12,6 @@ from app.core.ratelimit import client_ip, login_limit, rate_limit
 blp = ApiBlueprint("auth", __name__, description="WeChat login and the current user")
 
 
-def _pair(issued: service.IssuedTokens) -> dict:
-    return {
-        "access_token": issued.access_token,
-        "refresh_token": issued.refresh_token,
-        "token_type": "Bearer",
-        "expires_in": issued.expires_in,
-        "user": service.profile(issued.user),
-    }
-
-
 @blp.route("/auth/wx-login")
 class WxLoginView(MethodView):
     @rate_limit("login", login_limit, client_ip)
@@ -30,7 +20,7 @@ class WxLoginView(MethodView):
     @blp.errors(401, 429, 503)
     def post(self, body):
         """Log in with the code from wx.login; creates the user on first login."""
-        return _pair(service.wx_login(code=body["code"]))
+        return service.wx_login(code=body["code"])
 
 
 @blp.route("/auth/refresh")
@@ -39,7 +29,7 @@ class RefreshView(MethodView):
     @blp.response(200, TokenPair)
     def post(self):
         """Spend the refresh token (as Bearer) for a new pair."""
-        return _pair(service.refresh(token_payload=get_jwt()))
+        return service.refresh(token_payload=get_jwt())
 
 
 @blp.route("/auth/logout")

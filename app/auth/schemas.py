@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.crypto import mask_phone
+from app.core.fields import Masked
 from app.core.http import ShanghaiDateTime, StrictSchema
 
 
@@ -14,17 +16,22 @@ class PhoneBind(StrictSchema):
 
 
 class RoleOut(Schema):
+    """One role grant (an OfficerRole with its org)."""
+
     org_id = fields.Integer(required=True)
-    org_name = fields.String(required=True)
+    org_name = fields.String(required=True, attribute="org.name")
     role = fields.String(required=True)
 
 
 class UserOut(Schema):
-    id = fields.Integer(required=True)
-    nickname = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True, metadata={"description": "masked, e.g. 138****5678"})
-    roles = fields.List(fields.Nested(RoleOut), required=True)
-    created_at = ShanghaiDateTime(required=True)
+    """A `service.Profile`: the user and their role grants."""
+
+    id = fields.Integer(required=True, attribute="user.id")
+    nickname = fields.String(allow_none=True, attribute="user.nickname")
+    phone = Masked(mask_phone, allow_none=True, attribute="user.phone",
+                   metadata={"description": "masked, e.g. 138****5678"})
+    roles = fields.List(fields.Nested(RoleOut), required=True, attribute="grants")
+    created_at = ShanghaiDateTime(required=True, attribute="user.created_at")
 
 
 class TokenPair(Schema):
@@ -32,4 +39,4 @@ class TokenPair(Schema):
     refresh_token = fields.String(required=True)
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
     expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
-    user = fields.Nested(UserOut, required=True)
+    user = fields.Nested(UserOut, required=True, attribute="profile")

@@ -13,15 +13,24 @@ from sqlalchemy.exc import IntegrityError
 
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
-from app.core.crypto import keyed_hash, mask_phone
+from app.core.crypto import keyed_hash
 from app.core.db import is_unique_violation
 from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, ServiceUnavailable, Unauthorized
 from app.extensions import db
-from app.orgs.scope import roles_of
+from app.orgs.models import OfficerRole
+from app.orgs.scope import grants_of
 
 log = logging.getLogger("gonghui.auth")
+
+
+@dataclass
+class Profile:
+    """What /me and the login answer show about a user (the schema masks the phone)."""
+
+    user: User
+    grants: list[OfficerRole]
 
 
 @dataclass
@@ -30,6 +39,11 @@ class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
+    token_type: str = "Bearer"
+
+    @property
+    def profile(self) -> Profile:
+        return profile(self.user)
 
 
 def _exchange_code(call, *args):
@@ -135,6 +149,11 @@ def revoke_all_sessions(*, user_id: int, reason: str) -> None:
     )
 
 
+def lock_account(user_id: int) -> None:
+    """Serialise changes to one account on its user row (PostgreSQL; a no-op on SQLite)."""
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def bind_phone(*, user: User, code: str) -> User:
     """Store the phone number WeChat vouches for, encrypted with a lookup hash."""
     info = _exchange_code(wechat().get_phone_number, code)
@@ -144,12 +163,6 @@ def bind_phone(*, user: User, code: str) -> User:
     return user
 
 
-def profile(user: User) -> dict:
-    """What /me and the login answer show about a user: masked phone, roles."""
-    return {
-        "id": user.id,
-        "nickname": user.nickname,
-        "phone": mask_phone(user.phone),
-        "roles": roles_of(user.id),
-        "created_at": user.created_at,
-    }
+def profile(user: User) -> Profile:
+    """The user and their role grants (each with its org, loaded once per request)."""
+    return Profile(user, [grant for grant, _ in grants_of(user.id)])

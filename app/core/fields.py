@@ -53,3 +53,29 @@ def day(**kwargs) -> fields.Date:
     """A calendar day (Asia/Shanghai) within a sane range."""
     return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
                        **kwargs)
+
+
+class Masked(fields.String):
+    """Output: a personal number shown masked (`mask(value)`, e.g. `crypto.mask_phone`),
+    documented as the plain string it is (a `fields.Function` would mark it readOnly)."""
+
+    def __init__(self, mask, **kwargs):
+        super().__init__(**kwargs)
+        self.mask = mask
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(self.mask(value), attr, obj, **kwargs)
+
+
+class Nest(fields.Nested):
+    """Output: a nested object made of flat attributes of the dumped row (a joined SELECT's
+    labelled columns), e.g. `Nest(OrgRef, id="org_id", name="org_name")`; documented as the
+    nested schema."""
+
+    def __init__(self, nested, *, required: bool = False, allow_none: bool = False,
+                 metadata: dict | None = None, **sources: str):
+        super().__init__(nested, required=required, allow_none=allow_none, metadata=metadata)
+        self.sources = sources
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return {key: getattr(obj, source) for key, source in self.sources.items()}

@@ -9,7 +9,8 @@ from functools import wraps
 from typing import Any
 
 from flask import request
-from flask_jwt_extended import jwt_required
+from flask_jwt_extended import verify_jwt_in_request
+from flask_jwt_extended.exceptions import NoAuthorizationError
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.datastructures import MultiDict
@@ -96,6 +97,39 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return data
 
 
+def verify_token(*, refresh: bool = False, optional: bool = False) -> bool:
+    """Verify the request's bearer token once per request (and kind: access or refresh).
+
+    The write rate limit (keyed by the user), idempotency keys, `blp.auth()` and
+    `optional_user()` all ask; the first call decodes the token and runs the revocation check,
+    later ones reuse its answer (the same error for a bad token). True when a valid token came;
+    without one, `NoAuthorizationError` (401) unless `optional`.
+    """
+    # kept in the WSGI environ: per request even where one app context spans several (tests)
+    checks = request.environ.setdefault("gonghui.token_checks", {})
+    if refresh not in checks:
+        try:
+            checks[refresh] = verify_jwt_in_request(optional=True, refresh=refresh) is not None
+        except Exception as exc:  # kept and raised again to every later caller
+            checks[refresh] = exc
+    found = checks[refresh]
+    if isinstance(found, Exception):
+        raise found
+    if not found and not optional:
+        raise NoAuthorizationError("Missing Authorization Header")
+    return found
+
+
+def token_required(func: Callable, *, refresh: bool, optional: bool) -> Callable:
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        verify_token(refresh=refresh, optional=optional)
+        return func(*args, **kwargs)
+
+    wrapper.token_refresh = refresh  # the rate limiter verifies the kind this endpoint takes
+    return wrapper
+
+
 class ApiBlueprint(Blueprint):
     """flask-smorest blueprint that also documents bearer auth and its 401/403 answers."""
 
@@ -129,7 +163,7 @@ class ApiBlueprint(Blueprint):
 
     def auth(self, *, refresh: bool = False, optional: bool = False, forbidden: bool = True):
         def decorator(func):
-            func = jwt_required(refresh=refresh, optional=optional)(func)
+            func = token_required(func, refresh=refresh, optional=optional)
             func = self.alt_response(401, schema=ErrorEnvelopeSchema, description="Not logged in")(
                 func
             )

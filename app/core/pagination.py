@@ -108,7 +108,7 @@ def keyset_page(query: Select, *, keys: Sequence, limit: int, cursor: str | None
             condition = keys[0] < after[0] if descending else keys[0] > after[0]
         else:
             # each value bound with its column's type (UTCDateTime stores naive UTC on SQLite)
-            bound = tuple_(*[literal(value, type_=key.type) 
+            bound = tuple_(*[literal(value, type_=key.type)
                              for value, key in zip(after, keys, strict=True)])
             condition = tuple_(*keys) < bound if descending else tuple_(*keys) > bound
         query = query.where(condition)

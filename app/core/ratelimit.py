@@ -19,10 +19,11 @@ from functools import lru_cache, wraps
 
 import limits
 from flask import Flask, current_app, request
-from flask_jwt_extended import get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended import get_jwt_identity
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from app.core.http import verify_token
 from app.errors import AppError
 
 log = logging.getLogger(__name__)
@@ -92,16 +93,16 @@ def init_app(app: Flask) -> None:
         has a limit of its own (login)."""
         if request.method in READ_METHODS or request.endpoint is None:
             return
-        if _has_own_limit(app, request.endpoint, request.method):
+        handler = _handler(app, request.endpoint, request.method)
+        if getattr(handler, "has_own_rate_limit", False):
             return
-        app.extensions[EXTENSION].check(app.config["RATELIMIT_WRITES"], user_or_ip(),
-                                        request.endpoint)
+        key = user_or_ip(refresh=getattr(handler, "token_refresh", False))
+        app.extensions[EXTENSION].check(app.config["RATELIMIT_WRITES"], key, request.endpoint)
 
 
-def _has_own_limit(app: Flask, endpoint: str, method: str) -> bool:
+def _handler(app: Flask, endpoint: str, method: str):
     view = app.view_functions.get(endpoint)
-    handler = getattr(getattr(view, "view_class", None), method.lower(), view)
-    return getattr(handler, "has_own_rate_limit", False)
+    return getattr(getattr(view, "view_class", None), method.lower(), view)
 
 
 def rate_limit(scope: str, limit: Callable[[], str], key: Callable[[], str]):
@@ -119,11 +120,12 @@ def rate_limit(scope: str, limit: Callable[[], str], key: Callable[[], str]):
     return decorator
 
 
-def user_or_ip() -> str:
-    """The user id from a valid access token, else the client address."""
+def user_or_ip(*, refresh: bool = False) -> str:
+    """The user id from a valid token (access, or refresh where the endpoint takes one), else
+    the client address. The verification is the request's one (`verify_token`): the
+    endpoint's auth check reuses it."""
     try:
-        verify_jwt_in_request(optional=True)
-        identity = get_jwt_identity()
+        identity = get_jwt_identity() if verify_token(optional=True, refresh=refresh) else None
     except Exception:  # a bad token is answered by the endpoint itself
         identity = None
     return f"user:{identity}" if identity else client_ip()

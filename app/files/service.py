@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core import audit
 from app.errors import NotFound, PayloadTooLarge
@@ -73,22 +74,42 @@ def reader_org(actor_id: int, stored: StoredFile) -> int | None:
     return None
 
 
-def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
-    """The file and its bytes for the uploader or a reader another domain allows; else 404.
-    A read by anyone else is audited under the org they read it for."""
+@dataclass
+class Readable:
+    """A file the actor may read: their own upload (`via_org_id` None) or one another domain
+    lets them read for an org."""
+
+    file: StoredFile
+    via_org_id: int | None
+
+
+def get_file(actor_id: int, file_id: int) -> Readable:
+    """The file for its uploader or a reader an access rule allows; 404 for everyone else
+    (nobody learns that it exists)."""
     stored = db.session.get(StoredFile, file_id)
     if stored is None:
         raise NotFound("No such file.")
-    org_id = None if stored.uploader_id == actor_id else reader_org(actor_id, stored)
-    if stored.uploader_id != actor_id and org_id is None:
+    if stored.uploader_id == actor_id:
+        return Readable(stored, None)
+    org_id = reader_org(actor_id, stored)
+    if org_id is None:
         raise NotFound("No such file.")
+    return Readable(stored, org_id)
+
+
+def download(*, actor_id: int, file_id: int) -> tuple[StoredFile, bytes]:
+    """The file and its bytes; a read by anyone but the uploader is audited under the org
+    they read it for."""
+    readable = get_file(actor_id, file_id)
+    stored = readable.file
     try:
         data = get_storage().load(stored.storage_key)
     except FileNotFoundError:
         raise NotFound("The file's content is gone.") from None
-    if stored.uploader_id != actor_id:
+    if readable.via_org_id is not None:
         audit.record(actor_id=actor_id, actor_role="officer", action="file.read",
-                     target_type="file", target_id=stored.id, org_id=org_id, field="document")
+                     target_type="file", target_id=stored.id, org_id=readable.via_org_id,
+                     field="document")
         db.session.commit()
     return stored, data
 
@@ -100,3 +121,21 @@ def owned_files(*, actor_id: int, file_ids: list[int]) -> dict[int, StoredFile]:
     rows = db.session.scalars(select(StoredFile).where(StoredFile.id.in_(file_ids),
                                                        StoredFile.uploader_id == actor_id))
     return {row.id: row for row in rows}
+
+
+def delete_files(file_ids: list[int]) -> list[str]:
+    """Delete file rows (the domain holding links to them deletes those first); returns the
+    storage keys to remove with `remove_stored` after the commit."""
+    if not file_ids:
+        return []
+    keys = list(db.session.scalars(select(StoredFile.storage_key).where(
+        StoredFile.id.in_(file_ids))))
+    db.session.execute(delete(StoredFile).where(StoredFile.id.in_(file_ids)))
+    return keys
+
+
+def remove_stored(keys: list[str]) -> None:
+    """After the commit: a failure here leaves orphan bytes, never a row without its file."""
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)

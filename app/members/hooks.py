@@ -1,10 +1,13 @@
-"""What members plug into other domains: membership decisions in workbench batches."""
+"""What members plug into other domains: membership decisions in workbench batches, their
+personal data in the privacy lifecycle."""
 
 from __future__ import annotations
 
+from app.core import personal_data as personal_data_registry
 from app.core import todos
-from app.members import service
+from app.members import memberships, personal_data
 
 
 def register_hooks() -> None:
-    todos.add_batch_handler("membership", service.decide_in_batch)
+    todos.add_batch_handler(memberships.TODO_KIND, memberships.decide_in_batch)
+    personal_data_registry.register(personal_data.PERSONAL_DATA)

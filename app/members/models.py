@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.time import UTCDateTime
 from app.extensions import db
+from app.orgs.models import Org
 
 INDUSTRIES = {
     "express_delivery": "快递",
@@ -56,3 +57,5 @@ class Membership(CreatedAtMixin, db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    org: Mapped[Org] = relationship(Org)

@@ -3,11 +3,11 @@
 from flask.views import MethodView
 
 from app.auth.current import current_user
-from app.core.crypto import mask_id_number, mask_phone
 from app.core.http import ApiBlueprint
-from app.core.xlsx import xlsx_response
-from app.members import service
-from app.members.models import Membership
+from app.core.pagination import ListQuerySchema
+from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.members import memberships, reports
+from app.members.access import get_membership
 from app.members.schemas import (
     Decision,
     MembershipCreate,
@@ -23,17 +23,6 @@ from app.members.schemas import (
 blp = ApiBlueprint("members", __name__, description="Membership (建会入会)")
 
 
-def masked(membership: Membership) -> dict:
-    """Membership as the API shows it: personal numbers masked."""
-    return {
-        **{column: getattr(membership, column) for column in (
-            "id", "org_id", "user_id", "real_name", "employer", "occupation", "industry",
-            "status", "version", "reason", "created_at", "decided_at")},
-        "id_number": mask_id_number(membership.id_number),
-        "phone": mask_phone(membership.phone),
-    }
-
-
 @blp.route("/memberships")
 class MembershipsView(MethodView):
     @blp.auth()
@@ -43,7 +32,7 @@ class MembershipsView(MethodView):
     def post(self, body):
         """Apply to join an org's union (403 consent_required without the caller's current
         consent to processing their ID number for membership)."""
-        return masked(service.apply(actor_id=current_user().id, **body))
+        return memberships.apply(actor_id=current_user().id, **body)
 
     @blp.auth()
     @blp.arguments(MembershipQuery, location="query")
@@ -51,18 +40,17 @@ class MembershipsView(MethodView):
     @blp.errors(404)
     def get(self, query):
         """Applications under the officer's orgs (default: pending), oldest first."""
-        items, next_cursor = service.list_for_officer(actor_id=current_user().id, **query)
-        return {"items": [masked(m) for m in items], "next_cursor": next_cursor}
+        return memberships.list_for_officer(actor_id=current_user().id, **query)
 
 
 @blp.route("/me/memberships")
 class MyMembershipsView(MethodView):
     @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, MembershipPage)
-    def get(self):
-        """The caller's own applications."""
-        items = service.list_mine(actor_id=current_user().id)
-        return {"items": [masked(m) for m in items], "next_cursor": None}
+    def get(self, query):
+        """The caller's own applications, newest first."""
+        return memberships.list_mine(actor_id=current_user().id, **query)
 
 
 @blp.route("/memberships/<int:membership_id>")
@@ -72,8 +60,7 @@ class MembershipView(MethodView):
     @blp.errors(404)
     def get(self, membership_id):
         """One application (its applicant or an officer over its org)."""
-        return masked(service.get_for_viewer(actor_id=current_user().id,
-                                             membership_id=membership_id))
+        return get_membership(current_user().id, membership_id)
 
 
 @blp.route("/memberships/<int:membership_id>/decision")
@@ -84,8 +71,8 @@ class DecisionView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, membership_id):
         """Approve or reject with the version you saw (stale → 409)."""
-        return masked(service.decide(actor_id=current_user().id, membership_id=membership_id,
-                                     **body))
+        return memberships.decide(actor_id=current_user().id, membership_id=membership_id,
+                                  **body)
 
 
 @blp.route("/memberships/<int:membership_id>/reveal")
@@ -96,7 +83,8 @@ class RevealView(MethodView):
     @blp.errors(404)
     def post(self, body, membership_id):
         """Show one whole personal value to an officer; audited with the reason."""
-        value = service.reveal(actor_id=current_user().id, membership_id=membership_id, **body)
+        value = memberships.reveal(actor_id=current_user().id, membership_id=membership_id,
+                                   **body)
         return {"field": body["field"], "value": value}
 
 
@@ -108,24 +96,17 @@ class MonthlyReportView(MethodView):
     @blp.errors(404)
     def get(self, query, org_id):
         """New members in a month per industry and per org of the subtree (数据月报)."""
-        return service.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
+        return reports.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
 
 
 @blp.route("/orgs/<int:org_id>/reports/memberships.xlsx")
 class MonthlyReportXlsxView(MethodView):
     @blp.auth()
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    @blp.response(200, content_type=XLSX_MIME)
     @blp.errors(404)
     def get(self, query, org_id):
         """The same report as an Excel file."""
-        report = service.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
-        sheets = {
-            "按行业": [["行业", "industry", "新入会人数"]]
-            + [[row["label"], row["industry"], row["count"]] for row in report["by_industry"]]
-            + [["合计", "total", report["total"]]],
-            "按组织": [["组织", "org_id", "新入会人数"]]
-            + [[row["org_name"], row["org_id"], row["count"]] for row in report["by_org"]],
-        }
-        return xlsx_response(sheets, f"membership-report-{org_id}-{query['month']}.xlsx")
+        report = reports.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
+        return xlsx_response(reports.report_sheets(report),
+                             f"membership-report-{org_id}-{query['month']}.xlsx")

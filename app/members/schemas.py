@@ -2,35 +2,33 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import (
-    ListQuerySchema,
-    OrgRef,
-    ShanghaiDateTime,
-    StrictSchema,
-    id_field,
-    page_schema,
-)
+from app.core.crypto import mask_id_number, mask_phone
+from app.core.fields import Masked, text, version_field
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
+from app.members.memberships import REVEALABLE
 from app.members.models import INDUSTRIES, STATUSES
 
 
 class MembershipCreate(StrictSchema):
     org_id = id_field(required=True)
-    real_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    real_name = text(50, required=True)
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
     phone = fields.String(load_default=None, validate=validate.Regexp(r"^1\d{10}$"))
-    employer = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                             metadata={"description": "employer or platform"})
-    occupation = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    employer = text(100, required=True, metadata={"description": "employer or platform"})
+    occupation = text(50, required=True)
     industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRIES)))
 
 
 class MembershipOut(Schema):
+    """A membership as the API shows it: personal numbers masked (reveal shows one whole)."""
+
     id = fields.Integer(required=True)
     org_id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     real_name = fields.String(required=True)
-    id_number = fields.String(required=True, metadata={"description": "masked"})
-    phone = fields.String(allow_none=True, metadata={"description": "masked"})
+    id_number = Masked(mask_id_number, required=True, metadata={"description": "masked"})
+    phone = Masked(mask_phone, allow_none=True, metadata={"description": "masked"})
     employer = fields.String(required=True)
     occupation = fields.String(required=True)
     industry = fields.String(required=True)
@@ -52,12 +50,12 @@ class MembershipQuery(ListQuerySchema):
 class Decision(StrictSchema):
     action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
     reason = fields.String(load_default=None, validate=validate.Length(max=500))
-    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    version = version_field()
 
 
 class RevealRequest(StrictSchema):
-    field = fields.String(required=True, validate=validate.OneOf(["id_number", "phone"]))
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    field = fields.String(required=True, validate=validate.OneOf(list(REVEALABLE)))
+    reason = text(500, min_length=2, required=True)
 
 
 class RevealOut(Schema):
@@ -76,8 +74,8 @@ class IndustryCount(Schema):
 
 
 class OrgCount(Schema):
-    org_id = fields.Integer(required=True)
-    org_name = fields.String(required=True)
+    org_id = fields.Integer(required=True, attribute="org.id")
+    org_name = fields.String(required=True, attribute="org.name")
     count = fields.Integer(required=True)
 
 

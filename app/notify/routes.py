@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from app.auth.current import current_user
-from app.core.http import ApiBlueprint, cursor_id, page
-from app.notify import service
+from app.core.http import ApiBlueprint
+from app.notify import messages, subscriptions
 from app.notify.schemas import Credits, MessagePage, MessageQuery, SubscriptionsIn, UnreadCount
 
 blp = ApiBlueprint("notify", __name__, description="Subscriptions and in-app messages")
@@ -17,13 +17,14 @@ class SubscriptionsView(MethodView):
     @blp.response(200, Credits)
     def post(self, body):
         """Record wx.requestSubscribeMessage's answer (one-time: one accept, one message)."""
-        return service.record_subscriptions(user_id=current_user().id, **body)
+        return {"items": subscriptions.record_subscriptions(user_id=current_user().id,
+                                                            **body)}
 
     @blp.auth(forbidden=False)
     @blp.response(200, Credits)
     def get(self):
         """Remaining subscribe-message credits per template."""
-        return service.credits_of(current_user().id)
+        return {"items": subscriptions.credits_of(current_user().id)}
 
 
 @blp.route("/me/messages")
@@ -33,12 +34,7 @@ class MessagesView(MethodView):
     @blp.response(200, MessagePage)
     def get(self, query):
         """In-app messages, newest first, whether or not WeChat delivered them."""
-        user_id = current_user().id
-        rows = service.messages(user_id=user_id, unread_only=query["unread"],
-                                limit=query["limit"] + 1, after_id=cursor_id(query["cursor"]))
-        items, next_cursor = page(rows, query["limit"])
-        return {"items": items, "next_cursor": next_cursor,
-                "unread": service.unread_count(user_id=user_id)}
+        return messages.inbox(user_id=current_user().id, **query)
 
 
 @blp.route("/me/messages/unread-count")
@@ -47,7 +43,7 @@ class UnreadView(MethodView):
     @blp.response(200, UnreadCount)
     def get(self):
         """The badge number."""
-        return {"unread": service.unread_count(user_id=current_user().id)}
+        return messages.Unread(messages.unread_count(user_id=current_user().id))
 
 
 @blp.route("/me/messages/<int:message_id>/read")
@@ -57,9 +53,7 @@ class ReadView(MethodView):
     @blp.errors(404)
     def post(self, message_id):
         """Mark one message read."""
-        user_id = current_user().id
-        service.mark_read(user_id=user_id, message_id=message_id)
-        return {"unread": service.unread_count(user_id=user_id)}
+        return messages.mark_read(user_id=current_user().id, message_id=message_id)
 
 
 @blp.route("/me/messages/read-all")
@@ -68,5 +62,4 @@ class ReadAllView(MethodView):
     @blp.response(200, UnreadCount)
     def post(self):
         """Mark every message read."""
-        service.mark_read(user_id=current_user().id, message_id=None)
-        return {"unread": 0}
+        return messages.mark_read(user_id=current_user().id, message_id=None)

@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema
+from app.core.http import ShanghaiDateTime, StrictSchema
+from app.core.pagination import ListQuerySchema
 
 
 class SubscriptionsIn(StrictSchema):

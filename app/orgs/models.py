@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import User
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.roles import ALL_ROLES
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
 
 LEVELS = ("province", "city", "county", "town", "village")
-ROLES = ("reviewer", "approver", "admin")
+ROLES = ALL_ROLES
 # Byte order must hold for the path range scan, so PostgreSQL compares paths in the C collation.
 PathType = String(255).with_variant(String(255, collation="C"), "postgresql")
 
@@ -50,3 +52,6 @@ class OfficerRole(db.Model):
     role: Mapped[str] = mapped_column(String(16))
     granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(User, foreign_keys=[user_id])
+    org: Mapped[Org] = relationship(Org)

@@ -17,13 +17,9 @@ from app.orgs.schemas import (
     OrgQuery,
     OrgUpdate,
 )
+from app.orgs.scope import get_org_or_404
 
 blp = ApiBlueprint("orgs", __name__, description="Union org tree, officers and audit")
-
-
-def _officer(grant, user) -> dict:
-    return {"id": grant.id, "user_id": user.id, "nickname": user.nickname, "role": grant.role,
-            "granted_at": grant.granted_at}
 
 
 @blp.route("/orgs")
@@ -52,7 +48,7 @@ class OrgView(MethodView):
     @blp.errors(404)
     def get(self, org_id):
         """One org."""
-        return service.get_org_or_404(org_id)
+        return get_org_or_404(org_id)
 
     @blp.auth()
     @blp.arguments(OrgUpdate)
@@ -80,8 +76,7 @@ class OfficersView(MethodView):
     @blp.errors(404)
     def get(self, org_id):
         """Role grants on this org (admins)."""
-        rows = service.list_officers(actor_id=current_user().id, org_id=org_id)
-        return {"items": [_officer(grant, user) for grant, user in rows]}
+        return {"items": service.list_officers(actor_id=current_user().id, org_id=org_id)}
 
     @blp.auth()
     @blp.arguments(OfficerGrant)
@@ -89,8 +84,7 @@ class OfficersView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, org_id):
         """Grant a role on this org to a user (by id or openid)."""
-        grant, user = service.grant_role(actor_id=current_user().id, org_id=org_id, **body)
-        return _officer(grant, user)
+        return service.grant_role(actor_id=current_user().id, org_id=org_id, **body)
 
 
 @blp.route("/orgs/<int:org_id>/officers/<int:grant_id>")
@@ -111,6 +105,4 @@ class AuditView(MethodView):
     @blp.errors(404)
     def get(self, query, org_id):
         """Audit records of the org's subtree, newest first (admins)."""
-        items, next_cursor = service.audit_trail(actor_id=current_user().id, org_id=org_id,
-                                                 **query)
-        return {"items": items, "next_cursor": next_cursor}
+        return service.audit_trail(actor_id=current_user().id, org_id=org_id, **query)

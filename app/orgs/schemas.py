@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
+from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
 from app.orgs.models import LEVELS, ROLES
 
 
@@ -16,6 +17,8 @@ class OrgOut(Schema):
 
 
 class OrgList(Schema):
+    """A bounded list (children of one org, the ancestors of one): not a page."""
+
     items = fields.List(fields.Nested(OrgOut), required=True)
 
 
@@ -50,12 +53,14 @@ class OfficerGrant(StrictSchema):
 class OfficerOut(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
-    nickname = fields.String(allow_none=True)
+    nickname = fields.String(allow_none=True, attribute="user.nickname")
     role = fields.String(required=True)
     granted_at = ShanghaiDateTime(required=True)
 
 
 class OfficerList(Schema):
+    """The grants on one org: a handful, not a page."""
+
     items = fields.List(fields.Nested(OfficerOut), required=True)
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.core import audit
 from app.core.db import is_unique_violation
-from app.core.http import cursor_id, page
+from app.core.pagination import Page, keyset_page
+from app.core.roles import ADMINS
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.orgs.models import LEVELS, OfficerRole, Org
-from app.orgs.scope import forget_grants, get_org_or_404, in_subtree, orgs_under, require_role_over
-
-ADMIN = ("admin",)
+from app.orgs.scope import forget_grants, get_org, get_org_or_404, in_subtree, orgs_under
 
 
 def children(*, parent_id: int | None) -> list[Org]:
@@ -51,7 +51,9 @@ def _check_level(parent: Org | None, level: str) -> None:
         )
 
 
-def _insert_org(parent: Org | None, *, name: str, level: str, region_code: str | None) -> Org:
+def add_org(parent: Org | None, *, name: str, level: str, region_code: str | None = None) -> Org:
+    """Insert an org under `parent` (None: a top org) with its path; flushes, the caller
+    commits (operators, seeding and tests build trees with it)."""
     _check_level(parent, level)
     org = Org(
         parent_id=parent.id if parent else None,
@@ -70,16 +72,15 @@ def _insert_org(parent: Org | None, *, name: str, level: str, region_code: str |
 
 def create_root_org(*, name: str, level: str, region_code: str | None = None) -> Org:
     """Operators only (CLI): a top org with no parent."""
-    org = _insert_org(None, name=name, level=level, region_code=region_code)
+    org = add_org(None, name=name, level=level, region_code=region_code)
     db.session.commit()
     return org
 
 
 def create_org(*, actor_id: int, parent_id: int, name: str, level: str,
                region_code: str | None = None) -> Org:
-    parent = get_org_or_404(parent_id)
-    require_role_over(actor_id, parent, ADMIN, hide=False)
-    org = _insert_org(parent, name=name, level=level, region_code=region_code)
+    parent = get_org(actor_id, parent_id, roles=ADMINS)
+    org = add_org(parent, name=name, level=level, region_code=region_code)
     audit.record(actor_id=actor_id, actor_role="admin", org_id=parent.id, action="org.create",
                  target_type="org", target_id=org.id, after={"name": name, "level": level})
     db.session.commit()
@@ -88,8 +89,7 @@ def create_org(*, actor_id: int, parent_id: int, name: str, level: str,
 
 def update_org(*, actor_id: int, org_id: int, changes: dict) -> Org:
     """Rename, set the region code, or move under another org of the actor's subtree."""
-    org = get_org_or_404(org_id)
-    require_role_over(actor_id, org, ADMIN, hide=False)
+    org = get_org(actor_id, org_id, roles=ADMINS)
     before = {"name": org.name, "region_code": org.region_code, "parent_id": org.parent_id}
     if "parent_id" in changes and changes["parent_id"] != org.parent_id:
         _move(actor_id, org, changes.pop("parent_id"))
@@ -107,12 +107,11 @@ def update_org(*, actor_id: int, org_id: int, changes: dict) -> Org:
 def _move(actor_id: int, org: Org, new_parent_id: int | None) -> None:
     if new_parent_id is None:
         raise Forbidden("Only operators create top-level orgs.")
-    new_parent = get_org_or_404(new_parent_id)
     # both ends of the move must lie in the actor's own subtree
-    require_role_over(actor_id, new_parent, ADMIN, hide=False)
+    new_parent = get_org(actor_id, new_parent_id, roles=ADMINS)
     if org.parent_id is None:
         raise Forbidden("A top-level org cannot be moved.")
-    require_role_over(actor_id, get_org_or_404(org.parent_id), ADMIN, hide=False)
+    get_org(actor_id, org.parent_id, roles=ADMINS)
     if new_parent.path.startswith(org.path):
         raise Conflict("An org cannot move under its own subtree.")
     _check_level(new_parent, org.level)
@@ -130,13 +129,12 @@ def _move(actor_id: int, org: Org, new_parent_id: int | None) -> None:
     db.session.expire_all()
 
 
-def list_officers(*, actor_id: int, org_id: int) -> list[tuple[OfficerRole, User]]:
-    org = get_org_or_404(org_id)
-    require_role_over(actor_id, org, ADMIN, hide=False)
-    return list(db.session.execute(
-        select(OfficerRole, User).join(User, User.id == OfficerRole.user_id)
-        .where(OfficerRole.org_id == org_id).order_by(OfficerRole.id)
-    ).all())
+def list_officers(*, actor_id: int, org_id: int) -> list[OfficerRole]:
+    """Every role grant on the org with its user (one query; an org has a handful)."""
+    get_org(actor_id, org_id, roles=ADMINS)
+    return list(db.session.scalars(
+        select(OfficerRole).options(joinedload(OfficerRole.user, innerjoin=True))
+        .where(OfficerRole.org_id == org_id).order_by(OfficerRole.id)))
 
 
 def _find_user(*, user_id: int | None, openid: str | None) -> User:
@@ -150,13 +148,12 @@ def _find_user(*, user_id: int | None, openid: str | None) -> User:
 
 
 def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | None = None,
-               openid: str | None = None) -> tuple[OfficerRole, User]:
+               openid: str | None = None) -> OfficerRole:
     """Admins grant roles on orgs in their subtree; actor None means an operator (CLI)."""
-    org = get_org_or_404(org_id)
-    if actor_id is not None:
-        require_role_over(actor_id, org, ADMIN, hide=False)
+    org = get_org_or_404(org_id) if actor_id is None else get_org(actor_id, org_id,
+                                                                   roles=ADMINS)
     user = _find_user(user_id=user_id, openid=openid)
-    grant = OfficerRole(user_id=user.id, org_id=org.id, role=role, granted_by=actor_id)
+    grant = OfficerRole(user=user, org_id=org.id, role=role, granted_by=actor_id)
     try:
         with db.session.begin_nested():
             db.session.add(grant)
@@ -168,12 +165,11 @@ def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | N
                  target_type="user", target_id=user.id, after={"role": role})
     forget_grants(user.id)
     db.session.commit()
-    return grant, user
+    return grant
 
 
 def revoke_role(*, actor_id: int, org_id: int, grant_id: int) -> None:
-    org = get_org_or_404(org_id)
-    require_role_over(actor_id, org, ADMIN, hide=False)
+    org = get_org(actor_id, org_id, roles=ADMINS)
     grant = db.session.get(OfficerRole, grant_id)
     if grant is None or grant.org_id != org.id:
         raise NotFound("No such role on this org.")
@@ -185,18 +181,15 @@ def revoke_role(*, actor_id: int, org_id: int, grant_id: int) -> None:
 
 
 def audit_trail(*, actor_id: int, org_id: int, limit: int, cursor: str | None,
-                action: str | None = None, officer_id: int | None = None):
+                action: str | None = None, officer_id: int | None = None
+                ) -> Page[audit.AuditRecord]:
     """Audit rows of the org's subtree, newest first, for its admins."""
-    org = get_org_or_404(org_id)
-    require_role_over(actor_id, org, ADMIN, hide=False)
+    org = get_org(actor_id, org_id, roles=ADMINS)
     orgs_below = orgs_under(org)
     query = select(audit.AuditRecord).where(audit.AuditRecord.org_id.in_(orgs_below))
     if action:
         query = query.where(audit.AuditRecord.action.startswith(action))
     if officer_id:
         query = query.where(audit.AuditRecord.actor_id == officer_id)
-    after = cursor_id(cursor)
-    if after is not None:
-        query = query.where(audit.AuditRecord.id < after)
-    return page(list(db.session.scalars(
-        query.order_by(audit.AuditRecord.id.desc()).limit(limit + 1))), limit)
+    return keyset_page(query, keys=[audit.AuditRecord.id], limit=limit, cursor=cursor,
+                       descending=True)

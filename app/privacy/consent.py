@@ -39,6 +39,19 @@ class PolicyText:
     summary: str
     published_at: datetime | None
 
+    @property
+    def data_kinds(self) -> list[str]:
+        """Each needs its own consent."""
+        return list(PURPOSES[self.purpose])
+
+
+@dataclass
+class ConsentState:
+    """A consent and whether it counts now (not withdrawn, given to the current version)."""
+
+    consent: Consent
+    counts: bool
+
 
 # Version 1 of each purpose; the migration publishes the same rows. Until an operator
 # publishes a version (`flask gonghui publish-policy`), these are current.
@@ -65,10 +78,9 @@ def current_policy(purpose: str) -> PolicyText:
     return PolicyText(row.purpose, row.version, row.title, row.summary, row.published_at)
 
 
-def current_policies() -> list[dict]:
+def current_policies() -> list[PolicyText]:
     """What /privacy/policies shows: each purpose's current version and its data kinds."""
-    return [{**current_policy(purpose).__dict__, "data_kinds": list(kinds)}
-            for purpose, kinds in PURPOSES.items()]
+    return [current_policy(purpose) for purpose in PURPOSES]
 
 
 def publish_policy(*, purpose: str, version: str, title: str, summary: str) -> PolicyText:
@@ -108,8 +120,9 @@ def _active(user_id: int, purpose: str, data_kind: str, subject: str) -> Consent
 
 def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
           subject: dict | None = None, guardian_relation: str | None = None,
-          paper_reference: str | None = None) -> Consent:
-    """Record a consent to the current version (the one the person was shown)."""
+          paper_reference: str | None = None) -> ConsentState:
+    """Record a consent to the current version (the one the person was shown); giving it
+    again answers with the one in force."""
     if data_kind not in PURPOSES[purpose]:
         raise Invalid(f"{purpose} does not process {data_kind}.",
                       details={"fields": {"data_kind": [f"one of {list(PURPOSES[purpose])}"]}})
@@ -135,7 +148,7 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
     hashed = subject_hash(number)
     existing = _active(actor_id, purpose, data_kind, hashed)
     if existing is not None:
-        return existing
+        return ConsentState(existing, True)
     consent = Consent(user_id=actor_id, purpose=purpose, data_kind=data_kind,
                       policy_version=current, subject_id_hash=hashed,
                       subject_name=subject["name"] if subject else None,
@@ -150,10 +163,10 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
             raise
         consent = _active(actor_id, purpose, data_kind, hashed)
     db.session.commit()
-    return consent
+    return ConsentState(consent, True)
 
 
-def withdraw(*, actor_id: int, consent_id: int) -> Consent:
+def withdraw(*, actor_id: int, consent_id: int) -> ConsentState:
     """Stops new processing; data already held under a legal basis is not deleted by it."""
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.user_id != actor_id:
@@ -162,21 +175,19 @@ def withdraw(*, actor_id: int, consent_id: int) -> Consent:
     moved = db.session.execute(
         update(Consent).where(Consent.id == consent_id, Consent.withdrawn_at.is_(None))
         .values(withdrawn_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
-        db.session.rollback()
+    if moved != 1:  # the request's transaction is discarded with the error
         raise Conflict("This consent is already withdrawn.", code="already_withdrawn")
     db.session.commit()
-    db.session.refresh(consent)
-    return consent
+    return ConsentState(consent, False)
 
 
-def list_mine(*, actor_id: int) -> list[tuple[Consent, bool]]:
+def list_mine(*, actor_id: int) -> list[ConsentState]:
     """The caller's consents, newest first, each with whether it counts now."""
     rows = list(db.session.scalars(select(Consent).where(Consent.user_id == actor_id)
                                    .order_by(Consent.id.desc())))
     versions = {purpose: current_policy(purpose).version for purpose in PURPOSES}
-    return [(row, row.withdrawn_at is None and row.policy_version == versions[row.purpose])
-            for row in rows]
+    return [ConsentState(row, row.withdrawn_at is None
+                         and row.policy_version == versions[row.purpose]) for row in rows]
 
 
 def require_consent(user_id: int, purpose: str, data_kind: str, *,

@@ -4,9 +4,8 @@ from flask.views import MethodView
 
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
-from app.core.xlsx import xlsx_response
+from app.core.xlsx import XLSX_MIME, xlsx_response
 from app.privacy import access_review, consent, deletion, export
-from app.privacy.models import Consent
 from app.privacy.schemas import (
     ConsentCreate,
     ConsentList,
@@ -20,13 +19,6 @@ from app.privacy.schemas import (
 )
 
 blp = ApiBlueprint("privacy", __name__, description="Personal information (个人信息保护)")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def consent_view(row: Consent, counts: bool) -> dict:
-    return {**{key: getattr(row, key) for key in (
-        "id", "purpose", "data_kind", "policy_version", "subject_name", "guardian_relation",
-        "recorded_by", "paper_reference", "granted_at", "withdrawn_at")}, "counts": counts}
 
 
 @blp.route("/privacy/policies")
@@ -43,8 +35,7 @@ class ConsentsView(MethodView):
     @blp.response(200, ConsentList)
     def get(self):
         """The caller's consents, newest first; `counts` says whether one is in force."""
-        return {"items": [consent_view(row, counts)
-                          for row, counts in consent.list_mine(actor_id=current_user().id)]}
+        return {"items": consent.list_mine(actor_id=current_user().id)}
 
     @blp.auth(forbidden=False)
     @blp.arguments(ConsentCreate)
@@ -55,7 +46,7 @@ class ConsentsView(MethodView):
         (409 policy_version_outdated names the current one). Giving it again returns the
         consent already in force. Officers entering an aid application on someone's behalf
         record that person's signed paper form here (`subject` + `paper_reference`)."""
-        return consent_view(consent.grant(actor_id=current_user().id, **body), True)
+        return consent.grant(actor_id=current_user().id, **body)
 
 
 @blp.route("/me/consents/<int:consent_id>/withdraw")
@@ -67,8 +58,7 @@ class WithdrawConsentView(MethodView):
         """Withdraw a consent: new processing that needs it is refused from now on (403
         consent_required). Data already held under a legal basis — an application in review
         or paid — is not deleted by withdrawing; ask for account deletion for that."""
-        return consent_view(consent.withdraw(actor_id=current_user().id, consent_id=consent_id),
-                            False)
+        return consent.withdraw(actor_id=current_user().id, consent_id=consent_id)
 
 
 @blp.route("/me/data-export")
@@ -107,16 +97,14 @@ class PiiAccessView(MethodView):
     @blp.errors(404)
     def get(self, query, org_id):
         """Who revealed which personal data in the subtree, newest first (admins)."""
-        items, next_cursor = access_review.list_access(actor_id=current_user().id,
-                                                       org_id=org_id, **query)
-        return {"items": items, "next_cursor": next_cursor}
+        return access_review.list_access(actor_id=current_user().id, org_id=org_id, **query)
 
 
 @blp.route("/orgs/<int:org_id>/pii-access.xlsx")
 class PiiAccessXlsxView(MethodView):
     @blp.auth()
     @blp.arguments(PiiAccessFilter, location="query")
-    @blp.response(200, content_type=XLSX)
+    @blp.response(200, content_type=XLSX_MIME)
     @blp.errors(404)
     def get(self, query, org_id):
         """The same review as an Excel file."""

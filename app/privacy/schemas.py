@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
+from app.core.fields import Nest
+from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
 from app.privacy.models import DATA_KINDS, DELETION_STATUSES, GUARDIAN_RELATIONS, PURPOSES
 
@@ -50,16 +52,18 @@ class ConsentCreate(StrictSchema):
 
 
 class ConsentOut(Schema):
-    id = fields.Integer(required=True)
-    purpose = fields.String(required=True)
-    data_kind = fields.String(required=True)
-    policy_version = fields.String(required=True)
-    subject_name = fields.String(allow_none=True)
-    guardian_relation = fields.String(allow_none=True)
-    recorded_by = fields.Integer(allow_none=True)
-    paper_reference = fields.String(allow_none=True)
-    granted_at = ShanghaiDateTime(required=True)
-    withdrawn_at = ShanghaiDateTime(allow_none=True)
+    """A `consent.ConsentState`: the consent row and whether it counts now."""
+
+    id = fields.Integer(required=True, attribute="consent.id")
+    purpose = fields.String(required=True, attribute="consent.purpose")
+    data_kind = fields.String(required=True, attribute="consent.data_kind")
+    policy_version = fields.String(required=True, attribute="consent.policy_version")
+    subject_name = fields.String(allow_none=True, attribute="consent.subject_name")
+    guardian_relation = fields.String(allow_none=True, attribute="consent.guardian_relation")
+    recorded_by = fields.Integer(allow_none=True, attribute="consent.recorded_by")
+    paper_reference = fields.String(allow_none=True, attribute="consent.paper_reference")
+    granted_at = ShanghaiDateTime(required=True, attribute="consent.granted_at")
+    withdrawn_at = ShanghaiDateTime(allow_none=True, attribute="consent.withdrawn_at")
     counts = fields.Boolean(required=True, metadata={
         "description": "not withdrawn and given for the current policy version"})
 
@@ -135,11 +139,13 @@ class PiiOrgRef(Schema):
 
 
 class PiiAccessOut(Schema):
+    """A row of `access_review.access_query` (audit columns, org name, officer nickname)."""
+
     id = fields.Integer(required=True)
-    at = ShanghaiDateTime(required=True)
+    at = ShanghaiDateTime(required=True, attribute="created_at")
     action = fields.String(required=True)
-    officer = fields.Nested(PiiOfficerRef, required=True)
-    org = fields.Nested(PiiOrgRef, required=True)
+    officer = Nest(PiiOfficerRef, required=True, id="actor_id", nickname="officer_nickname")
+    org = Nest(PiiOrgRef, required=True, id="org_id", name="org_name")
     target_type = fields.String(required=True)
     target_id = fields.String(required=True)
     field = fields.String(allow_none=True)

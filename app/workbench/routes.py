@@ -1,13 +1,10 @@
 """Workbench endpoints under /api/v1/workbench."""
 
-import json
-
-from flask import Response
 from flask.views import MethodView
 
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
-from app.workbench import service
+from app.workbench import batches, todos
 from app.workbench.schemas import BatchIn, BatchOut, Counts, TodoPage, TodoQuery
 
 blp = ApiBlueprint("workbench", __name__, description="Officer to-do queue")
@@ -21,10 +18,7 @@ class TodosView(MethodView):
     @blp.errors(404)
     def get(self, query):
         """Everything waiting on the caller, oldest first (empty for non-officers)."""
-        items, next_cursor = service.todos(user_id=current_user().id, **query)
-        # polled from phones: the cards are JSON-ready, so skip schema serialisation
-        return Response(json.dumps({"items": items, "next_cursor": next_cursor},
-                                   ensure_ascii=False), mimetype="application/json")
+        return todos.todos(user_id=current_user().id, **query)
 
 
 @blp.route("/workbench/counts")
@@ -33,7 +27,7 @@ class CountsView(MethodView):
     @blp.response(200, Counts)
     def get(self):
         """Badge counts per kind."""
-        return service.counts(user_id=current_user().id)
+        return todos.counts(user_id=current_user().id)
 
 
 @blp.route("/workbench/batch-decisions")
@@ -43,4 +37,4 @@ class BatchView(MethodView):
     @blp.response(200, BatchOut)
     def post(self, body):
         """Decide many items, each in its own transaction; the result of each is listed."""
-        return {"results": service.batch_decide(user_id=current_user().id, **body)}
+        return {"results": batches.batch_decide(user_id=current_user().id, **body)}

@@ -2,14 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.core.http import (
-    ListQuerySchema,
-    OrgRef,
-    ShanghaiDateTime,
-    StrictSchema,
-    id_field,
-    page_schema,
-)
+from app.core.fields import Nest, version_field
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
 
 
 class TodoQuery(ListQuerySchema):
@@ -19,10 +14,10 @@ class TodoQuery(ListQuerySchema):
 
 class TodoOut(Schema):
     kind = fields.String(required=True)
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, attribute="object_id")
     title = fields.String(required=True)
     summary = fields.String(required=True)
-    org = fields.Nested(OrgRef, required=True)
+    org = Nest(OrgRef, required=True, id="org_id", name="org_name")
     waiting_since = ShanghaiDateTime(required=True)
     version = fields.Integer(required=True)
     action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
@@ -40,7 +35,7 @@ class Counts(Schema):
 class BatchItem(StrictSchema):
     kind = fields.String(required=True, validate=validate.Length(min=1, max=32))
     id = id_field(required=True)
-    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    version = version_field()
 
 
 class BatchIn(StrictSchema):

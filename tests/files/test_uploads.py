@@ -95,11 +95,20 @@ def test_uploader_downloads_as_attachment_with_nosniff(client, login):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize(("who", "status"), [(None, 401), ("stranger", 404)])
-def test_others_cannot_download(client, login, who, status):
-    file_id = upload(client, login("uploader"), PDF).get_json()["id"]
-    headers = login(who) if who else {}
-    assert client.get(f"/api/v1/files/{file_id}", headers=headers).status_code == status
+DOWNLOAD = [  # a file nothing links to: only its uploader reads it, officers included
+    (None, 401), ("stranger", 404), ("county_admin", 404), ("village1_approver", 404),
+    ("uploader", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), DOWNLOAD)
+def test_download_matrix(client, tree, as_user, who, status):
+    file_id = upload(client, as_user("uploader"), PDF).get_json()["id"]
+    assert client.get(f"/api/v1/files/{file_id}", headers=as_user(who)).status_code == status
+
+
+def test_a_missing_file_is_404_like_a_forbidden_one(client, as_user):
+    assert client.get("/api/v1/files/987654", headers=as_user("uploader")).status_code == 404
 
 
 def test_missing_file_part_is_422(client, login):

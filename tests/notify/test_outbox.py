@@ -13,7 +13,8 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.notify import worker
 from app.notify.models import OutboxMessage
-from app.notify.service import notify, record_subscriptions
+from app.notify.service import notify
+from app.notify.subscriptions import record_subscriptions
 from tests.helpers import make_user
 
 TEMPLATE = "tmpl-status-notice"

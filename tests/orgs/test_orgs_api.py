@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.orgs import other_province_county
+
 
 def test_roots_children_and_ancestors(client, tree, as_user):
     headers = as_user("plain")
@@ -76,16 +78,7 @@ def test_move_within_subtree_rewrites_paths(client, tree, as_user, app):
 
 
 def test_nobody_moves_an_org_outside_their_subtree(client, tree, as_user, app):
-    from app.orgs import service
-
-    with app.app_context():
-        other_root = service.create_root_org(name="别省总工会", level="province").id
-        other_county = service._insert_org(service.get_org_or_404(other_root), name="别县",
-                                           level="county", region_code=None)
-        from app.extensions import db
-
-        db.session.commit()
-        other_county_id = other_county.id
+    other_county_id = other_province_county(app)
     url = f"/api/v1/orgs/{tree['town1']}"
     response = client.patch(url, headers=as_user("county_admin"),
                             json={"parent_id": other_county_id})

@@ -22,8 +22,7 @@ def _build_big_tree(seed: int = 7) -> dict[int, int | None]:
     def grow(parent: Org | None, depth: int) -> None:
         count = 3 if depth == 0 else rng.randint(2, 6)
         for index in range(count):
-            org = service._insert_org(parent, name=f"{levels[depth]}-{index}", level=levels[depth],
-                                      region_code=None)
+            org = service.add_org(parent, name=f"{levels[depth]}-{index}", level=levels[depth])
             parents[org.id] = parent.id if parent else None
             if depth < 4:
                 grow(org, depth + 1)

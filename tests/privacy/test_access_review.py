@@ -11,18 +11,15 @@ from openpyxl import load_workbook
 
 from app.core.time import SHANGHAI, utcnow
 from app.extensions import db
-from app.orgs import service as orgs
-from tests.helpers import give_consents, make_user
-from tests.privacy.support import apply_membership
+from tests.factories.orgs import officer
+from tests.factories.privacy import apply_membership
+from tests.helpers import give_consents
 
 
 @pytest.fixture
 def reveals(app, client, tree, as_user) -> dict:
     """village1_approver reveals a village1 ID twice; town2_approver a village3 phone."""
-    with app.app_context():
-        sibling = make_user("town2_admin")
-        orgs.grant_role(actor_id=None, org_id=tree["town2"], role="admin", user_id=sibling.id)
-        db.session.commit()
+    officer(app, "town2_admin", tree["town2"], "admin")
     ids = {}
     for who, org, sequence in (("member1", "village1", 41), ("member3", "village3", 43)):
         give_consents(client, as_user(who), "membership")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.privacy.consent import publish_policy
+from tests.factories.privacy import aid_body, apply_membership, child_id_number, post_aid
 from tests.helpers import current_policy_version, give_consents
-from tests.privacy.support import aid_body, apply_membership, child_id_number, post_aid
 
 
 def error_of(response) -> dict:

@@ -10,14 +10,8 @@ from sqlalchemy import text
 from app.core.crypto import keyring
 from app.extensions import db
 from tests.concurrency import race, statuses
+from tests.factories.privacy import aid_body, apply_membership, post_aid, request_deletion
 from tests.helpers import give_consents, valid_id_number
-from tests.privacy.support import aid_body, apply_membership, post_aid
-
-
-def request_deletion(client, headers):
-    response = client.post("/api/v1/me/deletion-request", headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def test_an_open_aid_application_blocks_deletion_and_is_named(world, program):

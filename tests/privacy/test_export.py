@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from tests.factories.privacy import aid_body, apply_membership, post_aid
 from tests.helpers import give_consents, valid_id_number
-from tests.privacy.support import aid_body, apply_membership, post_aid
 
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 LONG_DIGITS = re.compile(r"\d{12,}")

@@ -17,8 +17,8 @@ from app.files.models import StoredFile
 from app.members.models import Membership
 from app.privacy import retention
 from app.privacy.models import Erasure
+from tests.factories.privacy import apply_membership
 from tests.helpers import give_consents
-from tests.privacy.support import apply_membership
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_run_deletes_exactly_what_is_due_and_audits_once(app_ctx, history, clock
     assert run.after["ids"]["aid_documents"] == history["closed_files"]
     assert run.after["ids"]["membership_rejected"] == [history["rejected"]]
     # a second run the same day finds nothing more, and is audited as its own run
-    assert retention.run()["counts"] == dict.fromkeys(retention.KINDS, 0)
+    assert retention.run()["counts"] == dict.fromkeys(retention.kinds(), 0)
     assert len(retention_runs()) == 2
 
 

@@ -1,21 +1,16 @@
-"""Builders for privacy tests: membership and aid bodies sent without the helpers' consents."""
+"""Privacy builders: aid bodies sent without the helpers' consents, a child's ID number, and
+the membership builders privacy tests share (re-exported from `tests.factories.members`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from tests.aid.support import application_body
+from tests.factories.members import apply_membership, membership_body
 from tests.helpers import valid_id_number
 
-
-def membership_body(org_id: int, sequence: int = 1, **extra) -> dict:
-    return {"org_id": org_id, "real_name": "张三", "id_number": valid_id_number(sequence=sequence),
-            "employer": "美团", "occupation": "骑手", "industry": "food_delivery", **extra}
-
-
-def apply_membership(client, headers, org_id: int, sequence: int = 1, **extra):
-    return client.post("/api/v1/memberships", headers=headers,
-                       json=membership_body(org_id, sequence, **extra))
+__all__ = ["aid_body", "apply_membership", "child_id_number", "membership_body", "post_aid",
+           "request_deletion"]
 
 
 def child_id_number(age: int, sequence: int = 5) -> str:
@@ -29,3 +24,9 @@ def aid_body(program_id: int, org_id: int, documents=(), **overrides) -> dict:
 
 def post_aid(world, who: str, body: dict):
     return world.client.post("/api/v1/aid/applications", headers=world.as_user(who), json=body)
+
+
+def request_deletion(client, headers) -> dict:
+    response = client.post("/api/v1/me/deletion-request", headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -1,0 +1,93 @@
+"""The monthly membership report (数据月报): new members per industry and per org."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.core.roles import OFFICERS
+from app.core.time import SHANGHAI
+from app.errors import Invalid
+from app.extensions import db
+from app.members.models import INDUSTRIES, Membership
+from app.orgs.models import Org
+from app.orgs.scope import authorize, get_org_or_404, in_subtree
+
+
+@dataclass
+class IndustryCount:
+    industry: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return INDUSTRIES[self.industry]
+
+
+@dataclass
+class OrgCount:
+    org: Org
+    count: int
+
+
+@dataclass
+class MonthlyReport:
+    month: str
+    org: Org
+    by_industry: list[IndustryCount]
+    by_org: list[OrgCount]
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.by_industry)
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """'2026-11' → [start, end) in UTC for that month in Asia/Shanghai."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        start = datetime(year, number, 1, tzinfo=SHANGHAI)
+    except ValueError:
+        raise Invalid("month must look like 2026-11.",
+                      details={"fields": {"month": ["format YYYY-MM"]}}) from None
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def monthly_report(*, actor_id: int, org_id: int, month: str) -> MonthlyReport:
+    """New members (approved in the month) per industry and per org of the subtree."""
+    org = get_org_or_404(org_id)
+    authorize(actor_id, org, OFFICERS)
+    start, end = month_bounds(month)
+    counted = (
+        select(Membership.industry, Membership.org_id, func.count().label("n"))
+        .join(Org, Org.id == Membership.org_id)
+        .where(in_subtree(Org.path, org.path), Membership.status == "approved",
+               Membership.decided_at >= start, Membership.decided_at < end)
+        .group_by(Membership.industry, Membership.org_id)
+    )
+    by_industry = dict.fromkeys(INDUSTRIES, 0)
+    by_org: dict[int, int] = {}
+    for industry, member_org_id, count in db.session.execute(counted).all():
+        by_industry[industry] += count
+        by_org[member_org_id] = by_org.get(member_org_id, 0) + count
+    orgs = {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(by_org)))}
+    return MonthlyReport(
+        month=month, org=org,
+        by_industry=[IndustryCount(key, count) for key, count in by_industry.items()],
+        by_org=[OrgCount(orgs[key], count)
+                for key, count in sorted(by_org.items(), key=lambda item: (-item[1], item[0]))],
+    )
+
+
+def report_sheets(report: MonthlyReport) -> dict[str, list[list]]:
+    """The report as XLSX sheets (by industry, by org)."""
+    return {
+        "按行业": [["行业", "industry", "新入会人数"]]
+        + [[row.label, row.industry, row.count] for row in report.by_industry]
+        + [["合计", "total", report.total]],
+        "按组织": [["组织", "org_id", "新入会人数"]]
+        + [[row.org.name, row.org.id, row.count] for row in report.by_org],
+    }

@@ -1,0 +1,47 @@
+"""Batch decisions from the workbench: each item in its own transaction with the rules of
+its single endpoint (the handler its domain registered); never all-or-nothing."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from app.core.todos import BATCH_HANDLERS
+from app.errors import AppError
+from app.extensions import db
+
+log = logging.getLogger("gonghui.workbench")
+
+
+@dataclass
+class BatchResult:
+    kind: str
+    id: int
+    status: int
+    code: str
+    message: str
+
+
+def batch_decide(*, user_id: int, items: list[dict], action: str,
+                 comment: str | None) -> list[BatchResult]:
+    results = []
+    for item in items:
+        kind, object_id, version = item["kind"], item["id"], item["version"]
+        handler = BATCH_HANDLERS.get(kind)
+        if handler is None:
+            results.append(BatchResult(kind, object_id, 422, "batch_not_allowed",
+                                       f"{kind} items are decided one by one."))
+            continue
+        try:
+            handler(actor_id=user_id, object_id=object_id, version=version, action=action,
+                    comment=comment)
+            results.append(BatchResult(kind, object_id, 200, "done", "Done."))
+        except AppError as exc:
+            db.session.rollback()
+            results.append(BatchResult(kind, object_id, exc.status, exc.code, exc.message))
+        except Exception:  # one broken item must not sink the batch
+            db.session.rollback()
+            log.exception("batch item failed", extra={"fields": {"kind": kind, "id": object_id}})
+            results.append(BatchResult(kind, object_id, 500, "internal_error",
+                                       "This item failed on our side; try it alone."))
+    return results

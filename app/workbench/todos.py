@@ -1,0 +1,104 @@
+"""The officer's to-do queue: one page of cards across domains, and badge counts.
+
+The page is one statement: the ids of the page are picked from the scope index (role,
+org_path; PostgreSQL includes waiting_since, id, exact_org and kind in it, so picking is an
+index-only range per grant plus a top-N sort of narrow entries), and only those rows are
+then read and joined to their org names. `core.pagination.keyset_page` would put the whole
+card row (and the join) under the sort or need a second statement, so the queue keeps its
+query and uses the core cursor (`encode_cursor` / `decode_cursor` on (waiting_since, id)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, func, literal, or_, select, tuple_
+
+from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.core.todos import BATCH_HANDLERS, TodoItem
+from app.errors import Invalid
+from app.extensions import db
+from app.orgs.models import Org
+from app.orgs.scope import get_org_or_404, grants_of, has_role_over, in_subtree
+
+KEYS = (TodoItem.waiting_since, TodoItem.id)
+
+
+def visible(user_id: int):
+    """Items whose role the officer holds on the item's org (exact) or above it.
+
+    Each grant is one range of the scope index: exact-org items sit at the range's first
+    path, so "exact" only narrows the same scan.
+    """
+    clauses = []
+    for grant, org in grants_of(user_id):
+        clauses.append(and_(
+            TodoItem.role == grant.role,
+            in_subtree(TodoItem.org_path, org.path),
+            or_(TodoItem.exact_org.is_(False), TodoItem.org_path == org.path),
+        ))
+    return or_(*clauses) if clauses else false()
+
+
+def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
+    query = select(*(columns or (TodoItem,))).where(visible(user_id))
+    if kind:
+        query = query.where(TodoItem.kind == kind)
+    if org_id is not None:
+        org = get_org_or_404(org_id)
+        if not has_role_over(user_id, org):
+            raise Invalid("You hold no role over this org.",
+                          details={"fields": {"org_id": ["outside your orgs"]}})
+        query = query.where(in_subtree(TodoItem.org_path, org.path))
+    return query
+
+
+def card_columns():
+    """The columns a phone card needs (plain columns, not ORM objects: this is polled)."""
+    batchable = (TodoItem.kind.in_(list(BATCH_HANDLERS)) if BATCH_HANDLERS
+                 else literal(False))
+    return (TodoItem.id, TodoItem.kind, TodoItem.object_id, TodoItem.title, TodoItem.summary,
+            TodoItem.org_id, Org.name.label("org_name"), TodoItem.waiting_since,
+            TodoItem.version, TodoItem.action, batchable.label("batchable"))
+
+
+def page_query(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+               cursor: str | None):
+    """The page of the queue: ids picked from the scope index, then those rows and org names."""
+    query = filtered(user_id, kind, org_id, TodoItem.id)
+    after = decode_cursor(cursor, KEYS)
+    if after is not None:
+        query = query.where(tuple_(*KEYS) > tuple(after))
+    chosen = query.order_by(*KEYS).limit(limit + 1).subquery()
+    return (select(*card_columns()).join(chosen, chosen.c.id == TodoItem.id)
+            .join(Org, Org.id == TodoItem.org_id).order_by(*KEYS))
+
+
+def todos(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+          cursor: str | None) -> Page:
+    """Oldest first; rows with the card columns, shaped by `TodoOut`."""
+    rows = db.session.execute(page_query(user_id=user_id, kind=kind, org_id=org_id,
+                                         limit=limit, cursor=cursor)).all()
+    if len(rows) <= limit:
+        return Page(rows, None)
+    rows = rows[:limit]
+    return Page(rows, encode_cursor([rows[-1].waiting_since, rows[-1].id]))
+
+
+@dataclass
+class Counts:
+    by_kind: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def counts_query(*, user_id: int):
+    return (select(TodoItem.kind, func.count()).where(visible(user_id))
+            .group_by(TodoItem.kind))
+
+
+def counts(*, user_id: int) -> Counts:
+    return Counts({kind: count for kind, count in db.session.execute(
+        counts_query(user_id=user_id)).all()})
