@@ -9,7 +9,7 @@ from app.core.audit import AuditRecord
 from app.core.todos import TodoItem
 from app.extensions import db
 from app.notify.models import InAppMessage
-from app.projects.transitions import TRANSITIONS, allowed_actions
+from app.projects.models import LIFECYCLE
 from tests.projects.conftest import approve_members, user_id
 
 ALL_STATUSES = ["draft", "published", "awarded", "in_progress", "under_review", "completed",
@@ -28,22 +28,22 @@ ACTION_REQUESTS = {
 
 
 def test_transition_table_covers_every_request():
-    assert set(ACTION_REQUESTS) == set(TRANSITIONS)
+    assert set(ACTION_REQUESTS) == set(LIFECYCLE.moves)
 
 
 @pytest.mark.parametrize("status", ALL_STATUSES)
 def test_refused_transitions_are_409_naming_the_allowed_ones(driver, status):
     run = driver()
     project = run.drive(status)
-    assert project["allowed_actions"] == allowed_actions(status)
+    assert project["allowed_actions"] == LIFECYCLE.allowed(status)
     for action, (path, body) in ACTION_REQUESTS.items():
-        if status in TRANSITIONS[action][0]:
+        if LIFECYCLE.can(status, action):
             continue
         response = run.post(path, "county_approver", {**body, "version": project["version"]})
         assert response.status_code == 409, (status, action, response.get_json())
         error = response.get_json()["error"]
         assert error["code"] == "invalid_transition"
-        assert error["details"]["allowed"] == allowed_actions(status)
+        assert error["details"]["allowed"] == LIFECYCLE.allowed(status)
 
 
 @pytest.mark.parametrize(("start", "action", "end"), [
