@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.projects.conftest import approve_members, bid_body
+from tests.factories.projects import approve_members, bid_body
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from app.core.todos import TodoItem
 from app.extensions import db
 from app.notify.models import InAppMessage
 from app.projects.models import LIFECYCLE
-from tests.projects.conftest import approve_members, user_id
+from tests.factories.projects import approve_members, user_id
 
 ALL_STATUSES = ["draft", "published", "awarded", "in_progress", "under_review", "completed",
                 "failed", "cancelled"]
