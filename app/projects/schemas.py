@@ -1,4 +1,10 @@
-"""Request and response shapes of projects, bids, team, reports, tranches and stats."""
+"""Request and response shapes of projects, bids, team, reports, tranches and stats.
+
+Output schemas dump model objects (and the stats dataclasses). Values derived from a row are
+model properties (`Project.progress`, `.satisfaction`, `.allowed_actions`, `TeamMember.hours`)
+or typed fields (`Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
+document them without a type (and as readOnly), changing the OpenAPI document.
+"""
 
 from marshmallow import Schema, fields, validate
 

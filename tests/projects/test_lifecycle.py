@@ -88,6 +88,8 @@ def test_whole_story_is_audited_queued_and_told(app, client, as_user, driver):
 
     approve_members(app, "volunteer1", org_id=run.project["org"]["id"])
     volunteer = run.ok("/volunteers", "volunteer1", {"duty": "宣传"})
+    assert (volunteer["nickname"], volunteer["role"], volunteer["hours"]) == (
+        "volunteer1", "volunteer", 0)
     run.ok(f"/volunteers/{volunteer['id']}/hours", "qiao",
            {"hours": 2.5, "worked_on": "2026-12-05", "note": "上门宣传"})
     run.start()
