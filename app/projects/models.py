@@ -127,7 +127,8 @@ class Project(CreatedAtMixin, db.Model):
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    # loaders join it (`access.get_project`, the list): the output always shows the org
+    # joined on every load: every project the API shows carries its org (no per-row query);
+    # the list, which joins orgs for its filters anyway, fills it with contains_eager
     org: Mapped[Org] = relationship(Org, lazy="joined", innerjoin=True)
 
     @property
@@ -197,6 +198,7 @@ class TeamMember(CreatedAtMixin, db.Model):
     duty: Mapped[str | None] = mapped_column(String(100))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # joined on every load: the team shows each member's nickname
     user: Mapped[User] = relationship(User, foreign_keys=[user_id], lazy="joined",
                                       innerjoin=True)
     # volunteer minutes logged so far: the team list loads them with `with_expression`
