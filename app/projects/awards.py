@@ -38,7 +38,7 @@ def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Proje
                  "awarded_at": now})
     try:
         guarded_update(bid, values={"status": "won", "updated_at": now},
-                       status=BID_STATES.sources("win"), machine=BID_STATES, noun="bid")
+                       status=BID_STATES.sources("win"), noun="bid")
     except Conflict as changed:
         raise Conflict("The bid was withdrawn meanwhile.", code="bid_not_live",
                        details=changed.details) from None

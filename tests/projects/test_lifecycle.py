@@ -157,6 +157,8 @@ def test_draft_edits_carry_the_version(driver, client, as_user):
     assert edited.get_json()["bids_close_at"] == "2026-12-11T00:00:00+08:00"
     stale = client.patch(url, headers=headers, json={"title": "旧", "version": 1})
     assert stale.status_code == 409
+    assert stale.get_json()["error"]["details"] == {
+        "status": "draft", "version": 2, "allowed": ["publish", "cancel"]}
     run.refresh()
     run.publish()
     fixed = client.patch(url, headers=headers, json={"title": "x", "version": 3})
