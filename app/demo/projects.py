@@ -23,8 +23,8 @@ from app.projects.models import (
     Tranche,
     VolunteerHours,
 )
+from app.projects.projects import closing_time
 from app.projects.review import queue_for_review
-from app.projects.service import closing_time
 
 COUNTY = "滨海县总工会"
 HOUSEKEEPING = "家政服务提质扩容促就业"

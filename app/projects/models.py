@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -17,13 +18,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
+from app.auth.models import User
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.states import StateMachine
 from app.core.time import UTCDateTime
 from app.extensions import db
+from app.orgs.models import Org
 
+PROJECT_LEVELS = ("county", "town", "village")
 STATUSES = ("draft", "published", "awarded", "in_progress", "under_review", "completed",
             "failed", "cancelled")
 CATEGORIES = {
@@ -41,6 +47,45 @@ LIVE_BID = "status <> 'withdrawn'"
 WON_BID = "status = 'won'"
 TEAM_ROLES = ("leader", "working_group", "instructor", "volunteer")
 OUTCOMES = ("completed", "failed", "rework")
+
+# The project lifecycle: action → (statuses it may start from, status it leads to).
+LIFECYCLE = StateMachine("project", {
+    "publish": (("draft",), "published"),
+    "cancel": (("draft", "published"), "cancelled"),
+    "award": (("published",), "awarded"),
+    "start": (("awarded",), "in_progress"),
+    "submit": (("in_progress",), "under_review"),
+    "complete": (("under_review",), "completed"),
+    "fail": (("under_review",), "failed"),
+    "rework": (("under_review",), "in_progress"),
+})
+# statuses in which money may be released and the team may change
+RUNNING = ("awarded", "in_progress", "under_review")
+# A bid is live while submitted; the award (or a cancel) settles every live bid.
+BID_STATES = StateMachine("bid", {
+    "edit": (("submitted",), None),
+    "withdraw": (("submitted",), "withdrawn"),
+    "win": (("submitted",), "won"),
+    "lose": (("submitted",), "lost"),
+})
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """One goal with the latest reported actual against its target."""
+
+    name: str
+    unit: str
+    target: float
+    actual: float | None
+    ratio: float | None
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    answers: int
+    satisfied: int
+    rate: float | None
 
 
 class Project(CreatedAtMixin, db.Model):
@@ -81,6 +126,30 @@ class Project(CreatedAtMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # joined on every load: every project the API shows carries its org (no per-row query);
+    # the list, which joins orgs for its filters anyway, fills it with contains_eager
+    org: Mapped[Org] = relationship(Org, lazy="joined", innerjoin=True)
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return LIFECYCLE.allowed(self.status)
+
+    @property
+    def progress(self) -> list[GoalProgress]:
+        """Per goal: the latest reported actual against the target."""
+        rows = []
+        for goal in self.goals:
+            actual = (self.actuals or {}).get(goal["name"])
+            ratio = round(actual / goal["target"], 4) if actual is not None else None
+            rows.append(GoalProgress(goal["name"], goal["unit"], goal["target"], actual, ratio))
+        return rows
+
+    @property
+    def satisfaction(self) -> Satisfaction:
+        answers = self.survey_answers
+        rate = round(self.survey_satisfied / answers, 4) if answers else None
+        return Satisfaction(answers, self.survey_satisfied, rate)
 
 
 class Bid(CreatedAtMixin, db.Model):
@@ -128,6 +197,17 @@ class TeamMember(CreatedAtMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     duty: Mapped[str | None] = mapped_column(String(100))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # joined on every load: the team shows each member's nickname
+    user: Mapped[User] = relationship(User, foreign_keys=[user_id], lazy="joined",
+                                      innerjoin=True)
+    # volunteer minutes logged so far: the team list loads them with `with_expression`
+    # (team.minutes_logged); a member just added has none
+    minutes: Mapped[int] = query_expression(default_expr=literal(0))
+
+    @property
+    def hours(self) -> float:
+        return round((self.minutes or 0) / 60, 1)
 
 
 class VolunteerHours(CreatedAtMixin, db.Model):

@@ -5,7 +5,8 @@ from flask.views import MethodView
 
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
-from app.projects import bids, reports, review, service, stats, team
+from app.core.pagination import ListQuerySchema
+from app.projects import access, awards, bids, projects, reports, review, stats, team, tranches
 from app.projects.schemas import (
     AwardBody,
     BidCreate,
@@ -43,10 +44,6 @@ def me() -> int:
     return current_user().id
 
 
-def listing(items) -> dict:
-    return {"items": items, "next_cursor": None}
-
-
 @blp.route("/projects")
 class ProjectsView(MethodView):
     @blp.auth()
@@ -55,7 +52,7 @@ class ProjectsView(MethodView):
     @blp.errors(404)
     def post(self, body):
         """Create a draft (approver or admin of the org)."""
-        return service.present(service.create(actor_id=me(), **body))
+        return projects.create(actor_id=me(), **body)
 
     @blp.auth(forbidden=False)
     @blp.arguments(ProjectQuery, location="query")
@@ -63,9 +60,7 @@ class ProjectsView(MethodView):
     @blp.errors(404)
     def get(self, query):
         """The list, newest first: published projects for everyone, drafts for officers."""
-        rows, next_cursor = service.list_projects(actor_id=me(), **query)
-        return {"items": [service.present(p, org) for p, org in rows],
-                "next_cursor": next_cursor}
+        return projects.list_projects(actor_id=me(), **query)
 
 
 @blp.route("/projects/<int:project_id>")
@@ -75,7 +70,7 @@ class ProjectView(MethodView):
     @blp.errors(404)
     def get(self, project_id):
         """One project with its progress per goal and satisfaction rate."""
-        return service.present(service.get_visible_project(me(), project_id))
+        return access.get_project(me(), project_id)
 
     @blp.auth()
     @blp.arguments(ProjectUpdate)
@@ -83,8 +78,7 @@ class ProjectView(MethodView):
     @blp.errors(404, 409)
     def patch(self, body, project_id):
         """Edit a draft with the version you saw."""
-        return service.present(service.update_draft(actor_id=me(), project_id=project_id,
-                                                    **body))
+        return projects.update_draft(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/publish")
@@ -95,7 +89,7 @@ class PublishView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Open a draft for bids until its deadline."""
-        return service.present(service.publish(actor_id=me(), project_id=project_id, **body))
+        return projects.publish(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/cancel")
@@ -106,7 +100,7 @@ class CancelView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Cancel a draft or published project; bidders are told."""
-        return service.present(service.cancel(actor_id=me(), project_id=project_id, **body))
+        return projects.cancel(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/bids")
@@ -120,11 +114,12 @@ class BidsView(MethodView):
         return bids.submit(actor_id=me(), project_id=project_id, **body)
 
     @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, BidList)
     @blp.errors(404)
-    def get(self, project_id):
+    def get(self, query, project_id):
         """Officers over the project see every bid; a bidder sees only their own."""
-        return listing(bids.list_bids(actor_id=me(), project_id=project_id))
+        return bids.list_bids(actor_id=me(), project_id=project_id, **query)
 
 
 @blp.route("/projects/<int:project_id>/bids/<int:bid_id>")
@@ -157,7 +152,7 @@ class AwardView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Pick the winning bid after the deadline (approver); exactly one award wins."""
-        return service.present(bids.award(actor_id=me(), project_id=project_id, **body))
+        return awards.award(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/start")
@@ -168,7 +163,7 @@ class StartView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Start the work (the leader or a managing officer)."""
-        return service.present(review.start(actor_id=me(), project_id=project_id, **body))
+        return projects.start(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/team")
@@ -179,15 +174,15 @@ class TeamView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Add a working-group officer or an instructor (指导员)."""
-        return team.present_member(team.add_to_team(actor_id=me(), project_id=project_id,
-                                                    **body))
+        return team.add_to_team(actor_id=me(), project_id=project_id, **body)
 
     @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, TeamList)
     @blp.errors(404)
-    def get(self, project_id):
+    def get(self, query, project_id):
         """The leader, working group, instructors and volunteers with their hours."""
-        return listing(team.list_team(actor_id=me(), project_id=project_id))
+        return team.list_team(actor_id=me(), project_id=project_id, **query)
 
 
 @blp.route("/projects/<int:project_id>/volunteers")
@@ -198,8 +193,7 @@ class VolunteersView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Sign up as a volunteer (approved members)."""
-        return team.present_member(team.volunteer(actor_id=me(), project_id=project_id,
-                                                  **body))
+        return team.volunteer(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/volunteers/<int:team_member_id>/hours")
@@ -225,11 +219,12 @@ class ReportsView(MethodView):
         return reports.add_report(actor_id=me(), project_id=project_id, **body)
 
     @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, ReportList)
     @blp.errors(404)
-    def get(self, project_id):
+    def get(self, query, project_id):
         """Progress reports, oldest first."""
-        return listing(reports.list_reports(actor_id=me(), project_id=project_id))
+        return reports.list_reports(actor_id=me(), project_id=project_id, **query)
 
 
 @blp.route("/projects/<int:project_id>/tranches")
@@ -240,14 +235,15 @@ class TranchesView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """Release funds for a milestone; the sum never exceeds the budget."""
-        return reports.release_tranche(actor_id=me(), project_id=project_id, **body)
+        return tranches.release_tranche(actor_id=me(), project_id=project_id, **body)
 
     @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, TrancheList)
     @blp.errors(404)
-    def get(self, project_id):
+    def get(self, query, project_id):
         """Released tranches, oldest first."""
-        return listing(reports.list_tranches(actor_id=me(), project_id=project_id))
+        return tranches.list_tranches(actor_id=me(), project_id=project_id, **query)
 
 
 @blp.route("/projects/<int:project_id>/submit")
@@ -258,8 +254,7 @@ class SubmitView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """The leader submits the result for 问效."""
-        return service.present(review.submit_for_review(actor_id=me(), project_id=project_id,
-                                                        **body))
+        return review.submit_for_review(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/evaluation")
@@ -270,7 +265,7 @@ class EvaluationView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """An approver scores the result: completed, failed or rework."""
-        return service.present(review.evaluate(actor_id=me(), project_id=project_id, **body))
+        return review.evaluate(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/projects/<int:project_id>/survey")
@@ -281,8 +276,7 @@ class SurveyView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, project_id):
         """A beneficiary's one-question satisfaction answer (one per user)."""
-        return service.present(review.answer_survey(actor_id=me(), project_id=project_id,
-                                                    **body))
+        return review.answer_survey(actor_id=me(), project_id=project_id, **body)
 
 
 @blp.route("/orgs/<int:org_id>/project-stats")

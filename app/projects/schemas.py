@@ -1,47 +1,28 @@
-"""Request and response shapes of projects, bids, team, reports, tranches and stats."""
+"""Request and response shapes of projects, bids, team, reports, tranches and stats.
 
-from datetime import date
+Output schemas dump model objects (and the stats dataclasses). Values derived from a row are
+model properties (`Project.progress`, `.satisfaction`, `.allowed_actions`, `TeamMember.hours`)
+or typed fields (`Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
+document them without a type (and as readOnly), changing the OpenAPI document.
+"""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.core.http import (
-    ListQuerySchema,
-    OrgRef,
-    ShanghaiDateTime,
-    StrictSchema,
-    id_field,
-    page_schema,
-)
-from app.projects.models import CATEGORIES, OUTCOMES, STATUSES
-from app.projects.service import PROJECT_LEVELS
-
-MAX_FEN = 10**13
+from app.core.fields import day, fen_field, text, version_field
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
+from app.projects.models import CATEGORIES, OUTCOMES, PROJECT_LEVELS, STATUSES
 
 
-def version_field() -> fields.Integer:
-    """The version the caller saw; a stale one gets 409."""
-    return fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+class Label(fields.String):
+    """The label of the code in `source` (`CATEGORIES[obj.category]`), documented as a string."""
 
+    def __init__(self, labels: dict[str, str], *, source: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.labels, self.source = labels, source
 
-def fen_field(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(min=0, max=MAX_FEN), **kwargs)
-
-
-def no_nul(value: str) -> None:
-    """PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write."""
-    if "\x00" in value:
-        raise ValidationError("must not contain NUL characters")
-
-
-def text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:
-    return fields.String(validate=[validate.Length(min=min_length, max=max_length), no_nul],
-                         **kwargs)
-
-
-def day(**kwargs) -> fields.Date:
-    """A calendar day (Asia/Shanghai) within a sane range."""
-    return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
-                       **kwargs)
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return self.labels[getattr(obj, self.source)]
 
 
 class Goal(StrictSchema):
@@ -114,7 +95,7 @@ class ProjectOut(Schema):
     title = fields.String(required=True)
     problem = fields.String(required=True)
     category = fields.String(required=True)
-    category_label = fields.String(required=True)
+    category_label = Label(CATEGORIES, source="category", required=True)
     goals = fields.List(fields.Nested(Goal), required=True)
     progress = fields.List(fields.Nested(GoalProgress), required=True)
     budget_fen = fields.Integer(required=True)
@@ -195,7 +176,7 @@ class VolunteerBody(StrictSchema):
 class TeamMemberOut(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
-    nickname = fields.String(allow_none=True)
+    nickname = fields.String(attribute="user.nickname", allow_none=True)
     role = fields.String(required=True)
     duty = fields.String(allow_none=True)
     hours = fields.Float(required=True)
@@ -250,7 +231,7 @@ ReportList = page_schema(ReportOut, "ReportList")
 
 class TrancheCreate(StrictSchema):
     milestone = text(200, required=True)
-    amount_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+    amount_fen = fen_field(minimum=1, required=True)
 
 
 class TrancheOut(Schema):

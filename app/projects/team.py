@@ -6,27 +6,21 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import with_expression
 
 from app.auth.models import User
 from app.core import audit
 from app.core.db import is_unique_violation
-from app.errors import Conflict, Forbidden, NotFound
+from app.core.pagination import Page, keyset_page
+from app.core.roles import MANAGERS
+from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.notify.service import notify
-from app.projects import transitions
-from app.projects.bids import require_member
+from app.projects.access import get_project, require_leader, require_member, require_running
 from app.projects.models import Project, TeamMember, VolunteerHours
-from app.projects.service import get_managed_project, get_visible_project
 
 VOLUNTEER_OPEN = ("awarded", "in_progress")
 ROLE_LABELS = {"working_group": "工作专班", "instructor": "指导员"}
-
-
-def require_running(project: Project, statuses=transitions.RUNNING) -> None:
-    if project.status not in statuses:
-        raise Conflict(f"Not possible while the project is {project.status}.",
-                       code="project_not_running",
-                       details={"status": project.status, "allowed_statuses": list(statuses)})
 
 
 def join(project: Project, user_id: int, role: str, duty: str | None, added_by: int) -> TeamMember:
@@ -46,7 +40,7 @@ def join(project: Project, user_id: int, role: str, duty: str | None, added_by: 
 def add_to_team(*, actor_id: int, project_id: int, user_id: int, role: str,
                 duty: str | None) -> TeamMember:
     """Officers add working-group officers (工作专班) and instructors (指导员)."""
-    project = get_managed_project(actor_id, project_id)
+    project = get_project(actor_id, project_id, roles=MANAGERS)
     require_running(project)
     if db.session.get(User, user_id) is None:
         raise NotFound("No such user.")
@@ -64,7 +58,7 @@ def add_to_team(*, actor_id: int, project_id: int, user_id: int, role: str,
 
 def volunteer(*, actor_id: int, project_id: int, duty: str | None) -> TeamMember:
     """A member signs up as a volunteer while the project is awarded or running."""
-    project = get_visible_project(actor_id, project_id)
+    project = get_project(actor_id, project_id)
     require_member(actor_id)
     require_running(project, VOLUNTEER_OPEN)
     member = join(project, actor_id, "volunteer", duty, actor_id)
@@ -77,9 +71,8 @@ def volunteer(*, actor_id: int, project_id: int, duty: str | None) -> TeamMember
 def log_hours(*, actor_id: int, project_id: int, team_member_id: int, hours: float,
               worked_on: date, note: str | None) -> VolunteerHours:
     """The leader logs a volunteer's hours for a day."""
-    project = get_visible_project(actor_id, project_id)
-    if project.leader_id != actor_id:
-        raise Forbidden("Only the project leader logs volunteer hours.")
+    project = get_project(actor_id, project_id)
+    require_leader(project, actor_id, "Only the project leader logs volunteer hours.")
     require_running(project)
     member = db.session.get(TeamMember, team_member_id)
     if member is None or member.project_id != project.id or member.role != "volunteer":
@@ -96,22 +89,18 @@ def log_hours(*, actor_id: int, project_id: int, team_member_id: int, hours: flo
     return entry
 
 
-def list_team(*, actor_id: int, project_id: int) -> list[dict]:
-    project = get_visible_project(actor_id, project_id)
-    minutes = dict(db.session.execute(
-        select(VolunteerHours.team_member_id, func.sum(VolunteerHours.minutes))
-        .where(VolunteerHours.project_id == project.id)
-        .group_by(VolunteerHours.team_member_id)).all())
-    rows = db.session.execute(
-        select(TeamMember, User.nickname).join(User, User.id == TeamMember.user_id)
-        .where(TeamMember.project_id == project.id).order_by(TeamMember.id)).all()
-    return [present_member(member, nickname, minutes.get(member.id, 0))
-            for member, nickname in rows]
+def minutes_logged():
+    """Per team member, the volunteer minutes logged so far (a correlated subquery)."""
+    return (select(func.coalesce(func.sum(VolunteerHours.minutes), 0))
+            .where(VolunteerHours.team_member_id == TeamMember.id)
+            .correlate(TeamMember).scalar_subquery())
 
 
-def present_member(member: TeamMember, nickname: str | None = None, minutes: int = 0) -> dict:
-    if nickname is None:
-        nickname = db.session.scalar(select(User.nickname).where(User.id == member.user_id))
-    return {"id": member.id, "user_id": member.user_id, "nickname": nickname,
-            "role": member.role, "duty": member.duty, "created_at": member.created_at,
-            "hours": round(minutes / 60, 1)}
+def list_team(*, actor_id: int, project_id: int, limit: int,
+              cursor: str | None) -> Page[TeamMember]:
+    """The leader, working group, instructors and volunteers (with their hours), in the order
+    they joined."""
+    project = get_project(actor_id, project_id)
+    query = (select(TeamMember).where(TeamMember.project_id == project.id)
+             .options(with_expression(TeamMember.minutes, minutes_logged())))
+    return keyset_page(query, keys=[TeamMember.id], limit=limit, cursor=cursor)

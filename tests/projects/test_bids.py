@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.projects.conftest import approve_members, bid_body
+from tests.factories.projects import approve_members, bid_body
 
 
 @pytest.fixture
@@ -53,6 +53,8 @@ def test_bidder_edits_with_version(published, client, as_user):
     stale = client.patch(url, headers=as_user("bidder"),
                          json={"plan": "新方案", "version": bid["version"]})
     assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "stale_version"
+    assert stale.get_json()["error"]["details"] == {"status": "submitted", "version": 2}
     assert client.patch(url, headers=as_user("rival"),
                         json={"plan": "抢", "version": 2}).status_code == 404
 

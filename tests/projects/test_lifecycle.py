@@ -9,8 +9,8 @@ from app.core.audit import AuditRecord
 from app.core.todos import TodoItem
 from app.extensions import db
 from app.notify.models import InAppMessage
-from app.projects.transitions import TRANSITIONS, allowed_actions
-from tests.projects.conftest import approve_members, user_id
+from app.projects.models import LIFECYCLE
+from tests.factories.projects import approve_members, user_id
 
 ALL_STATUSES = ["draft", "published", "awarded", "in_progress", "under_review", "completed",
                 "failed", "cancelled"]
@@ -28,22 +28,22 @@ ACTION_REQUESTS = {
 
 
 def test_transition_table_covers_every_request():
-    assert set(ACTION_REQUESTS) == set(TRANSITIONS)
+    assert set(ACTION_REQUESTS) == set(LIFECYCLE.moves)
 
 
 @pytest.mark.parametrize("status", ALL_STATUSES)
 def test_refused_transitions_are_409_naming_the_allowed_ones(driver, status):
     run = driver()
     project = run.drive(status)
-    assert project["allowed_actions"] == allowed_actions(status)
+    assert project["allowed_actions"] == LIFECYCLE.allowed(status)
     for action, (path, body) in ACTION_REQUESTS.items():
-        if status in TRANSITIONS[action][0]:
+        if LIFECYCLE.can(status, action):
             continue
         response = run.post(path, "county_approver", {**body, "version": project["version"]})
         assert response.status_code == 409, (status, action, response.get_json())
         error = response.get_json()["error"]
         assert error["code"] == "invalid_transition"
-        assert error["details"]["allowed"] == allowed_actions(status)
+        assert error["details"]["allowed"] == LIFECYCLE.allowed(status)
 
 
 @pytest.mark.parametrize(("start", "action", "end"), [
@@ -88,6 +88,8 @@ def test_whole_story_is_audited_queued_and_told(app, client, as_user, driver):
 
     approve_members(app, "volunteer1", org_id=run.project["org"]["id"])
     volunteer = run.ok("/volunteers", "volunteer1", {"duty": "宣传"})
+    assert (volunteer["nickname"], volunteer["role"], volunteer["hours"]) == (
+        "volunteer1", "volunteer", 0)
     run.ok(f"/volunteers/{volunteer['id']}/hours", "qiao",
            {"hours": 2.5, "worked_on": "2026-12-05", "note": "上门宣传"})
     run.start()
@@ -155,6 +157,8 @@ def test_draft_edits_carry_the_version(driver, client, as_user):
     assert edited.get_json()["bids_close_at"] == "2026-12-11T00:00:00+08:00"
     stale = client.patch(url, headers=headers, json={"title": "旧", "version": 1})
     assert stale.status_code == 409
+    assert stale.get_json()["error"]["details"] == {
+        "status": "draft", "version": 2, "allowed": ["publish", "cancel"]}
     run.refresh()
     run.publish()
     fixed = client.patch(url, headers=headers, json={"title": "x", "version": 3})

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.projects.models import Bid, Project, Tranche
 from tests.concurrency import race, statuses
-from tests.projects.conftest import bid_body
+from tests.factories.projects import bid_body
 
 pytestmark = pytest.mark.postgres
 
