@@ -19,7 +19,7 @@ from app.stations.models import Station
 from app.stations.search import metres, nearby_json
 from app.stations.service import update_station
 from app.stations.vocab import services_mask
-from tests.stations.factories import SERVICE_CODES, make_station, scatter
+from tests.factories.stations import SERVICE_CODES, make_station, scatter
 
 CITIES = {
     "kashgar": (39.4704, 75.9898),    # far west
