@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.core import todos
-from app.stations import activity
+from app.stations.activity import feedback
 
 
 def register_hooks() -> None:
-    todos.add_batch_handler("station_feedback", activity.review_in_batch)
+    todos.add_batch_handler(feedback.TODO_KIND, feedback.review_in_batch)
