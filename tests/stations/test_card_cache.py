@@ -1,4 +1,4 @@
-"""The fast reader's card cache: trusted only while keys match, bounded, and adaptive."""
+"""The station card cache: trusted only while keys match, bounded, and adaptive."""
 
 from app.stations.cards import CardCache
 
