@@ -174,7 +174,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
         stats = summary(measure(nearby, repeat))
         show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
         print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
-        cards = card_cache(fast.dialect)
+        cards = card_cache(fast)
         if cards is not None:
             looked = cards.hits + cards.misses
             print(f"{label}: card cache {cards.hits:,} hits / {looked:,} "

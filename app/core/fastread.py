@@ -36,6 +36,9 @@ class FastReader:
         self.local = threading.local()
         # memo of immutable rows (e.g. shared opening-hours patterns), per database
         self.cache: dict = {}
+        # what a domain's hot path keeps alongside this reader (the stations' card cache):
+        # one attribute read away, no app-context lookup per request
+        self.domain: dict = {}
         self.placeholder = "?" if self.dialect == "sqlite" else "%s"
 
     def connection(self):

@@ -18,10 +18,11 @@ from collections import OrderedDict
 
 from flask import current_app
 
+from app.core.fastread import FastReader, reader
 from app.stations.schemas import PER_REQUEST_FIELDS, NearbyItem
 
 CARD_SCHEMA = NearbyItem(exclude=PER_REQUEST_FIELDS)
-EXTENSION = "gonghui_station_cards"
+KEY = "station_cards"  # in the fast reader's `domain` slot
 
 
 def card(station) -> str:
@@ -113,22 +114,22 @@ class CardCache:
             self._evict()
 
 
-def card_cache(dialect: str) -> CardCache | None:
-    """This process's card cache for the app: on PostgreSQL with NEARBY_CARD_CACHE > 0;
-    None on SQLite, where the cards sit in the scanned rows already."""
-    extensions = current_app.extensions
+def card_cache(fast: FastReader) -> CardCache | None:
+    """This process's card cache, kept with the fast reader: on PostgreSQL with
+    NEARBY_CARD_CACHE > 0; None on SQLite, where the cards sit in the scanned rows already."""
     try:
-        return extensions[EXTENSION]
+        return fast.domain[KEY]
     except KeyError:
         size = current_app.config.get("NEARBY_CARD_CACHE", 0)
-        found = extensions[EXTENSION] = (CardCache(size)
-                                         if dialect == "postgresql" and size > 0 else None)
+        found = fast.domain[KEY] = (CardCache(size)
+                                    if fast.dialect == "postgresql" and size > 0 else None)
         return found
 
 
 def use_card_cache(cache: CardCache | None) -> CardCache | None:
     """Put `cache` in place of the app's (None: read cards inline); returns the one it
     replaced (benchmarks and tests compare card sources with it)."""
-    previous = current_app.extensions.get(EXTENSION)
-    current_app.extensions[EXTENSION] = cache
+    fast = reader()
+    previous = card_cache(fast)
+    fast.domain[KEY] = cache
     return previous

@@ -325,7 +325,7 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
-    cache = card_cache(fast.dialect)
+    cache = card_cache(fast)
     inline = cache is None or not cache.prefers_keys()
     hits = _hits(fast, lat, lng, radius_m, mask, open_now, moment, inline)[:limit]
     if not inline:

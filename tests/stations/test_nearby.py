@@ -10,11 +10,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from app.core.fastread import reader
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations import hours
-from app.stations.cards import CardCache, card_cache, use_card_cache
+from app.stations.cards import CardCache, use_card_cache
 from app.stations.geo import EARTH_RADIUS_M, haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
 from app.stations.search import metres, nearby_json
@@ -65,7 +64,7 @@ def card_source(request, app_ctx):
     """Where cards come from: the app's setting (an adaptive cache on PostgreSQL, inline on
     SQLite), always inline, always keys plus the cache, or keys with a two-card cache that
     evicts all the time (the last two on both backends)."""
-    kept = card_cache(reader().dialect)
+    kept = use_card_cache(None)  # the configured one, to compare with and put back
     use_card_cache({"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
                     "tiny-keys": CardCache(2, min_hit_rate=0)}[request.param])
     yield request.param
