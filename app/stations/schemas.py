@@ -58,11 +58,8 @@ def links_of(station) -> dict:
 
 def is_open_now(station, when: datetime | None = None) -> bool:
     """Active and open at `when` (now) in Asia/Shanghai."""
-    if station.status != "active":
-        return False
-    closed = ",".join(station.opening_hours.get("closed_dates", []) or [])
-    mask = hours.mask_to_bytes(hours.week_mask(station.opening_hours))
-    return hours.is_open(mask, closed, when or utcnow())
+    return station.status == "active" and hours.open_at(station.opening_hours,
+                                                        when or utcnow())
 
 
 def rating_of(station) -> float | None:
