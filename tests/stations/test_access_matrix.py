@@ -50,16 +50,12 @@ CASES = [pytest.param(name, who, status, id=f"{name}-{who or 'anonymous'}")
 
 
 @pytest.fixture
-def ids(app, client, tree, as_user, fake_wechat):
+def ids(app, tree, station_id, held):
     with app.app_context():
-        station = make_station(tree["village1"], 36.6171, 101.7782)
         suspended = make_station(tree["village1"], 36.6271, 101.7782, status="suspended")
         db.session.commit()
-        found = {"station": station.id, "suspended": suspended.id, "village1": tree["village1"]}
-    held = client.post(f"/api/v1/stations/{found['station']}/feedback", headers=as_user("plain"),
-                       json={"rating": 2, "text": "待审词"})
-    assert held.get_json()["status"] == "in_review"
-    return {**found, "held": held.get_json()["id"]}
+        return {"station": station_id, "suspended": suspended.id, "village1": tree["village1"],
+                "held": held}
 
 
 @pytest.mark.parametrize(("endpoint", "who", "status"), CASES)

@@ -9,17 +9,8 @@ from app.extensions import db
 from app.stations.cards import card
 from app.stations.models import Station, StationSearchRow
 from tests.concurrency import race, statuses
-from tests.factories.stations import make_station
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def station_id(app, client, tree):
-    with app.app_context():
-        station = make_station(tree["village1"], 36.6171, 101.7782)
-        db.session.commit()
-        return station.id
 
 
 def test_racing_edits_of_one_version_one_wins_and_the_card_follows(app, as_user, station_id):
@@ -38,12 +29,9 @@ def test_racing_edits_of_one_version_one_wins_and_the_card_follows(app, as_user,
         assert row.card == card(station)
 
 
-def test_racing_reviews_of_held_feedback_one_wins(app, client, as_user, station_id,
-                                                  fake_wechat):
-    held = client.post(f"/api/v1/stations/{station_id}/feedback", headers=as_user("plain"),
-                       json={"rating": 2, "text": "待审词"}).get_json()
+def test_racing_reviews_of_held_feedback_one_wins(app, as_user, held):
     responses = race(app, [
-        ("post", f"/api/v1/feedback/{held['id']}/review", as_user("county_admin"),
+        ("post", f"/api/v1/feedback/{held}/review", as_user("county_admin"),
          {"action": "approve" if n % 2 else "reject", "version": 1}) for n in range(8)])
     counts = statuses(responses)
     assert counts[200] == 1 and counts[409] == 7, counts
