@@ -338,8 +338,8 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
         for fallback in FALLBACK_RADII_M:
             if fallback <= radius_m:
                 continue
-            found = _fill_cards(fast, cache, _hits(fast, lat, lng, fallback, mask, open_now, moment,
-                                            False)[:1])
+            ring = _hits(fast, lat, lng, fallback, mask, open_now, moment, False)[:1]
+            found = _fill_cards(fast, cache, ring)
             if found:
                 nearest = found[0]
                 break
