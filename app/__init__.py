@@ -79,8 +79,8 @@ def register_blueprints(app: Flask) -> None:
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
-    from app.stations.activity_routes import blp as station_activity
-    from app.stations.planning_routes import blp as station_planning
+    from app.stations.activity.routes import blp as station_activity
+    from app.stations.planning.routes import blp as station_planning
     from app.stations.routes import blp as stations
     from app.workbench.routes import blp as workbench
 

@@ -91,6 +91,24 @@ def publish_policy(purpose: str, version: str, title: str, summary: str) -> None
     click.echo(f"{policy.purpose} policy {policy.version} is current")
 
 
+@gonghui.command("rebuild-search")
+@click.option("--batch", default=1000, show_default=True, help="stations per transaction")
+@with_appcontext
+def rebuild_search(batch: int) -> None:
+    """Rebuild the nearby read model (station_search, cards included) from the stations
+    table; idempotent: rows already right stay as they are."""
+    from app.extensions import db
+    from app.stations.search import rebuild_search as rebuild
+
+    with db.engine.connect() as connection:
+        def committed(counts) -> None:
+            connection.commit()
+            click.echo(f"… {counts.stations:,} stations read", err=True)
+
+        counts = rebuild(connection, batch=batch, after_batch=committed)
+    click.echo(json.dumps(counts.as_dict()))
+
+
 @gonghui.command("outbox-worker")
 @click.option("--once", is_flag=True, help="deliver one batch and exit")
 @click.option("--batch", default=50, show_default=True)

@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
-from app.stations import coverage as cov
 from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT
+from app.stations.planning import coverage as cov
 
 CENTRE = (36.62, 101.78)  # Xining
 POINTS, CANDIDATES, K, RADIUS_M, EXISTING = 100_000, 2_000, 20, 1_000, 50

@@ -57,7 +57,8 @@ def load(app, count: int) -> None:
     """Insert stations and their search rows with executemany (no ORM) in chunks."""
     from app.extensions import db
     from app.orgs.models import Org
-    from app.stations.search import card, card_key, hours_pattern_id, lat_cell
+    from app.stations.cards import card, card_key
+    from app.stations.search import hours_pattern_id, lat_cell
     from app.stations.vocab import services_mask
 
     with app.app_context():
@@ -145,6 +146,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
     from datetime import UTC, datetime
 
     from app.core.fastread import reader
+    from app.stations.cards import card_cache
     from app.stations.search import nearby_json
 
     now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -172,18 +174,19 @@ def service_layer(app, label: str, points, repeat: int) -> None:
         stats = summary(measure(nearby, repeat))
         show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
         print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
-        if fast.cards is not None:
-            looked = fast.cards.hits + fast.cards.misses
-            print(f"{label}: card cache {fast.cards.hits:,} hits / {looked:,} "
-                  f"({fast.cards.hits / max(1, looked):.0%}) over {len(points):,} query points",
+        cards = card_cache(fast)
+        if cards is not None:
+            looked = cards.hits + cards.misses
+            print(f"{label}: card cache {cards.hits:,} hits / {looked:,} "
+                  f"({cards.hits / max(1, looked):.0%}) over {len(points):,} query points",
                   flush=True)
-        explain(fast, points[0])
+        explain(fast, points[0], inline=cards is None)
 
 
-def explain(fast, point) -> None:
+def explain(fast, point, inline: bool) -> None:
     from app.stations.search import candidates_sql
 
-    sql, params = candidates_sql(fast, *point, 1000, 0, inline=fast.cards is None)
+    sql, params = candidates_sql(fast, *point, 1000, 0, inline=inline)
     cursor = fast.connection().cursor()
     if fast.dialect == "sqlite":
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)

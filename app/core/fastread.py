@@ -1,10 +1,13 @@
-"""Per-thread autocommit DBAPI connections for hot read paths (no BEGIN/ROLLBACK, no ORM)."""
+"""Per-thread autocommit DBAPI connections for hot read paths (no BEGIN/ROLLBACK, no ORM).
+
+Generic plumbing only: what a hot path reads and what it keeps (e.g. the stations' card
+cache, `app/stations/cards.py`) belongs to its domain.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections import OrderedDict
 
 from flask import current_app
 from sqlalchemy import create_engine, event
@@ -13,87 +16,10 @@ from app.extensions import db
 from config import engine_options
 
 
-class CardCache:
-    """Read-model values by row id with the key (hash) they were read under; least recently
-    used out. A value is only trusted while the row still shows the same key.
-
-    It also tells whether asking the database for keys only is worth it: when fewer than
-    `min_hit_rate` of the recent lookups would have been answered here, reading values inline
-    (one round trip) is cheaper than keys plus a second read for the misses.
-    """
-
-    DECAY_AFTER = 4000
-
-    def __init__(self, size: int, min_hit_rate: float = 0.5) -> None:
-        self.size = size
-        self.min_hit_rate = min_hit_rate
-        self.items: OrderedDict[int, tuple[int, bytes]] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0  # since start (for the benchmark)
-        self.recent_hits = self.recent_looked = 0.0
-
-    def prefers_keys(self) -> bool:
-        if self.min_hit_rate <= 0:
-            return True
-        return self.recent_looked > 0 and (
-            self.recent_hits >= self.min_hit_rate * self.recent_looked)
-
-    def _count(self, hits: int, looked: int) -> None:
-        self.hits += hits
-        self.misses += looked - hits
-        self.recent_hits += hits
-        self.recent_looked += looked
-        if self.recent_looked > self.DECAY_AFTER:
-            self.recent_hits /= 2
-            self.recent_looked /= 2
-
-    def _evict(self) -> None:
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-    def take(self, wanted: dict[int, int]) -> tuple[dict[int, bytes], list[int]]:
-        """(id → value for the ids whose key matches, ids to read)."""
-        found: dict[int, bytes] = {}
-        missing: list[int] = []
-        with self.lock:
-            for row_id, key in wanted.items():
-                entry = self.items.get(row_id)
-                if entry is not None and entry[0] == key:
-                    self.items.move_to_end(row_id)
-                    found[row_id] = entry[1]
-                else:
-                    missing.append(row_id)
-            self._count(len(found), len(wanted))
-        return found, missing
-
-    def observe(self, rows) -> None:
-        """rows: (id, key, value) read inline: count what the cache would have answered and
-        keep the values, so the cache warms up while it is not used."""
-        with self.lock:
-            would = 0
-            for row_id, key, value in rows:
-                entry = self.items.get(row_id)
-                if entry is not None and entry[0] == key:
-                    would += 1
-                else:
-                    self.items[row_id] = (key, value)
-                self.items.move_to_end(row_id)
-            self._count(would, len(rows))
-            self._evict()
-
-    def put(self, rows) -> None:
-        """rows: (id, key, value)."""
-        with self.lock:
-            for row_id, key, value in rows:
-                self.items[row_id] = (key, value)
-                self.items.move_to_end(row_id)
-            self._evict()
-
-
 class FastReader:
     """Owns an autocommit engine and one raw connection per thread."""
 
-    def __init__(self, url, card_cache_size: int = 0) -> None:
+    def __init__(self, url) -> None:
         self.dialect = url.get_backend_name()
         options: dict = {}
         if self.dialect == "postgresql":
@@ -110,11 +36,10 @@ class FastReader:
         self.local = threading.local()
         # memo of immutable rows (e.g. shared opening-hours patterns), per database
         self.cache: dict = {}
+        # what a domain's hot path keeps alongside this reader (the stations' card cache):
+        # one attribute read away, no app-context lookup per request
+        self.domain: dict = {}
         self.placeholder = "?" if self.dialect == "sqlite" else "%s"
-        # station cards kept by this process (PostgreSQL: spares the database sending them);
-        # on SQLite the cards sit in the scanned rows already, so none is kept
-        self.cards = (CardCache(card_cache_size)
-                      if self.dialect == "postgresql" and card_cache_size > 0 else None)
 
     def connection(self):
         conn = getattr(self.local, "conn", None)
@@ -149,6 +74,5 @@ def _sqlite_reader_pragmas(dbapi_connection, _record) -> None:
 def reader() -> FastReader:
     found = current_app.extensions.get("gonghui_fastread")
     if found is None:
-        found = current_app.extensions["gonghui_fastread"] = FastReader(
-            db.engine.url, current_app.config.get("NEARBY_CARD_CACHE", 0))
+        found = current_app.extensions["gonghui_fastread"] = FastReader(db.engine.url)
     return found

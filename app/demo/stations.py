@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.orgs.models import Org
 from app.stations.models import Station
-from app.stations.service import build_station
+from app.stations.stations import build_station
 
 XINING = (36.6171, 101.7782)
 JINGZHOU = (30.3352, 112.2407)

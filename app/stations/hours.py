@@ -107,3 +107,22 @@ class Moment:
 def is_open(mask_bytes: bytes | None, closed_dates: str | None, when: datetime) -> bool:
     """Open at `when` (any tz) in Asia/Shanghai."""
     return Moment(when).is_open(mask_bytes, closed_dates)
+
+
+def open_at(hours: dict, when: datetime) -> bool:
+    """`is_open` of these (valid) hours at `when`, without building the week's bitmap: what a
+    station detail or a list row asks once per station."""
+    moment = Moment(when)
+    closed = ",".join(hours.get("closed_dates", []) or [])
+    if closed and moment.date in closed:
+        return False
+    if hours.get("always") is True:
+        return True
+    for day, ranges in hours["weekly"].items():
+        base = DAYS.index(day) * 1440
+        for start_text, end_text in ranges:
+            start, end = _minutes(start_text), _minutes(end_text)
+            length = end - start if end > start else 1440 - start + end
+            if (moment.minute - base - start) % MINUTES_PER_WEEK < length:
+                return True
+    return False

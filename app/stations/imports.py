@@ -1,4 +1,4 @@
-"""Bulk import of stations from CSV or XLSX (all rows or none) and GeoJSON export."""
+"""Bulk import of stations from CSV or XLSX: every row checked, all created or none."""
 
 from __future__ import annotations
 
@@ -6,19 +6,27 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from app.core import audit
+from app.core.roles import ADMINS, Role
 from app.errors import Invalid
 from app.extensions import db
-from app.orgs.scope import authorize, get_org_or_404, orgs_under
 from app.stations import hours
-from app.stations.models import Station
+from app.stations.access import get_org
 from app.stations.schemas import StationCreate
-from app.stations.service import build_station
+from app.stations.stations import build_station
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    rows: int  # valid rows read
+    created: int  # stations created (0 on a dry run)
+    dry_run: bool
+
 
 COLUMNS = ("name", "kind", "host_type", "partner_name", "address", "lat", "lng", "coord",
            "services", "opening_hours", "phone", "status")
@@ -79,10 +87,9 @@ def _row_to_input(row: dict[str, str], org_id: int) -> dict:
 
 
 def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes,
-                    dry_run: bool) -> dict:
+                    dry_run: bool) -> ImportOutcome:
     """Validate every row; create them all in one transaction only when none is bad."""
-    org = get_org_or_404(org_id)
-    authorize(actor_id, org, ("admin",))
+    org = get_org(actor_id, org_id, roles=ADMINS)
     schema = StationCreate()
     valid, problems = [], []
     for number, row in enumerate(_rows_from_upload(filename, payload), start=2):
@@ -102,27 +109,8 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
     if not dry_run:
         for data in valid:
             build_station(org=org, data=data)
-        audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id,
+        audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=org.id,
                      action="station.import", target_type="org", target_id=org.id,
                      after={"created": len(valid), "file": filename[:100]})
         db.session.commit()
-    return {"rows": len(valid), "created": 0 if dry_run else len(valid), "dry_run": dry_run}
-
-
-def geojson(*, actor_id: int, org_id: int) -> dict:
-    """The org subtree's stations as a GeoJSON FeatureCollection (lng, lat order)."""
-    org = get_org_or_404(org_id)
-    authorize(actor_id, org, ("reviewer", "approver", "admin"))
-    stations = db.session.scalars(select(Station).where(Station.org_id.in_(
-        orgs_under(org))).order_by(Station.id))
-    return {
-        "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            "id": station.id,
-            "geometry": {"type": "Point", "coordinates": [station.lng, station.lat]},
-            "properties": {"name": station.name, "code": station.code, "kind": station.kind,
-                           "status": station.status, "address": station.address,
-                           "services": station.services, "coord": "gcj02"},
-        } for station in stations],
-    }
+    return ImportOutcome(rows=len(valid), created=0 if dry_run else len(valid), dry_run=dry_run)

@@ -19,12 +19,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
+from app.orgs.models import Org
 from app.stations.vocab import HOST_TYPES, KINDS, STATUSES
 
 
@@ -57,6 +60,10 @@ class Station(CreatedAtMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    org: Mapped[Org] = relationship(Org, lazy="select")
+    # rating_average, rating_count: deferred column properties over visible feedback, defined
+    # below Feedback; a list loads them inline with `undefer_group("rating")`
+
 
 class StationSearchRow(db.Model):
     """Read model for nearby search: only active stations, ordered by 0.01° latitude band.
@@ -88,7 +95,7 @@ class StationSearchRow(db.Model):
     closed_dates: Mapped[str | None] = mapped_column(Text)
     card: Mapped[str] = mapped_column(Text)
     # 64-bit hash of the card: a process may keep cards it has read and trust them while the
-    # key matches (search.CardCache); PostgreSQL then answers the scan from the index alone
+    # key matches (cards.CardCache); PostgreSQL then answers the scan from the index alone
     card_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
@@ -146,3 +153,19 @@ class Feedback(CreatedAtMixin, db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    station: Mapped[Station] = relationship(Station, lazy="select")
+
+
+def _visible_feedback(column):
+    return (select(column).where(Feedback.station_id == Station.id,
+                                 Feedback.status == "visible")
+            .correlate_except(Feedback).scalar_subquery())
+
+
+# A station's rating over its visible feedback: one correlated subquery each, loaded together
+# on first access (one statement) or inline in a list's SELECT (`undefer_group("rating")`).
+Station.rating_average = column_property(_visible_feedback(func.avg(Feedback.rating)),
+                                         deferred=True, group="rating")
+Station.rating_count = column_property(_visible_feedback(func.count(Feedback.id)),
+                                       deferred=True, group="rating")

@@ -1,18 +1,15 @@
-"""Station endpoints: public nearby search and lookup, officers' management."""
+"""Station endpoints: public nearby search and lookup, officers' management, import/export."""
 
-import json
-
-from flask import Response
+from flask import Response, after_this_request
 from flask.views import MethodView
 
 from app.auth.current import current_user, optional_user
-from app.core.http import ApiBlueprint, cursor_id, page
+from app.core.http import ApiBlueprint
 from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
-from app.stations import hours, imports, service
+from app.stations import exports, imports, stations
+from app.stations.access import get_station
 from app.stations.geo import to_gcj02
-from app.stations.links import map_links
-from app.stations.models import Station
 from app.stations.schemas import (
     GeoJson,
     ImportFile,
@@ -33,23 +30,7 @@ from app.stations.vocab import SERVICES
 
 blp = ApiBlueprint("stations", __name__, description="Outdoor-worker stations")
 
-
-def station_out(station: Station) -> dict:
-    rating, rating_count = service.rating_of(station.id)
-    closed = ",".join(station.opening_hours.get("closed_dates", []) or [])
-    mask = hours.mask_to_bytes(hours.week_mask(station.opening_hours))
-    return {
-        **{key: getattr(station, key) for key in (
-            "id", "org_id", "code", "name", "kind", "host_type", "partner_name", "address",
-            "services", "opening_hours", "phone", "photos", "status", "amap_poi_id",
-            "baidu_uid", "version", "updated_at")},
-        "location": {"lat": station.lat, "lng": station.lng, "coord": "gcj02"},
-        "open_now": station.status == "active" and hours.is_open(mask, closed, utcnow()),
-        "rating": rating,
-        "rating_count": rating_count,
-        "links": map_links(lat=station.lat, lng=station.lng, name=station.name,
-                           address=station.address),
-    }
+GEOJSON_MIME = "application/geo+json"
 
 
 @blp.route("/stations/nearby")
@@ -60,6 +41,7 @@ class NearbyView(MethodView):
     @blp.errors(429)
     def get(self, query):
         """Nearest active stations (public; the position is used for this answer only)."""
+        # the hot path: the body is spliced from stored cards (cards.card dumps NearbyItem)
         lat, lng = to_gcj02(query["lat"], query["lng"], query["coord"])
         body = nearby_json(lat=lat, lng=lng, radius_m=query["radius"], limit=query["limit"],
                            services=query["services"], open_now=query["open_now"],
@@ -81,7 +63,7 @@ class ByCodeView(MethodView):
     @blp.errors(404)
     def get(self, code):
         """Find an active station by the public code on its sign."""
-        return station_out(service.find_by_code(code))
+        return stations.find_by_code(code)
 
 
 @blp.route("/stations")
@@ -92,7 +74,7 @@ class StationsView(MethodView):
     @blp.errors(404, 409)
     def post(self, body):
         """Create a station in an org of the admin's subtree."""
-        return station_out(service.create_station(actor_id=current_user().id, data=body))
+        return stations.create_station(actor_id=current_user().id, data=body)
 
 
 @blp.route("/stations/<int:station_id>")
@@ -103,7 +85,7 @@ class StationView(MethodView):
     def get(self, station_id):
         """One station: active ones for everybody, others for officers over its org."""
         user = optional_user()
-        return station_out(service.get_visible_station(station_id, user.id if user else None))
+        return get_station(user.id if user else None, station_id)
 
     @blp.auth()
     @blp.arguments(StationUpdate)
@@ -111,8 +93,8 @@ class StationView(MethodView):
     @blp.errors(404, 409)
     def patch(self, body, station_id):
         """Edit, suspend or close (status) a station; pass `version` to guard edits."""
-        return station_out(service.update_station(actor_id=current_user().id,
-                                                  station_id=station_id, changes=body))
+        return stations.update_station(actor_id=current_user().id, station_id=station_id,
+                                       changes=body)
 
 
 @blp.route("/orgs/<int:org_id>/stations")
@@ -123,11 +105,8 @@ class OrgStationsView(MethodView):
     @blp.errors(404)
     def get(self, query, org_id):
         """Stations of the org's subtree, any status (officers)."""
-        rows = service.list_org_stations(
-            actor_id=current_user().id, org_id=org_id, status=query["status"],
-            limit=query["limit"] + 1, after_id=cursor_id(query["cursor"]))
-        items, next_cursor = page(rows, query["limit"])
-        return {"items": [station_out(s) for s in items], "next_cursor": next_cursor}
+        return stations.list_org_stations(actor_id=current_user().id, org_id=org_id,
+                                          **query).as_dict()
 
 
 @blp.route("/orgs/<int:org_id>/stations/import")
@@ -145,13 +124,18 @@ class ImportView(MethodView):
                                        payload=upload.read(), dry_run=query["dry_run"])
 
 
+def _as_geojson(response: Response) -> Response:
+    response.mimetype = GEOJSON_MIME
+    return response
+
+
 @blp.route("/orgs/<int:org_id>/stations.geojson")
 class GeoJsonView(MethodView):
     @blp.auth()
-    @blp.response(200, GeoJson, content_type="application/geo+json")
+    @blp.response(200, GeoJson, content_type=GEOJSON_MIME)
     @blp.errors(404)
     def get(self, org_id):
         """The subtree's stations as GeoJSON (coordinates GCJ-02, lng/lat order)."""
-        collection = imports.geojson(actor_id=current_user().id, org_id=org_id)
-        return Response(json.dumps(collection, ensure_ascii=False),
-                        mimetype="application/geo+json")
+        collection = exports.geojson(actor_id=current_user().id, org_id=org_id)
+        after_this_request(_as_geojson)
+        return collection

@@ -1,19 +1,76 @@
-"""Request and response shapes of the stations API."""
+"""Request and response shapes of the stations API; responses dump Station objects.
+
+A station leaves the API in two shapes: `StationOut` (detail, lists) and `NearbyItem` (a
+nearby result). A nearby item is the station's card (`cards.card`, this schema without
+`PER_REQUEST_FIELDS`, stored in the read model) plus those fields added per request.
+"""
 
 import re
+from datetime import datetime
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 from webargs.fields import DelimitedList
 
-from app.core.http import ListQuerySchema, ShanghaiDateTime, StrictSchema, id_field, page_schema
+from app.core.fields import lat_field, lng_field, text, version_field
+from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
+from app.core.time import utcnow
+from app.stations import hours
+from app.stations.links import map_links
 from app.stations.vocab import HOST_TYPES, KINDS, SERVICES, STATUSES
 
 COORDS = ("gcj02", "wgs84", "bd09")
+STORED_COORD = "gcj02"  # what the stations table holds
+PER_REQUEST_FIELDS = ("distance_m", "walk_minutes", "open_now")
+
+
+class _Derived:
+    """A field whose value is `of(obj)` (documented like its base field, unlike Method)."""
+
+    def __init__(self, *args, of, **kwargs) -> None:
+        self.of = of
+        super().__init__(*args, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return self.of(obj)
+
+
+class DerivedNested(_Derived, fields.Nested):
+    pass
+
+
+class DerivedBoolean(_Derived, fields.Boolean):
+    pass
+
+
+class DerivedFloat(_Derived, fields.Float):
+    pass
+
+
+def location_of(station) -> dict:
+    return {"lat": station.lat, "lng": station.lng, "coord": STORED_COORD}
+
+
+def links_of(station) -> dict:
+    return map_links(lat=station.lat, lng=station.lng, name=station.name,
+                     address=station.address)
+
+
+def is_open_now(station, when: datetime | None = None) -> bool:
+    """Active and open at `when` (now) in Asia/Shanghai."""
+    return station.status == "active" and hours.open_at(station.opening_hours,
+                                                        when or utcnow())
+
+
+def rating_of(station) -> float | None:
+    """Average of the visible ratings, two decimals (None without any)."""
+    average = station.rating_average
+    return None if average is None else round(float(average), 2)
 
 
 class LocationIn(StrictSchema):
-    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90))
-    lng = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180))
+    lat = lat_field(required=True)
+    lng = lng_field(required=True)
     coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
 
 
@@ -24,8 +81,8 @@ class LocationOut(Schema):
 
 
 class NearbyQuery(StrictSchema):
-    lat = fields.Float(required=True, allow_nan=False, validate=validate.Range(-90, 90))
-    lng = fields.Float(required=True, allow_nan=False, validate=validate.Range(-180, 180))
+    lat = lat_field(required=True)
+    lng = lng_field(required=True)
     coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
     radius = fields.Integer(load_default=1000, validate=validate.Range(1, 5000))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
@@ -101,17 +158,20 @@ class Links(Schema):
 
 
 class NearbyItem(Schema):
+    """One nearby result. The search splices stored cards (this schema without
+    PER_REQUEST_FIELDS, dumped from the Station) with the per-request fields."""
+
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
     address = fields.String(required=True)
     code = fields.String(required=True)
-    location = fields.Nested(LocationOut, required=True)
+    location = DerivedNested(LocationOut, of=location_of, required=True)
     distance_m = fields.Integer(required=True)
     walk_minutes = fields.Integer(required=True)
     open_now = fields.Boolean(required=True)
     services = fields.List(fields.String(), required=True)
-    links = fields.Nested(Links, required=True)
+    links = DerivedNested(Links, of=links_of, required=True)
 
 
 class NearbyResult(Schema):
@@ -130,11 +190,11 @@ class ServiceList(Schema):
 
 
 class StationWrite(StrictSchema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = text(100)
     kind = fields.String(validate=validate.OneOf(list(KINDS)))
     host_type = fields.String(validate=validate.OneOf(HOST_TYPES))
-    partner_name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    address = fields.String(validate=validate.Length(min=1, max=200))
+    partner_name = text(100, min_length=None, allow_none=True)
+    address = text(200)
     location = fields.Nested(LocationIn)
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            validate=validate.Length(max=len(SERVICES)))
@@ -143,16 +203,16 @@ class StationWrite(StrictSchema):
     photos = fields.List(fields.String(validate=validate.Length(max=200)),
                          validate=validate.Length(max=9))
     status = fields.String(validate=validate.OneOf(STATUSES))
-    amap_poi_id = fields.String(allow_none=True, validate=validate.Length(max=32))
-    baidu_uid = fields.String(allow_none=True, validate=validate.Length(max=32))
+    amap_poi_id = text(32, min_length=None, allow_none=True)
+    baidu_uid = text(32, min_length=None, allow_none=True)
 
 
 class StationCreate(StationWrite):
     org_id = id_field(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = text(100, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(KINDS)))
     host_type = fields.String(required=True, validate=validate.OneOf(HOST_TYPES))
-    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = text(200, required=True)
     location = fields.Nested(LocationIn, required=True)
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            required=True, validate=validate.Length(max=len(SERVICES)))
@@ -160,7 +220,7 @@ class StationCreate(StationWrite):
 
 
 class StationUpdate(StationWrite):
-    version = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    version = version_field(required=False)
 
 
 class StationOut(Schema):
@@ -172,18 +232,18 @@ class StationOut(Schema):
     host_type = fields.String(required=True)
     partner_name = fields.String(allow_none=True)
     address = fields.String(required=True)
-    location = fields.Nested(LocationOut, required=True)
+    location = DerivedNested(LocationOut, of=location_of, required=True)
     services = fields.List(fields.String(), required=True)
     opening_hours = fields.Dict(required=True)
-    open_now = fields.Boolean(required=True)
+    open_now = DerivedBoolean(of=is_open_now, required=True)
     phone = fields.String(allow_none=True)
     photos = fields.List(fields.String(), required=True)
     status = fields.String(required=True)
     amap_poi_id = fields.String(allow_none=True)
     baidu_uid = fields.String(allow_none=True)
-    rating = fields.Float(allow_none=True)
+    rating = DerivedFloat(of=rating_of, allow_none=True)
     rating_count = fields.Integer(required=True)
-    links = fields.Nested(Links, required=True)
+    links = DerivedNested(Links, of=links_of, required=True)
     version = fields.Integer(required=True)
     updated_at = ShanghaiDateTime(required=True)
 
@@ -193,56 +253,6 @@ StationPage = page_schema(StationOut, "StationPage")
 
 class OrgStationsQuery(ListQuerySchema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-
-
-class CheckinOut(Schema):
-    counted = fields.Boolean(required=True, metadata={
-        "description": "false when this user was already counted here in the last 10 minutes"})
-    visits_today = fields.Integer(required=True)
-
-
-class VisitsQuery(StrictSchema):
-    start = fields.Date(required=True, data_key="from")
-    end = fields.Date(required=True, data_key="to")
-
-
-class VisitDayOut(Schema):
-    day = fields.Date(required=True)
-    visits = fields.Integer(required=True)
-
-
-class VisitList(Schema):
-    items = fields.List(fields.Nested(VisitDayOut), required=True)
-
-
-class FeedbackCreate(StrictSchema):
-    rating = fields.Integer(required=True, validate=validate.Range(1, 5))
-    text = fields.String(load_default=None, validate=validate.Length(max=500))
-
-
-class FeedbackOut(Schema):
-    id = fields.Integer(required=True)
-    station_id = fields.Integer(required=True)
-    rating = fields.Integer(required=True)
-    text = fields.String(allow_none=True)
-    status = fields.String(required=True)
-    version = fields.Integer(required=True)
-    answer = fields.String(allow_none=True)
-    answered_at = ShanghaiDateTime(allow_none=True)
-    created_at = ShanghaiDateTime(required=True)
-
-
-FeedbackPage = page_schema(FeedbackOut, "FeedbackPage")
-
-
-class FeedbackReview(StrictSchema):
-    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
-    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-
-
-class FeedbackAnswer(StrictSchema):
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class ImportQuery(StrictSchema):
@@ -259,6 +269,37 @@ class ImportResult(Schema):
     dry_run = fields.Boolean(required=True)
 
 
+class GeoPoint(Schema):
+    type = fields.Constant("Point", required=True, metadata={"type": "string", "enum": ["Point"]})
+    coordinates = fields.List(fields.Float(), required=True,
+                              metadata={"description": "[lng, lat], GCJ-02"})
+
+
+class GeoProperties(Schema):
+    name = fields.String(required=True)
+    code = fields.String(required=True)
+    kind = fields.String(required=True)
+    status = fields.String(required=True)
+    address = fields.String(required=True)
+    services = fields.List(fields.String(), required=True)
+    coord = fields.Constant(STORED_COORD, required=True,
+                            metadata={"type": "string", "enum": [STORED_COORD]})
+
+
+def point_of(station) -> dict:
+    return {"coordinates": [station.lng, station.lat]}
+
+
+class GeoFeature(Schema):
+    """A station as a GeoJSON point feature."""
+
+    type = fields.Constant("Feature", required=True,
+                           metadata={"type": "string", "enum": ["Feature"]})
+    id = fields.Integer(required=True)
+    geometry = DerivedNested(GeoPoint, of=point_of, required=True)
+    properties = DerivedNested(GeoProperties, of=lambda station: station, required=True)
+
+
 class GeoJson(Schema):
     type = fields.String(required=True)
-    features = fields.List(fields.Dict(), required=True)
+    features = fields.List(fields.Nested(GeoFeature), required=True)

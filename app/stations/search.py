@@ -1,63 +1,56 @@
-"""Nearby search on the `station_search` read model: indexed, raw SQL, JSON built by splicing."""
+"""Nearby search on the `station_search` read model: indexed, raw SQL, JSON built by splicing.
+
+The read model is written here too: `refresh_search_row` keeps a station's row in step in the
+caller's transaction, `rebuild_search` recomputes every row from the stations table (the
+`flask gonghui rebuild-search` command, and migrations that change the card's shape).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.fastread import reader
 from app.extensions import db
 from app.stations import hours
+from app.stations.cards import card, card_cache, card_key
 from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT
-from app.stations.links import map_links
 from app.stations.models import HoursPattern, Station, StationSearchRow
 from app.stations.vocab import services_mask
 
 CELLS_PER_DEGREE = 100
 WALK_METRES_PER_MINUTE = 80
 FALLBACK_RADII_M = (2_000, 5_000, 12_000, 25_000, 50_000)
+REBUILD_BATCH = 1000
 
 
 def lat_cell(lat: float) -> int:
     return math.floor(lat * CELLS_PER_DEGREE)
 
 
-def card(station: Station) -> str:
-    """The station as nearby results show it, minus the per-request fields."""
-    return json.dumps({
-        "id": station.id,
-        "name": station.name,
-        "kind": station.kind,
-        "address": station.address,
-        "code": station.code,
-        "location": {"lat": station.lat, "lng": station.lng, "coord": "gcj02"},
-        "services": station.services,
-        "links": map_links(lat=station.lat, lng=station.lng, name=station.name,
-                           address=station.address),
-    }, ensure_ascii=False, separators=(",", ":"))
-
-
-def card_key(card_text: str) -> int:
-    """64-bit signed hash of a card: a cached card is good while its key matches the row's."""
-    return int.from_bytes(hashlib.blake2b(card_text.encode(), digest_size=8).digest(), "big",
-                          signed=True)
+def _hours_digest(opening_hours: dict) -> tuple[bytes, str] | None:
+    mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
+    if mask is None:
+        return None
+    return mask, hashlib.sha256(mask).hexdigest()
 
 
 def hours_pattern_id(opening_hours: dict) -> int | None:
     """The shared bitmap row for these weekly hours (None when always open)."""
-    mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
-    if mask is None:
+    found = _hours_digest(opening_hours)
+    if found is None:
         return None
-    digest = hashlib.sha256(mask).hexdigest()
-    found = db.session.scalar(select(HoursPattern.id).where(HoursPattern.digest == digest))
-    if found is not None:
-        return found
+    mask, digest = found
+    pattern_id = db.session.scalar(select(HoursPattern.id).where(HoursPattern.digest == digest))
+    if pattern_id is not None:
+        return pattern_id
     try:
         with db.session.begin_nested():
             pattern = HoursPattern(digest=digest, mask=mask)
@@ -67,19 +60,105 @@ def hours_pattern_id(opening_hours: dict) -> int | None:
         return db.session.scalar(select(HoursPattern.id).where(HoursPattern.digest == digest))
 
 
+def search_values(station: Any, hours_id: int | None) -> dict[str, Any]:
+    """The read-model row of an active station (any object with the Station attributes)."""
+    closed = ",".join(station.opening_hours.get("closed_dates", []) or []) or None
+    text = card(station)
+    return {"station_id": station.id, "lat_cell": lat_cell(station.lat), "lat": station.lat,
+            "lng": station.lng, "services_mask": services_mask(station.services),
+            "hours_id": hours_id, "closed_dates": closed, "card": text,
+            "card_key": card_key(text)}
+
+
 def refresh_search_row(station: Station) -> None:
     """Keep the read model in step with the station, in the caller's transaction."""
     db.session.execute(delete(StationSearchRow).where(StationSearchRow.station_id == station.id))
     if station.status != "active":
         return
-    closed = ",".join(station.opening_hours.get("closed_dates", []) or []) or None
-    text = card(station)
     db.session.add(StationSearchRow(
-        station_id=station.id, lat_cell=lat_cell(station.lat), lat=station.lat, lng=station.lng,
-        services_mask=services_mask(station.services),
-        hours_id=hours_pattern_id(station.opening_hours), closed_dates=closed,
-        card=text, card_key=card_key(text),
-    ))
+        **search_values(station, hours_pattern_id(station.opening_hours))))
+
+
+@dataclass
+class RebuildCounts:
+    stations: int = 0  # stations read
+    unchanged: int = 0  # active stations whose row was already right
+    added: int = 0  # active stations that had no row
+    updated: int = 0  # rows rewritten (stale card, position, services, hours)
+    removed: int = 0  # rows of stations that are not active
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+SEARCH_COLUMNS = ("station_id", "lat_cell", "lat", "lng", "services_mask", "hours_id",
+                  "closed_dates", "card", "card_key")
+
+
+def rebuild_search(connection: Connection, *, batch: int = REBUILD_BATCH,
+                   after_batch: Callable[[RebuildCounts], None] | None = None) -> RebuildCounts:
+    """Recompute `station_search` from `stations` (cards included), `batch` stations at a
+    time in id order; rows already right are left alone, so a second run changes nothing.
+
+    Runs on a plain connection and never commits: the CLI commits after each batch through
+    `after_batch`, a migration calls it with `op.get_bind()` inside its own transaction.
+    """
+    stations, search, patterns = Station.__table__, StationSearchRow.__table__, \
+        HoursPattern.__table__
+    known = dict(connection.execute(select(patterns.c.digest, patterns.c.id)).all())
+    counts = RebuildCounts()
+    last_id = 0
+    while True:
+        rows = connection.execute(
+            select(stations.c.id, stations.c.name, stations.c.kind, stations.c.address,
+                   stations.c.code, stations.c.lat, stations.c.lng, stations.c.services,
+                   stations.c.opening_hours, stations.c.status)
+            .where(stations.c.id > last_id).order_by(stations.c.id).limit(batch)).all()
+        if not rows:
+            return counts
+        last_id = rows[-1].id
+        ids = [row.id for row in rows]
+        current = {row.station_id: tuple(row) for row in connection.execute(
+            select(*[search.c[name] for name in SEARCH_COLUMNS])
+            .where(search.c.station_id.in_(ids)))}
+        stale_ids, fresh = [], []
+        for row in rows:
+            counts.stations += 1
+            had = current.get(row.id)
+            if row.status != "active":
+                if had is not None:
+                    stale_ids.append(row.id)
+                    counts.removed += 1
+                continue
+            values = search_values(row, _pattern_id(connection, known, row.opening_hours))
+            if had == tuple(values[name] for name in SEARCH_COLUMNS):
+                counts.unchanged += 1
+                continue
+            if had is None:
+                counts.added += 1
+            else:
+                stale_ids.append(row.id)
+                counts.updated += 1
+            fresh.append(values)
+        if stale_ids:
+            connection.execute(delete(search).where(search.c.station_id.in_(stale_ids)))
+        if fresh:
+            connection.execute(insert(search), fresh)
+        if after_batch is not None:
+            after_batch(counts)
+
+
+def _pattern_id(connection: Connection, known: dict[str, int], opening_hours: dict) -> int | None:
+    found = _hours_digest(opening_hours)
+    if found is None:
+        return None
+    mask, digest = found
+    if digest not in known:
+        patterns = HoursPattern.__table__
+        connection.execute(insert(patterns).values(digest=digest, mask=mask))
+        known[digest] = connection.scalar(select(patterns.c.id)
+                                          .where(patterns.c.digest == digest))
+    return known[digest]
 
 
 def _pattern(fast, pattern_id: int) -> bytes:
@@ -192,7 +271,7 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline) -> list
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
     hits = []
-    for station_id, row_lat, row_lng, hours_id, closed, key, card in rows:
+    for station_id, row_lat, row_lng, hours_id, closed, key, card_bytes in rows:
         p2 = row_lat * _RADIANS
         h = (sin((p2 - p1) / 2) ** 2
              + cos_p1 * cos(p2) * sin((row_lng - lng) * _RADIANS / 2) ** 2)
@@ -206,7 +285,7 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline) -> list
                                      closed)
             if open_now_only and not is_open:
                 continue
-        hits.append(Hit(metres(distance), station_id, is_open, card, key))
+        hits.append(Hit(metres(distance), station_id, is_open, card_bytes, key))
     hits.sort(key=_rank)
     return hits
 
@@ -215,13 +294,12 @@ def _rank(hit: Hit) -> tuple[int, int]:
     return hit.distance_m, hit.station_id
 
 
-def _fill_cards(fast, hits: list[Hit]) -> list[Hit]:
+def _fill_cards(fast, cache, hits: list[Hit]) -> list[Hit]:
     """Cards for hits read without them: from the process's cache while the key matches,
     the rest in one read by station id (and remembered). A station gone in between drops."""
     wanted = {hit.station_id: hit.key for hit in hits if hit.card is None}
     if not wanted:
         return hits
-    cache = fast.cards
     found, missing = cache.take(wanted) if cache is not None else ({}, list(wanted))
     if missing:
         rows = _query(fast, f"SELECT station_id, card_key, {_CARD_BYTES[fast.dialect]} "
@@ -247,11 +325,11 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
-    cache = fast.cards
+    cache = card_cache(fast)
     inline = cache is None or not cache.prefers_keys()
     hits = _hits(fast, lat, lng, radius_m, mask, open_now, moment, inline)[:limit]
     if not inline:
-        hits = _fill_cards(fast, hits)
+        hits = _fill_cards(fast, cache, hits)
     elif cache is not None:
         cache.observe([(hit.station_id, hit.key, hit.card) for hit in hits])
     nearest = None
@@ -260,8 +338,8 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
         for fallback in FALLBACK_RADII_M:
             if fallback <= radius_m:
                 continue
-            found = _fill_cards(fast, _hits(fast, lat, lng, fallback, mask, open_now, moment,
-                                            False)[:1])
+            ring = _hits(fast, lat, lng, fallback, mask, open_now, moment, False)[:1]
+            found = _fill_cards(fast, cache, ring)
             if found:
                 nearest = found[0]
                 break

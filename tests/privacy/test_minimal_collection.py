@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from app.extensions import db
 from tests.factories.privacy import aid_body, post_aid
+from tests.factories.stations import make_station
 from tests.helpers import give_consents
-from tests.stations.factories import make_station
 
 RAW_LAT, RAW_LNG = "36.6171234", "101.7782345"
 

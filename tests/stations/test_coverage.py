@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from app.stations import coverage as cov
 from app.stations.geo import METRES_PER_DEGREE_LAT, haversine_m
+from app.stations.planning import coverage as cov
 
 CITIES = {  # (lat, lng): a middle, a far-west and a far-north city, and two awkward places
     "xining": (36.62, 101.78),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
@@ -101,3 +102,37 @@ def test_links_put_coordinates_in_each_vendors_order():
     assert "marker=coord:36.617100,101.778200;title:西宁驿站" in tencent  # lat,lng
     assert links["open_location"] == {"latitude": 36.6171, "longitude": 101.7782,
                                       "name": "西宁驿站", "address": "城西区", "scale": 18}
+
+
+def random_hours(rng: random.Random) -> dict:
+    if rng.random() < 0.1:
+        return {"always": True, "closed_dates": ["2026-11-25"]}
+
+    def clock(minutes: int) -> str:
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    weekly = {}
+    for day in rng.sample(hours.DAYS, rng.randint(1, 7)):
+        pairs = []
+        for _ in range(rng.randint(1, 2)):
+            start, end = rng.sample(range(0, 1441, 15), 2)
+            pairs.append([clock(min(start, 1425)), clock(end)])
+        weekly[day] = [pair for pair in pairs if pair[0] != pair[1]] or [["08:00", "20:00"]]
+    found = {"weekly": weekly}
+    if rng.random() < 0.3:
+        found["closed_dates"] = ["2026-11-25", "2026-12-01"]
+    return found
+
+
+def test_open_at_equals_the_bitmap_answer():
+    rng = random.Random(14)
+    start = datetime(2026, 11, 23, tzinfo=SHANGHAI)
+    for _ in range(300):
+        opening = random_hours(rng)
+        assert not hours.problems(opening), opening
+        mask = hours.mask_to_bytes(hours.week_mask(opening))
+        closed = ",".join(opening.get("closed_dates", []))
+        for _ in range(40):
+            when = start + timedelta(minutes=rng.randrange(0, 14 * 1440))
+            assert hours.open_at(opening, when) == hours.is_open(mask, closed, when), (
+                opening, when)

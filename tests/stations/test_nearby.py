@@ -10,16 +10,16 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from app.core.fastread import CardCache, reader
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations import hours
+from app.stations.cards import CardCache, use_card_cache
 from app.stations.geo import EARTH_RADIUS_M, haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
 from app.stations.search import metres, nearby_json
-from app.stations.service import update_station
+from app.stations.stations import update_station
 from app.stations.vocab import services_mask
-from tests.stations.factories import SERVICE_CODES, make_station, scatter
+from tests.factories.stations import SERVICE_CODES, make_station, scatter
 
 CITIES = {
     "kashgar": (39.4704, 75.9898),    # far west
@@ -64,12 +64,11 @@ def card_source(request, app_ctx):
     """Where cards come from: the app's setting (an adaptive cache on PostgreSQL, inline on
     SQLite), always inline, always keys plus the cache, or keys with a two-card cache that
     evicts all the time (the last two on both backends)."""
-    fast = reader()
-    kept = fast.cards
-    fast.cards = {"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
-                  "tiny-keys": CardCache(2, min_hit_rate=0)}[request.param]
+    kept = use_card_cache(None)  # the configured one, to compare with and put back
+    use_card_cache({"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
+                    "tiny-keys": CardCache(2, min_hit_rate=0)}[request.param])
     yield request.param
-    fast.cards = kept
+    use_card_cache(kept)
 
 
 def test_nearby_equals_brute_force_on_random_queries(city_stations, card_source):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.stations.models import Station, StationSearchRow
-from tests.stations.factories import station_data
+from tests.factories.stations import station_data
 
 
 def create(client, headers, org_id, **overrides):

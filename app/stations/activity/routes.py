@@ -4,9 +4,10 @@ from flask import Response
 from flask.views import MethodView
 
 from app.auth.current import current_user
-from app.core.http import ApiBlueprint, ListQuerySchema, cursor_id, page
-from app.stations import activity
-from app.stations.schemas import (
+from app.core.http import ApiBlueprint
+from app.core.pagination import ListQuerySchema
+from app.stations.activity import checkins, feedback, visits
+from app.stations.activity.schemas import (
     CheckinOut,
     FeedbackAnswer,
     FeedbackCreate,
@@ -28,8 +29,7 @@ class CheckinView(MethodView):
     @blp.errors(404)
     def post(self, station_id):
         """Check in after scanning the station's code (counted once per 10 minutes)."""
-        counted, visits = activity.check_in(user_id=current_user().id, station_id=station_id)
-        return {"counted": counted, "visits_today": visits}
+        return checkins.check_in(actor_id=current_user().id, station_id=station_id)
 
 
 @blp.route("/stations/<int:station_id>/visits")
@@ -40,8 +40,8 @@ class VisitsView(MethodView):
     @blp.errors(404)
     def get(self, query, station_id):
         """Visits per day (Asia/Shanghai) for officers over the station's org."""
-        rows = activity.visits(actor_id=current_user().id, station_id=station_id, **query)
-        return {"items": rows}
+        return {"items": visits.visits(actor_id=current_user().id, station_id=station_id,
+                                       **query)}
 
 
 @blp.route("/stations/<int:station_id>/qrcode")
@@ -51,7 +51,7 @@ class QrCodeView(MethodView):
     @blp.errors(404, 503)
     def get(self, station_id):
         """The station's mini-program code (PNG) to print on its sign (admins)."""
-        png = activity.station_code_png(actor_id=current_user().id, station_id=station_id)
+        png = checkins.station_code_png(actor_id=current_user().id, station_id=station_id)
         return Response(png, mimetype="image/png", headers={
             "Content-Disposition": f'attachment; filename="station-{station_id}.png"'})
 
@@ -64,17 +64,14 @@ class FeedbackView(MethodView):
     @blp.errors(404, 503)
     def post(self, body, station_id):
         """Rate the station 1–5 with optional text (WeChat content check applies)."""
-        return activity.leave_feedback(user=current_user(), station_id=station_id, **body)
+        return feedback.leave_feedback(user=current_user(), station_id=station_id, **body)
 
     @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, FeedbackPage)
     @blp.errors(404)
     def get(self, query, station_id):
         """Published feedback, newest first (public)."""
-        rows = activity.public_feedback(station_id=station_id, limit=query["limit"] + 1,
-                                        after_id=cursor_id(query["cursor"]))
-        items, next_cursor = page(rows, query["limit"])
-        return {"items": items, "next_cursor": next_cursor}
+        return feedback.public_feedback(station_id=station_id, **query).as_dict()
 
 
 @blp.route("/feedback/<int:feedback_id>/review")
@@ -85,7 +82,7 @@ class FeedbackReviewView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, feedback_id):
         """Publish or reject feedback held by the content check (station admins)."""
-        return activity.review(actor_id=current_user().id, feedback_id=feedback_id, **body)
+        return feedback.review(actor_id=current_user().id, feedback_id=feedback_id, **body)
 
 
 @blp.route("/feedback/<int:feedback_id>/answer")
@@ -96,5 +93,5 @@ class FeedbackAnswerView(MethodView):
     @blp.errors(404, 409)
     def post(self, body, feedback_id):
         """Answer a worker's feedback; they get a notice."""
-        return activity.answer(actor_id=current_user().id, feedback_id=feedback_id,
+        return feedback.answer(actor_id=current_user().id, feedback_id=feedback_id,
                                text=body["answer"], version=body["version"])

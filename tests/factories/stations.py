@@ -6,7 +6,7 @@ import random
 
 from app.extensions import db
 from app.orgs.models import Org
-from app.stations.service import build_station
+from app.stations.stations import build_station
 from app.stations.vocab import SERVICES
 
 SERVICE_CODES = list(SERVICES)

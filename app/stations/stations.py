@@ -4,45 +4,44 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer_group
 
 from app.core import audit
 from app.core.db import is_unique_violation
+from app.core.pagination import Page, keyset_page
+from app.core.roles import ADMINS, OFFICERS, Role
+from app.core.states import StateMachine, guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import authorize, get_org_or_404, has_role_over, orgs_under
+from app.orgs.scope import orgs_under
 from app.stations import hours
+from app.stations.access import get_org, get_station
 from app.stations.geo import to_gcj02
-from app.stations.models import Feedback, Station
+from app.stations.models import Station
 from app.stations.search import refresh_search_row
 
-ADMIN = ("admin",)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a sign
 EDITABLE = ("name", "kind", "host_type", "partner_name", "address", "services",
             "opening_hours", "phone", "photos", "status", "amap_poi_id", "baidu_uid")
 
+# Closing is final (suspend to pause); any other status may move to any status.
+NOT_CLOSED = ("planned", "active", "suspended")
+LIFECYCLE = StateMachine("station", {
+    "edit": (NOT_CLOSED, None),
+    "plan": (NOT_CLOSED, "planned"),
+    "activate": (NOT_CLOSED, "active"),
+    "suspend": (NOT_CLOSED, "suspended"),
+    "close": (NOT_CLOSED, "closed"),
+})
+ACTION_TO = {"planned": "plan", "active": "activate", "suspended": "suspend", "closed": "close"}
+
 
 def new_public_code() -> str:
     return "ZH" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-
-
-def get_station_or_404(station_id: int) -> Station:
-    station = db.session.get(Station, station_id)
-    if station is None:
-        raise NotFound("No such station.")
-    return station
-
-
-def get_visible_station(station_id: int, user_id: int | None) -> Station:
-    """Anyone may see an active station; planned, suspended and closed ones only officers."""
-    station = get_station_or_404(station_id)
-    if station.status != "active" and not has_role_over(user_id,
-                                                        db.session.get(Org, station.org_id)):
-        raise NotFound("No such station.")
-    return station
 
 
 def find_by_code(code: str) -> Station:
@@ -86,42 +85,37 @@ def build_station(*, org: Org, data: dict) -> Station:
 
 
 def create_station(*, actor_id: int, data: dict) -> Station:
-    org = get_org_or_404(data["org_id"])
-    authorize(actor_id, org, ADMIN)
+    org = get_org(actor_id, data["org_id"], roles=ADMINS)
     station = build_station(org=org, data=data)
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="station.create",
-                 target_type="station", target_id=station.id, after={"name": station.name})
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=org.id,
+                 action="station.create", target_type="station", target_id=station.id,
+                 after={"name": station.name})
     db.session.commit()
     return station
 
 
 def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
-    """Edit fields (a closed station stays closed: closing is final, use suspended to pause)."""
-    station = get_station_or_404(station_id)
-    authorize(actor_id, db.session.get(Org, station.org_id), ADMIN)
+    """Edit fields or move the status; `version` (optional) guards against lost updates."""
+    station = get_station(actor_id, station_id, roles=ADMINS)
     version = changes.pop("version", None)
     if version is not None and version != station.version:
-        raise Conflict("The station changed since you loaded it.", code="stale_version",
-                       details={"version": station.version})
-    if station.status == "closed":
-        raise Conflict("A closed station cannot be edited.", code="station_closed")
+        raise stale(Station, station.id, noun="station", machine=LIFECYCLE)
+    if not LIFECYCLE.can(station.status, "edit"):
+        raise Conflict("A closed station cannot be edited.", code="station_closed",
+                       details={"status": station.status, "allowed": []})
+    if "status" in changes:
+        LIFECYCLE.check(station.status, ACTION_TO[changes["status"]])
     if "opening_hours" in changes:
         _check_hours(changes["opening_hours"])
     values = {key: changes[key] for key in EDITABLE if key in changes}
     if "location" in changes:
         _apply_location(values, changes["location"])
     before = {key: getattr(station, key) for key in values}
-    updated = db.session.execute(
-        update(Station).where(Station.id == station.id, Station.version == station.version)
-        .values(**values, version=Station.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if updated != 1:
-        db.session.rollback()
-        raise Conflict("The station changed since you loaded it.", code="stale_version")
-    db.session.refresh(station)
+    guarded_update(station, values={**values, "updated_at": utcnow()},
+                   version=station.version, status=station.status, noun="station",
+                   machine=LIFECYCLE)
     refresh_search_row(station)
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=station.org_id,
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=station.org_id,
                  action="station.update", target_type="station", target_id=station.id,
                  before=before, after=values)
     db.session.commit()
@@ -129,21 +123,11 @@ def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
 
 
 def list_org_stations(*, actor_id: int, org_id: int, status: str | None, limit: int,
-                      after_id: int | None) -> list[Station]:
-    org = get_org_or_404(org_id)
-    authorize(actor_id, org, ("reviewer", "approver", "admin"))
-    query = select(Station).where(Station.org_id.in_(
-        orgs_under(org)))
+                      cursor: str | None) -> Page[Station]:
+    """A page of the subtree's stations by id, ratings loaded in the same statement."""
+    org = get_org(actor_id, org_id, roles=OFFICERS)
+    query = (select(Station).where(Station.org_id.in_(orgs_under(org)))
+             .options(undefer_group("rating")))
     if status:
         query = query.where(Station.status == status)
-    if after_id is not None:
-        query = query.where(Station.id > after_id)
-    return list(db.session.scalars(query.order_by(Station.id).limit(limit)))
-
-
-def rating_of(station_id: int) -> tuple[float | None, int]:
-    average, count = db.session.execute(
-        select(func.avg(Feedback.rating), func.count(Feedback.id))
-        .where(Feedback.station_id == station_id, Feedback.status == "visible")
-    ).one()
-    return (round(float(average), 2) if average is not None else None), count
+    return keyset_page(query, keys=[Station.id], limit=limit, cursor=cursor)

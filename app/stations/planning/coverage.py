@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
+from app.core.roles import OFFICERS
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, orgs_under
+from app.orgs.scope import orgs_under
+from app.stations.access import get_org
 from app.stations.geo import EARTH_RADIUS_M, to_gcj02
 from app.stations.models import Station
 
@@ -318,30 +320,52 @@ def _open_stations_near(org: Org, points: Sequence[Point], radius_m: float) -> l
     return [{"lat": s_lat, "lng": s_lng} for s_lat, s_lng in db.session.execute(query)]
 
 
-def _authorized_org(actor_id: int, org_id: int) -> Org:
-    org = get_org_or_404(org_id)
-    authorize(actor_id, org, ANY_ROLE)
-    return org
+@dataclass(frozen=True)
+class OrgCoverage:
+    """What `CoverageOut` dumps; `uncovered` holds the input points as plain JSON values."""
+
+    radius_m: float
+    total: int
+    covered: int
+    total_weight: float
+    covered_weight: float
+    share: float
+    uncovered: list[dict]
+
+
+@dataclass(frozen=True)
+class OrgPick:
+    candidate: dict  # the candidate as given, with its input index
+    gain: float
+    covered_after: float
+
+
+@dataclass(frozen=True)
+class OrgPlan:
+    radius_m: float
+    total: float
+    covered_before: float
+    covered_after: float
+    picks: list[OrgPick]
 
 
 def coverage_for_org(*, actor_id: int, org_id: int, points: Sequence[Point], coord: str,
-                     radius_m: float) -> dict:
+                     radius_m: float) -> OrgCoverage:
     """How much of the demand the open stations of the org's subtree already cover."""
-    org = _authorized_org(actor_id, org_id)
+    org = get_org(actor_id, org_id, roles=OFFICERS)
     demand = _in_gcj02(points, coord)
     result = coverage(demand, _open_stations_near(org, demand, radius_m), radius_m)
-    return {
-        "radius_m": radius_m, "total": result.total, "covered": result.covered,
-        "total_weight": result.total_weight, "covered_weight": result.covered_weight,
-        "share": result.share,
-        "uncovered": [{"index": index, **points[index]} for index in result.uncovered],
-    }
+    return OrgCoverage(
+        radius_m=radius_m, total=result.total, covered=result.covered,
+        total_weight=result.total_weight, covered_weight=result.covered_weight,
+        share=result.share,
+        uncovered=[{"index": index, **points[index]} for index in result.uncovered])
 
 
 def plan_for_org(*, actor_id: int, org_id: int, points: Sequence[Point],
-                 candidates: Sequence[Point], k: int, radius_m: float, coord: str) -> dict:
+                 candidates: Sequence[Point], k: int, radius_m: float, coord: str) -> OrgPlan:
     """The k candidate sites that best cover the demand the org's open stations miss."""
-    org = _authorized_org(actor_id, org_id)
+    org = get_org(actor_id, org_id, roles=OFFICERS)
     demand = _in_gcj02(points, coord)
     existing = _open_stations_near(org, demand, radius_m)
     try:
@@ -350,10 +374,9 @@ def plan_for_org(*, actor_id: int, org_id: int, points: Sequence[Point],
         raise Invalid(f"Too many candidate–point pairs within the radius ({exc}); use a "
                       "smaller radius, fewer points or fewer candidates.", code="too_dense",
                       details={"max_pairs": MAX_COVERING_PAIRS}) from exc
-    return {
-        "radius_m": radius_m, "total": result.total, "covered_before": result.covered_before,
-        "covered_after": result.covered_after,
-        "picks": [{"candidate": {"index": pick.candidate, **candidates[pick.candidate]},
-                   "gain": pick.gain, "covered_after": pick.covered_after}
-                  for pick in result.picks],
-    }
+    return OrgPlan(
+        radius_m=radius_m, total=result.total, covered_before=result.covered_before,
+        covered_after=result.covered_after,
+        picks=[OrgPick(candidate={"index": pick.candidate, **candidates[pick.candidate]},
+                       gain=pick.gain, covered_after=pick.covered_after)
+               for pick in result.picks])

@@ -1,48 +1,23 @@
-"""Coverage planning endpoints: how much demand open stations cover, where to build next."""
+"""Request and response shapes of coverage planning (demand points, candidates, picks)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import request
-from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.auth.current import current_user
-from app.core.http import ApiBlueprint, StrictSchema
-from app.errors import Invalid
-from app.stations import coverage
+from app.core.fields import lat_field, lng_field
+from app.core.http import StrictSchema
+from app.stations.schemas import COORDS
 
-blp = ApiBlueprint("station_planning", __name__,
-                   description="Station coverage planning (服务圈覆盖规划)")
-
-COORDS = ("gcj02", "wgs84", "bd09")
 MAX_POINTS = 200_000
 MAX_CANDIDATES = 5_000
 MAX_WEIGHT = 1_000_000
-# 200,000 points as JSON or CSV exceed the app-wide 10 MB body limit.
-MAX_BODY_BYTES = 24 * 1024 * 1024
 LISTED_ERRORS = 100
 
 
-@blp.before_request
-def allow_large_bodies() -> None:
-    request.max_content_length = MAX_BODY_BYTES
-
-
-def latitude(**kwargs) -> fields.Float:
-    return fields.Float(validate=validate.Range(-90, 90), **kwargs)
-
-
-def longitude(**kwargs) -> fields.Float:
-    return fields.Float(validate=validate.Range(-180, 180), **kwargs)
-
-
 class DemandPoint(StrictSchema):
-    lat = latitude(required=True)
-    lng = longitude(required=True)
+    lat = lat_field(required=True)
+    lng = lng_field(required=True)
     weight = fields.Float(load_default=1.0, validate=validate.Range(0, MAX_WEIGHT),
                           metadata={"description": "how many workers gather here (default 1)"})
 
@@ -128,8 +103,8 @@ class CandidateSite(StrictSchema):
     id = fields.String(validate=validate.Length(max=64),
                        metadata={"description": "your reference, echoed back"})
     name = fields.String(validate=validate.Length(max=100))
-    lat = latitude(required=True)
-    lng = longitude(required=True)
+    lat = lat_field(required=True)
+    lng = lng_field(required=True)
 
 
 class PlanRequest(StrictSchema):
@@ -196,95 +171,3 @@ class PlanOut(Schema):
     picks = fields.List(fields.Nested(PickOut), required=True,
                         metadata={"description": "in pick order; fewer than k when the rest "
                                   "would add nothing"})
-
-
-def points_from_csv(data: bytes) -> list[dict]:
-    """Rows of an uploaded CSV as demand points; bad rows → 422 listing their line numbers."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise Invalid("The file is neither UTF-8 nor GB18030 text.") from None
-    try:
-        items, lines = read_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
-    except csv.Error as error:
-        raise Invalid(f"The file is not valid CSV: {error}.") from None
-    if not items:
-        raise Invalid("The file holds no rows.")
-    try:
-        return DemandPoints().deserialize(items)
-    except ValidationError as error:
-        rows = [{"row": lines[index], "fields": problems}
-                for index, problems in sorted(error.messages.items())]
-        raise Invalid("Some rows of the file are invalid.", details={"rows": rows}) from None
-
-
-def read_rows(reader) -> tuple[list[dict], list[int]]:
-    """Raw cells by column name (numbers parsed) and the line each row ends on."""
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in ("lat", "lng") if name not in header]
-    if missing:
-        raise Invalid("The CSV header must name the columns lat and lng (weight optional).",
-                      details={"missing_columns": missing})
-    columns = {name: header.index(name) for name in ("lat", "lng", "weight") if name in header}
-    items, lines = [], []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(items) == MAX_POINTS:
-            raise Invalid(f"The file may hold at most {MAX_POINTS:,} rows.",
-                          details={"max_rows": MAX_POINTS})
-        item = {}
-        for name, position in columns.items():
-            cell = row[position].strip() if position < len(row) else ""
-            if cell or name != "weight":
-                item[name] = number_or_text(cell)
-        items.append(item)
-        lines.append(reader.line_num)
-    return items, lines
-
-
-def number_or_text(cell: str) -> float | str:
-    try:
-        return float(cell)
-    except ValueError:
-        return cell
-
-
-@blp.route("/orgs/<int:org_id>/station-coverage")
-class CoverageView(MethodView):
-    @blp.auth()
-    @blp.arguments(CoverageRequest)
-    @blp.response(200, CoverageOut)
-    @blp.errors(404, 413)
-    def post(self, body, org_id):
-        """Share of the demand within the radius of the subtree's active stations (服务圈覆盖率)."""
-        return coverage.coverage_for_org(actor_id=current_user().id, org_id=org_id, **body)
-
-
-@blp.route("/orgs/<int:org_id>/station-coverage.csv")
-class CoverageCsvView(MethodView):
-    @blp.auth()
-    @blp.arguments(CoverageCsvQuery, location="query")
-    @blp.arguments(CsvUpload, location="files")
-    @blp.response(200, CoverageOut)
-    @blp.errors(404, 413)
-    def post(self, query, files, org_id):
-        """The same, with the demand points uploaded as a CSV file (bad rows → 422 by line)."""
-        points = points_from_csv(files["file"].read())
-        return coverage.coverage_for_org(actor_id=current_user().id, org_id=org_id,
-                                         points=points, **query)
-
-
-@blp.route("/orgs/<int:org_id>/station-plan")
-class PlanView(MethodView):
-    @blp.auth()
-    @blp.arguments(PlanRequest)
-    @blp.response(200, PlanOut)
-    @blp.errors(404, 413)
-    def post(self, body, org_id):
-        """The k candidate sites that together cover the most demand the subtree's active
-        stations miss (greedy maximum coverage), each with its marginal gain."""
-        return coverage.plan_for_org(actor_id=current_user().id, org_id=org_id, **body)

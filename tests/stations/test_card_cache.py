@@ -1,6 +1,6 @@
-"""The fast reader's card cache: trusted only while keys match, bounded, and adaptive."""
+"""The station card cache: trusted only while keys match, bounded, and adaptive."""
 
-from app.core.fastread import CardCache
+from app.stations.cards import CardCache
 
 
 def test_values_are_trusted_only_while_the_key_matches():

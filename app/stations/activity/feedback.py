@@ -1,0 +1,107 @@
+"""Feedback: workers rate a station (text passes WeChat's content check), officers review
+what the check held and answer."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+import wxclient
+from app.auth.models import User
+from app.core import audit, todos
+from app.core.pagination import Page, keyset_page
+from app.core.roles import ADMINS, Role
+from app.core.states import StateMachine, guarded_update
+from app.core.time import utcnow
+from app.core.wechat import wechat
+from app.errors import Invalid, ServiceUnavailable
+from app.extensions import db
+from app.notify.service import notify
+from app.stations.access import get_feedback, get_station
+from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
+
+TODO_KIND = "station_feedback"
+# held by the content check → published or rejected; an answer changes no status
+REVIEW = StateMachine("feedback", {
+    "approve": (("in_review",), "visible"),
+    "reject": (("in_review",), "rejected"),
+    "answer": (FEEDBACK_STATUSES, None),
+})
+
+
+def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None) -> Feedback:
+    """Text passes WeChat's content check: risky → 422, review → hidden until approved."""
+    station = get_station(None, station_id)
+    status = "visible"
+    if text:
+        try:
+            verdict = wechat().check_text(text, user.openid, scene=2)
+        except wxclient.WeChatError as exc:
+            raise ServiceUnavailable("The content check is not answering; try again shortly.",
+                                     code="wechat_unavailable",
+                                     details={"errcode": exc.errcode}) from None
+        if verdict.suggest == "risky":
+            raise Invalid("This text cannot be published.", code="content_rejected",
+                          details={"fields": {"text": ["rejected by the content check"]}})
+        if verdict.suggest == "review":
+            status = "in_review"
+    feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,
+                        status=status, version=1)
+    db.session.add(feedback)
+    db.session.flush()
+    if status == "in_review":
+        _open_review_todo(feedback, station)
+    db.session.commit()
+    return feedback
+
+
+def _open_review_todo(feedback: Feedback, station: Station) -> None:
+    org = station.org
+    todos.open_todo(kind=TODO_KIND, object_id=feedback.id, org_id=org.id,
+                    org_path=org.path, role=Role.ADMIN, title=f"驿站评价待审核：{station.name}",
+                    summary=f"{feedback.rating}星 · {(feedback.text or '')[:60]}",
+                    version=feedback.version, action=f"/api/v1/feedback/{feedback.id}/review")
+
+
+def public_feedback(*, station_id: int, limit: int, cursor: str | None) -> Page[Feedback]:
+    """Published feedback of a visible station, newest first."""
+    station = get_station(None, station_id)
+    query = select(Feedback).where(Feedback.station_id == station.id,
+                                   Feedback.status == "visible")
+    return keyset_page(query, keys=[Feedback.id], limit=limit, cursor=cursor, descending=True)
+
+
+def review_in_batch(*, actor_id: int, object_id: int, version: int, action: str,
+                    comment: str | None) -> Feedback:
+    return review(actor_id=actor_id, feedback_id=object_id, action=action, version=version)
+
+
+def review(*, actor_id: int, feedback_id: int, action: str, version: int) -> Feedback:
+    """Publish (approve) or reject feedback the content check held for review."""
+    feedback = get_feedback(actor_id, feedback_id, roles=ADMINS)
+    before = feedback.status
+    new_status = REVIEW.check(before, action)
+    guarded_update(feedback, values={"status": new_status}, version=version, status=before,
+                   noun="feedback", machine=REVIEW)
+    todos.close_todo(kind=TODO_KIND, object_id=feedback.id)
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,
+                 action=f"feedback.{action}", target_type="station_feedback",
+                 target_id=feedback.id, before={"status": before},
+                 after={"status": new_status})
+    db.session.commit()
+    return feedback
+
+
+def answer(*, actor_id: int, feedback_id: int, text: str, version: int) -> Feedback:
+    feedback = get_feedback(actor_id, feedback_id, roles=ADMINS)
+    REVIEW.check(feedback.status, "answer")
+    guarded_update(feedback, values={"answer": text, "answered_by": actor_id,
+                                     "answered_at": utcnow()},
+                   version=version, noun="feedback", machine=REVIEW)
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,
+                 action="feedback.answer", target_type="station_feedback",
+                 target_id=feedback.id, after={"answer": text[:200]})
+    notify(user_id=feedback.user_id, event="feedback.answered", title="您的驿站评价有了回复",
+           body=text[:200], data={"station_id": feedback.station_id},
+           page=f"pages/station/detail?id={feedback.station_id}")
+    db.session.commit()
+    return feedback

@@ -1,0 +1,58 @@
+"""Request and response shapes of check-ins, visits and feedback."""
+
+from marshmallow import Schema, fields, validate
+
+from app.core.fields import text as text_field
+from app.core.fields import version_field
+from app.core.http import ShanghaiDateTime, StrictSchema
+from app.core.pagination import page_schema
+
+
+class CheckinOut(Schema):
+    counted = fields.Boolean(required=True, metadata={
+        "description": "false when this user was already counted here in the last 10 minutes"})
+    visits_today = fields.Integer(required=True)
+
+
+class VisitsQuery(StrictSchema):
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+
+
+class VisitDayOut(Schema):
+    day = fields.Date(required=True)
+    visits = fields.Integer(required=True)
+
+
+class VisitList(Schema):
+    items = fields.List(fields.Nested(VisitDayOut), required=True)
+
+
+class FeedbackCreate(StrictSchema):
+    rating = fields.Integer(required=True, validate=validate.Range(1, 5))
+    text = text_field(500, min_length=None, load_default=None)
+
+
+class FeedbackOut(Schema):
+    id = fields.Integer(required=True)
+    station_id = fields.Integer(required=True)
+    rating = fields.Integer(required=True)
+    text = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    version = fields.Integer(required=True)
+    answer = fields.String(allow_none=True)
+    answered_at = ShanghaiDateTime(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+
+
+FeedbackPage = page_schema(FeedbackOut, "FeedbackPage")
+
+
+class FeedbackReview(StrictSchema):
+    action = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    version = version_field()
+
+
+class FeedbackAnswer(StrictSchema):
+    answer = text_field(500, required=True)
+    version = version_field()

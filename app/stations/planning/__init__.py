@@ -1,0 +1,1 @@
+"""Coverage planning: how much demand open stations cover, where to build next."""
