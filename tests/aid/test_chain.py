@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.aid.chain import decide_in_batch
+from app.aid.decisions import decide_in_batch
 from app.core.audit import AuditRecord
 from app.core.todos import TodoItem, find_todo
 from app.errors import Forbidden
