@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.aid.access import get_application, get_program
 from app.aid.decisions import (
@@ -252,9 +252,10 @@ def reveal(*, actor_id: int, application_id: int, field: str, reason: str) -> Re
 
 
 def _listed(query):
-    """What a page of applications shows, loaded per page, not per row."""
-    return query.options(selectinload(AidApplication.program),
-                         selectinload(AidApplication.org), selectinload(AidApplication.step_org))
+    """What a page of applications shows, joined into the page's own SELECT (each is one row
+    per application, so the LIMIT still counts applications)."""
+    return query.options(joinedload(AidApplication.program), joinedload(AidApplication.org),
+                         joinedload(AidApplication.step_org))
 
 
 def list_for_officer(*, actor_id: int, program_id: int | None, status: str | None,
