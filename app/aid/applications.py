@@ -1,33 +1,48 @@
-"""Applications by the applicant: create and edit drafts, submit, withdraw; officers list and
-reveal personal data with a reason."""
+"""Applications by the applicant: create and edit drafts, submit, withdraw; officers list
+them and reveal personal data with a reason."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from app.aid import history
-from app.aid.access import get_program_or_404, get_visible_application
+from app.aid.access import get_application, get_program
+from app.aid.decisions import (
+    chain_orgs,
+    close_step_todo,
+    commit_keeping_loaded,
+    move,
+    open_step_todo,
+)
+from app.aid.history import record_event
 from app.aid.models import AidApplication, AidApplicationFile, AidProgram
 from app.aid.programs import find_category, is_eligible
-from app.aid.transitions import transition
 from app.core import audit
 from app.core.crypto import keyed_hash
 from app.core.db import is_unique_violation
-from app.core.http import cursor_id, page
+from app.core.pagination import Page, keyset_page
+from app.core.roles import DECIDERS, OFFICERS
 from app.core.time import utcnow
-from app.errors import Conflict, Forbidden, Invalid
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.files.service import owned_files
-from app.members.service import validated_id_number
-from app.orgs.models import Org
-from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, grants_of, org_scope_clause
-from app.orgs.service import ancestor_at_level
+from app.members.memberships import validated_id_number
+from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
 from app.privacy.consent import require_aid_consents
 
 REVEALABLE = {"id_number": "beneficiary_id_number", "bank_account": "bank_account"}
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """One whole personal value an officer asked to see."""
+
+    field: str
+    value: str
 
 
 def _invalid(field: str, message: str) -> Invalid:
@@ -38,7 +53,7 @@ def _set_org(application: AidApplication, program: AidProgram, org_id: int) -> N
     org = get_org_or_404(org_id)
     if not is_eligible(program, org):
         raise _invalid("org_id", f"{org.name} is not eligible for {program.name}.")
-    application.org_id = org.id
+    application.org = org
 
 
 def _set_tier(application: AidApplication, program: AidProgram, category_code: str,
@@ -79,10 +94,14 @@ def _set_documents(application: AidApplication, actor_id: int,
     unknown = sorted(set(wanted) - set(mine))
     if unknown:
         raise _invalid("documents", f"Unknown files (upload them first): {unknown}.")
-    db.session.execute(delete(AidApplicationFile)
-                       .where(AidApplicationFile.application_id == application.id))
-    db.session.add_all(AidApplicationFile(application_id=application.id, file_id=file_id,
-                                          kind=kind) for file_id, kind in wanted.items())
+    attached = {document.file_id: document for document in application.documents}
+    kept = []
+    for file_id, kind in sorted(wanted.items()):
+        document = attached.get(file_id) or AidApplicationFile(file_id=file_id,
+                                                               file=mine[file_id])
+        document.kind = kind
+        kept.append(document)
+    application.documents = kept  # the ones left out are deleted (delete-orphan)
 
 
 def _flush_unique(application: AidApplication) -> None:
@@ -102,10 +121,10 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
                        bank_account: dict[str, str], reason: str,
                        documents: list[dict[str, Any]], on_behalf: bool) -> AidApplication:
     """A draft by a member (for themselves or family) or an officer entering it on behalf."""
-    program = get_program_or_404(program_id)
+    program = get_program(actor_id, program_id)
     if on_behalf:
-        authorize(actor_id, get_org_or_404(org_id), ANY_ROLE)
-    application = AidApplication(program_id=program.id, applicant_id=actor_id,
+        authorize(actor_id, get_org_or_404(org_id), OFFICERS)
+    application = AidApplication(program=program, applicant_id=actor_id,
                                  entered_by_officer=on_behalf, reason=reason, status="draft",
                                  version=1)
     _set_org(application, program, org_id)
@@ -118,25 +137,18 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
                          on_behalf=on_behalf, with_documents=bool(documents))
     _flush_unique(application)
     _set_documents(application, actor_id, documents)
-    history.record_event(application, actor_id=actor_id, action="create", from_status=None,
-                         to_status="draft")
-    db.session.commit()
-    return application
-
-
-def get_own_application(actor_id: int, application_id: int) -> AidApplication:
-    application = get_visible_application(actor_id, application_id)
-    if application.applicant_id != actor_id:
-        raise Forbidden("Only the applicant may change or withdraw this application.")
+    record_event(application, actor_id=actor_id, action="create", from_status=None,
+                 to_status="draft")
+    commit_keeping_loaded()
     return application
 
 
 def update_application(*, actor_id: int, application_id: int, version: int,
                        **changes: Any) -> AidApplication:
     """Edit a draft or a returned application (e.g. after the officer's reason)."""
-    application = get_own_application(actor_id, application_id)
-    program = db.session.get(AidProgram, application.program_id)
-    transition(application, "edit", version=version)
+    application = get_application(actor_id, application_id, applicant_only=True)
+    program = application.program
+    move(application, "edit", version=version)
     if "org_id" in changes:
         _set_org(application, program, changes["org_id"])
     if "category_code" in changes or "tier_code" in changes:
@@ -157,125 +169,113 @@ def update_application(*, actor_id: int, application_id: int, version: int,
     _flush_unique(application)
     if "documents" in changes:
         _set_documents(application, actor_id, changes["documents"])
-    db.session.commit()
+    commit_keeping_loaded()
     return application
 
 
-def missing_documents(application: AidApplication, program: AidProgram) -> list[str]:
-    category, _ = find_category(program, application.category_code, application.tier_code)
-    attached = set(db.session.scalars(select(AidApplicationFile.kind).where(
-        AidApplicationFile.application_id == application.id)))
+def _attached_kinds(application: AidApplication) -> set[str]:
+    return {document.kind for document in application.documents}
+
+
+def missing_documents(application: AidApplication) -> list[str]:
+    category, _ = find_category(application.program, application.category_code,
+                                application.tier_code)
+    attached = _attached_kinds(application)
     return [kind for kind in category["required_documents"] if kind not in attached]
 
 
-def unlisted_documents(application: AidApplication, program: AidProgram) -> list[str]:
+def unlisted_documents(application: AidApplication) -> list[str]:
     """Minimal collection: a category lists exactly the documents it needs, nothing more."""
-    category, _ = find_category(program, application.category_code, application.tier_code)
-    attached = set(db.session.scalars(select(AidApplicationFile.kind).where(
-        AidApplicationFile.application_id == application.id)))
-    return sorted(attached - set(category["required_documents"]))
-
-
-def chain_orgs(application: AidApplication, program: AidProgram) -> list[Org]:
-    """The org deciding each step: the applicant org's ancestor at that level."""
-    org = db.session.get(Org, application.org_id)
-    orgs = []
-    for level in program.chain:
-        step_org = ancestor_at_level(org, level)
-        if step_org is None:
-            raise _invalid("org_id", f"{org.name} has no {level} above it for this chain.")
-        orgs.append(step_org)
-    return orgs
+    category, _ = find_category(application.program, application.category_code,
+                                application.tier_code)
+    return sorted(_attached_kinds(application) - set(category["required_documents"]))
 
 
 def submit(*, actor_id: int, application_id: int, version: int) -> AidApplication:
     """Into the chain at its first step; a returned application starts again from there."""
-    application = get_own_application(actor_id, application_id)
-    program = db.session.get(AidProgram, application.program_id)
+    application = get_application(actor_id, application_id, applicant_only=True)
+    program = application.program
     now = utcnow()
     if not program.opens_at <= now < program.closes_at:
         raise Invalid("The program is not taking applications now.", code="outside_window",
                       details={"opens_at": program.opens_at.isoformat(),
                                "closes_at": program.closes_at.isoformat()})
-    if not is_eligible(program, db.session.get(Org, application.org_id)):
+    if not is_eligible(program, application.org):
         raise _invalid("org_id", "The applicant org is not eligible for this program.")
-    unlisted = unlisted_documents(application, program)
+    unlisted = unlisted_documents(application)
     if unlisted:
         raise Invalid(f"Documents this category does not ask for: {', '.join(unlisted)}.",
                       code="documents_not_needed",
                       details={"fields": {"documents": [f"not needed: {kind}"
                                                         for kind in unlisted]},
                                "unlisted": unlisted})
-    missing = missing_documents(application, program)
+    missing = missing_documents(application)
     if missing:
         raise Invalid(f"Missing documents: {', '.join(missing)}.", code="documents_missing",
                       details={"fields": {"documents": [f"missing {kind}" for kind in missing]},
                                "missing": missing})
-    first = chain_orgs(application, program)[0]
+    first = chain_orgs(application)[0]
     from_status = application.status
-    transition(application, "submit", version=version, status="submitted", step=0,
-               step_org_id=first.id, submitted_at=now, last_comment=None)
-    history.record_event(application, actor_id=actor_id,
-                         action="resubmit" if from_status == "returned" else "submit",
-                         from_status=from_status, to_status="submitted", step=0,
-                         org_id=first.id)
-    history.open_step_todo(application, program_name=program.name, step_org=first,
-                           version=application.version)
-    db.session.commit()
+    move(application, "submit", version=version, status="submitted", step=0,
+         step_org_id=first.id, submitted_at=now, last_comment=None)
+    record_event(application, actor_id=actor_id,
+                 action="resubmit" if from_status == "returned" else "submit",
+                 from_status=from_status, to_status="submitted", step=0, org_id=first.id)
+    open_step_todo(application, program_name=program.name, step_org=first,
+                   version=application.version)
+    commit_keeping_loaded()
     return application
 
 
 def withdraw(*, actor_id: int, application_id: int, version: int) -> AidApplication:
     """The applicant takes it back before the final decision; the beneficiary's slot frees."""
-    application = get_own_application(actor_id, application_id)
+    application = get_application(actor_id, application_id, applicant_only=True)
     from_status = application.status
-    transition(application, "withdraw", version=version, status="withdrawn", step=None,
-               step_org_id=None)
-    history.close_step_todo(application.id)
-    history.record_event(application, actor_id=actor_id, action="withdraw",
-                         from_status=from_status, to_status="withdrawn")
-    db.session.commit()
+    move(application, "withdraw", version=version, status="withdrawn", step=None,
+         step_org_id=None)
+    close_step_todo(application.id)
+    record_event(application, actor_id=actor_id, action="withdraw", from_status=from_status,
+                 to_status="withdrawn")
+    commit_keeping_loaded()
     return application
 
 
-def reveal(*, actor_id: int, application_id: int, field: str, reason: str) -> str:
+def reveal(*, actor_id: int, application_id: int, field: str, reason: str) -> Revealed:
     """An officer over the applicant org reads one whole value; audited with the reason."""
-    application = get_visible_application(actor_id, application_id)
-    authorize(actor_id, db.session.get(Org, application.org_id), ANY_ROLE)
+    application = get_application(actor_id, application_id)
+    authorize(actor_id, application.org, OFFICERS)
     audit.record(actor_id=actor_id, actor_role="officer", org_id=application.org_id,
                  action="pii.reveal", target_type="aid_application", target_id=application.id,
                  field=field, reason=reason)
-    db.session.commit()
-    return getattr(application, REVEALABLE[field])
+    commit_keeping_loaded()
+    return Revealed(field=field, value=getattr(application, REVEALABLE[field]))
+
+
+def _listed(query):
+    """What a page of applications shows, joined into the page's own SELECT (each is one row
+    per application, so the LIMIT still counts applications)."""
+    return query.options(joinedload(AidApplication.program), joinedload(AidApplication.org),
+                         joinedload(AidApplication.step_org))
 
 
 def list_for_officer(*, actor_id: int, program_id: int | None, status: str | None,
-                     waiting_for_me: bool, limit: int,
-                     cursor: str | None) -> tuple[list[AidApplication], str | None]:
+                     waiting_for_me: bool, limit: int, cursor: str | None) -> Page:
     """Submitted-or-later applications under the officer's orgs, oldest first."""
     query = select(AidApplication).where(org_scope_clause(actor_id, AidApplication.org_id),
                                          AidApplication.status != "draft")
     if waiting_for_me:
-        mine = [org.id for _, org in grants_of(actor_id, ("approver",))]
+        mine = [org.id for _, org in grants_of(actor_id, DECIDERS)]
         query = query.where(AidApplication.status == "submitted",
                             AidApplication.step_org_id.in_(mine))
     if program_id is not None:
         query = query.where(AidApplication.program_id == program_id)
     if status:
         query = query.where(AidApplication.status == status)
-    after = cursor_id(cursor)
-    if after is not None:
-        query = query.where(AidApplication.id > after)
-    return page(list(db.session.scalars(query.order_by(AidApplication.id).limit(limit + 1))),
-                limit)
+    return keyset_page(_listed(query), keys=[AidApplication.id], limit=limit, cursor=cursor)
 
 
-def list_mine(*, actor_id: int, limit: int,
-              cursor: str | None) -> tuple[list[AidApplication], str | None]:
+def list_mine(*, actor_id: int, limit: int, cursor: str | None) -> Page:
+    """The caller's own applications, newest first."""
     query = select(AidApplication).where(AidApplication.applicant_id == actor_id)
-    after = cursor_id(cursor)
-    if after is not None:
-        query = query.where(AidApplication.id < after)
-    return page(list(db.session.scalars(
-        query.order_by(AidApplication.id.desc()).limit(limit + 1))), limit)
-
+    return keyset_page(_listed(query), keys=[AidApplication.id], limit=limit, cursor=cursor,
+                       descending=True)

@@ -2,7 +2,9 @@
 
 `reserved_fen + paid_fen <= budget_fen` is checked by the UPDATE's WHERE clause (PostgreSQL
 re-evaluates it after waiting on a concurrent writer, so racing approvals cannot both pass)
-and by the table's CHECK constraint as the last line of defence.
+and by the table's CHECK constraint as the last line of defence. These are counter moves
+guarded by the amounts, not by a version the caller saw, so they are not `guarded_update`s:
+a program's version does not change when money is reserved.
 """
 
 from __future__ import annotations
@@ -36,12 +38,3 @@ def settle(*, program_id: int, amount_fen: int) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     return moved == 1
-
-
-def figures(program: AidProgram) -> dict[str, int]:
-    return {
-        "budget_fen": program.budget_fen,
-        "reserved_fen": program.reserved_fen,
-        "paid_fen": program.paid_fen,
-        "left_fen": program.budget_fen - program.reserved_fen - program.paid_fen,
-    }

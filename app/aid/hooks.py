@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from app.aid import access, chain, history, personal_data
+from app.aid import access, decisions, personal_data
 from app.core import personal_data as personal_data_registry
 from app.core import todos
 from app.files.service import add_access_rule
 
 
 def register_hooks() -> None:
-    todos.add_batch_handler(history.TODO_KIND, chain.decide_in_batch)
+    todos.add_batch_handler(decisions.TODO_KIND, decisions.decide_in_batch)
     add_access_rule(access.officer_may_read_attached_file)
     personal_data_registry.register(personal_data.PERSONAL_DATA)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,15 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.states import StateMachine
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
+from app.files.models import StoredFile
+from app.orgs.models import Org
 
 KINDS = ("student", "family")
 DOCUMENT_KINDS = {
@@ -39,6 +43,17 @@ STATUSES = ("draft", "submitted", "returned", "approved", "rejected", "withdrawn
 # a rejected one keeps it, otherwise a rejection could be undone by applying again.
 HOLDS_SLOT = "status <> 'withdrawn'"
 BATCH_STATUSES = ("open", "paid")
+
+# action → (statuses it may start from, status it leads to; None: decided by the step)
+LIFECYCLE = StateMachine("application", {
+    "edit": (("draft", "returned"), None),
+    "submit": (("draft", "returned"), "submitted"),
+    "approve": (("submitted",), None),  # the next step, or approved after the last one
+    "return": (("submitted",), "returned"),
+    "reject": (("submitted",), "rejected"),
+    "withdraw": (("draft", "submitted", "returned"), "withdrawn"),
+    "pay": (("approved",), "paid"),
+})
 
 
 class AidProgram(CreatedAtMixin, db.Model):
@@ -67,6 +82,26 @@ class AidProgram(CreatedAtMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    owner_org: Mapped[Org] = relationship(lazy="joined", innerjoin=True)
+    eligible_orgs: Mapped[list[Org]] = relationship(
+        secondary="aid_program_orgs", order_by=Org.id, viewonly=True)
+    # loaded with `with_expression` by access.get_program: the viewer is an officer over the
+    # owner org (who alone see the budget figures)
+    viewer_is_officer: Mapped[bool | None] = query_expression()
+
+    @property
+    def left_fen(self) -> int:
+        return self.budget_fen - self.reserved_fen - self.paid_fen
+
+    @property
+    def budget_for_viewer(self) -> AidProgram | None:
+        """The program's budget figures when the viewer may see them."""
+        return self if self.viewer_is_officer else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= utcnow() < self.closes_at
 
 
 class AidProgramOrg(db.Model):
@@ -127,6 +162,39 @@ class AidApplication(CreatedAtMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    program: Mapped[AidProgram] = relationship()
+    org: Mapped[Org] = relationship(foreign_keys=[org_id])
+    step_org: Mapped[Org | None] = relationship(foreign_keys=[step_org_id])
+    # no refresh-expire cascade: expiring the application after a guarded write must not
+    # make its documents and history re-read one by one
+    documents: Mapped[list[AidApplicationFile]] = relationship(
+        order_by="AidApplicationFile.file_id", passive_deletes=True,
+        cascade="save-update, merge, expunge, delete, delete-orphan")
+    events: Mapped[list[AidApplicationEvent]] = relationship(
+        order_by="AidApplicationEvent.id", passive_deletes=True,
+        cascade="save-update, merge, expunge, delete, delete-orphan")
+    # loaded with `with_expression` by access.get_application: the viewer holds the approver
+    # role on the current step's org itself (a grant above it does not decide a step)
+    viewer_decides_step: Mapped[bool | None] = query_expression()
+    # not a column: the orgs above the applicant org, nearest first, set by
+    # access.get_application (step orgs and the orgs of the history are among them)
+    orgs_above: tuple[Org, ...] = ()
+
+    @property
+    def current_step(self) -> Step | None:
+        if self.step is None or self.step_org_id is None:
+            return None
+        return Step(index=self.step, level=self.program.chain[self.step], org=self.step_org)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a submitted application waits: the chain step, its level and deciding org."""
+
+    index: int
+    level: str
+    org: Org
+
 
 class AidApplicationFile(db.Model):
     """A document attached to an application, with its kind (身份证, 在读证明 …)."""
@@ -138,6 +206,8 @@ class AidApplicationFile(db.Model):
     file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
     kind: Mapped[str] = mapped_column(String(32))
+
+    file: Mapped[StoredFile] = relationship(lazy="joined", innerjoin=True)
 
 
 class AidApplicationEvent(db.Model):
@@ -156,6 +226,8 @@ class AidApplicationEvent(db.Model):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    org: Mapped[Org | None] = relationship()
 
 
 class DisbursementBatch(CreatedAtMixin, db.Model):
@@ -177,3 +249,5 @@ class DisbursementBatch(CreatedAtMixin, db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     paid_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    program: Mapped[AidProgram] = relationship()

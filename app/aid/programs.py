@@ -6,17 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from app.aid.access import get_program_or_404
-from app.aid.budget import figures
+from app.aid.access import get_program, with_program_viewer
 from app.aid.models import AidProgram, AidProgramOrg
 from app.core import audit
-from app.core.http import cursor_id, page
+from app.core.pagination import Page, keyset_page
+from app.core.roles import ADMINS, Role
 from app.core.time import utcnow
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import LEVELS, Org
-from app.orgs.scope import ANY_ROLE, authorize, get_org_or_404, has_role_over, org_scope_clause
+from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
 
 
 def _invalid(field: str, message: str) -> Invalid:
@@ -56,7 +57,7 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
                    budget_fen: int, opens_at: datetime, closes_at: datetime,
                    chain: list[str]) -> AidProgram:
     owner = get_org_or_404(owner_org_id)
-    authorize(actor_id, owner, ("admin",))
+    authorize(actor_id, owner, ADMINS)
     _check_chain(chain)
     _check_categories(categories)
     eligible = _eligible_orgs(owner, eligible_org_ids)
@@ -68,31 +69,24 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
     db.session.add(program)
     db.session.flush()
     db.session.add_all(AidProgramOrg(program_id=program.id, org_id=org.id) for org in eligible)
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=owner.id,
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=owner.id,
                  action="aid.program.create", target_type="aid_program", target_id=program.id,
                  after={"name": name, "budget_fen": budget_fen, "chain": chain})
+    program_id = program.id
     db.session.commit()
-    return program
+    return get_program(actor_id, program_id)
 
 
-def get_program(*, program_id: int) -> AidProgram:
-    """Programs are public to logged-in users: applicants need their rules."""
-    return get_program_or_404(program_id)
-
-
-def list_programs(*, actor_id: int, scope: str, limit: int,
-                  cursor: str | None) -> tuple[list[AidProgram], str | None]:
+def list_programs(*, actor_id: int, scope: str, limit: int, cursor: str | None) -> Page:
     """`open`: taking applications now; `managed`: owned by orgs the caller is an officer of."""
-    query = select(AidProgram)
+    query = select(AidProgram).options(selectinload(AidProgram.eligible_orgs),
+                                       with_program_viewer(actor_id))
     if scope == "open":
         now = utcnow()
         query = query.where(AidProgram.opens_at <= now, AidProgram.closes_at > now)
     else:
         query = query.where(org_scope_clause(actor_id, AidProgram.owner_org_id))
-    after = cursor_id(cursor)
-    if after is not None:
-        query = query.where(AidProgram.id > after)
-    return page(list(db.session.scalars(query.order_by(AidProgram.id).limit(limit + 1))), limit)
+    return keyset_page(query, keys=[AidProgram.id], limit=limit, cursor=cursor)
 
 
 def find_category(program: AidProgram, category_code: str,
@@ -107,32 +101,6 @@ def find_category(program: AidProgram, category_code: str,
     return category, tier
 
 
-def eligible_org_ids(program_id: int) -> list[int]:
-    return list(db.session.scalars(select(AidProgramOrg.org_id)
-                                   .where(AidProgramOrg.program_id == program_id)))
-
-
 def is_eligible(program: AidProgram, org: Org) -> bool:
     """The org is one of the eligible orgs or lies under one."""
-    eligible = db.session.scalars(select(Org.path).where(
-        Org.id.in_(select(AidProgramOrg.org_id).where(AidProgramOrg.program_id == program.id))))
-    return any(org.path.startswith(path) for path in eligible)
-
-
-def program_view(program: AidProgram, *, actor_id: int) -> dict[str, Any]:
-    """The program as the API shows it; budget figures only to officers over the owner."""
-    owner = db.session.get(Org, program.owner_org_id)
-    eligible = db.session.execute(
-        select(Org.id, Org.name).join(AidProgramOrg, AidProgramOrg.org_id == Org.id)
-        .where(AidProgramOrg.program_id == program.id).order_by(Org.id)).all()
-    now = utcnow()
-    return {
-        "id": program.id, "name": program.name, "year": program.year,
-        "owner_org": {"id": owner.id, "name": owner.name},
-        "eligible_orgs": [{"id": org_id, "name": name} for org_id, name in eligible],
-        "categories": program.categories, "chain": program.chain,
-        "budget_fen": program.budget_fen, "opens_at": program.opens_at,
-        "closes_at": program.closes_at, "is_open": program.opens_at <= now < program.closes_at,
-        "budget": figures(program) if has_role_over(actor_id, owner, ANY_ROLE) else None,
-        "created_at": program.created_at,
-    }
+    return any(org.path.startswith(eligible.path) for eligible in program.eligible_orgs)

@@ -1,48 +1,41 @@
-"""Request and response shapes of aid programs, applications, batches and stats."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+"""Request and response shapes of aid programs, applications, batches and stats.
+
+Responses dump the model objects the services return: renames by `attribute=`, masks of
+personal numbers by `fields.Method` (core.crypto), the org and program by relationship.
+"""
+
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
-from app.core.http import (
-    ListQuerySchema,
-    OrgRef,
-    ShanghaiDateTime,
-    StrictSchema,
-    id_field,
-    page_schema,
-)
+from app.core.crypto import mask_bank_account, mask_id_number
+from app.core.fields import fen_field, text, version_field
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
 from app.orgs.models import LEVELS
 
-MAX_FEN = 10**12  # ten billion yuan: far above any program, far below a 64-bit overflow
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$")
 
 
-def no_control_characters(value: str) -> None:
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise ValidationError("must not contain control characters")
+class Inline(fields.Nested):
+    """A nested shape read off the same object (e.g. an application's beneficiary columns)."""
 
-
-def text(max_length: int, *, required: bool = True, min_length: int = 1, **kwargs):
-    validators = [validate.Length(min=min_length, max=max_length), no_control_characters]
-    return fields.String(required=required, validate=validators, **kwargs)
-
-
-def version_field():
-    return fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return obj
 
 
 # ---- programs ----------------------------------------------------------------------------
 
 class AidTierIn(StrictSchema):
     code = fields.String(required=True, validate=CODE)
-    name = text(50)
-    amount_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+    name = text(50, required=True)
+    amount_fen = fen_field(minimum=1, required=True)
 
 
 class AidCategoryIn(StrictSchema):
     code = fields.String(required=True, validate=CODE)
-    name = text(50)
+    name = text(50, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     required_documents = fields.List(
         fields.String(validate=validate.OneOf(list(DOCUMENT_KINDS))), load_default=list,
@@ -52,14 +45,14 @@ class AidCategoryIn(StrictSchema):
 
 
 class AidProgramCreate(StrictSchema):
-    name = text(100)
+    name = text(100, required=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     owner_org_id = id_field(required=True)
     eligible_org_ids = fields.List(id_field(), required=True,
                                    validate=validate.Length(min=1, max=100))
     categories = fields.List(fields.Nested(AidCategoryIn), required=True,
                              validate=validate.Length(min=1, max=10))
-    budget_fen = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_FEN))
+    budget_fen = fen_field(minimum=1, required=True)
     opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
                                     metadata={"description": "no offset → Asia/Shanghai"})
     closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
@@ -107,7 +100,7 @@ class AidProgramOut(Schema):
     opens_at = ShanghaiDateTime(required=True)
     closes_at = ShanghaiDateTime(required=True)
     is_open = fields.Boolean(required=True)
-    budget = fields.Nested(AidBudget, allow_none=True,
+    budget = fields.Nested(AidBudget, allow_none=True, attribute="budget_for_viewer",
                            metadata={"description": "officers over the owner org only"})
     created_at = ShanghaiDateTime(required=True)
 
@@ -124,19 +117,19 @@ class AidProgramQuery(ListQuerySchema):
 # ---- applications ------------------------------------------------------------------------
 
 class AidBeneficiaryIn(StrictSchema):
-    name = text(50)
+    name = text(50, required=True)
     id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS),
                              metadata={"description": "to the applicant"})
     school = text(100, required=False, load_default=None, allow_none=True)
     grade = text(50, required=False, load_default=None, allow_none=True,
                  metadata={"description": "grade, or admission year for new students"})
-    household_county = text(100)
+    household_county = text(100, required=True)
 
 
 class AidBankAccountIn(StrictSchema):
-    holder = text(50)
-    bank = text(100)
+    holder = text(50, required=True)
+    bank = text(100, required=True)
     number = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$"))
 
 
@@ -152,7 +145,7 @@ class AidApplicationCreate(StrictSchema):
     tier_code = fields.String(required=True, validate=CODE)
     beneficiary = fields.Nested(AidBeneficiaryIn, required=True)
     bank_account = fields.Nested(AidBankAccountIn, required=True)
-    reason = text(2000)
+    reason = text(2000, required=True)
     documents = fields.List(fields.Nested(AidDocumentIn), load_default=list,
                             validate=validate.Length(max=20))
     on_behalf = fields.Boolean(load_default=False, metadata={
@@ -184,7 +177,7 @@ class AidDecisionIn(StrictSchema):
 
 class AidRevealIn(StrictSchema):
     field = fields.String(required=True, validate=validate.OneOf(["id_number", "bank_account"]))
-    reason = text(500, min_length=2)
+    reason = text(500, min_length=2, required=True)
 
 
 class AidRevealOut(Schema):
@@ -193,25 +186,37 @@ class AidRevealOut(Schema):
 
 
 class AidBeneficiary(Schema):
-    name = fields.String(required=True)
-    id_number = fields.String(required=True, metadata={"description": "masked"})
+    """Dumped off the application's beneficiary columns."""
+
+    name = fields.String(required=True, attribute="beneficiary_name")
+    id_number = fields.Method("masked_id_number", required=True,
+                              metadata={"type": "string", "description": "masked"})
     relation = fields.String(required=True)
     school = fields.String(allow_none=True)
     grade = fields.String(allow_none=True)
     household_county = fields.String(required=True)
 
+    def masked_id_number(self, application) -> str:
+        return mask_id_number(application.beneficiary_id_number)
+
 
 class AidBankAccount(Schema):
-    holder = fields.String(required=True)
-    bank = fields.String(required=True)
-    number = fields.String(required=True, metadata={"description": "masked"})
+    """Dumped off the application's bank columns."""
+
+    holder = fields.String(required=True, attribute="bank_holder")
+    bank = fields.String(required=True, attribute="bank_name")
+    number = fields.Method("masked_number", required=True,
+                           metadata={"type": "string", "description": "masked"})
+
+    def masked_number(self, application) -> str:
+        return mask_bank_account(application.bank_account)
 
 
 class AidDocument(Schema):
     file_id = fields.Integer(required=True)
     kind = fields.String(required=True)
-    original_name = fields.String(required=True)
-    content_type = fields.String(required=True)
+    original_name = fields.String(required=True, attribute="file.original_name")
+    content_type = fields.String(required=True, attribute="file.content_type")
 
 
 class AidStep(Schema):
@@ -223,15 +228,15 @@ class AidStep(Schema):
 class AidApplicationOut(Schema):
     id = fields.Integer(required=True)
     program_id = fields.Integer(required=True)
-    program_name = fields.String(required=True)
+    program_name = fields.String(required=True, attribute="program.name")
     org = fields.Nested(OrgRef, required=True)
     applicant_id = fields.Integer(required=True)
     entered_by_officer = fields.Boolean(required=True)
     category_code = fields.String(required=True)
     tier_code = fields.String(required=True)
     amount_fen = fields.Integer(required=True)
-    beneficiary = fields.Nested(AidBeneficiary, required=True)
-    bank_account = fields.Nested(AidBankAccount, required=True)
+    beneficiary = Inline(AidBeneficiary, required=True)
+    bank_account = Inline(AidBankAccount, required=True)
     reason = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     current_step = fields.Nested(AidStep, allow_none=True)
@@ -257,7 +262,7 @@ class AidEvent(Schema):
 
 class AidApplicationDetail(AidApplicationOut):
     documents = fields.List(fields.Nested(AidDocument), required=True)
-    history = fields.List(fields.Nested(AidEvent), required=True)
+    history = fields.List(fields.Nested(AidEvent), required=True, attribute="events")
 
 
 AidApplicationPage = page_schema(AidApplicationOut, "AidApplicationPage")
@@ -273,7 +278,7 @@ class AidApplicationQuery(ListQuerySchema):
 # ---- disbursement ------------------------------------------------------------------------
 
 class AidBatchCreate(StrictSchema):
-    name = text(100)
+    name = text(100, required=True)
     application_ids = fields.List(id_field(), required=True,
                                   validate=validate.Length(min=1, max=1000))
 
@@ -294,7 +299,8 @@ AidBatchPage = page_schema(AidBatchOut, "AidBatchPage")
 
 
 class AidRosterQuery(StrictSchema):
-    reason = text(500, min_length=2, metadata={"description": "why bank accounts are read"})
+    reason = text(500, min_length=2, required=True,
+                  metadata={"description": "why bank accounts are read"})
 
 
 # ---- stats -------------------------------------------------------------------------------

@@ -2,34 +2,69 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from app.aid.access import get_program_or_404
-from app.aid.budget import figures
-from app.aid.models import AidApplication
+from app.aid.access import get_program
+from app.aid.models import AidApplication, AidProgram
+from app.core.roles import OFFICERS
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import ANY_ROLE, authorize
 
 # status → the figures it counts in ("approved" includes paid: everything that passed the chain)
 BUCKETS = {"submitted": ("pending",), "approved": ("approved",), "paid": ("approved", "paid")}
 FIGURES = ("approved", "paid", "pending")
 
 
-def _empty() -> dict[str, dict[str, int]]:
-    return {name: {"count": 0, "amount_fen": 0} for name in FIGURES}
+@dataclass
+class Figure:
+    count: int = 0
+    amount_fen: int = 0
 
 
-def _order(row: dict[str, Any]) -> tuple[int, str]:
+@dataclass
+class Figures:
+    approved: Figure = field(default_factory=Figure)
+    paid: Figure = field(default_factory=Figure)
+    pending: Figure = field(default_factory=Figure)
+
+    def add(self, status: str, count: int, amount_fen: int) -> None:
+        for bucket in BUCKETS[status]:
+            figure = getattr(self, bucket)
+            figure.count += count
+            figure.amount_fen += amount_fen
+
+
+@dataclass
+class StatsRow(Figures):
+    key: str = ""
+    label: str = ""
+
+
+@dataclass
+class ProgramStats:
+    """The program (with its budget counters), its totals and three breakdowns."""
+
+    program: AidProgram
+    totals: Figures
+    by_village: list[StatsRow]
+    by_category: list[StatsRow]
+    by_tier: list[StatsRow]
+
+    @property
+    def budget(self) -> AidProgram:
+        """The budget counters are the program's own columns."""
+        return self.program
+
+
+def _order(row: StatsRow) -> tuple[int, str]:
     """Villages by id (numeric keys), categories and tiers by code."""
-    return (int(row["key"]) if row["key"].isdigit() else 0, row["key"])
+    return (int(row.key) if row.key.isdigit() else 0, row.key)
 
 
-def program_stats(*, actor_id: int, program_id: int) -> dict[str, Any]:
-    program = get_program_or_404(program_id)
-    authorize(actor_id, db.session.get(Org, program.owner_org_id), ANY_ROLE)
+def program_stats(*, actor_id: int, program_id: int) -> ProgramStats:
+    program = get_program(actor_id, program_id, roles=OFFICERS)
     rows = db.session.execute(
         select(AidApplication.org_id, Org.name, AidApplication.category_code,
                AidApplication.tier_code, AidApplication.status, func.count(),
@@ -42,39 +77,32 @@ def program_stats(*, actor_id: int, program_id: int) -> dict[str, Any]:
     labels = {c["code"]: c["name"] for c in program.categories}
     tier_labels = {f"{c['code']}.{t['code']}": f"{c['name']}·{t['name']}"
                    for c in program.categories for t in c["tiers"]}
-    totals = _empty()
-    groups: dict[str, dict[str, dict[str, Any]]] = {
-        "by_village": {}, "by_category": {}, "by_tier": {}}
+    totals = Figures()
+    groups: dict[str, dict[str, StatsRow]] = {"by_village": {}, "by_category": {},
+                                              "by_tier": {}}
     for org_id, org_name, category, tier, status, count, amount in rows:
         keys = {"by_village": (str(org_id), org_name),
                 "by_category": (category, labels.get(category, category)),
                 "by_tier": (f"{category}.{tier}", tier_labels.get(f"{category}.{tier}", tier))}
         for group, (key, label) in keys.items():
-            row = groups[group].setdefault(key, {"key": key, "label": label, **_empty()})
-            for bucket in BUCKETS[status]:
-                row[bucket]["count"] += count
-                row[bucket]["amount_fen"] += int(amount or 0)
-        for bucket in BUCKETS[status]:
-            totals[bucket]["count"] += count
-            totals[bucket]["amount_fen"] += int(amount or 0)
-    return {
-        "program": {"id": program.id, "name": program.name},
-        "budget": figures(program),
-        "totals": totals,
-        **{group: sorted(by_key.values(), key=_order) for group, by_key in groups.items()},
-    }
+            row = groups[group].setdefault(key, StatsRow(key=key, label=label))
+            row.add(status, count, int(amount or 0))
+        totals.add(status, count, int(amount or 0))
+    return ProgramStats(program=program, totals=totals,
+                        **{group: sorted(by_key.values(), key=_order)
+                           for group, by_key in groups.items()})
 
 
-def stats_sheets(stats: dict[str, Any]) -> dict[str, list[list]]:
+def stats_sheets(stats: ProgramStats) -> dict[str, list[list]]:
     header = ["分组", "名称", "已批准人数", "已批准金额（元）", "已发放人数", "已发放金额（元）",
               "审核中人数", "审核中金额（元）"]
 
-    def line(key: str, label: str, row: dict[str, Any]) -> list:
-        return [key, label] + [value for name in FIGURES
-                               for value in (row[name]["count"], row[name]["amount_fen"] / 100)]
+    def line(key: str, label: str, row: Figures) -> list:
+        return [key, label] + [value for name in FIGURES for value in (
+            getattr(row, name).count, getattr(row, name).amount_fen / 100)]
 
     sheets = {}
     for group, title in (("by_village", "按村"), ("by_category", "按类别"), ("by_tier", "按档次")):
-        sheets[title] = [header] + [line(r["key"], r["label"], r) for r in stats[group]] + [
-            line("total", "合计", stats["totals"])]
+        sheets[title] = [header] + [line(r.key, r.label, r) for r in getattr(stats, group)] + [
+            line("total", "合计", stats.totals)]
     return sheets

@@ -1,12 +1,9 @@
-"""HTTP plumbing shared by every domain: blueprint with auth docs, error schema, pagination."""
+"""HTTP plumbing shared by every domain: blueprint with auth docs, the token check, error schema."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
 
 from flask import request
 from flask_jwt_extended import verify_jwt_in_request
@@ -17,7 +14,6 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.core.time import to_shanghai
-from app.errors import Invalid
 
 
 def _has_nul(value) -> bool:
@@ -64,37 +60,6 @@ class OrgRef(Schema):
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
-
-
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    """`{"items": [item, …], "next_cursor": str | null}` — the shape of every keyset page."""
-    return Schema.from_dict({
-        "items": fields.List(fields.Nested(item), required=True),
-        "next_cursor": fields.String(allow_none=True),
-    }, name=name)
-
-
-class ListQuerySchema(StrictSchema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
-
-
-def encode_cursor(values: dict[str, Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    """Opaque cursor → dict; a cursor the client mangled is a 422, never a 500."""
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict):
-        raise Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
-    return data
 
 
 def verify_token(*, refresh: bool = False, optional: bool = False) -> bool:
@@ -185,24 +150,6 @@ class ApiBlueprint(Blueprint):
             return func
 
         return decorator
-
-
-def cursor_id(cursor: str | None) -> int | None:
-    """The row id a keyset cursor points after (lists ordered by id)."""
-    data = decode_cursor(cursor)
-    if data is None:
-        return None
-    value = data.get("id")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
-    return value
-
-
-def page(rows: list, limit: int, key=lambda row: row.id) -> tuple[list, str | None]:
-    """Cut a limit+1 query result into (items, next_cursor)."""
-    if len(rows) > limit:
-        return rows[:limit], encode_cursor({"id": key(rows[limit - 1])})
-    return rows, None
 
 
 class ShanghaiDateTime(fields.DateTime):

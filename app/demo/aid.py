@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.aid.history import open_step_todo
+from app.aid.decisions import open_step_todo
 from app.aid.models import (
     AidApplication,
     AidApplicationEvent,

@@ -13,8 +13,6 @@ from app.extensions import db
 from app.orgs.models import OfficerRole, Org
 
 # Transition alias: app/aid, app/projects and app/stations (rewritten in other branches) still
-# import it; they use app.core.roles.OFFICERS after the merge and the lead deletes this line.
-ANY_ROLE = OFFICERS
 
 
 def subtree_bounds(path: str) -> tuple[str, str]:

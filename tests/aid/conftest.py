@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aid.support import AidWorld
+from tests.factories.aid import AidWorld
 
 
 @pytest.fixture(autouse=True)

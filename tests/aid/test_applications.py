@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.aid.models import AidApplication
 from app.core.audit import AuditRecord
 from app.extensions import db
-from tests.aid.support import application_body, window
+from tests.factories.aid import application_body, window
 
 
 def test_draft_is_masked_and_encrypted_at_rest(app, world, program):

@@ -10,14 +10,12 @@ from sqlalchemy import select
 
 from app.core.audit import AuditRecord
 from app.extensions import db
-from tests.aid.test_chain import STEP_APPROVERS, approve
 from tests.concurrency import race
+from tests.factories.aid import STEP_APPROVERS
 
 
 def through_chain(world, application, upto=4):
-    for who in STEP_APPROVERS[:upto]:
-        application = approve(world, application, who)
-    return application
+    return world.approved(application, STEP_APPROVERS[:upto])
 
 
 def test_approval_that_would_overspend_is_409_and_stays_put(world):
@@ -92,24 +90,6 @@ def test_batch_roster_paid_and_stats(app, world, program):
         assert [(r.field, r.reason) for r in reads] == [("bank_account", "银行代发")]
 
 
-def test_stats_and_batches_are_hidden_outside_the_owner(world, program):
-    base = f"/api/v1/aid/programs/{program['id']}"
-    assert world.client.get(f"{base}/stats", headers=world.as_user("plain")).status_code == 404
-    assert world.client.get(f"{base}/stats",
-                            headers=world.as_user("county_admin")).status_code == 404
-    assert world.client.get(f"{base}/batches",
-                            headers=world.as_user("plain")).status_code == 404
-
-
-def batch_of(world, program, applications, name="发放仪式") -> dict:
-    response = world.client.post(f"/api/v1/aid/programs/{program['id']}/batches",
-                                 headers=world.as_user("prov_admin"),
-                                 json={"name": name, "application_ids": [a["id"] for a in
-                                                                         applications]})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def budget_of(world, program) -> dict:
     return world.client.get(f"/api/v1/aid/programs/{program['id']}",
                             headers=world.as_user("prov_admin")).get_json()["budget"]
@@ -117,12 +97,9 @@ def budget_of(world, program) -> dict:
 
 def test_an_application_leaves_an_open_batch_and_joins_a_later_one(app, world, program):
     one, two = approved_pair(world, program)
-    batch = batch_of(world, program, [one, two])
+    batch = world.batch(program, [one, two])
     admin = world.as_user("prov_admin")
     url = f"/api/v1/aid/batches/{batch['id']}/applications/{two['id']}"
-    for who, status in (("prov_approver", 403), ("county_admin", 404), ("plain", 404),
-                        ("applicant", 404)):
-        assert world.client.delete(url, headers=world.as_user(who)).status_code == status, who
     removed = world.client.delete(url, headers=admin)
     assert removed.status_code == 200
     body = removed.get_json()
@@ -144,7 +121,7 @@ def test_an_application_leaves_an_open_batch_and_joins_a_later_one(app, world, p
                                headers=admin).get_json()["error"]["code"] == "batch_not_open"
     budget = budget_of(world, program)
     assert (budget["reserved_fen"], budget["paid_fen"]) == (300_000, 300_000)
-    later = batch_of(world, program, [two], name="补发")
+    later = world.batch(program, [two], name="补发")
     assert (later["count"], later["total_fen"]) == (1, 300_000)
     with app.app_context():
         assert db.session.scalars(select(AuditRecord.target_id).where(
@@ -156,7 +133,7 @@ def test_removal_racing_payment_keeps_the_money_straight(app, world, program):
     """Take one application out while another admin marks the batch paid: one of them wins,
     and the budget's paid money is exactly what the paid applications hold."""
     one, two = approved_pair(world, program)
-    batch = batch_of(world, program, [one, two])
+    batch = world.batch(program, [one, two])
     admin = world.as_user("prov_admin")
     responses = race(app, [
         ("delete", f"/api/v1/aid/batches/{batch['id']}/applications/{two['id']}", admin, None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.aid.support import program_body
+from tests.factories.aid import program_body
 
 
 @pytest.mark.parametrize(("who", "status"), [

@@ -20,8 +20,8 @@ from app.aid.models import AidApplication, AidProgram
 from app.core.crypto import keyed_hash
 from app.core.time import utcnow
 from app.extensions import db
-from tests.aid.support import CATEGORIES, application_body
 from tests.concurrency import race, statuses
+from tests.factories.aid import CATEGORIES, application_body
 from tests.helpers import make_user, valid_id_number
 
 pytestmark = pytest.mark.postgres

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.aid.support import application_body
+from tests.factories.aid import application_body
 from tests.factories.members import apply_membership, membership_body
 from tests.helpers import valid_id_number
 

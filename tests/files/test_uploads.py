@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.aid.support import png_bytes, upload
+from tests.factories.aid import png_bytes, upload
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

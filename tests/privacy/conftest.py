@@ -1,10 +1,10 @@
-"""Privacy fixtures: the test tree, the aid world of tests/aid, files in a temp dir."""
+"""Privacy fixtures: the test tree, the aid world of tests/factories/aid, files in a temp dir."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.aid.support import AidWorld
+from tests.factories.aid import AidWorld
 
 
 @pytest.fixture(autouse=True)

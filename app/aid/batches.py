@@ -3,49 +3,35 @@ roster, and mark the batch paid (reserved money becomes paid)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.aid import history
-from app.aid.access import get_program_or_404
+from app.aid.access import get_batch, get_program
 from app.aid.budget import settle
-from app.aid.models import AidApplication, AidProgram, DisbursementBatch
+from app.aid.history import record_event
+from app.aid.models import AidApplication, DisbursementBatch
 from app.core import audit
 from app.core.crypto import mask_id_number
-from app.core.http import cursor_id, page
+from app.core.pagination import Page, keyset_page
+from app.core.roles import ADMINS, OFFICERS, Role
+from app.core.states import guarded_update
 from app.core.time import to_shanghai, utcnow
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.notify.service import notify
-from app.orgs.models import Org
-from app.orgs.scope import ANY_ROLE, authorize
-
-ADMIN = ("admin",)
-
-
-def _owner(program: AidProgram) -> Org:
-    return db.session.get(Org, program.owner_org_id)
-
-
-def get_batch(*, actor_id: int, batch_id: int, roles=ANY_ROLE) -> DisbursementBatch:
-    """Officers over the program's owner org see its batches; others get 404."""
-    batch = db.session.get(DisbursementBatch, batch_id)
-    if batch is None:
-        raise NotFound("No such batch.")
-    authorize(actor_id, _owner(db.session.get(AidProgram, batch.program_id)), roles)
-    return batch
 
 
 def create_batch(*, actor_id: int, program_id: int, name: str,
                  application_ids: list[int]) -> DisbursementBatch:
     """Put approved, not yet batched applications of the program into a new batch."""
-    program = get_program_or_404(program_id)
-    authorize(actor_id, _owner(program), ADMIN)
+    program = get_program(actor_id, program_id, roles=ADMINS)
     wanted = set(application_ids)
-    batch = DisbursementBatch(program_id=program.id, name=name, status="open", created_by=actor_id,
+    batch = DisbursementBatch(program=program, name=name, status="open", created_by=actor_id,
                               total_fen=0, count=0, version=1)
     db.session.add(batch)
     db.session.flush()
-    # Conditional UPDATE: an application already batched (or no longer approved) is not taken.
+    # A set-wise conditional UPDATE (no version seen per row): an application already
+    # batched, or no longer approved, is not taken, and a racing batch takes each row once.
     taken = db.session.execute(
         update(AidApplication)
         .where(AidApplication.id.in_(wanted), AidApplication.program_id == program.id,
@@ -54,79 +40,65 @@ def create_batch(*, actor_id: int, program_id: int, name: str,
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != len(wanted):
-        db.session.rollback()
-        free = set(db.session.scalars(select(AidApplication.id).where(
+        # read in this transaction: the rows just taken are ours, every other one is refused
+        ours = set(db.session.scalars(select(AidApplication.id).where(
             AidApplication.id.in_(wanted), AidApplication.program_id == program.id,
-            AidApplication.status == "approved", AidApplication.batch_id.is_(None))))
-        refused = sorted(wanted - free)
+            AidApplication.status == "approved",
+            or_(AidApplication.batch_id.is_(None), AidApplication.batch_id == batch.id))))
         raise Conflict("Some applications are not approved, not in this program or already "
-                       "batched.", code="not_batchable", details={"application_ids": refused})
+                       "batched.", code="not_batchable",
+                       details={"application_ids": sorted(wanted - ours)})
     count, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(AidApplication.amount_fen), 0))
         .where(AidApplication.batch_id == batch.id)).one()
     batch.count, batch.total_fen = count, int(total)
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=program.owner_org_id,
                  action="aid.batch.create", target_type="aid_batch", target_id=batch.id,
                  after={"count": count, "total_fen": int(total)})
     db.session.commit()
     return batch
 
 
-def list_batches(*, actor_id: int, program_id: int, limit: int,
-                 cursor: str | None) -> tuple[list[DisbursementBatch], str | None]:
-    program = get_program_or_404(program_id)
-    authorize(actor_id, _owner(program), ANY_ROLE)
+def list_batches(*, actor_id: int, program_id: int, limit: int, cursor: str | None) -> Page:
+    program = get_program(actor_id, program_id, roles=OFFICERS)
     query = select(DisbursementBatch).where(DisbursementBatch.program_id == program.id)
-    after = cursor_id(cursor)
-    if after is not None:
-        query = query.where(DisbursementBatch.id > after)
-    return page(list(db.session.scalars(
-        query.order_by(DisbursementBatch.id).limit(limit + 1))), limit)
+    return keyset_page(query, keys=[DisbursementBatch.id], limit=limit, cursor=cursor)
 
 
 def mark_paid(*, actor_id: int, batch_id: int, version: int) -> DisbursementBatch:
     """The handover happened: applications become paid, reserved money becomes paid money."""
-    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
-    program = db.session.get(AidProgram, batch.program_id)
+    batch = get_batch(actor_id, batch_id, roles=ADMINS)
+    program = batch.program
     now = utcnow()
-    paid = db.session.execute(
-        update(DisbursementBatch)
-        .where(DisbursementBatch.id == batch.id, DisbursementBatch.status == "open",
-               DisbursementBatch.version == version)
-        .values(status="paid", paid_at=now, paid_by=actor_id,
-                version=DisbursementBatch.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if paid != 1:
-        db.session.rollback()
-        raise Conflict("This batch changed since you loaded it, or is already paid.",
-                       code="stale_version")
+    # The batch row is the guard: of a payment and a removal (or two payments) that saw the
+    # same version, one moves it and the other gets 409 stale_version.
+    guarded_update(batch, values={"status": "paid", "paid_at": now, "paid_by": actor_id},
+                   version=version, status="open", noun="batch")
     applications = list(db.session.scalars(
         select(AidApplication).where(AidApplication.batch_id == batch.id,
                                      AidApplication.status == "approved")
-        .order_by(AidApplication.id)))
+        .options(selectinload(AidApplication.events)).order_by(AidApplication.id)))
     total = sum(application.amount_fen for application in applications)
+    # Set-wise: every approved application of the batch (the batch row above serialises it).
     db.session.execute(
         update(AidApplication)
         .where(AidApplication.batch_id == batch.id, AidApplication.status == "approved")
         .values(status="paid", paid_at=now, version=AidApplication.version + 1)
         .execution_options(synchronize_session=False))
     if not settle(program_id=program.id, amount_fen=total):
-        db.session.rollback()
         raise Conflict("The batch's amount is not reserved in the budget.",
                        code="budget_mismatch")
     for application in applications:
-        history.record_event(application, actor_id=actor_id, action="pay",
-                             from_status="approved", to_status="paid", comment=batch.name)
+        record_event(application, actor_id=actor_id, action="pay", from_status="approved",
+                     to_status="paid", comment=batch.name)
         notify(user_id=application.applicant_id, event="aid.paid", title="资助金已发放",
                body=f"{program.name}：{application.amount_fen / 100:.2f}元已发放。",
                data={"program_name": program.name, "amount_fen": application.amount_fen},
                page=f"pages/aid/application?id={application.id}")
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=program.owner_org_id,
                  action="aid.batch.paid", target_type="aid_batch", target_id=batch.id,
                  after={"count": len(applications), "total_fen": total})
     db.session.commit()
-    db.session.refresh(batch)
     return batch
 
 
@@ -135,62 +107,47 @@ def remove_from_batch(*, actor_id: int, batch_id: int,
     """Take an application out of an open batch (the family cannot come, the account is
     wrong): it stays approved with its money reserved and can join a later batch.
 
-    The batch row is updated first, guarded by status = 'open', so a concurrent "paid" either
-    finished before (409 here) or finds a newer batch version (409 there).
+    The batch row is updated first, guarded by its version and status = 'open', so a
+    concurrent "paid" either finished before (409 here) or finds a newer batch version (409
+    there).
     """
-    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
-    program = db.session.get(AidProgram, batch.program_id)
+    batch = get_batch(actor_id, batch_id, roles=ADMINS)
     application = db.session.get(AidApplication, application_id)
     if application is None or application.batch_id != batch.id:
         raise NotFound("This application is not in this batch.")
-    amount = application.amount_fen
-    changed = db.session.execute(
-        update(DisbursementBatch)
-        .where(DisbursementBatch.id == batch.id, DisbursementBatch.status == "open")
-        .values(count=DisbursementBatch.count - 1,
-                total_fen=DisbursementBatch.total_fen - amount,
-                version=DisbursementBatch.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        db.session.rollback()
+    if batch.status != "open":
         raise Conflict("The batch is already paid.", code="batch_not_open")
-    taken = db.session.execute(
-        update(AidApplication)
-        .where(AidApplication.id == application.id, AidApplication.batch_id == batch.id,
-               AidApplication.status == "approved")
-        .values(batch_id=None, version=AidApplication.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:  # removed by someone else a moment ago
-        db.session.rollback()
-        raise NotFound("This application is not in this batch.")
-    history.record_event(application, actor_id=actor_id, action="unbatch",
-                         from_status="approved", to_status="approved", comment=batch.name)
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+    amount = application.amount_fen
+    guarded_update(batch, values={"count": DisbursementBatch.count - 1,
+                                  "total_fen": DisbursementBatch.total_fen - amount},
+                   status="open", noun="batch")
+    guarded_update(application, values={"batch_id": None}, status="approved",
+                   where=[AidApplication.batch_id == batch.id], noun="application")
+    record_event(application, actor_id=actor_id, action="unbatch", from_status="approved",
+                 to_status="approved", comment=batch.name)
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=batch.program.owner_org_id,
                  action="aid.batch.remove", target_type="aid_batch", target_id=batch.id,
                  after={"application_id": application.id, "amount_fen": amount})
     db.session.commit()
-    db.session.refresh(batch)
     return batch
 
 
 def roster(*, actor_id: int, batch_id: int, reason: str) -> dict[str, list[list]]:
     """The bank roster: whole account numbers, so the read is audited with its reason."""
-    batch = get_batch(actor_id=actor_id, batch_id=batch_id, roles=ADMIN)
-    program = db.session.get(AidProgram, batch.program_id)
-    rows = db.session.execute(
-        select(AidApplication, Org.name).join(Org, Org.id == AidApplication.org_id)
-        .where(AidApplication.batch_id == batch.id).order_by(AidApplication.id)).all()
-    audit.record(actor_id=actor_id, actor_role="admin", org_id=program.owner_org_id,
+    batch = get_batch(actor_id, batch_id, roles=ADMINS)
+    program = batch.program
+    rows = list(db.session.scalars(
+        select(AidApplication).where(AidApplication.batch_id == batch.id)
+        .options(joinedload(AidApplication.org)).order_by(AidApplication.id)))
+    audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=program.owner_org_id,
                  action="pii.roster", target_type="aid_batch", target_id=batch.id,
                  field="bank_account", reason=reason, after={"rows": len(rows)})
     db.session.commit()
     header = ["序号", "申请编号", "村", "受助人", "身份证号", "类别", "档次", "金额（元）",
               "开户人", "开户银行", "银行账号", "状态"]
-    lines = [[n, a.id, village, a.beneficiary_name, mask_id_number(a.beneficiary_id_number),
+    lines = [[n, a.id, a.org.name, a.beneficiary_name, mask_id_number(a.beneficiary_id_number),
               a.category_code, a.tier_code, a.amount_fen / 100, a.bank_holder, a.bank_name,
-              a.bank_account, a.status] for n, (a, village) in enumerate(rows, start=1)]
+              a.bank_account, a.status] for n, a in enumerate(rows, start=1)]
     paid_at = to_shanghai(batch.paid_at)
     summary = [["批次", batch.name], ["项目", program.name], ["人数", batch.count],
                ["合计（元）", batch.total_fen / 100],

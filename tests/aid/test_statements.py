@@ -1,0 +1,75 @@
+"""SQL statements per aid request: a decision within its budget, pages independent of their
+length (no statement per row). Counts, not timings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.factories.aid import STEP_APPROVERS
+
+# PostgreSQL batches the to-do announcement's and the applicant's message rows into one
+# INSERT per table; SQLite cannot batch INSERT … RETURNING of autoincrement keys, so it
+# runs two more (one messages row and one outbox row each).
+DECISION_BUDGET = {"postgresql": 12, "sqlite": 14}
+
+
+@contextmanager
+def statements(app) -> Iterator[list[str]]:
+    """The SQL statements run inside the block, in order."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("step", range(len(STEP_APPROVERS)))
+def test_an_aid_decision_stays_within_its_statement_budget(app, world, program, step):
+    """Intermediate steps open the next step's to-do; the last one reserves the money."""
+    application = world.approved(world.submitted(program["id"]), STEP_APPROVERS[:step])
+    who = STEP_APPROVERS[step]
+    world.as_user(who)  # logged in before counting
+    with statements(app) as seen:
+        response = world.decide(application, who)
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        budget = DECISION_BUDGET[db.engine.dialect.name]
+    assert len(seen) <= budget, "\n".join(seen)
+    body = response.get_json()  # built from what was written, and right
+    assert body["version"] == application["version"] + 1
+    assert body["history"][-1]["org"]["id"] == application["current_step"]["org"]["id"]
+
+
+def page_cost(app, world, url: str, who: str) -> int:
+    headers = world.as_user(who)
+    with statements(app) as seen:
+        response = world.client.get(url, headers=headers, query_string={"limit": 100})
+    assert response.status_code == 200, response.get_json()
+    return len(seen)
+
+
+@pytest.mark.parametrize(("url", "who"), [("/api/v1/aid/applications", "county_admin"),
+                                          ("/api/v1/me/aid/applications", "applicant"),
+                                          ("/api/v1/aid/programs", "prov_admin")])
+def test_a_page_costs_the_same_for_two_rows_or_six(app, world, program, url, who):
+    for sequence in (1, 2):
+        world.submitted(program["id"], sequence=sequence, org=f"village{sequence}")
+    world.create_program(name="第二个项目")
+    few = page_cost(app, world, url, who)
+    for sequence in (3, 4, 5, 6):
+        world.submitted(program["id"], sequence=sequence,
+                        org="village3" if sequence % 2 else "village2")
+        world.create_program(name=f"项目{sequence}", eligible_org_ids=[world.tree["village3"]])
+    assert page_cost(app, world, url, who) == few
