@@ -2,14 +2,14 @@
 """Request and response shapes of aid programs, applications, batches and stats.
 
 Responses dump the model objects the services return: renames by `attribute=`, masks of
-personal numbers by `fields.Method` (core.crypto), the org and program by relationship.
+personal numbers by `core.fields.Masked` (core.crypto masks), the org and program by relationship.
 """
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
 from app.core.crypto import mask_bank_account, mask_id_number
-from app.core.fields import fen_field, text, version_field
+from app.core.fields import Masked, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
@@ -189,15 +189,12 @@ class AidBeneficiary(Schema):
     """Dumped off the application's beneficiary columns."""
 
     name = fields.String(required=True, attribute="beneficiary_name")
-    id_number = fields.Method("masked_id_number", required=True,
-                              metadata={"type": "string", "description": "masked"})
+    id_number = Masked(mask_id_number, required=True, attribute="beneficiary_id_number",
+                       metadata={"description": "masked"})
     relation = fields.String(required=True)
     school = fields.String(allow_none=True)
     grade = fields.String(allow_none=True)
     household_county = fields.String(required=True)
-
-    def masked_id_number(self, application) -> str:
-        return mask_id_number(application.beneficiary_id_number)
 
 
 class AidBankAccount(Schema):
@@ -205,11 +202,8 @@ class AidBankAccount(Schema):
 
     holder = fields.String(required=True, attribute="bank_holder")
     bank = fields.String(required=True, attribute="bank_name")
-    number = fields.Method("masked_number", required=True,
-                           metadata={"type": "string", "description": "masked"})
-
-    def masked_number(self, application) -> str:
-        return mask_bank_account(application.bank_account)
+    number = Masked(mask_bank_account, required=True, attribute="bank_account",
+                    metadata={"description": "masked"})
 
 
 class AidDocument(Schema):
