@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.aid.access import get_application, get_program
@@ -23,12 +22,11 @@ from app.aid.models import AidApplication, AidApplicationFile, AidProgram
 from app.aid.programs import find_category, is_eligible
 from app.core import audit
 from app.core.crypto import keyed_hash
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS
 from app.core.time import utcnow
 from app.errors import Conflict, Invalid
-from app.extensions import db
 from app.files.service import owned_files
 from app.members.memberships import validated_id_number
 from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
@@ -105,15 +103,10 @@ def _set_documents(application: AidApplication, actor_id: int,
 
 
 def _flush_unique(application: AidApplication) -> None:
-    """Flush in a savepoint: the partial unique index refuses a second live application."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(application)
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("This beneficiary already has an application in this program.",
-                       code="application_exists") from None
+    """The partial unique index refuses a second live application for a beneficiary."""
+    insert_unique(application, duplicate=Conflict(
+        "This beneficiary already has an application in this program.",
+        code="application_exists"))
 
 
 def create_application(*, actor_id: int, program_id: int, org_id: int, category_code: str,

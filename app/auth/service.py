@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
 from app.core.crypto import keyed_hash
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, ServiceUnavailable, Unauthorized
@@ -65,13 +64,8 @@ def _exchange_code(call, *args):
 def _upsert_user(openid: str, unionid: str | None) -> User:
     user = db.session.scalar(select(User).where(User.openid == openid))
     if user is None:
-        try:
-            with db.session.begin_nested():
-                user = User(openid=openid, unionid=unionid)
-                db.session.add(user)
-        except IntegrityError as exc:  # two first logins at once: the other one created it
-            if not is_unique_violation(exc):
-                raise
+        user = User(openid=openid, unionid=unionid)
+        if not insert_unique(user):  # two first logins at once: the other one created it
             user = db.session.scalar(select(User).where(User.openid == openid))
     if unionid and user.unionid != unionid:
         user.unionid = unionid

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import UTCDateTime, utcnow
+from app.errors import Conflict
 from app.extensions import db
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
@@ -30,3 +31,22 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 
 def dialect_name() -> str:
     return db.session.get_bind().dialect.name
+
+
+def insert_unique(row: object, *, duplicate: Conflict | None = None) -> bool:
+    """Add and flush `row` in a savepoint, so a unique index refusing it leaves the rest of the
+    transaction intact. A duplicate raises `duplicate` when given, else returns False.
+
+    The index is the guard for "one per …" rules: two racing inserts both pass any check made
+    before, exactly one of them gets past the index.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        if duplicate is not None:
+            raise duplicate from None
+        return False
+    return True

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
 from app.core.states import guarded_update
@@ -51,14 +50,9 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
         id_number_hash=keyed_hash(number), phone=phone, employer=employer,
         occupation=occupation, industry=industry, status="pending", version=1,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(membership)
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("There is already a pending or approved membership for this person.",
-                       code="membership_exists") from None
+    insert_unique(membership, duplicate=Conflict(
+        "There is already a pending or approved membership for this person.",
+        code="membership_exists"))
     todos.open_todo(
         kind=TODO_KIND, object_id=membership.id, org_id=org.id, org_path=org.path,
         role=Role.APPROVER, title=f"入会申请：{real_name}", version=membership.version,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.core import audit
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -154,13 +153,7 @@ def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | N
                                                                    roles=ADMINS)
     user = _find_user(user_id=user_id, openid=openid)
     grant = OfficerRole(user=user, org_id=org.id, role=role, granted_by=actor_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(grant)
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("This user already holds that role on this org.") from None
+    insert_unique(grant, duplicate=Conflict("This user already holds that role on this org."))
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.grant",
                  target_type="user", target_id=user.id, after={"role": role})
     forget_grants(user.id)

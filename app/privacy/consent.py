@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import idcard
 from app.core.crypto import keyed_hash
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique, is_unique_violation
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -155,12 +155,7 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
                       guardian_relation=guardian_relation if subject else None,
                       recorded_by=actor_id if paper_reference else None,
                       paper_reference=paper_reference, granted_at=utcnow())
-    try:
-        with db.session.begin_nested():
-            db.session.add(consent)
-    except IntegrityError as exc:  # the same grant raced us: the other one counts
-        if not is_unique_violation(exc):
-            raise
+    if not insert_unique(consent):  # the same grant raced us: the other one counts
         consent = _active(actor_id, purpose, data_kind, hashed)
     db.session.commit()
     return ConsentState(consent, True)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, todos
 from app.core import time as clock
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique, is_unique_violation
 from app.core.pagination import Page, keyset_page
 from app.core.states import guarded_update
 from app.errors import Conflict, Invalid, NotFound
@@ -45,14 +45,8 @@ def submit(*, actor_id: int, project_id: int, plan: str, qualifications: str,
     bid = Bid(project_id=project.id, bidder_id=actor_id, plan=plan,
               qualifications=qualifications, team=team, requested_fen=requested_fen,
               status="submitted", version=1)
-    try:
-        with db.session.begin_nested():
-            db.session.add(bid)
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("You already have a live bid on this project; edit it instead.",
-                       code="bid_exists") from None
+    insert_unique(bid, duplicate=Conflict(
+        "You already have a live bid on this project; edit it instead.", code="bid_exists"))
     audit.record(actor_id=actor_id, actor_role="member", org_id=project.org_id,
                  action="bid.submit", target_type="bid", target_id=bid.id,
                  after={"requested_fen": requested_fen})

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, todos
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.roles import DECIDERS
 from app.errors import Conflict, Forbidden
 from app.extensions import db
@@ -63,14 +62,9 @@ def answer_survey(*, actor_id: int, project_id: int, satisfied: bool) -> Project
     if project.status not in SURVEY_OPEN:
         raise Conflict("The survey opens once the project is running.", code="survey_closed",
                        details={"status": project.status})
-    try:
-        with db.session.begin_nested():
-            db.session.add(SurveyAnswer(project_id=project.id, user_id=actor_id,
-                                        satisfied=satisfied))
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("You already answered this survey.", code="already_answered") from None
+    insert_unique(SurveyAnswer(project_id=project.id, user_id=actor_id, satisfied=satisfied),
+                  duplicate=Conflict("You already answered this survey.",
+                                     code="already_answered"))
     # Counters move in the same transaction as the answer row, atomically in SQL.
     db.session.execute(
         update(Project).where(Project.id == project.id)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import with_expression
 
 from app.auth.models import User
 from app.core import audit
-from app.core.db import is_unique_violation
+from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.errors import Conflict, NotFound
@@ -26,14 +25,8 @@ ROLE_LABELS = {"working_group": "工作专班", "instructor": "指导员"}
 def join(project: Project, user_id: int, role: str, duty: str | None, added_by: int) -> TeamMember:
     member = TeamMember(project_id=project.id, user_id=user_id, role=role, duty=duty,
                         added_by=added_by)
-    try:
-        with db.session.begin_nested():
-            db.session.add(member)
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
-            raise
-        raise Conflict("This person already has that role on the project.",
-                       code="already_in_team") from None
+    insert_unique(member, duplicate=Conflict(
+        "This person already has that role on the project.", code="already_in_team"))
     return member
 
 

@@ -1,0 +1,56 @@
+"""insert_unique: a duplicate is refused by the index and leaves the transaction usable."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.core.db import insert_unique
+from app.errors import Conflict
+from app.extensions import db
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Seat(Base):
+    __tablename__ = "kit_seats"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder: Mapped[str] = mapped_column(String(16), unique=True)
+
+
+@pytest.fixture
+def seats(app_ctx):
+    Base.metadata.create_all(db.engine)
+    yield
+    db.session.remove()
+    Base.metadata.drop_all(db.engine)
+
+
+def holders() -> list[str]:
+    return list(db.session.scalars(select(Seat.holder).order_by(Seat.id)))
+
+
+def test_a_new_row_is_inserted(seats):
+    assert insert_unique(Seat(holder="a")) is True
+    db.session.commit()
+    assert holders() == ["a"]
+
+
+def test_a_duplicate_returns_false_and_keeps_the_rest_of_the_transaction(seats):
+    insert_unique(Seat(holder="a"))
+    assert insert_unique(Seat(holder="a")) is False
+    insert_unique(Seat(holder="b"))
+    db.session.commit()
+    assert holders() == ["a", "b"]
+
+
+def test_a_duplicate_raises_the_given_conflict(seats):
+    insert_unique(Seat(holder="a"))
+    with pytest.raises(Conflict) as refused:
+        insert_unique(Seat(holder="a"), duplicate=Conflict("taken", code="seat_taken"))
+    assert refused.value.code == "seat_taken"
+    db.session.commit()
+    assert holders() == ["a"]
