@@ -16,7 +16,7 @@ import redis
 import time_machine
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -226,13 +226,7 @@ def as_user(login):
 @pytest.fixture
 def statements(app) -> Iterator[list[str]]:
     """The SQL statements run from now on (a `before_cursor_execute` listener on the engine)."""
-    seen: list[str] = []
+    from tests.helpers import recorded_statements
 
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    with recorded_statements(app) as seen:
+        yield seen

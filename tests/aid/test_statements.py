@@ -3,14 +3,11 @@ length (no statement per row). Counts, not timings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from tests.factories.aid import STEP_APPROVERS
+from tests.helpers import recorded_statements
 
 # PostgreSQL batches the to-do announcement's and the applicant's message rows into one
 # INSERT per table; SQLite cannot batch INSERT … RETURNING of autoincrement keys, so it
@@ -18,21 +15,6 @@ from tests.factories.aid import STEP_APPROVERS
 DECISION_BUDGET = {"postgresql": 12, "sqlite": 14}
 
 
-@contextmanager
-def statements(app) -> Iterator[list[str]]:
-    """The SQL statements run inside the block, in order."""
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.mark.parametrize("step", range(len(STEP_APPROVERS)))
@@ -41,7 +23,7 @@ def test_an_aid_decision_stays_within_its_statement_budget(app, world, program, 
     application = world.approved(world.submitted(program["id"]), STEP_APPROVERS[:step])
     who = STEP_APPROVERS[step]
     world.as_user(who)  # logged in before counting
-    with statements(app) as seen:
+    with recorded_statements(app) as seen:
         response = world.decide(application, who)
     assert response.status_code == 200, response.get_json()
     with app.app_context():
@@ -54,7 +36,7 @@ def test_an_aid_decision_stays_within_its_statement_budget(app, world, program, 
 
 def page_cost(app, world, url: str, who: str) -> int:
     headers = world.as_user(who)
-    with statements(app) as seen:
+    with recorded_statements(app) as seen:
         response = world.client.get(url, headers=headers, query_string={"limit": 100})
     assert response.status_code == 200, response.get_json()
     return len(seen)

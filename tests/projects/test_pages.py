@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
 from tests.factories.projects import approve_members, user_id
-
-
-@contextmanager
-def statements(app):
-    """The SQL statements run inside the block (a before_cursor_execute listener)."""
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def listen(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
+from tests.helpers import recorded_statements
 
 
 def walk(client, headers, url: str, limit: int) -> list[list[int]]:
@@ -78,7 +58,7 @@ def test_a_page_costs_the_same_statements_at_any_length(app, driver, client, as_
     """No N+1: the project list and the team list run as many statements for 1 row as for 3."""
     def cost(url: str) -> int:
         headers = as_user("county_approver")  # logs in again after the clock moved
-        with statements(app) as seen:
+        with recorded_statements(app) as seen:
             assert client.get(url, headers=headers).status_code == 200
         return len(seen)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from tests.factories.stations import make_station
+from tests.helpers import recorded_statements
 
 WEEKDAYS = {"weekly": {"mon": [["08:00", "20:00"]]}}
 
@@ -19,17 +19,8 @@ def add_stations(app, org_id: int, count: int, **overrides) -> None:
 
 
 def statements_of(app, call) -> tuple[int, object]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            response = call()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+    with recorded_statements(app) as seen:
+        response = call()
     return len(seen), response
 
 
