@@ -118,6 +118,7 @@ def envelope(status: int, code: str, message: str, details: dict | None = None, 
     }
     response = jsonify(body)
     response.status_code = status
+    response.vary.add("Accept-Language")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -123,6 +123,7 @@ def test_405_in_both_languages(client):
     english = _error(client.get("/api/v1/auth/wx-login", headers=ENGLISH),
                      405, "method_not_allowed")
     assert chinese["message"] == "该地址不支持此请求方式。"
+    assert "Accept-Language" in client.get("/api/v1/auth/wx-login").headers["Vary"]
     assert english["message"] == "This method is not allowed here."
 
 
