@@ -27,7 +27,7 @@ _OFFERED = ("zh-CN", "en")
 
 
 # the callables whose argument is a message id, as `pybabel extract -k` takes them (`make
-# messages`; tests/test_i18n.py checks the catalog holds every one of them)
+# messages`; tests/core/test_i18n.py checks the catalog holds every one of them)
 MESSAGE_KEYWORDS = (
     "AppError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict",
     "InvalidTransition", "PayloadTooLarge", "ServiceUnavailable", "RateLimited",
@@ -57,7 +57,8 @@ def init_app(app: Flask) -> None:
 
 
 def is_english() -> bool:
-    return get_locale().language == ENGLISH
+    locale = get_locale()  # None outside an app context: then the catalog is not read either
+    return locale is not None and locale.language == ENGLISH
 
 
 def translate(message: str, params: dict[str, Any] | None = None) -> str:
