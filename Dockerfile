@@ -6,7 +6,8 @@ COPY app app
 COPY config config
 COPY wxclient wxclient
 COPY migrations migrations
-RUN pip install --no-cache-dir '.[prod]'
+RUN pip install --no-cache-dir 'babel>=2.14' && pybabel compile -d app/translations \
+    && pip install --no-cache-dir '.[prod]'
 ENV FLASK_APP=app:create_app GONGHUI_ENV=production PORT=8000
 EXPOSE 8000
 CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"]

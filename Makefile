@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve-prod worker lint clean
+.PHONY: run test serve-prod worker lint clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,27 +15,45 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test,prod]'
 	touch $@
 
+# message catalogs: the .po files are in git, the .mo files they compile to are not
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+## translations: compile the message catalogs (run and test do it)
+translations: $(COMPILED)
+
+## messages: extract the message ids from app/ and merge them into the catalogs to translate
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file \
+		$$($(BIN)/python -c 'from app.core.i18n import MESSAGE_KEYWORDS as k; \
+		print(" ".join("-k " + w for w in k))') -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-wrap \
+		--no-fuzzy-matching
+
 ## run: install, migrate, load demo data, start the fake WeChat server and the API on :$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(COMPILED)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask gonghui demo-data
 	$(BIN)/flask gonghui dev-server --port $(PORT)
 
 ## test: install test tools and run the whole suite (PostgreSQL/Redis too when configured)
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(COMPILED)
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 ## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
-serve-prod: $(VENV)/.installed
+serve-prod: $(VENV)/.installed $(COMPILED)
 	GONGHUI_ENV=production $(BIN)/flask db upgrade
 	GONGHUI_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py "app:create_app()"
 
 ## worker: the outbox worker (run one or more next to serve-prod)
-worker: $(VENV)/.installed
+worker: $(VENV)/.installed $(COMPILED)
 	GONGHUI_ENV=production $(BIN)/flask gonghui outbox-worker
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app wxclient config tests bench
 
 clean:
-	rm -rf $(VENV) instance
+	rm -rf $(VENV) instance $(COMPILED)

@@ -8,11 +8,25 @@ from typing import Any
 from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
+from app.core.i18n import (
+    FIELDS_INVALID,
+    INVALID_JSON,
+    UNEXPECTED,
+    http_message,
+    translate,
+    translate_details,
+)
+
 log = logging.getLogger("gonghui.errors")
 
 
 class AppError(Exception):
-    """A failure the client can act on: carries status, code, message and details."""
+    """A failure the client can act on: carries status, code, message and details.
+
+    `message` is the English message id, constant per kind of failure: variable parts are
+    `%(name)s` placeholders filled from `params`, so the envelope can look the id up in the
+    request's language (`app/translations`) and fill in the same values. `self.message` is
+    the English text with the values filled in."""
 
     status = 400
     code = "bad_request"
@@ -21,12 +35,15 @@ class AppError(Exception):
         self,
         message: str,
         *,
+        params: dict[str, Any] | None = None,
         code: str | None = None,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.msgid = message
+        self.params = params or {}
+        self.message = message % params if params else message
+        super().__init__(self.message)
         self.code = code or self.code
         self.details = details or {}
         self.headers = headers or {}
@@ -85,18 +102,23 @@ HTTP_CODES = {
 }
 
 
-def envelope(status: int, code: str, message: str, details: dict | None = None, headers=None):
-    """Build the JSON error response used for every 4xx and 5xx."""
+def envelope(status: int, code: str, message: str, details: dict | None = None, headers=None,
+             params: dict | None = None):
+    """Build the JSON error response used for every 4xx and 5xx; `message` (an English
+    message id, `%(name)s` filled from `params`) and the messages under `details["fields"]`
+    come out in the request's language."""
+    details = translate_details(details) if details else {}
     body = {
         "error": {
             "code": code,
-            "message": message,
-            "details": details or {},
+            "message": translate(message, params),
+            "details": details,
             "request_id": getattr(g, "request_id", None),
         }
     }
     response = jsonify(body)
     response.status_code = status
+    response.vary.add("Accept-Language")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -106,14 +128,14 @@ def _from_http_exception(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     details: dict[str, Any] = {}
-    message = exc.description or exc.name
+    message = http_message(exc)
     messages = data.get("messages")
     if messages is not None:
         # webargs/flask-smorest validation: {"json": {"field": ["msg"]}} → flatten locations
         details = {"fields": _flatten_locations(messages)}
-        message = "Some fields are invalid." if status == 422 else message
+        message = FIELDS_INVALID if status == 422 else message
     if status == 400 and messages is not None and "Invalid JSON" in str(messages):
-        message = "The request body is not valid JSON."
+        message = INVALID_JSON
     headers = {}
     for name, value in (exc.get_headers() or []):
         if name.lower() in ("allow", "retry-after", "www-authenticate"):
@@ -142,7 +164,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
-        return envelope(exc.status, exc.code, exc.message, exc.details, exc.headers)
+        return envelope(exc.status, exc.code, exc.msgid, exc.details, exc.headers, exc.params)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
@@ -151,4 +173,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         log.exception("unhandled error")
-        return envelope(500, "internal_error", "Something went wrong on our side.")
+        return envelope(500, "internal_error", UNEXPECTED)

@@ -43,14 +43,16 @@ class Revealed:
     value: str
 
 
-def _invalid(field: str, message: str) -> Invalid:
-    return Invalid(message, details={"fields": {field: [message]}})
+def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
+    text = message % params if params else message
+    return Invalid(message, params=params, details={"fields": {field: [text]}})
 
 
 def _set_org(application: AidApplication, program: AidProgram, org_id: int) -> None:
     org = get_org_or_404(org_id)
     if not is_eligible(program, org):
-        raise _invalid("org_id", f"{org.name} is not eligible for {program.name}.")
+        raise _invalid("org_id", "%(org)s is not eligible for %(program)s.",
+                       {"org": org.name, "program": program.name})
     application.org = org
 
 
@@ -91,7 +93,8 @@ def _set_documents(application: AidApplication, actor_id: int,
     mine = owned_files(actor_id=actor_id, file_ids=list(wanted))
     unknown = sorted(set(wanted) - set(mine))
     if unknown:
-        raise _invalid("documents", f"Unknown files (upload them first): {unknown}.")
+        raise _invalid("documents", "Unknown files (upload them first): %(files)s.",
+                       {"files": unknown})
     attached = {document.file_id: document for document in application.documents}
     kept = []
     for file_id, kind in sorted(wanted.items()):
@@ -197,14 +200,16 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
         raise _invalid("org_id", "The applicant org is not eligible for this program.")
     unlisted = unlisted_documents(application)
     if unlisted:
-        raise Invalid(f"Documents this category does not ask for: {', '.join(unlisted)}.",
+        raise Invalid("Documents this category does not ask for: %(kinds)s.",
+                      params={"kinds": ", ".join(unlisted)},
                       code="documents_not_needed",
                       details={"fields": {"documents": [f"not needed: {kind}"
                                                         for kind in unlisted]},
                                "unlisted": unlisted})
     missing = missing_documents(application)
     if missing:
-        raise Invalid(f"Missing documents: {', '.join(missing)}.", code="documents_missing",
+        raise Invalid("Missing documents: %(kinds)s.", params={"kinds": ", ".join(missing)},
+                      code="documents_missing",
                       details={"fields": {"documents": [f"missing {kind}" for kind in missing]},
                                "missing": missing})
     first = chain_orgs(application)[0]

@@ -80,8 +80,10 @@ def chain_orgs(application: AidApplication) -> list[Org]:
     for level in application.program.chain:
         step_org = org_at_level(application, level)
         if step_org is None:
-            message = f"{application.org.name} has no {level} above it for this chain."
-            raise Invalid(message, details={"fields": {"org_id": [message]}})
+            message = "%(org)s has no %(level)s above it for this chain."
+            params = {"org": application.org.name, "level": level}
+            raise Invalid(message, params=params,
+                          details={"fields": {"org_id": [message % params]}})
         orgs.append(step_org)
     return orgs
 
@@ -108,7 +110,8 @@ def _refuse_unless_step_approver(actor_id: int, application: AidApplication) -> 
     if application.applicant_id == actor_id:
         raise Forbidden("Nobody decides their own application.")
     if not application.viewer_decides_step:
-        raise Forbidden(f"This step is decided by an approver of {step_org.name}.",
+        raise Forbidden("This step is decided by an approver of %(org)s.",
+                        params={"org": step_org.name},
                         code="not_your_step", details={"step_org_id": step_org.id})
     return step_org
 
@@ -143,7 +146,8 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     if action == "approve" and not is_final:
         next_org = org_at_level(application, program.chain[step + 1])
         if next_org is None:
-            raise Conflict(f"No {program.chain[step + 1]} org above the applicant any more.")
+            raise Conflict("No %(level)s org above the applicant any more.",
+                           params={"level": program.chain[step + 1]})
         move(application, action, version=version, step=step + 1, step_org_id=next_org.id,
              last_comment=comment)
     elif action == "approve":

@@ -20,8 +20,9 @@ from app.orgs.models import LEVELS, Org
 from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
 
 
-def _invalid(field: str, message: str) -> Invalid:
-    return Invalid(message, details={"fields": {field: [message]}})
+def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
+    text = message % params if params else message
+    return Invalid(message, params=params, details={"fields": {field: [text]}})
 
 
 def _check_chain(chain: list[str]) -> None:
@@ -38,7 +39,8 @@ def _check_categories(categories: list[dict[str, Any]]) -> None:
     for category in categories:
         tier_codes = [tier["code"] for tier in category["tiers"]]
         if len(set(tier_codes)) != len(tier_codes):
-            raise _invalid("categories", f"Tier codes of {category['code']} must be unique.")
+            raise _invalid("categories", "Tier codes of %(category)s must be unique.",
+                           {"category": category["code"]})
 
 
 def _eligible_orgs(owner: Org, org_ids: list[int]) -> list[Org]:
@@ -48,7 +50,8 @@ def _eligible_orgs(owner: Org, org_ids: list[int]) -> list[Org]:
     outside = [org.name for org in orgs if not org.path.startswith(owner.path)]
     if outside:
         raise _invalid("eligible_org_ids",
-                       f"Eligible orgs must lie under the owner org: {', '.join(outside)}.")
+                       "Eligible orgs must lie under the owner org: %(orgs)s.",
+                       {"orgs": ", ".join(outside)})
     return orgs
 
 
@@ -94,10 +97,12 @@ def find_category(program: AidProgram, category_code: str,
     """The category and tier by code, or 422 naming the unknown one."""
     category = next((c for c in program.categories if c["code"] == category_code), None)
     if category is None:
-        raise _invalid("category_code", f"This program has no category {category_code}.")
+        raise _invalid("category_code", "This program has no category %(category)s.",
+                       {"category": category_code})
     tier = next((t for t in category["tiers"] if t["code"] == tier_code), None)
     if tier is None:
-        raise _invalid("tier_code", f"Category {category_code} has no tier {tier_code}.")
+        raise _invalid("tier_code", "Category %(category)s has no tier %(tier)s.",
+                       {"category": category_code, "tier": tier_code})
     return category, tier
 
 

@@ -78,7 +78,7 @@ class RateLimits:
             reset = time.time() + item.get_expiry()
         wait = max(1, int(reset - time.time() + 0.999))
         raise RateLimited(
-            f"Too many requests; try again in {wait} s.",
+            "Too many requests; try again in %(wait)s s.", params={"wait": wait},
             details={"limit": str(item)},
             headers={"Retry-After": str(wait), "X-RateLimit-Limit": str(item.amount),
                      "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(reset))})

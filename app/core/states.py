@@ -52,7 +52,9 @@ class StateMachine:
         if status not in sources:
             allowed = self.allowed(status)
             raise InvalidTransition(
-                f"A {status} {self.name} cannot {action}; allowed: {', '.join(allowed) or 'none'}.",
+                "A %(status)s %(thing)s cannot %(action)s; allowed: %(allowed)s.",
+                params={"status": status, "thing": self.name, "action": action,
+                        "allowed": ", ".join(allowed) or "none"},
                 details={"status": status, "action": action, "allowed": allowed})
         return status if target is None else target
 
@@ -68,8 +70,8 @@ def stale(model: type, row_id: int, *, noun: str, machine: StateMachine | None =
     details: dict[str, Any] = dict(current._mapping) if current is not None else {}
     if machine is not None and "status" in details:
         details["allowed"] = machine.allowed(details["status"])
-    return Conflict(f"This {noun} changed since you loaded it.", code="stale_version",
-                    details=details)
+    return Conflict("This %(noun)s changed since you loaded it.", params={"noun": noun},
+                    code="stale_version", details=details)
 
 
 def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None = None,

@@ -42,8 +42,8 @@ def upload(*, actor_id: int, stream: BinaryIO, filename: str | None) -> StoredFi
     limit = max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLarge(f"Files may be at most {limit // 1024} KB.",
-                              details={"max_bytes": limit})
+        raise PayloadTooLarge("Files may be at most %(max_kb)s KB.",
+                              params={"max_kb": limit // 1024}, details={"max_bytes": limit})
     cleaned, content_type = clean(data)
     key = f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
     record = StoredFile(

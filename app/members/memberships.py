@@ -34,7 +34,7 @@ def validated_id_number(raw: str, field: str = "id_number") -> str:
     number = idcard.normalise(raw)
     problem = idcard.problem_with(number)
     if problem:
-        raise Invalid(f"The ID number is not valid: {problem}.",
+        raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
                       details={"fields": {field: [problem]}})
     return number
 

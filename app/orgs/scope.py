@@ -112,7 +112,8 @@ def require_role_over(user_id: int | None, org: Org, roles: Iterable[str], *, hi
         return
     if hide:
         raise NotFound("Not found.")
-    raise Forbidden(f"This needs the {' or '.join(roles)} role over {org.name}.")
+    raise Forbidden("This needs the %(roles)s role over %(org)s.",
+                    params={"roles": " or ".join(roles), "org": org.name})
 
 
 def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
@@ -120,5 +121,6 @@ def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
     if has_role_over(user_id, org, roles):
         return
     if has_role_over(user_id, org, OFFICERS):
-        raise Forbidden(f"This needs the {' or '.join(roles)} role over {org.name}.")
+        raise Forbidden("This needs the %(roles)s role over %(org)s.",
+                        params={"roles": " or ".join(roles), "org": org.name})
     raise NotFound("Not found.")

@@ -45,7 +45,8 @@ def ancestor_at_level(org: Org, level: str) -> Org | None:
 def _check_level(parent: Org | None, level: str) -> None:
     if parent is not None and LEVELS.index(level) <= LEVELS.index(parent.level):
         raise Invalid(
-            f"A {level} cannot sit under a {parent.level}.",
+            "A %(level)s cannot sit under a %(parent_level)s.",
+            params={"level": level, "parent_level": parent.level},
             details={"fields": {"level": [f"must be below {parent.level}"]}},
         )
 

@@ -86,9 +86,11 @@ def current_policies() -> list[PolicyText]:
 def publish_policy(*, purpose: str, version: str, title: str, summary: str) -> PolicyText:
     """A new current version: consents given for older versions no longer count."""
     if purpose not in PURPOSES:
-        raise Invalid(f"Unknown purpose {purpose!r}.", details={"purposes": list(PURPOSES)})
+        raise Invalid("Unknown purpose %(purpose)s.", params={"purpose": repr(purpose)},
+                      details={"purposes": list(PURPOSES)})
     if current_policy(purpose).version == version:
-        raise Conflict(f"Version {version} is already current.", code="policy_exists")
+        raise Conflict("Version %(version)s is already current.", params={"version": version},
+                       code="policy_exists")
     db.session.execute(update(PrivacyPolicy)
                        .where(PrivacyPolicy.purpose == purpose, PrivacyPolicy.is_current.is_(True))
                        .values(is_current=False))
@@ -100,7 +102,8 @@ def publish_policy(*, purpose: str, version: str, title: str, summary: str) -> P
         db.session.rollback()
         if not is_unique_violation(exc):
             raise
-        raise Conflict(f"Version {version} of {purpose} exists already.",
+        raise Conflict("Version %(version)s of %(purpose)s exists already.",
+                       params={"version": version, "purpose": purpose},
                        code="policy_exists") from None
     return current_policy(purpose)
 
@@ -124,7 +127,8 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
     """Record a consent to the current version (the one the person was shown); giving it
     again answers with the one in force."""
     if data_kind not in PURPOSES[purpose]:
-        raise Invalid(f"{purpose} does not process {data_kind}.",
+        raise Invalid("%(purpose)s does not process %(data_kind)s.",
+                      params={"purpose": purpose, "data_kind": data_kind},
                       details={"fields": {"data_kind": [f"one of {list(PURPOSES[purpose])}"]}})
     current = current_policy(purpose).version
     if policy_version != current:
@@ -143,7 +147,7 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
         number = idcard.normalise(subject["id_number"])
         problem = idcard.problem_with(number)
         if problem:
-            raise Invalid(f"The ID number is not valid: {problem}.",
+            raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
                           details={"fields": {"subject.id_number": [problem]}})
     hashed = subject_hash(number)
     existing = _active(actor_id, purpose, data_kind, hashed)
@@ -190,7 +194,8 @@ def require_consent(user_id: int, purpose: str, data_kind: str, *,
     """403 consent_required unless `user_id` holds a current consent for this processing."""
     if _active(user_id, purpose, data_kind, subject_hash(subject_id_number)) is None:
         raise Forbidden(
-            f"Separate consent to process {data_kind} for {purpose} is needed first.",
+            "Separate consent to process %(data_kind)s for %(purpose)s is needed first.",
+            params={"data_kind": data_kind, "purpose": purpose},
             code="consent_required",
             details={"purpose": purpose, "data_kind": data_kind,
                      "policy_version": current_policy(purpose).version,

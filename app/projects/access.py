@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from app.core.i18n import N_
 from app.core.roles import OFFICERS
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
@@ -38,8 +39,8 @@ def is_officer_over(actor_id: int, project: Project) -> bool:
     return has_role_over(actor_id, project.org, OFFICERS)
 
 
-def require_leader(project: Project, actor_id: int, message: str = "Only the project leader "
-                   "may do this.") -> None:
+def require_leader(project: Project, actor_id: int,
+                   message: str = N_("Only the project leader may do this.")) -> None:
     if project.leader_id != actor_id:
         raise Forbidden(message)
 
@@ -55,6 +56,7 @@ def require_member(actor_id: int) -> None:
 
 def require_running(project: Project, statuses: tuple[str, ...] = RUNNING) -> None:
     if project.status not in statuses:
-        raise Conflict(f"Not possible while the project is {project.status}.",
+        raise Conflict("Not possible while the project is %(status)s.",
+                       params={"status": project.status},
                        code="project_not_running",
                        details={"status": project.status, "allowed_statuses": list(statuses)})

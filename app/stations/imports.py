@@ -58,7 +58,7 @@ def _rows_from_upload(filename: str, payload: bytes) -> list[dict[str, str]]:
     rows = [dict(zip(header, row, strict=False)) for row in body if any(str(c).strip()
                                                                         for c in row)]
     if len(rows) > MAX_ROWS:
-        raise Invalid(f"At most {MAX_ROWS} rows per import.")
+        raise Invalid("At most %(max_rows)s rows per import.", params={"max_rows": MAX_ROWS})
     return rows
 
 
@@ -104,7 +104,8 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
             continue
         valid.append(data)
     if problems:
-        raise Invalid(f"{len(problems)} rows are invalid; nothing was imported.",
+        raise Invalid("%(count)s rows are invalid; nothing was imported.",
+                      params={"count": len(problems)},
                       details={"rows": problems})
     if not dry_run:
         for data in valid:

@@ -371,8 +371,9 @@ def plan_for_org(*, actor_id: int, org_id: int, points: Sequence[Point],
     try:
         result = plan(demand, _in_gcj02(candidates, coord), k, radius_m, existing)
     except TooDense as exc:
-        raise Invalid(f"Too many candidate–point pairs within the radius ({exc}); use a "
-                      "smaller radius, fewer points or fewer candidates.", code="too_dense",
+        raise Invalid("Too many candidate–point pairs within the radius (%(reason)s); use a "
+                      "smaller radius, fewer points or fewer candidates.",
+                      params={"reason": str(exc)}, code="too_dense",
                       details={"max_pairs": MAX_COVERING_PAIRS}) from exc
     return OrgPlan(
         radius_m=radius_m, total=result.total, covered_before=result.covered_before,

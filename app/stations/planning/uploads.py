@@ -23,7 +23,8 @@ def points_from_csv(data: bytes) -> list[dict]:
     try:
         items, lines = read_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     except csv.Error as error:
-        raise Invalid(f"The file is not valid CSV: {error}.") from None
+        raise Invalid("The file is not valid CSV: %(error)s.",
+                      params={"error": str(error)}) from None
     if not items:
         raise Invalid("The file holds no rows.")
     try:
@@ -47,7 +48,8 @@ def read_rows(reader) -> tuple[list[dict], list[int]]:
         if not any(cell.strip() for cell in row):
             continue
         if len(items) == MAX_POINTS:
-            raise Invalid(f"The file may hold at most {MAX_POINTS:,} rows.",
+            raise Invalid("The file may hold at most %(max_rows)s rows.",
+                          params={"max_rows": f"{MAX_POINTS:,}"},
                           details={"max_rows": MAX_POINTS})
         item = {}
         for name, position in columns.items():
