@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.projects import AFTER_DEADLINE, NOON, ProjectDriver
 from tests.helpers import give_consents, valid_id_number
 
 
@@ -134,3 +135,25 @@ def test_new_todo_tells_the_officers_who_may_act(client, as_user, queue, tree, a
     # village1's membership: approvers of village1, town1 and the county, nobody else
     assert told == {"mock-village1_approver", "mock-town1_approver", "mock-county_approver"}
     assert outbox >= 3
+
+
+def test_an_award_joins_the_queue_and_badges_when_bidding_closes(
+        app, client, as_user, clock, tree):
+    clock.move_to(NOON)
+    run = ProjectDriver(app, client, as_user, clock, tree)
+    run.publish()
+    run.bid()
+
+    def waiting():
+        headers = as_user("county_approver")  # a fresh token at the clock's time
+        items = client.get("/api/v1/workbench/todos?kind=project_bids", headers=headers)
+        counts = client.get("/api/v1/workbench/counts", headers=headers).get_json()
+        return ([item["id"] for item in items.get_json()["items"]],
+                counts["by_kind"].get("project_bids", 0), counts["total"])
+
+    assert waiting() == ([], 0, 0)  # the award would answer 409 bidding_open
+    early = run.post("/award", "county_approver",
+                     {"bid_id": run.bids["bidder"]["id"], **run.version()})
+    assert early.get_json()["error"]["code"] == "bidding_open"
+    clock.move_to(AFTER_DEADLINE)
+    assert waiting() == ([run.id], 1, 1)
