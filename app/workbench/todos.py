@@ -60,8 +60,8 @@ def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
 
 def card_columns():
     """The columns a phone card needs (plain columns, not ORM objects: this is polled)."""
-    batchable = (TodoItem.kind.in_(list(BATCH_HANDLERS)) if BATCH_HANDLERS
-                 else literal(False))
+    batchable = (and_(TodoItem.kind.in_(list(BATCH_HANDLERS)), TodoItem.batchable)
+                 if BATCH_HANDLERS else literal(False))
     return (TodoItem.id, TodoItem.kind, TodoItem.object_id, TodoItem.title, TodoItem.summary,
             TodoItem.org_id, Org.name.label("org_name"), TodoItem.waiting_since,
             TodoItem.version, TodoItem.action, batchable.label("batchable"))
