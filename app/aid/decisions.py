@@ -88,12 +88,19 @@ def chain_orgs(application: AidApplication) -> list[Org]:
     return orgs
 
 
+def is_final_step(application: AidApplication) -> bool:
+    """The step whose approval reserves money: decided alone, never in a workbench batch."""
+    return application.step == len(application.program.chain) - 1
+
+
 def open_step_todo(application: AidApplication, *, program_name: str, step_org: Org,
                    version: int) -> None:
-    """The step's approvers (on that org exactly) see the application in their queue."""
+    """The step's approvers (on that org exactly) see the application in their queue; the
+    card is batchable exactly when `decide_in_batch` accepts it (not the final step)."""
     todos.open_todo(
         kind=TODO_KIND, object_id=application.id, org_id=step_org.id, org_path=step_org.path,
         exact_org=True, role=Role.APPROVER, version=version,
+        batchable=not is_final_step(application),
         title=f"帮扶申请：{application.beneficiary_name}",
         summary=f"{program_name} · {application.amount_fen / 100:.0f}元",
         action=f"/api/v1/aid/applications/{application.id}/decisions",
@@ -136,7 +143,7 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
         raise Invalid("Say why.", details={"fields": {"comment": [f"required to {action}"]}})
     program = application.program
     step = application.step
-    is_final = step == len(program.chain) - 1
+    is_final = is_final_step(application)
     if is_final and not allow_final:
         raise Forbidden("The final step reserves money: decide it on its own, not in a batch.",
                         code="final_step_not_batchable")

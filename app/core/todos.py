@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, delete, select, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
@@ -45,17 +45,23 @@ class TodoItem(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(200))
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # False when the kind's batch handler would refuse this item (e.g. a final aid step)
+    batchable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: str, title: str,
               summary: str, version: int, action: str, exact_org: bool = False,
-              waiting_since: datetime | None = None) -> None:
-    """Put (or refresh) an item in the queue; flushes only, the caller commits."""
+              waiting_since: datetime | None = None, batchable: bool = True) -> None:
+    """Put (or refresh) an item in the queue; flushes only, the caller commits.
+
+    The queue shows an item from `waiting_since` on (a future one waits unseen). `batchable`
+    False marks an item its kind's batch handler refuses, so the card never offers it.
+    """
     close_todo(kind=kind, object_id=object_id)
     item = TodoItem(
         kind=kind, object_id=object_id, org_id=org_id, org_path=org_path, exact_org=exact_org,
         role=role, title=title[:120], summary=summary[:200], version=version, action=action,
-        waiting_since=waiting_since or utcnow(),
+        waiting_since=waiting_since or utcnow(), batchable=batchable,
     )
     db.session.add(item)
     for hook in OPEN_HOOKS:
@@ -82,6 +88,14 @@ def find_todo(kind: str, object_id: int) -> TodoItem | None:
                                                     TodoItem.object_id == object_id))
 
 
+# every kind a domain puts in the queue (registered from its hooks.py)
+KINDS: set[str] = set()
+
+
+def add_kind(kind: str) -> None:
+    KINDS.add(kind)
+
+
 # kind → handler(actor_id=…, object_id=…, version=…, action=…, comment=…) for batch decisions
 BatchHandler = Callable[..., object]
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
@@ -89,4 +103,5 @@ BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 def add_batch_handler(kind: str, handler: BatchHandler) -> None:
     """Register a domain's single-item decision as safe to run in a batch."""
+    add_kind(kind)
     BATCH_HANDLERS[kind] = handler

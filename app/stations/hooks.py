@@ -10,4 +10,5 @@ from app.stations.activity import feedback
 
 def register_hooks() -> None:
     todos.add_batch_handler(feedback.TODO_KIND, feedback.review_in_batch)
+    todos.add_kind(feedback.ANSWER_KIND)
     personal_data_registry.register(personal_data.PERSONAL_DATA)

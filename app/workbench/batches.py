@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from app.core.todos import BATCH_HANDLERS
+from app.core.todos import BATCH_HANDLERS, KINDS
 from app.errors import AppError
 from app.extensions import db
 
@@ -20,6 +20,7 @@ class BatchResult:
     status: int
     code: str
     message: str
+    version: int | None = None  # the item's new version when decided
 
 
 def batch_decide(*, user_id: int, items: list[dict], action: str,
@@ -28,14 +29,20 @@ def batch_decide(*, user_id: int, items: list[dict], action: str,
     for item in items:
         kind, object_id, version = item["kind"], item["id"], item["version"]
         handler = BATCH_HANDLERS.get(kind)
+        if kind not in KINDS:
+            results.append(BatchResult(
+                kind, object_id, 422, "unknown_kind",
+                f"There is no to-do kind {kind!r}; use one of {', '.join(sorted(KINDS))}."))
+            continue
         if handler is None:
             results.append(BatchResult(kind, object_id, 422, "batch_not_allowed",
                                        f"{kind} items are decided one by one."))
             continue
         try:
-            handler(actor_id=user_id, object_id=object_id, version=version, action=action,
-                    comment=comment)
-            results.append(BatchResult(kind, object_id, 200, "done", "Done."))
+            decided = handler(actor_id=user_id, object_id=object_id, version=version,
+                              action=action, comment=comment)
+            results.append(BatchResult(kind, object_id, 200, "done", "Done.",
+                                       version=decided.version))
         except AppError as exc:
             db.session.rollback()
             results.append(BatchResult(kind, object_id, exc.status, exc.code, exc.message))

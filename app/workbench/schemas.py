@@ -1,14 +1,22 @@
 """Shapes of the workbench API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.core.fields import Nest, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
+from app.core.todos import KINDS
+
+
+def known_kind(value: str) -> None:
+    """The kinds the domains registered (known only once the app is built)."""
+    if value not in KINDS:
+        raise ValidationError(f"Unknown to-do kind; use one of {', '.join(sorted(KINDS))}.")
 
 
 class TodoQuery(ListQuerySchema):
-    kind = fields.String(load_default=None, validate=validate.Length(max=32))
+    kind = fields.String(load_default=None, validate=known_kind, metadata={
+        "description": "one to-do kind (an unknown kind is 422 naming the known ones)"})
     org_id = id_field(load_default=None)
 
 
@@ -21,7 +29,8 @@ class TodoOut(Schema):
     waiting_since = ShanghaiDateTime(required=True)
     version = fields.Integer(required=True)
     action = fields.String(required=True, metadata={"description": "endpoint to POST a decision"})
-    batchable = fields.Boolean(required=True)
+    batchable = fields.Boolean(required=True, metadata={
+        "description": "true exactly when POST /workbench/batch-decisions accepts this item"})
 
 
 TodoPage = page_schema(TodoOut, "TodoPage")
@@ -51,6 +60,8 @@ class BatchResult(Schema):
     status = fields.Integer(required=True)
     code = fields.String(required=True)
     message = fields.String(required=True)
+    version = fields.Integer(allow_none=True, metadata={
+        "description": "the item's new version when decided (status 200), else null"})
 
 
 class BatchOut(Schema):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, func, literal, or_, select, tuple_
 
 from app.core.pagination import Page, decode_cursor, encode_cursor
+from app.core.time import utcnow
 from app.core.todos import BATCH_HANDLERS, TodoItem
 from app.errors import Invalid
 from app.extensions import db
@@ -25,10 +26,12 @@ KEYS = (TodoItem.waiting_since, TodoItem.id)
 
 
 def visible(user_id: int):
-    """Items whose role the officer holds on the item's org (exact) or above it.
+    """Items the officer can decide now: whose role they hold on the item's org (exact) or
+    above it, and whose waiting has begun (an award waits from the bid deadline on).
 
     Each grant is one range of the scope index: exact-org items sit at the range's first
-    path, so "exact" only narrows the same scan.
+    path, so "exact" and the waiting_since bound (an included column) only narrow the same
+    scan.
     """
     clauses = []
     for grant, org in grants_of(user_id):
@@ -37,7 +40,9 @@ def visible(user_id: int):
             in_subtree(TodoItem.org_path, org.path),
             or_(TodoItem.exact_org.is_(False), TodoItem.org_path == org.path),
         ))
-    return or_(*clauses) if clauses else false()
+    if not clauses:
+        return false()
+    return and_(or_(*clauses), TodoItem.waiting_since <= utcnow())
 
 
 def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
@@ -55,8 +60,8 @@ def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
 
 def card_columns():
     """The columns a phone card needs (plain columns, not ORM objects: this is polled)."""
-    batchable = (TodoItem.kind.in_(list(BATCH_HANDLERS)) if BATCH_HANDLERS
-                 else literal(False))
+    batchable = (and_(TodoItem.kind.in_(list(BATCH_HANDLERS)), TodoItem.batchable)
+                 if BATCH_HANDLERS else literal(False))
     return (TodoItem.id, TodoItem.kind, TodoItem.object_id, TodoItem.title, TodoItem.summary,
             TodoItem.org_id, Org.name.label("org_name"), TodoItem.waiting_since,
             TodoItem.version, TodoItem.action, batchable.label("batchable"))

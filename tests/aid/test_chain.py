@@ -155,3 +155,25 @@ def test_batch_handler_decides_intermediate_steps(app, world, program):
                                   object_id=application["id"], version=application["version"],
                                   action="approve", comment=None)
         assert decided.step == 1
+
+
+def test_each_card_is_batchable_exactly_when_the_batch_accepts_it(world, program):
+    application = world.submitted(program["id"])
+    outcomes = []
+    for who in STEP_APPROVERS:
+        headers = world.as_user(who)
+        cards = world.client.get("/api/v1/workbench/todos?kind=aid_application",
+                                 headers=headers).get_json()["items"]
+        [card] = [card for card in cards if card["id"] == application["id"]]
+        response = world.client.post("/api/v1/workbench/batch-decisions", headers=headers,
+                                     json={"action": "approve", "items": [{
+                                         "kind": "aid_application", "id": card["id"],
+                                         "version": card["version"]}]})
+        [result] = response.get_json()["results"]
+        outcomes.append((card["batchable"], result["code"]))
+        if result["code"] == "done":
+            assert result["version"] == card["version"] + 1
+        else:  # decided on its own, as the refusal says
+            decided = world.decide(application, who, version=card["version"])
+            assert decided.get_json()["status"] == "approved"
+    assert outcomes == [(True, "done")] * 3 + [(False, "final_step_not_batchable")]

@@ -201,3 +201,50 @@ def test_import_dry_run_then_real_xlsx_and_geojson(client, tree, as_user):
     assert feature["geometry"]["coordinates"] == [112.24, 30.33]
     assert client.get(f"/api/v1/orgs/{tree['town2']}/stations.geojson",
                       headers=as_user("town1_reviewer")).status_code == 404
+
+
+def _answer_todos(client, as_user, who="county_admin"):
+    items = client.get("/api/v1/workbench/todos?kind=station_feedback_answer",
+                       headers=as_user(who)).get_json()["items"]
+    return {item["id"]: item for item in items}
+
+
+@pytest.mark.parametrize(("rating", "text", "waits"), [
+    (1, None, True), (2, "热水不热", True),              # low ratings
+    (5, "几点开门？", True), (4, "周末开吗", True),         # questions
+    (4, "what time do you open?", True),
+    (3, "还行", False), (5, "热水很方便", False), (5, None, False),
+])
+def test_low_ratings_and_questions_wait_for_the_station_admins_answer(
+        client, as_user, station, rating, text, waits):
+    created = client.post(f"/api/v1/stations/{station['id']}/feedback",
+                          headers=as_user("plain"), json={"rating": rating, "text": text})
+    assert created.status_code == 201
+    feedback = created.get_json()
+    todos = _answer_todos(client, as_user)
+    assert (feedback["id"] in todos) is waits
+    counts = client.get("/api/v1/workbench/counts", headers=as_user("county_admin")).get_json()
+    assert counts["by_kind"].get("station_feedback_answer", 0) == int(waits)
+    assert _answer_todos(client, as_user, "village1_approver") == {}  # admins only
+    if waits:
+        card = todos[feedback["id"]]
+        assert card["action"] == f"/api/v1/feedback/{feedback['id']}/answer"
+        assert card["batchable"] is False and card["version"] == feedback["version"]
+        answered = client.post(card["action"], headers=as_user("county_admin"),
+                               json={"answer": "感谢反馈，已安排", "version": card["version"]})
+        assert answered.status_code == 200
+        assert _answer_todos(client, as_user) == {}
+
+
+def test_held_feedback_waits_for_an_answer_once_published(client, as_user, station):
+    url = f"/api/v1/stations/{station['id']}/feedback"
+    held = [client.post(url, headers=as_user("plain"),
+                        json={"rating": 1, "text": "待审词"}).get_json() for _ in range(2)]
+    assert _answer_todos(client, as_user) == {}  # the review comes first
+    for feedback, action in zip(held, ("approve", "reject"), strict=True):
+        reviewed = client.post(f"/api/v1/feedback/{feedback['id']}/review",
+                               headers=as_user("county_admin"),
+                               json={"action": action, "version": 1})
+        assert reviewed.status_code == 200
+    todos = _answer_todos(client, as_user)
+    assert list(todos) == [held[0]["id"]] and todos[held[0]["id"]]["version"] == 2

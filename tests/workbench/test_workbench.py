@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.projects import AFTER_DEADLINE, NOON, ProjectDriver
 from tests.helpers import give_consents, valid_id_number
 
 
@@ -76,6 +77,8 @@ def test_cursor_pagination_and_filters(client, as_user, queue, tree):
     assert seen == [queue[k]["id"] for k in ("v1", "v2", "v3")]
     assert ids_for(client, headers, org_id=tree["town2"]) == [queue["v3"]["id"]]
     assert ids_for(client, headers, kind="aid_application") == []
+    assert ids_for(client, headers, kind="membership") == [queue[k]["id"]
+                                                           for k in ("v1", "v2", "v3")]
     outside = client.get(f"/api/v1/workbench/todos?org_id={tree['town1']}",
                          headers=as_user("town2_approver"))
     assert outside.status_code == 422
@@ -100,12 +103,19 @@ def test_batch_with_fresh_stale_forbidden_and_unknown_items(client, as_user, que
             {"kind": "membership", "id": queue["v2"]["id"], "version": 1},   # stale
             {"kind": "membership", "id": queue["v3"]["id"], "version": 1},   # other town
             {"kind": "membership", "id": 987654, "version": 1},              # missing
-            {"kind": "project_award", "id": 1, "version": 1},                # not batchable
+            {"kind": "project_bids", "id": 1, "version": 1},                 # not batchable
+            {"kind": "project_award", "id": 1, "version": 1},                # no such kind
         ]})
     assert response.status_code == 200
-    results = [(r["status"], r["code"]) for r in response.get_json()["results"]]
-    assert results == [(200, "done"), (409, "stale_version"), (404, "not_found"),
-                       (404, "not_found"), (422, "batch_not_allowed")]
+    results = response.get_json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [
+        (200, "done"), (409, "stale_version"), (404, "not_found"), (404, "not_found"),
+        (422, "batch_not_allowed"), (422, "unknown_kind")]
+    assert [r["version"] for r in results] == [2, None, None, None, None, None]
+    assert "decided one by one" in results[4]["message"]
+    unknown = results[5]["message"]
+    assert "project_award" in unknown and "one by one" not in unknown
+    assert "membership" in unknown and "project_bids" in unknown
     mine = client.get(f"/api/v1/memberships/{queue['v1']['id']}",
                       headers=as_user("town1_approver")).get_json()
     assert mine["status"] == "approved"
@@ -134,3 +144,36 @@ def test_new_todo_tells_the_officers_who_may_act(client, as_user, queue, tree, a
     # village1's membership: approvers of village1, town1 and the county, nobody else
     assert told == {"mock-village1_approver", "mock-town1_approver", "mock-county_approver"}
     assert outbox >= 3
+
+
+def test_unknown_kind_is_422_naming_the_known_kinds(client, as_user, queue):
+    response = client.get("/api/v1/workbench/todos?kind=bogus",
+                          headers=as_user("county_approver"))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    problem = " ".join(error["details"]["fields"]["kind"])
+    for kind in ("membership", "aid_application", "project_bids", "project_review",
+                 "station_feedback", "station_feedback_answer"):
+        assert kind in problem
+
+
+def test_an_award_joins_the_queue_and_badges_when_bidding_closes(
+        app, client, as_user, clock, tree):
+    clock.move_to(NOON)
+    run = ProjectDriver(app, client, as_user, clock, tree)
+    run.publish()
+    run.bid()
+
+    def waiting():
+        headers = as_user("county_approver")  # a fresh token at the clock's time
+        items = client.get("/api/v1/workbench/todos?kind=project_bids", headers=headers)
+        counts = client.get("/api/v1/workbench/counts", headers=headers).get_json()
+        return ([item["id"] for item in items.get_json()["items"]],
+                counts["by_kind"].get("project_bids", 0), counts["total"])
+
+    assert waiting() == ([], 0, 0)  # the award would answer 409 bidding_open
+    early = run.post("/award", "county_approver",
+                     {"bid_id": run.bids["bidder"]["id"], **run.version()})
+    assert early.get_json()["error"]["code"] == "bidding_open"
+    clock.move_to(AFTER_DEADLINE)
+    assert waiting() == ([run.id], 1, 1)

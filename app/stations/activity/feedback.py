@@ -1,7 +1,15 @@
 """Feedback: workers rate a station (text passes WeChat's content check), officers review
-what the check held and answer."""
+what the check held and answer.
+
+Two to-dos for the station's admins: the content check's hold (`station_feedback`, decided
+by approve/reject, batchable) and published feedback waiting for an answer
+(`station_feedback_answer`: a low rating or a question, until answered; an answer needs its
+own text, so it is never batched).
+"""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 
@@ -20,6 +28,11 @@ from app.stations.access import get_feedback, get_station
 from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
 
 TODO_KIND = "station_feedback"
+ANSWER_KIND = "station_feedback_answer"
+LOW_RATING = 2  # stars at or under this wait for an answer
+# Feedback has no kind: a question is text that asks one — a question mark (half or full
+# width) or a clause ending in 吗 ("有热水吗"), which is how a worker types one.
+QUESTION = re.compile(r"[?？]|吗(?=[\s。，,！!~～]|$)")
 # held by the content check → published or rejected; an answer changes no status
 REVIEW = StateMachine("feedback", {
     "approve": (("in_review",), "visible"),
@@ -50,8 +63,16 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
     db.session.flush()
     if status == "in_review":
         _open_review_todo(feedback, station)
+    else:
+        _open_answer_todo_if_waiting(feedback, station)
     db.session.commit()
     return feedback
+
+
+def waits_for_answer(feedback: Feedback) -> bool:
+    """Published, unanswered, and a low rating or a question."""
+    return (feedback.status == "visible" and feedback.answer is None
+            and (feedback.rating <= LOW_RATING or bool(QUESTION.search(feedback.text or ""))))
 
 
 def _open_review_todo(feedback: Feedback, station: Station) -> None:
@@ -60,6 +81,17 @@ def _open_review_todo(feedback: Feedback, station: Station) -> None:
                     org_path=org.path, role=Role.ADMIN, title=f"驿站评价待审核：{station.name}",
                     summary=f"{feedback.rating}星 · {(feedback.text or '')[:60]}",
                     version=feedback.version, action=f"/api/v1/feedback/{feedback.id}/review")
+
+
+def _open_answer_todo_if_waiting(feedback: Feedback, station: Station) -> None:
+    if not waits_for_answer(feedback):
+        return
+    org = station.org
+    todos.open_todo(kind=ANSWER_KIND, object_id=feedback.id, org_id=org.id,
+                    org_path=org.path, role=Role.ADMIN, title=f"驿站评价待回复：{station.name}",
+                    summary=f"{feedback.rating}星 · {(feedback.text or '')[:60]}",
+                    version=feedback.version, action=f"/api/v1/feedback/{feedback.id}/answer",
+                    waiting_since=feedback.created_at)
 
 
 def public_feedback(*, station_id: int, limit: int, cursor: str | None) -> Page[Feedback]:
@@ -83,6 +115,7 @@ def review(*, actor_id: int, feedback_id: int, action: str, version: int) -> Fee
     guarded_update(feedback, values={"status": new_status}, version=version, status=before,
                    noun="feedback", machine=REVIEW)
     todos.close_todo(kind=TODO_KIND, object_id=feedback.id)
+    _open_answer_todo_if_waiting(feedback, feedback.station)  # published: may wait for one
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,
                  action=f"feedback.{action}", target_type="station_feedback",
                  target_id=feedback.id, before={"status": before},
@@ -97,6 +130,7 @@ def answer(*, actor_id: int, feedback_id: int, text: str, version: int) -> Feedb
     guarded_update(feedback, values={"answer": text, "answered_by": actor_id,
                                      "answered_at": utcnow()},
                    version=version, noun="feedback", machine=REVIEW)
+    todos.close_todo(kind=ANSWER_KIND, object_id=feedback.id)
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,
                  action="feedback.answer", target_type="station_feedback",
                  target_id=feedback.id, after={"answer": text[:200]})
