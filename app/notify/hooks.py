@@ -10,4 +10,5 @@ from app.notify import personal_data, service
 
 def register_hooks() -> None:
     todos.add_open_hook(service.announce_todo)
+    service.register_bulk_insert()
     personal_data_registry.register(personal_data.PERSONAL_DATA)
