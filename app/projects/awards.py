@@ -24,7 +24,7 @@ def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Proje
     LIFECYCLE.check(project.status, "award")
     if bidding_open(project):
         raise Conflict("Bids are still open until the deadline.", code="bidding_open",
-                       details={"bids_close_at": project.bids_close_at.isoformat()})
+                       details={"bids_close_at": clock.shown(project.bids_close_at)})
     bid = db.session.get(Bid, bid_id)
     if bid is None or bid.project_id != project.id:
         raise NotFound("No such bid on this project.")

@@ -86,6 +86,10 @@ def test_award_waits_for_the_deadline(published):
                            {"bid_id": bid["id"], **published.version()})
     assert early.status_code == 409
     assert early.get_json()["error"]["code"] == "bidding_open"
+    # the time in the details reads as the project shows it: Asia/Shanghai, +08:00
+    assert early.get_json()["error"]["details"] == {
+        "bids_close_at": "2026-12-01T00:00:00+08:00"}
+    assert published.project["bids_close_at"] == "2026-12-01T00:00:00+08:00"
 
 
 def test_withdrawn_bid_cannot_win_and_losers_are_marked(published, client, as_user):
