@@ -51,8 +51,9 @@ class StateMachine:
         sources, target = self.moves[action]
         if status not in sources:
             allowed = self.allowed(status)
+            now = f"Allowed now: {', '.join(allowed)}." if allowed else "Nothing is allowed now."
             raise InvalidTransition(
-                f"A {status} {self.name} cannot {action}; allowed: {', '.join(allowed) or 'none'}.",
+                f"This {self.name} is {status}; it cannot {action}. {now}",
                 details={"status": status, "action": action, "allowed": allowed})
         return status if target is None else target
 

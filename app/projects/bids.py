@@ -91,9 +91,12 @@ def get_own_bid(actor_id: int, project_id: int, bid_id: int) -> tuple[Project, B
 
 
 def change_own_bid(bid: Bid, action: str, version: int, values: dict[str, Any]) -> None:
-    """From the version the bidder saw: the award or another edit in between makes it 409
-    `stale_version` with the bid's status and version (no `allowed`: the bid machine's other
-    moves, win and lose, are no bidder's to take)."""
+    """From the version the bidder saw. A bid already withdrawn, won or lost is 409
+    `invalid_transition` naming its status (from there no move is left, so `allowed` is
+    empty); the award or another edit in between makes it 409 `stale_version` with the bid's
+    status and version (no `allowed`: the bid machine's other moves, win and lose, are no
+    bidder's to take)."""
+    BID_STATES.check(bid.status, action)
     guarded_update(bid, values={**values, "updated_at": clock.utcnow()}, version=version,
                    status=BID_STATES.sources(action), noun="bid")
 

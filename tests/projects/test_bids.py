@@ -44,6 +44,22 @@ def test_one_live_bid_per_member_and_rebid_after_withdraw(published):
     assert published.post("/bids", "bidder", bid_body()).status_code == 201
 
 
+@pytest.mark.parametrize("again", ["withdraw", "edit"])
+def test_a_withdrawn_bid_says_it_is_withdrawn_not_stale(published, client, as_user, again):
+    bid = published.ok("/bids", "bidder", bid_body())
+    withdrawn = published.ok(f"/bids/{bid['id']}/withdraw", "bidder", {"version": 1})
+    url = f"{published.url}/bids/{bid['id']}"
+    body = {"version": withdrawn["version"]}
+    response = (client.post(f"{url}/withdraw", headers=as_user("bidder"), json=body)
+                if again == "withdraw" else
+                client.patch(url, headers=as_user("bidder"), json={"plan": "新", **body}))
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_transition"
+    assert error["details"] == {"status": "withdrawn", "action": again, "allowed": []}
+    assert error["message"].startswith("This bid is withdrawn;")
+
+
 def test_bidder_edits_with_version(published, client, as_user):
     bid = published.ok("/bids", "bidder", bid_body())
     url = f"{published.url}/bids/{bid['id']}"
