@@ -14,9 +14,8 @@ from app.core.pagination import Page, keyset_page
 from app.core.states import guarded_update
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.projects.access import get_project, is_officer_over, require_member
+from app.projects.access import bidding_open, get_project, is_officer_over, require_member
 from app.projects.models import BID_STATES, Bid, Project
-from app.projects.projects import bidding_open
 
 
 def require_open(project: Project) -> None:
