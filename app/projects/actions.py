@@ -53,7 +53,7 @@ class Caller:
 
 
 def load_caller(actor_id: int, project_ids: list[int]) -> Caller:
-    """Four statements whatever the number of projects."""
+    """Five statements whatever the number of projects."""
     def ids(query) -> set[int]:
         return set(db.session.scalars(query)) if project_ids else set()
 
@@ -110,7 +110,7 @@ def with_actions(actor_id: int, projects: Iterable[Project]) -> None:
         project.allowed_actions = allowed_for(caller, project)
 
 
-def shown(actor_id: int, project: Project) -> Project:
+def for_caller(actor_id: int, project: Project) -> Project:
     """The project with its `allowed_actions` for the caller."""
     with_actions(actor_id, [project])
     return project

@@ -9,7 +9,7 @@ from app.core.states import guarded_update
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.projects.access import bidding_open, get_project
-from app.projects.actions import shown
+from app.projects.actions import for_caller
 from app.projects.models import BID_STATES, LIFECYCLE, Bid, Project, TeamMember
 from app.projects.projects import concerned_users, move, settle_bids, tell
 
@@ -53,4 +53,4 @@ def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Proje
     tell(project, "award", actor_id=actor_id, users=losers,
          extra="您的揭榜方案未被选中，感谢参与。")
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)

@@ -26,7 +26,7 @@ from app.orgs.scope import (
     org_scope_clause,
 )
 from app.projects.access import bidding_open, get_project
-from app.projects.actions import shown, with_actions
+from app.projects.actions import for_caller, with_actions
 from app.projects.models import (
     BID_STATES,
     LIFECYCLE,
@@ -145,7 +145,7 @@ def create(*, actor_id: int, org_id: int, title: str, problem: str, category: st
                  target_type="project", target_id=project.id,
                  after={"status": "draft", "budget_fen": budget_fen})
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def update_draft(*, actor_id: int, project_id: int, version: int, **changes: Any) -> Project:
@@ -168,7 +168,7 @@ def update_draft(*, actor_id: int, project_id: int, version: int, **changes: Any
                  before={"version": version},
                  after={"version": version + 1, "fields": sorted(changes)})
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def publish(*, actor_id: int, project_id: int, version: int) -> Project:
@@ -180,7 +180,7 @@ def publish(*, actor_id: int, project_id: int, version: int) -> Project:
     move(project, "publish", actor_id=actor_id, actor_role="officer", version=version)
     tell(project, "publish", actor_id=actor_id)
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def start(*, actor_id: int, project_id: int, version: int) -> Project:
@@ -197,7 +197,7 @@ def start(*, actor_id: int, project_id: int, version: int) -> Project:
     move(project, "start", actor_id=actor_id, actor_role=role, version=version)
     tell(project, "start", actor_id=actor_id)
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def cancel(*, actor_id: int, project_id: int, version: int, reason: str) -> Project:
@@ -209,7 +209,7 @@ def cancel(*, actor_id: int, project_id: int, version: int, reason: str) -> Proj
     todos.close_todo(kind="project_bids", object_id=project_id)
     tell(project, "cancel", actor_id=actor_id, extra=f"原因：{reason}")
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def list_projects(*, actor_id: int, org_id: int | None, level: str | None,
@@ -236,4 +236,4 @@ def list_projects(*, actor_id: int, org_id: int | None, level: str | None,
 
 def show_project(*, actor_id: int, project_id: int) -> Project:
     """One project as the caller sees it, with what they may do on it now."""
-    return shown(actor_id, get_project(actor_id, project_id))
+    return for_caller(actor_id, get_project(actor_id, project_id))

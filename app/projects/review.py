@@ -11,7 +11,7 @@ from app.core.roles import DECIDERS
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.projects.access import get_project, require_leader
-from app.projects.actions import shown
+from app.projects.actions import for_caller
 from app.projects.models import LIFECYCLE, SURVEY_OPEN, Evaluation, Project, SurveyAnswer
 from app.projects.projects import move, tell
 
@@ -27,7 +27,7 @@ def submit_for_review(*, actor_id: int, project_id: int, version: int) -> Projec
     queue_for_review(project)
     tell(project, "submit", actor_id=actor_id)
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def queue_for_review(project: Project) -> None:
@@ -55,7 +55,7 @@ def evaluate(*, actor_id: int, project_id: int, score: int, outcome: str,
     todos.close_todo(kind="project_review", object_id=project_id)
     tell(project, action, actor_id=actor_id, extra=f"评分 {score}。" + (comment or ""))
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
 
 
 def answer_survey(*, actor_id: int, project_id: int, satisfied: bool) -> Project:
@@ -82,4 +82,4 @@ def answer_survey(*, actor_id: int, project_id: int, satisfied: bool) -> Project
     audit.record(actor_id=actor_id, actor_role="user", org_id=project.org_id,
                  action="project.survey", target_type="project", target_id=project.id)
     db.session.commit()
-    return shown(actor_id, project)
+    return for_caller(actor_id, project)
