@@ -25,7 +25,7 @@ from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS
-from app.core.time import utcnow
+from app.core.time import shown, utcnow
 from app.errors import Conflict, Invalid
 from app.files.service import owned_files
 from app.members.memberships import validated_id_number
@@ -194,8 +194,8 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
     now = utcnow()
     if not program.opens_at <= now < program.closes_at:
         raise Invalid("The program is not taking applications now.", code="outside_window",
-                      details={"opens_at": program.opens_at.isoformat(),
-                               "closes_at": program.closes_at.isoformat()})
+                      details={"opens_at": shown(program.opens_at),
+                               "closes_at": shown(program.closes_at)})
     if not is_eligible(program, application.org):
         raise _invalid("org_id", "The applicant org is not eligible for this program.")
     unlisted = unlisted_documents(application)

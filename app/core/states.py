@@ -52,9 +52,11 @@ class StateMachine:
         if status not in sources:
             allowed = self.allowed(status)
             raise InvalidTransition(
-                "A %(status)s %(thing)s cannot %(action)s; allowed: %(allowed)s.",
+                ("This %(thing)s is %(status)s; it cannot %(action)s. Allowed now: %(allowed)s."
+                 if allowed else
+                 "This %(thing)s is %(status)s; it cannot %(action)s. Nothing is allowed now."),
                 params={"status": status, "thing": self.name, "action": action,
-                        "allowed": ", ".join(allowed) or "none"},
+                        "allowed": ", ".join(allowed)},
                 details={"status": status, "action": action, "allowed": allowed})
         return status if target is None else target
 

@@ -24,6 +24,12 @@ def to_shanghai(value: datetime | None) -> datetime | None:
     return value.astimezone(SHANGHAI)
 
 
+def shown(value: datetime) -> str:
+    """A time as the API shows it anywhere, error details included: ISO 8601 in Asia/Shanghai
+    with its offset (+08:00), like every resource's times."""
+    return to_shanghai(value).isoformat()
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware datetime stored as UTC on every backend (SQLite keeps no offset)."""
 

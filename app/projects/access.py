@@ -6,32 +6,52 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from app.core import time as clock
 from app.core.i18n import N_
-from app.core.roles import OFFICERS
+from app.core.roles import DECIDERS, MANAGERS, OFFICERS
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.members.models import Membership
-from app.orgs.scope import authorize, has_role_over
+from app.orgs.scope import has_role_over
 from app.projects.models import RUNNING, Project
 
 
 def get_project(actor_id: int, project_id: int, *, roles: Iterable[str] | None = None
                 ) -> Project:
-    """The project (with its org) for `actor_id`.
+    """The project (with its org) for `actor_id`, or 404 when they may not see it at all.
 
-    `roles=None`: anyone logged in may look at a project that was ever published; a draft
-    only officers over its org see — to everyone else it does not exist (404).
-    `roles=MANAGERS`, `DECIDERS` …: an officer action; no role over the org → 404, another
-    role over it → 403.
+    Anyone logged in may look at a project that was ever published; a draft only officers
+    over its org see — to everyone else it does not exist (404). `roles=MANAGERS`,
+    `DECIDERS` …: an officer action; a caller who sees the project but holds none of the
+    roles over its org gets 403 with the reason (`only_managers_of_org`,
+    `only_approvers_of_org`).
     """
     project = db.session.get(Project, project_id)
-    if project is None:
+    if project is None or (project.published_at is None
+                           and not is_officer_over(actor_id, project)):
         raise NotFound("No such project.")
     if roles is not None:
-        authorize(actor_id, project.org, roles)
-    elif project.published_at is None and not is_officer_over(actor_id, project):
-        raise NotFound("No such project.")
+        require_role(actor_id, project, roles)
     return project
+
+
+# who an officer action is for, as the 403 names it: roles → (code, the people in words)
+ROLE_REASONS = {
+    tuple(DECIDERS): ("only_approvers_of_org", "approvers"),
+    tuple(MANAGERS): ("only_managers_of_org", "approvers and admins"),
+}
+
+
+def require_role(actor_id: int, project: Project, roles: Iterable[str]) -> None:
+    if has_role_over(actor_id, project.org, roles):
+        return
+    code, people = ROLE_REASONS[tuple(roles)]
+    raise Forbidden(f"Only {people} of {project.org.name} or an org above it may do this.",
+                    code=code, details={"org_id": project.org_id, "roles": list(roles)})
+
+
+def bidding_open(project: Project) -> bool:
+    return clock.utcnow() < project.bids_close_at
 
 
 def is_officer_over(actor_id: int, project: Project) -> bool:
@@ -42,14 +62,18 @@ def is_officer_over(actor_id: int, project: Project) -> bool:
 def require_leader(project: Project, actor_id: int,
                    message: str = N_("Only the project leader may do this.")) -> None:
     if project.leader_id != actor_id:
-        raise Forbidden(message)
+        raise Forbidden(message, code="leader_only")
+
+
+def is_member(actor_id: int) -> bool:
+    """Whether the user's union membership was approved."""
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == actor_id, Membership.status == "approved").limit(1)) is not None
 
 
 def require_member(actor_id: int) -> None:
     """Only users whose union membership was approved may bid or volunteer."""
-    approved = db.session.scalar(select(Membership.id).where(
-        Membership.user_id == actor_id, Membership.status == "approved").limit(1))
-    if approved is None:
+    if not is_member(actor_id):
         raise Forbidden("Only union members may do this; apply for membership first.",
                         code="members_only")
 

@@ -8,9 +8,10 @@ from app.core.roles import DECIDERS
 from app.core.states import guarded_update
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.projects.access import get_project
+from app.projects.access import bidding_open, get_project
+from app.projects.actions import for_caller
 from app.projects.models import BID_STATES, LIFECYCLE, Bid, Project, TeamMember
-from app.projects.projects import bidding_open, concerned_users, move, settle_bids, tell
+from app.projects.projects import concerned_users, move, settle_bids, tell
 
 
 def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Project:
@@ -24,7 +25,7 @@ def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Proje
     LIFECYCLE.check(project.status, "award")
     if bidding_open(project):
         raise Conflict("Bids are still open until the deadline.", code="bidding_open",
-                       details={"bids_close_at": project.bids_close_at.isoformat()})
+                       details={"bids_close_at": clock.shown(project.bids_close_at)})
     bid = db.session.get(Bid, bid_id)
     if bid is None or bid.project_id != project.id:
         raise NotFound("No such bid on this project.")
@@ -52,4 +53,4 @@ def award(*, actor_id: int, project_id: int, bid_id: int, version: int) -> Proje
     tell(project, "award", actor_id=actor_id, users=losers,
          extra="您的揭榜方案未被选中，感谢参与。")
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)

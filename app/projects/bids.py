@@ -14,9 +14,8 @@ from app.core.pagination import Page, keyset_page
 from app.core.states import guarded_update
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.projects.access import get_project, is_officer_over, require_member
+from app.projects.access import bidding_open, get_project, is_officer_over, require_member
 from app.projects.models import BID_STATES, Bid, Project
-from app.projects.projects import bidding_open
 
 
 def require_open(project: Project) -> None:
@@ -85,9 +84,12 @@ def get_own_bid(actor_id: int, project_id: int, bid_id: int) -> tuple[Project, B
 
 
 def change_own_bid(bid: Bid, action: str, version: int, values: dict[str, Any]) -> None:
-    """From the version the bidder saw: the award or another edit in between makes it 409
-    `stale_version` with the bid's status and version (no `allowed`: the bid machine's other
-    moves, win and lose, are no bidder's to take)."""
+    """From the version the bidder saw. A bid already withdrawn, won or lost is 409
+    `invalid_transition` naming its status (from there no move is left, so `allowed` is
+    empty); the award or another edit in between makes it 409 `stale_version` with the bid's
+    status and version (no `allowed`: the bid machine's other moves, win and lose, are no
+    bidder's to take)."""
+    BID_STATES.check(bid.status, action)
     guarded_update(bid, values={**values, "updated_at": clock.utcnow()}, version=version,
                    status=BID_STATES.sources(action), noun="bid")
 

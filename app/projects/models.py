@@ -61,6 +61,9 @@ LIFECYCLE = StateMachine("project", {
 })
 # statuses in which money may be released and the team may change
 RUNNING = ("awarded", "in_progress", "under_review")
+# statuses in which members may sign up as volunteers, and beneficiaries answer the survey
+VOLUNTEER_OPEN = ("awarded", "in_progress")
+SURVEY_OPEN = ("in_progress", "under_review", "completed")
 # A bid is live while submitted; the award (or a cancel) settles every live bid.
 BID_STATES = StateMachine("bid", {
     "edit": (("submitted",), None),
@@ -130,10 +133,6 @@ class Project(CreatedAtMixin, db.Model):
     # joined on every load: every project the API shows carries its org (no per-row query);
     # the list, which joins orgs for its filters anyway, fills it with contains_eager
     org: Mapped[Org] = relationship(Org, lazy="joined", innerjoin=True)
-
-    @property
-    def allowed_actions(self) -> list[str]:
-        return LIFECYCLE.allowed(self.status)
 
     @property
     def progress(self) -> list[GoalProgress]:

@@ -14,12 +14,19 @@ from app.core import time as clock
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.core.states import guarded_update
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notify.service import notify
 from app.orgs.models import Org
-from app.orgs.scope import authorize, get_org_or_404, in_subtree, org_scope_clause
-from app.projects.access import get_project
+from app.orgs.scope import (
+    authorize,
+    get_org_or_404,
+    has_role_over,
+    in_subtree,
+    org_scope_clause,
+)
+from app.projects.access import bidding_open, get_project
+from app.projects.actions import for_caller, with_actions
 from app.projects.models import (
     BID_STATES,
     LIFECYCLE,
@@ -43,10 +50,6 @@ def closing_time(deadline: date) -> datetime:
 
 def shanghai_today() -> date:
     return clock.utcnow().astimezone(clock.SHANGHAI).date()
-
-
-def bidding_open(project: Project) -> bool:
-    return clock.utcnow() < project.bids_close_at
 
 
 def check_dates(bid_deadline: date, due_date: date, *, new_deadline: bool = True) -> None:
@@ -142,7 +145,7 @@ def create(*, actor_id: int, org_id: int, title: str, problem: str, category: st
                  target_type="project", target_id=project.id,
                  after={"status": "draft", "budget_fen": budget_fen})
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def update_draft(*, actor_id: int, project_id: int, version: int, **changes: Any) -> Project:
@@ -165,7 +168,7 @@ def update_draft(*, actor_id: int, project_id: int, version: int, **changes: Any
                  before={"version": version},
                  after={"version": version + 1, "fields": sorted(changes)})
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def publish(*, actor_id: int, project_id: int, version: int) -> Project:
@@ -177,7 +180,7 @@ def publish(*, actor_id: int, project_id: int, version: int) -> Project:
     move(project, "publish", actor_id=actor_id, actor_role="officer", version=version)
     tell(project, "publish", actor_id=actor_id)
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def start(*, actor_id: int, project_id: int, version: int) -> Project:
@@ -186,12 +189,15 @@ def start(*, actor_id: int, project_id: int, version: int) -> Project:
     LIFECYCLE.check(project.status, "start")
     role = "leader"
     if project.leader_id != actor_id:
-        authorize(actor_id, project.org, MANAGERS)
+        if not has_role_over(actor_id, project.org, MANAGERS):
+            raise Forbidden(f"Only the project leader, or approvers and admins of "
+                            f"{project.org.name} or an org above it, may start the work.",
+                            code="only_leader_or_managers")
         role = "officer"
     move(project, "start", actor_id=actor_id, actor_role=role, version=version)
     tell(project, "start", actor_id=actor_id)
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def cancel(*, actor_id: int, project_id: int, version: int, reason: str) -> Project:
@@ -203,7 +209,7 @@ def cancel(*, actor_id: int, project_id: int, version: int, reason: str) -> Proj
     todos.close_todo(kind="project_bids", object_id=project_id)
     tell(project, "cancel", actor_id=actor_id, extra=f"原因：{reason}")
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def list_projects(*, actor_id: int, org_id: int | None, level: str | None,
@@ -223,4 +229,11 @@ def list_projects(*, actor_id: int, org_id: int | None, level: str | None,
     if q:
         query = query.where(or_(Project.title.contains(q, autoescape=True),
                                 Project.problem.contains(q, autoescape=True)))
-    return keyset_page(query, keys=[Project.id], limit=limit, cursor=cursor, descending=True)
+    page = keyset_page(query, keys=[Project.id], limit=limit, cursor=cursor, descending=True)
+    with_actions(actor_id, page.items)
+    return page
+
+
+def show_project(*, actor_id: int, project_id: int) -> Project:
+    """One project as the caller sees it, with what they may do on it now."""
+    return for_caller(actor_id, get_project(actor_id, project_id))

@@ -10,11 +10,11 @@ from app.core.roles import DECIDERS
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.projects.access import get_project, require_leader
-from app.projects.models import LIFECYCLE, Evaluation, Project, SurveyAnswer
+from app.projects.actions import for_caller
+from app.projects.models import LIFECYCLE, SURVEY_OPEN, Evaluation, Project, SurveyAnswer
 from app.projects.projects import move, tell
 
 OUTCOME_ACTIONS = {"completed": "complete", "failed": "fail", "rework": "rework"}
-SURVEY_OPEN = ("in_progress", "under_review", "completed")
 
 
 def submit_for_review(*, actor_id: int, project_id: int, version: int) -> Project:
@@ -26,7 +26,7 @@ def submit_for_review(*, actor_id: int, project_id: int, version: int) -> Projec
     queue_for_review(project)
     tell(project, "submit", actor_id=actor_id)
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def queue_for_review(project: Project) -> None:
@@ -44,7 +44,8 @@ def evaluate(*, actor_id: int, project_id: int, score: int, outcome: str,
     """An approver scores the result: completed, failed, or back to work (rework)."""
     project = get_project(actor_id, project_id, roles=DECIDERS)
     if project.leader_id == actor_id:
-        raise Forbidden("Nobody evaluates their own project.")
+        raise Forbidden("Nobody evaluates their own project; another approver will.",
+                        code="own_project")
     action = OUTCOME_ACTIONS[outcome]
     move(project, action, actor_id=actor_id, actor_role="approver", version=version,
          values={"score": score}, reason=comment)
@@ -53,7 +54,7 @@ def evaluate(*, actor_id: int, project_id: int, score: int, outcome: str,
     todos.close_todo(kind="project_review", object_id=project_id)
     tell(project, action, actor_id=actor_id, extra=f"评分 {score}。" + (comment or ""))
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)
 
 
 def answer_survey(*, actor_id: int, project_id: int, satisfied: bool) -> Project:
@@ -75,4 +76,4 @@ def answer_survey(*, actor_id: int, project_id: int, satisfied: bool) -> Project
     audit.record(actor_id=actor_id, actor_role="user", org_id=project.org_id,
                  action="project.survey", target_type="project", target_id=project.id)
     db.session.commit()
-    return project
+    return for_caller(actor_id, project)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
-from app.projects import access, awards, bids, projects, reports, review, stats, team, tranches
+from app.projects import awards, bids, projects, reports, review, stats, team, tranches
 from app.projects.schemas import (
     AwardBody,
     BidCreate,
@@ -70,7 +70,7 @@ class ProjectView(MethodView):
     @blp.errors(404)
     def get(self, project_id):
         """One project with its progress per goal and satisfaction rate."""
-        return access.get_project(me(), project_id)
+        return projects.show_project(actor_id=me(), project_id=project_id)
 
     @blp.auth()
     @blp.arguments(ProjectUpdate)

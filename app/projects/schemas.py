@@ -1,7 +1,8 @@
 """Request and response shapes of projects, bids, team, reports, tranches and stats.
 
 Output schemas dump model objects (and the stats dataclasses). Values derived from a row are
-model properties (`Project.progress`, `.satisfaction`, `.allowed_actions`, `TeamMember.hours`)
+model properties (`Project.progress`, `.satisfaction`, `TeamMember.hours`), `allowed_actions`
+(filled per caller by `projects.actions`)
 or typed fields (`Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
 document them without a type (and as readOnly), changing the OpenAPI document.
 """
@@ -11,7 +12,15 @@ from marshmallow import Schema, fields, validate
 from app.core.fields import day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
+from app.projects.actions import ACTIONS
 from app.projects.models import CATEGORIES, OUTCOMES, PROJECT_LEVELS, STATUSES
+
+ALLOWED_ACTIONS_DOC = (
+    "What the caller may do now, as the endpoints take it: edit = PATCH the project; "
+    "publish, cancel, award, start, submit = POST …/<action>; bid = POST …/bids; volunteer = "
+    "POST …/volunteers; report = POST …/reports; release_tranche = POST …/tranches; "
+    "add_team_member = POST …/team; answer_survey = POST …/survey; completed, failed, rework "
+    "= the outcome of POST …/evaluation.")
 
 
 class Label(fields.String):
@@ -106,7 +115,8 @@ class ProjectOut(Schema):
     due_date = fields.Date(required=True)
     status = fields.String(required=True)
     version = fields.Integer(required=True)
-    allowed_actions = fields.List(fields.String(), required=True)
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(ACTIONS)), required=True,
+                                  metadata={"description": ALLOWED_ACTIONS_DOC})
     leader_id = fields.Integer(allow_none=True)
     winner_bid_id = fields.Integer(allow_none=True)
     score = fields.Integer(allow_none=True)

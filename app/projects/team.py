@@ -16,9 +16,8 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.notify.service import notify
 from app.projects.access import get_project, require_leader, require_member, require_running
-from app.projects.models import Project, TeamMember, VolunteerHours
+from app.projects.models import VOLUNTEER_OPEN, Project, TeamMember, VolunteerHours
 
-VOLUNTEER_OPEN = ("awarded", "in_progress")
 ROLE_LABELS = {"working_group": "工作专班", "instructor": "指导员"}
 
 
@@ -54,6 +53,9 @@ def volunteer(*, actor_id: int, project_id: int, duty: str | None) -> TeamMember
     project = get_project(actor_id, project_id)
     require_member(actor_id)
     require_running(project, VOLUNTEER_OPEN)
+    if project.leader_id == actor_id:
+        raise Conflict("You lead this project; the leader does not sign up as a volunteer.",
+                       code="already_in_team")
     member = join(project, actor_id, "volunteer", duty, actor_id)
     audit.record(actor_id=actor_id, actor_role="member", org_id=project.org_id,
                  action="project.volunteer", target_type="project", target_id=project.id)

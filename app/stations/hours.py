@@ -11,6 +11,9 @@ from datetime import datetime
 
 from app.core.time import SHANGHAI
 
+# how to write the hours in an import cell, with an example (said when a cell is not that)
+CELL_FORMAT = ('write JSON such as {"weekly": {"mon": [["09:00", "18:00"]]}} '
+               '(Monday 09:00 to 18:00), or 24h for always open')
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_WEEK = 7 * 1440
 

@@ -70,7 +70,9 @@ def _row_to_input(row: dict[str, str], org_id: int) -> dict:
         try:
             opening_hours = json.loads(hours_text)
         except json.JSONDecodeError:
-            opening_hours = {"invalid": hours_text}
+            raise ValidationError({"opening_hours": [
+                f"{hours_text!r} is not opening hours the import reads: {hours.CELL_FORMAT}"]}
+            ) from None
     services = [s.strip() for s in (row.get("services") or "").replace(";", "|").split("|")
                 if s.strip()]
     data = {
@@ -104,7 +106,8 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
             continue
         valid.append(data)
     if problems:
-        raise Invalid("%(count)s rows are invalid; nothing was imported.",
+        raise Invalid("One row is invalid; nothing was imported." if len(problems) == 1
+                      else "%(count)s rows are invalid; nothing was imported.",
                       params={"count": len(problems)},
                       details={"rows": problems})
     if not dry_run:

@@ -98,6 +98,14 @@ def test_submit_outside_the_window_is_422(world):
     assert response.get_json()["error"]["code"] == "outside_window"
 
 
+def test_outside_window_details_show_the_times_as_the_program_does(world):
+    """Times in error details follow the resources: Asia/Shanghai with the +08:00 offset."""
+    closed = world.create_program(**window(days_before=30, days_after=-1))
+    details = world.submit(world.draft(closed["id"]).get_json()).get_json()["error"]["details"]
+    assert details == {"opens_at": closed["opens_at"], "closes_at": closed["closes_at"]}
+    assert details["closes_at"].endswith("+08:00")
+
+
 def test_only_the_applicant_submits(world, program):
     draft = world.draft(program["id"]).get_json()
     assert world.submit(draft, who="village1_approver").status_code == 403

@@ -66,6 +66,17 @@ def test_check_refuses_and_names_the_allowed_actions(status, action, allowed):
     assert refused.value.details == {"status": status, "action": action, "allowed": allowed}
 
 
+@pytest.mark.parametrize(("status", "action", "message"), [
+    ("draft", "close", "This ticket is draft; it cannot close. Allowed now: open, edit."),
+    ("closed", "edit", "This ticket is closed; it cannot edit. Nothing is allowed now."),
+])
+def test_refusal_reads_naturally_whatever_the_status(status, action, message):
+    """No "A awarded project": the sentence names the status without an article."""
+    with pytest.raises(InvalidTransition) as refused:
+        MACHINE.check(status, action)
+    assert refused.value.message == message
+
+
 def test_guarded_update_moves_the_row_and_bumps_the_version(tickets):
     ticket = make_ticket()
     guarded_update(ticket, values={"status": "closed"}, version=1, status="open")

@@ -60,10 +60,12 @@ class ProjectDriver:
     """Moves one project through the lifecycle over HTTP, as the right people."""
 
     def __init__(self, app, client, as_user, clock, tree, org="county",
-                 officer="county_approver", bidders=("bidder",)) -> None:
+                 officer="county_approver", bidders=("bidder",), approve=True) -> None:
+        """`approve=False`: the bidders are members already (a second project for them)."""
         self.app, self.client, self.as_user, self.clock = app, client, as_user, clock
         self.officer, self.bidders = officer, bidders
-        approve_members(app, *bidders, org_id=tree["village1"])
+        if approve:
+            approve_members(app, *bidders, org_id=tree["village1"])
         created = client.post("/api/v1/projects", headers=as_user(officer),
                               json=project_body(tree[org]))
         assert created.status_code == 201, created.get_json()

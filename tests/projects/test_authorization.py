@@ -52,29 +52,51 @@ def test_published_project_is_seen_by_every_logged_in_user(village_draft, client
     assert client.get(village_draft.url, headers=as_user(who)).status_code == status
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    (None, 401), ("plain", 404), ("bidder", 404), ("town1_approver", 404),
-    ("village1_approver", 404), ("county_admin", 403), ("county_approver", 200),
+@pytest.mark.parametrize(("who", "status", "code"), [
+    (None, 401, "unauthorized"), ("plain", 403, "only_approvers_of_org"),
+    ("bidder", 403, "only_approvers_of_org"), ("town1_approver", 403, "only_approvers_of_org"),
+    ("village1_approver", 403, "only_approvers_of_org"),
+    ("county_admin", 403, "only_approvers_of_org"), ("county_approver", 200, None),
 ])
-def test_only_an_approver_over_the_org_awards(driver, who, status):
-    """A town officer cannot award a county project; an admin without approver is 403."""
+def test_only_an_approver_over_the_org_awards(driver, who, status, code):
+    """Everyone sees a published project: who may not award it is told why (403 with the
+    reason), never that it does not exist."""
     run = driver()
     run.drive("published")
     run.bid()
     run.clock.shift(timedelta(days=10))
     response = run.post("/award", who, {"bid_id": run.bids["bidder"]["id"], **run.version()})
     assert response.status_code == status, response.get_json()
+    if code is not None:
+        assert response.get_json()["error"]["code"] == code
 
 
 @pytest.mark.parametrize(("who", "status"), [
-    ("plain", 404), ("town1_reviewer", 403), ("town2_approver", 404), ("bidder", 404),
-    (None, 401),
+    ("plain", 404), ("bidder", 404), ("town2_approver", 404), ("town1_reviewer", 403),
+    ("county_admin", 200),
 ])
-def test_tranches_and_team_need_a_managing_officer(driver, who, status):
+def test_a_draft_stays_404_for_whoever_may_not_see_it(driver, who, status):
+    """404 is kept for what the caller may not see at all: a draft outside their grants."""
+    run = driver(org="town1", officer="town1_approver")
+    response = run.post("/cancel", who, {"reason": "撤回", **run.version()})
+    assert response.status_code == status, response.get_json()
+    if status == 403:
+        assert response.get_json()["error"]["code"] == "only_managers_of_org"
+
+
+@pytest.mark.parametrize(("who", "status", "code"), [
+    ("plain", 403, "only_managers_of_org"), ("town1_reviewer", 403, "only_managers_of_org"),
+    ("town2_approver", 403, "only_managers_of_org"), ("bidder", 403, "only_managers_of_org"),
+    (None, 401, "unauthorized"),
+])
+def test_tranches_and_team_need_a_managing_officer(driver, who, status, code):
     run = driver(org="town1", officer="town1_approver")
     run.drive("awarded")
-    assert run.post("/tranches", who, {"milestone": "m", "amount_fen": 1}).status_code == status
-    assert run.post("/team", who, {"user_id": 1, "role": "instructor"}).status_code == status
+    for path, body in (("/tranches", {"milestone": "m", "amount_fen": 1}),
+                       ("/team", {"user_id": 1, "role": "instructor"})):
+        response = run.post(path, who, body)
+        assert response.status_code == status
+        assert response.get_json()["error"]["code"] == code
 
 
 REPORT = {"period": "2026-12", "text": "t", "actuals": []}
@@ -89,7 +111,22 @@ REPORT = {"period": "2026-12", "text": "t", "actuals": []}
 def test_only_the_leader_reports_submits_and_logs_hours(driver, who, path, body):
     run = driver(bidders=("leader", "rival"))
     run.drive("in_progress")
-    assert run.post(path, who, body or run.version()).status_code == 403
+    response = run.post(path, who, body or run.version())
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "leader_only"
+
+
+@pytest.mark.parametrize(("who", "status", "code"), [
+    ("rival", 403, "only_leader_or_managers"), ("plain", 403, "only_leader_or_managers"),
+    ("county_approver", 200, None), ("leader", 200, None),
+])
+def test_the_leader_or_a_manager_starts(driver, who, status, code):
+    run = driver(bidders=("leader", "rival"))
+    run.drive("awarded")
+    response = run.post("/start", who, run.version())
+    assert response.status_code == status, response.get_json()
+    if code is not None:
+        assert response.get_json()["error"]["code"] == code
 
 
 def test_leader_cannot_evaluate_own_project(driver, app):
@@ -99,6 +136,7 @@ def test_leader_cannot_evaluate_own_project(driver, app):
     response = run.post("/evaluation", "county_approver",
                         {"score": 100, "outcome": "completed", **run.version()})
     assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "own_project"
     assert user_id(app, "county_approver") == run.project["leader_id"]
 
 

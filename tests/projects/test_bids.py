@@ -44,6 +44,22 @@ def test_one_live_bid_per_member_and_rebid_after_withdraw(published):
     assert published.post("/bids", "bidder", bid_body()).status_code == 201
 
 
+@pytest.mark.parametrize("again", ["withdraw", "edit"])
+def test_a_withdrawn_bid_says_it_is_withdrawn_not_stale(published, client, as_user, again):
+    bid = published.ok("/bids", "bidder", bid_body())
+    withdrawn = published.ok(f"/bids/{bid['id']}/withdraw", "bidder", {"version": 1})
+    url = f"{published.url}/bids/{bid['id']}"
+    body = {"version": withdrawn["version"]}
+    response = (client.post(f"{url}/withdraw", headers=as_user("bidder"), json=body)
+                if again == "withdraw" else
+                client.patch(url, headers=as_user("bidder"), json={"plan": "新", **body}))
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_transition"
+    assert error["details"] == {"status": "withdrawn", "action": again, "allowed": []}
+    assert error["message"].startswith("This bid is withdrawn;")
+
+
 def test_bidder_edits_with_version(published, client, as_user):
     bid = published.ok("/bids", "bidder", bid_body())
     url = f"{published.url}/bids/{bid['id']}"
@@ -86,6 +102,10 @@ def test_award_waits_for_the_deadline(published):
                            {"bid_id": bid["id"], **published.version()})
     assert early.status_code == 409
     assert early.get_json()["error"]["code"] == "bidding_open"
+    # the time in the details reads as the project shows it: Asia/Shanghai, +08:00
+    assert early.get_json()["error"]["details"] == {
+        "bids_close_at": "2026-12-01T00:00:00+08:00"}
+    assert published.project["bids_close_at"] == "2026-12-01T00:00:00+08:00"
 
 
 def test_withdrawn_bid_cannot_win_and_losers_are_marked(published, client, as_user):

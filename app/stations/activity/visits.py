@@ -18,8 +18,12 @@ MAX_RANGE_DAYS = 366
 def visits(*, actor_id: int, station_id: int, start: date, end: date) -> list[VisitDay]:
     """The days with visits in [start, end], at most a year; days without any are absent."""
     station = get_station(actor_id, station_id, roles=OFFICERS)
-    if end < start or (end - start).days > MAX_RANGE_DAYS:
-        raise Invalid("Give a range of at most a year.", details={"fields": {"to": ["range"]}})
+    if end < start:
+        raise Invalid("The start of the range is after its end; swap from and to.",
+                      details={"fields": {"from": [f"must not be after to ({end})"]}})
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise Invalid("Give a range of at most a year.",
+                      details={"fields": {"to": [f"at most {MAX_RANGE_DAYS} days after from"]}})
     return list(db.session.scalars(select(VisitDay).where(
         VisitDay.station_id == station.id, VisitDay.day >= start, VisitDay.day <= end)
         .order_by(VisitDay.day)))
