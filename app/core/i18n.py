@@ -178,6 +178,9 @@ _TEMPLATES = (
     N_("Must be equal to %(other)s."),
     N_("One or more of the choices you made was not in: %(choices)s."),
     N_("One or more of the choices you made was in: %(values)s."),
+    # our own field messages with values
+    N_("Unknown to-do kind; use one of %(kinds)s."),
+    N_("%(cell)s is not opening hours the import reads: %(format)s"),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

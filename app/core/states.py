@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
 
+from app.core.i18n import N_
 from app.errors import Conflict, InvalidTransition
 from app.extensions import db
 
@@ -52,9 +53,9 @@ class StateMachine:
         if status not in sources:
             allowed = self.allowed(status)
             raise InvalidTransition(
-                ("This %(thing)s is %(status)s; it cannot %(action)s. Allowed now: %(allowed)s."
+                (N_("This %(thing)s is %(status)s; it cannot %(action)s. Allowed now: %(allowed)s.")
                  if allowed else
-                 "This %(thing)s is %(status)s; it cannot %(action)s. Nothing is allowed now."),
+                 N_("This %(thing)s is %(status)s; it cannot %(action)s. Nothing is allowed now.")),
                 params={"status": status, "thing": self.name, "action": action,
                         "allowed": ", ".join(allowed)},
                 details={"status": status, "action": action, "allowed": allowed})

@@ -37,16 +37,18 @@ def get_project(actor_id: int, project_id: int, *, roles: Iterable[str] | None =
 
 # who an officer action is for, as the 403 names it: roles → (code, the people in words)
 ROLE_REASONS = {
-    tuple(DECIDERS): ("only_approvers_of_org", "approvers"),
-    tuple(MANAGERS): ("only_managers_of_org", "approvers and admins"),
+    tuple(DECIDERS): ("only_approvers_of_org",
+                      N_("Only approvers of %(org)s or an org above it may do this.")),
+    tuple(MANAGERS): ("only_managers_of_org",
+                      N_("Only approvers and admins of %(org)s or an org above it may do this.")),
 }
 
 
 def require_role(actor_id: int, project: Project, roles: Iterable[str]) -> None:
     if has_role_over(actor_id, project.org, roles):
         return
-    code, people = ROLE_REASONS[tuple(roles)]
-    raise Forbidden(f"Only {people} of {project.org.name} or an org above it may do this.",
+    code, message = ROLE_REASONS[tuple(roles)]
+    raise Forbidden(message, params={"org": project.org.name},
                     code=code, details={"org_id": project.org_id, "roles": list(roles)})
 
 

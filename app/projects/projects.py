@@ -190,8 +190,8 @@ def start(*, actor_id: int, project_id: int, version: int) -> Project:
     role = "leader"
     if project.leader_id != actor_id:
         if not has_role_over(actor_id, project.org, MANAGERS):
-            raise Forbidden(f"Only the project leader, or approvers and admins of "
-                            f"{project.org.name} or an org above it, may start the work.",
+            raise Forbidden("Only the project leader, or approvers and admins of %(org)s or an "
+                            "org above it, may start the work.", params={"org": project.org.name},
                             code="only_leader_or_managers")
         role = "officer"
     move(project, "start", actor_id=actor_id, actor_role=role, version=version)

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from openpyxl import load_workbook
 
 from app.core import audit
+from app.core.i18n import N_
 from app.core.roles import ADMINS, Role
 from app.errors import Invalid
 from app.extensions import db
@@ -71,8 +72,8 @@ def _row_to_input(row: dict[str, str], org_id: int) -> dict:
             opening_hours = json.loads(hours_text)
         except json.JSONDecodeError:
             raise ValidationError({"opening_hours": [
-                f"{hours_text!r} is not opening hours the import reads: {hours.CELL_FORMAT}"]}
-            ) from None
+                N_("%(cell)s is not opening hours the import reads: %(format)s")
+                % {"cell": repr(hours_text), "format": hours.CELL_FORMAT}]}) from None
     services = [s.strip() for s in (row.get("services") or "").replace(";", "|").split("|")
                 if s.strip()]
     data = {
@@ -106,8 +107,8 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
             continue
         valid.append(data)
     if problems:
-        raise Invalid("One row is invalid; nothing was imported." if len(problems) == 1
-                      else "%(count)s rows are invalid; nothing was imported.",
+        raise Invalid(N_("One row is invalid; nothing was imported.") if len(problems) == 1
+                      else N_("%(count)s rows are invalid; nothing was imported."),
                       params={"count": len(problems)},
                       details={"rows": problems})
     if not dry_run:

@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.core.fields import Nest, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.i18n import N_
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.todos import KINDS
 
@@ -11,7 +12,8 @@ from app.core.todos import KINDS
 def known_kind(value: str) -> None:
     """The kinds the domains registered (known only once the app is built)."""
     if value not in KINDS:
-        raise ValidationError(f"Unknown to-do kind; use one of {', '.join(sorted(KINDS))}.")
+        raise ValidationError(N_("Unknown to-do kind; use one of %(kinds)s.")
+                              % {"kinds": ", ".join(sorted(KINDS))})
 
 
 class TodoQuery(ListQuerySchema):
