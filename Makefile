@@ -28,6 +28,7 @@ test: $(VENV)/.installed
 ## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
 serve-prod: $(VENV)/.installed
 	GONGHUI_ENV=production $(BIN)/flask db upgrade
+	GONGHUI_ENV=production $(BIN)/flask gonghui rebuild-search
 	GONGHUI_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py "app:create_app()"
 
 ## worker: the outbox worker (run one or more next to serve-prod)

@@ -36,14 +36,18 @@ def lat_cell(lat: float) -> int:
 
 
 def _hours_digest(opening_hours: dict) -> tuple[bytes, str] | None:
-    mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
-    if mask is None:
-        return None
+    if hours.known(opening_hours):
+        mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
+        if mask is None:
+            return None
+    else:
+        mask = hours.UNKNOWN_MASK
     return mask, hashlib.sha256(mask).hexdigest()
 
 
 def hours_pattern_id(opening_hours: dict) -> int | None:
-    """The shared bitmap row for these weekly hours (None when always open)."""
+    """The shared bitmap row for these weekly hours (None when always open; unknown hours
+    share the row of UNKNOWN_MASK)."""
     found = _hours_digest(opening_hours)
     if found is None:
         return None
@@ -176,14 +180,17 @@ def _pattern(fast, pattern_id: int) -> bytes:
 class Hit:
     distance_m: int
     station_id: int
-    open_now: bool
+    open_now: bool | None  # None: unknown hours
     card: bytes | None  # UTF-8 JSON object; None until filled from the cache or by id
     key: int = 0  # the row's card_key (a cached card is good while it matches)
 
     def json(self) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
         return b'%s,"distance_m":%d,"walk_minutes":%d,"open_now":%s}' % (
-            self.card[:-1], self.distance_m, walk, b"true" if self.open_now else b"false")
+            self.card[:-1], self.distance_m, walk, _JSON_OPEN[self.open_now])
+
+
+_JSON_OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
 def _query(fast, sql: str, params: dict | list) -> list:

@@ -234,7 +234,7 @@ def test_http_nearby_shape_and_wgs84_input(client, city_stations):
     assert body["radius_m"] == 3000 and len(body["items"]) == 5
     item = body["items"][0]
     assert set(item) == {"id", "name", "kind", "address", "code", "location", "distance_m",
-                         "walk_minutes", "open_now", "services", "links"}
+                         "walk_minutes", "open_now", "hours_known", "services", "links"}
     assert item["walk_minutes"] == -(-item["distance_m"] // 80)
     assert item["location"]["coord"] == "gcj02"
     distances = [i["distance_m"] for i in body["items"]]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations.models import Station, StationSearchRow
 from tests.factories.stations import station_data
@@ -201,3 +202,56 @@ def test_import_dry_run_then_real_xlsx_and_geojson(client, tree, as_user):
     assert feature["geometry"]["coordinates"] == [112.24, 30.33]
     assert client.get(f"/api/v1/orgs/{tree['town2']}/stations.geojson",
                       headers=as_user("town1_reviewer")).status_code == 404
+
+
+def _nearby(client, **extra):
+    query = "&".join(f"{key}={value}" for key, value in
+                     {"lat": 36.6171, "lng": 101.7782, "radius": 2000, **extra}.items())
+    return client.get(f"/api/v1/stations/nearby?{query}").get_json()
+
+
+def _unknown_everywhere(client, station_id: int) -> None:
+    """Unknown hours are shown as unknown on the detail and in nearby, never as open."""
+    detail = client.get(f"/api/v1/stations/{station_id}").get_json()
+    assert (detail["hours_known"], detail["open_now"]) == (False, None)
+    [item] = _nearby(client)["items"]
+    assert (item["id"], item["hours_known"], item["open_now"]) == (station_id, False, None)
+    assert _nearby(client, open_now="true")["items"] == []
+
+
+def test_unknown_opening_hours_through_the_json_api(client, tree, as_user, clock):
+    response = create(client, as_user("county_admin"), tree["village1"], opening_hours={})
+    assert response.status_code == 201, response.get_json()
+    _unknown_everywhere(client, response.get_json()["id"])
+    known = client.patch(f"/api/v1/stations/{response.get_json()['id']}",
+                         headers=as_user("county_admin"),
+                         json={"opening_hours": {"always": True}}).get_json()
+    assert (known["hours_known"], known["open_now"]) == (True, True)
+    [item] = _nearby(client)["items"]
+    assert (item["hours_known"], item["open_now"]) == (True, True)
+
+
+def test_a_blank_hours_cell_of_an_import_is_unknown_not_always_open(client, tree, as_user,
+                                                                    app):
+    payload = _csv(["站一,outdoor_worker_station,union,路1,36.6171,101.7782,toilet,"])
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import",
+                           headers=as_user("county_admin"),
+                           data={"file": (io.BytesIO(payload), "stations.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        station = db.session.scalar(select(Station))
+        assert station.opening_hours == {}
+        station_id = station.id
+    _unknown_everywhere(client, station_id)
+
+
+def test_unknown_hours_on_a_closed_date_are_closed(client, tree, as_user, clock):
+    today = datetime.now(SHANGHAI).date().isoformat()
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      opening_hours={"closed_dates": [today]})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["hours_known"], body["open_now"]) == (False, False)
+    [item] = _nearby(client)["items"]
+    assert (item["hours_known"], item["open_now"]) == (False, False)
