@@ -58,9 +58,14 @@ def _check_hours(opening_hours: dict) -> None:
                       details={"fields": {"opening_hours": found}})
 
 
+# stored to a millionth of a degree (about 0.1 m): a converted WGS-84 or BD-09 point has no
+# more precision than that, and every backend then holds and returns the same number
+STORED_DECIMALS = 6
+
+
 def _apply_location(values: dict, location: dict) -> None:
-    values["lat"], values["lng"] = to_gcj02(location["lat"], location["lng"],
-                                            location.get("coord", "gcj02"))
+    lat, lng = to_gcj02(location["lat"], location["lng"], location.get("coord", "gcj02"))
+    values["lat"], values["lng"] = round(lat, STORED_DECIMALS), round(lng, STORED_DECIMALS)
 
 
 def build_station(*, org: Org, data: dict) -> Station:

@@ -255,3 +255,24 @@ def test_unknown_hours_on_a_closed_date_are_closed(client, tree, as_user, clock)
     assert (body["hours_known"], body["open_now"]) == (False, False)
     [item] = _nearby(client)["items"]
     assert (item["hours_known"], item["open_now"]) == (False, False)
+
+
+@pytest.mark.parametrize("coord", ["wgs84", "bd09", "gcj02"])
+def test_stored_coordinates_are_rounded_to_a_millionth_of_a_degree(client, tree, as_user, app,
+                                                                    coord):
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      location={"lat": 36.61712345678, "lng": 101.77823456789, "coord": coord})
+    assert response.status_code == 201, response.get_json()
+    location = response.get_json()["location"]
+    with app.app_context():
+        row = db.session.get(Station, response.get_json()["id"])
+        stored = (row.lat, row.lng)
+        search = db.session.scalar(select(StationSearchRow))
+        assert (search.lat, search.lng) == stored
+    assert stored == (round(stored[0], 6), round(stored[1], 6))
+    assert (location["lat"], location["lng"]) == stored
+    moved = client.patch(f"/api/v1/stations/{response.get_json()['id']}",
+                         headers=as_user("county_admin"),
+                         json={"location": {"lat": 36.6180000004, "lng": 101.7790000004,
+                                            "coord": coord}}).get_json()["location"]
+    assert (moved["lat"], moved["lng"]) == (round(moved["lat"], 6), round(moved["lng"], 6))
