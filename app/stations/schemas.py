@@ -232,7 +232,8 @@ class StationCreate(StationWrite):
 
 
 class StationUpdate(StationWrite):
-    version = version_field(required=False)
+    version = version_field(required=False, metadata={
+        "description": "the version you saw; required with `status: closed` (closing is final)"})
 
 
 class StationOut(Schema):

@@ -100,9 +100,14 @@ def create_station(*, actor_id: int, data: dict) -> Station:
 
 
 def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
-    """Edit fields or move the status; `version` (optional) guards against lost updates."""
+    """Edit fields or move the status; `version` guards against lost updates (optional,
+    except to close: closing is final, so it must follow what the admin saw)."""
     station = get_station(actor_id, station_id, roles=ADMINS)
     version = changes.pop("version", None)
+    if version is None and changes.get("status") == "closed":
+        raise Invalid("Closing a station is final: send the version you saw.",
+                      code="version_required",
+                      details={"fields": {"version": ["required to close the station"]}})
     if version is not None and version != station.version:
         raise stale(Station, station.id, noun="station", machine=LIFECYCLE)
     if not LIFECYCLE.can(station.status, "edit"):

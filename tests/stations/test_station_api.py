@@ -84,7 +84,7 @@ def test_suspending_removes_from_search_and_hides_from_public(client, as_user, s
 
 def test_closed_station_cannot_be_edited(client, as_user, station):
     url = f"/api/v1/stations/{station['id']}"
-    client.patch(url, headers=as_user("county_admin"), json={"status": "closed"})
+    client.patch(url, headers=as_user("county_admin"), json={"status": "closed", "version": 1})
     response = client.patch(url, headers=as_user("county_admin"), json={"status": "active"})
     assert response.status_code == 409
 
