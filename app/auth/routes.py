@@ -46,7 +46,7 @@ class PhoneView(MethodView):
     @blp.auth(forbidden=False)
     @blp.arguments(PhoneBind)
     @blp.response(200, UserOut)
-    @blp.errors(401, 422, 429, 503)
+    @blp.errors(401, 429, 503)
     def post(self, body):
         """Bind the phone number from a getPhoneNumber code; returned masked."""
         return service.profile(service.bind_phone(user=current_user(), code=body["code"]))
