@@ -46,6 +46,7 @@ test: $(VENV)/.installed $(COMPILED)
 ## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
 serve-prod: $(VENV)/.installed $(COMPILED)
 	GONGHUI_ENV=production $(BIN)/flask db upgrade
+	GONGHUI_ENV=production $(BIN)/flask gonghui rebuild-search
 	GONGHUI_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py "app:create_app()"
 
 ## worker: the outbox worker (run one or more next to serve-prod)

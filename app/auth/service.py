@@ -16,7 +16,7 @@ from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
 from app.core.time import utcnow
 from app.core.wechat import wechat
-from app.errors import AppError, ServiceUnavailable, Unauthorized
+from app.errors import AppError, Invalid, ServiceUnavailable, Unauthorized
 from app.extensions import db
 from app.orgs.models import OfficerRole
 from app.orgs.scope import grants_of
@@ -45,13 +45,23 @@ class IssuedTokens:
         return profile(self.user)
 
 
-def _exchange_code(call, *args):
+def _login_code_invalid() -> AppError:
+    return Unauthorized("The WeChat code is invalid or already used.", code="wechat_code_invalid")
+
+
+def _phone_code_invalid() -> AppError:
+    # the caller is logged in: a bad code is a bad field (422), never 401 ("logged out")
+    return Invalid("The phone number code is invalid or already used; ask for the phone "
+                   "number again.", code="phone_code_invalid",
+                   details={"fields": {"code": ["invalid or already used"]}})
+
+
+def _exchange_code(call, *args, invalid=_login_code_invalid):
     """Call WeChat and translate its failures into our envelope codes."""
     try:
         return call(*args)
     except wxclient.InvalidCode:
-        raise Unauthorized("The WeChat code is invalid or already used.",
-                           code="wechat_code_invalid") from None
+        raise invalid() from None
     except wxclient.RateLimited:
         raise AppError("WeChat is rate limiting us; try again in a minute.", code="rate_limited",
                        headers={"Retry-After": "60"}) from None
@@ -150,7 +160,7 @@ def lock_account(user_id: int) -> None:
 
 def bind_phone(*, user: User, code: str) -> User:
     """Store the phone number WeChat vouches for, encrypted with a lookup hash."""
-    info = _exchange_code(wechat().get_phone_number, code)
+    info = _exchange_code(wechat().get_phone_number, code, invalid=_phone_code_invalid)
     user.phone = info.pure_phone_number
     user.phone_hash = keyed_hash(info.pure_phone_number)
     db.session.commit()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache, wraps
 
 import limits
-from flask import Flask, current_app, request
+from flask import Flask, after_this_request, current_app, request
 from flask_jwt_extended import get_jwt_identity
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -58,20 +58,25 @@ class RateLimits:
         self.local = FixedWindowRateLimiter(MemoryStorage())
         self.shared_down_until = 0.0
 
-    def check(self, limit: str, *identifiers: str) -> None:
-        """Count one request; RateLimited (429 with Retry-After) once the window is full."""
+    def check(self, limit: str, *identifiers: str) -> tuple[int, int]:
+        """Count one request; RateLimited (429 with Retry-After) once the window is full.
+        Returns (limit, requests left in the window) for the X-RateLimit-* headers.
+
+        The count is the fixed-window strategy's own `hit` (one storage increment) made
+        through the storage, so that what is left costs no second round trip."""
         item = parse(limit)
         strategy = self.shared if time.monotonic() >= self.shared_down_until else self.local
+        key = item.key_for(*identifiers)
         try:
-            allowed = strategy.hit(item, *identifiers)
+            count = strategy.storage.incr(key, item.get_expiry())
         except Exception as exc:  # storage unreachable: count in this process for a while
             log.warning("rate-limit storage unreachable, counting in memory",
                         extra={"error": type(exc).__name__, "retry_in_s": PRIMARY_RETRY_S})
             self.shared_down_until = time.monotonic() + PRIMARY_RETRY_S
             strategy = self.local
-            allowed = strategy.hit(item, *identifiers)
-        if allowed:
-            return
+            count = strategy.storage.incr(key, item.get_expiry())
+        if count <= item.amount:
+            return item.amount, item.amount - count
         try:
             reset = strategy.get_window_stats(item, *identifiers).reset_time
         except Exception:  # the window's end is a courtesy; the refusal stands without it
@@ -106,12 +111,20 @@ def _handler(app: Flask, endpoint: str, method: str):
 
 
 def rate_limit(scope: str, limit: Callable[[], str], key: Callable[[], str]):
-    """Decorator: at most `limit()` requests per `key()` in this `scope` (e.g. 'nearby')."""
+    """Decorator: at most `limit()` requests per `key()` in this `scope` (e.g. 'nearby');
+    every answer says X-RateLimit-Limit and -Remaining (a refusal adds -Reset, Retry-After)."""
 
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
-            current_app.extensions[EXTENSION].check(limit(), key(), scope)
+            amount, left = current_app.extensions[EXTENSION].check(limit(), key(), scope)
+
+            @after_this_request
+            def tell_budget(response):
+                response.headers["X-RateLimit-Limit"] = str(amount)
+                response.headers["X-RateLimit-Remaining"] = str(left)
+                return response
+
             return func(*args, **kwargs)
 
         wrapper.has_own_rate_limit = True

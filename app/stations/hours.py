@@ -1,7 +1,9 @@
 """Opening hours: validation and an "open now" check that is a bit lookup on the hot path.
 
 Input shape: {"always": true} or {"weekly": {"mon": [["08:00", "20:00"]], …},
-"closed_dates": ["2026-02-10"]}. A range may cross midnight (["22:00", "06:00"] on Friday
+"closed_dates": ["2026-02-10"]}; {} (closed dates allowed) when the hours are unknown, which
+the API shows as `hours_known: false` and `open_now: null` (false on a closed date), never
+as open. A range may cross midnight (["22:00", "06:00"] on Friday
 opens Friday 22:00 and closes Saturday 06:00). Hours are Asia/Shanghai wall-clock times.
 """
 
@@ -16,6 +18,12 @@ CELL_FORMAT = ('write JSON such as {"weekly": {"mon": [["09:00", "18:00"]]}} '
                '(Monday 09:00 to 18:00), or 24h for always open')
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_WEEK = 7 * 1440
+UNKNOWN_MASK = b""  # the read model's pattern of unknown hours (Moment.is_open → None)
+
+
+def known(hours: dict) -> bool:
+    """The weekly hours are given (always open, or a week): not {} nor closed dates only."""
+    return hours.get("always") is True or "weekly" in hours or "always" in hours
 
 
 def _minutes(text: str) -> int:
@@ -41,11 +49,12 @@ def problems(hours: dict) -> list[str]:
             datetime.strptime(day, "%Y-%m-%d")
         except (ValueError, TypeError):
             found.append(f"bad closed date {day!r}")
-    if hours.get("always") is True:
+    if hours.get("always") is True or not known(hours):
         return found
     weekly = hours.get("weekly")
     if not isinstance(weekly, dict) or not weekly:
-        return found + ['give {"always": true} or a "weekly" object']
+        return found + ['give {"always": true}, a "weekly" object, or {} when the hours are '
+                        'unknown']
     for day, ranges in weekly.items():
         if day not in DAYS:
             found.append(f"unknown weekday {day}")
@@ -97,30 +106,35 @@ class Moment:
         self.date = local.strftime("%Y-%m-%d")
         self.minute = local.weekday() * 1440 + local.hour * 60 + local.minute
 
-    def is_open(self, mask_bytes: bytes | None, closed_dates: str | None) -> bool:
-        """closed_dates is a comma-joined string of YYYY-MM-DD dates."""
+    def is_open(self, mask_bytes: bytes | None, closed_dates: str | None) -> bool | None:
+        """closed_dates is a comma-joined string of YYYY-MM-DD dates; None: unknown hours
+        (UNKNOWN_MASK) on a day not closed."""
         if closed_dates and self.date in closed_dates:
             return False
         if mask_bytes is None:
             return True
+        if not mask_bytes:
+            return None
         minute = self.minute
         return bool(mask_bytes[minute >> 3] >> (minute & 7) & 1)
 
 
-def is_open(mask_bytes: bytes | None, closed_dates: str | None, when: datetime) -> bool:
+def is_open(mask_bytes: bytes | None, closed_dates: str | None, when: datetime) -> bool | None:
     """Open at `when` (any tz) in Asia/Shanghai."""
     return Moment(when).is_open(mask_bytes, closed_dates)
 
 
-def open_at(hours: dict, when: datetime) -> bool:
+def open_at(hours: dict, when: datetime) -> bool | None:
     """`is_open` of these (valid) hours at `when`, without building the week's bitmap: what a
-    station detail or a list row asks once per station."""
+    station detail or a list row asks once per station (None: unknown hours)."""
     moment = Moment(when)
     closed = ",".join(hours.get("closed_dates", []) or [])
     if closed and moment.date in closed:
         return False
     if hours.get("always") is True:
         return True
+    if not known(hours):
+        return None
     for day, ranges in hours["weekly"].items():
         base = DAYS.index(day) * 1440
         for start_text, end_text in ranges:

@@ -65,7 +65,9 @@ def _rows_from_upload(filename: str, payload: bytes) -> list[dict[str, str]]:
 
 def _row_to_input(row: dict[str, str], org_id: int) -> dict:
     hours_text = (row.get("opening_hours") or "").strip()
-    if hours_text in ("", "24h", "always"):
+    if hours_text == "":
+        opening_hours = {}  # unknown, never "always open"
+    elif hours_text in ("24h", "always"):
         opening_hours = {"always": True}
     else:
         try:

@@ -56,10 +56,21 @@ def links_of(station) -> dict:
                      address=station.address)
 
 
-def is_open_now(station, when: datetime | None = None) -> bool:
-    """Active and open at `when` (now) in Asia/Shanghai."""
-    return station.status == "active" and hours.open_at(station.opening_hours,
-                                                        when or utcnow())
+def is_open_now(station, when: datetime | None = None) -> bool | None:
+    """Active and open at `when` (now) in Asia/Shanghai; None when its hours are unknown."""
+    if station.status != "active":
+        return False
+    return hours.open_at(station.opening_hours, when or utcnow())
+
+
+def hours_known_of(station) -> bool:
+    return hours.known(station.opening_hours)
+
+
+OPEN_NOW = {"description": "open at this moment (Asia/Shanghai); null when the opening hours "
+                           "are unknown (`hours_known: false`), false on a closed date"}
+HOURS_KNOWN = {"description": "false when the opening hours are unknown: never show the "
+                              "station as open then"}
 
 
 def rating_of(station) -> float | None:
@@ -169,7 +180,8 @@ class NearbyItem(Schema):
     location = DerivedNested(LocationOut, of=location_of, required=True)
     distance_m = fields.Integer(required=True)
     walk_minutes = fields.Integer(required=True)
-    open_now = fields.Boolean(required=True)
+    open_now = fields.Boolean(required=True, allow_none=True, metadata=OPEN_NOW)
+    hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
     services = fields.List(fields.String(), required=True)
     links = DerivedNested(Links, of=links_of, required=True)
 
@@ -220,7 +232,8 @@ class StationCreate(StationWrite):
 
 
 class StationUpdate(StationWrite):
-    version = version_field(required=False)
+    version = version_field(required=False, metadata={
+        "description": "the version you saw; required with `status: closed` (closing is final)"})
 
 
 class StationOut(Schema):
@@ -235,7 +248,8 @@ class StationOut(Schema):
     location = DerivedNested(LocationOut, of=location_of, required=True)
     services = fields.List(fields.String(), required=True)
     opening_hours = fields.Dict(required=True)
-    open_now = DerivedBoolean(of=is_open_now, required=True)
+    open_now = DerivedBoolean(of=is_open_now, required=True, allow_none=True, metadata=OPEN_NOW)
+    hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
     phone = fields.String(allow_none=True)
     photos = fields.List(fields.String(), required=True)
     status = fields.String(required=True)

@@ -36,14 +36,18 @@ def lat_cell(lat: float) -> int:
 
 
 def _hours_digest(opening_hours: dict) -> tuple[bytes, str] | None:
-    mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
-    if mask is None:
-        return None
+    if hours.known(opening_hours):
+        mask = hours.mask_to_bytes(hours.week_mask(opening_hours))
+        if mask is None:
+            return None
+    else:
+        mask = hours.UNKNOWN_MASK
     return mask, hashlib.sha256(mask).hexdigest()
 
 
 def hours_pattern_id(opening_hours: dict) -> int | None:
-    """The shared bitmap row for these weekly hours (None when always open)."""
+    """The shared bitmap row for these weekly hours (None when always open; unknown hours
+    share the row of UNKNOWN_MASK)."""
     found = _hours_digest(opening_hours)
     if found is None:
         return None
@@ -176,14 +180,17 @@ def _pattern(fast, pattern_id: int) -> bytes:
 class Hit:
     distance_m: int
     station_id: int
-    open_now: bool
+    open_now: bool | None  # None: unknown hours
     card: bytes | None  # UTF-8 JSON object; None until filled from the cache or by id
     key: int = 0  # the row's card_key (a cached card is good while it matches)
 
     def json(self) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
         return b'%s,"distance_m":%d,"walk_minutes":%d,"open_now":%s}' % (
-            self.card[:-1], self.distance_m, walk, b"true" if self.open_now else b"false")
+            self.card[:-1], self.distance_m, walk, _JSON_OPEN[self.open_now])
+
+
+_JSON_OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
 def _query(fast, sql: str, params: dict | list) -> list:
@@ -258,15 +265,17 @@ def candidates_sql(fast, lat, lng, radius_m, mask, inline) -> tuple[str, dict | 
             f"FROM station_search WHERE {clause}", params)
 
 
-def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline) -> list[Hit]:
+def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline,
+          sql: tuple[str, dict | list] | None = None) -> list[Hit]:
     """Hits inside the radius sorted by (distance, id), with their cards when `inline`, else
-    with the cards' keys (see _fill_cards).
+    with the cards' keys (see _fill_cards). `sql` replaces the candidates query (a ring of
+    the nearest-anyway search).
 
     The great-circle distance is geo.haversine_m inlined (same operations, same order, the
     query point's terms hoisted), because this loop runs for every candidate row. Cards come
     over as bytes: no UTF-8 decoding of text that is only spliced into the response.
     """
-    rows = _query(fast, *candidates_sql(fast, lat, lng, radius_m, mask, inline))
+    rows = _query(fast, *(sql or candidates_sql(fast, lat, lng, radius_m, mask, inline)))
     p1 = lat * _RADIANS
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
@@ -332,17 +341,79 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
         hits = _fill_cards(fast, cache, hits)
     elif cache is not None:
         cache.observe([(hit.station_id, hit.key, hit.card) for hit in hits])
-    nearest = None
-    if not hits:
-        # widening rings, without cards: a 50 km circle can hold a whole city
-        for fallback in FALLBACK_RADII_M:
-            if fallback <= radius_m:
-                continue
-            ring = _hits(fast, lat, lng, fallback, mask, open_now, moment, False)[:1]
-            found = _fill_cards(fast, cache, ring)
-            if found:
-                nearest = found[0]
-                break
+    nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
+                                         moment)
     items = b",".join([hit.json() for hit in hits])
     outside = nearest.json() if nearest else b"null"
     return b'{"items":[%s],"radius_m":%d,"nearest_outside":%s}' % (items, radius_m, outside)
+
+
+# Beyond the last fallback radius the nearest station is sought in rings doubling up to half
+# the Earth's circumference (plus a metre for rounding), where every point is inside.
+WHOLE_GLOBE_M = math.pi * EARTH_RADIUS_M + 1
+
+
+def ring_radii(radius_m: int) -> list[float]:
+    """The radii of the far rings of a search of `radius_m`: doubling from twice the larger of
+    it and the last fallback radius, the last one covering the whole globe."""
+    radii = [2.0 * max(radius_m, FALLBACK_RADII_M[-1])]
+    while radii[-1] < WHOLE_GLOBE_M:
+        radii.append(min(2 * radii[-1], WHOLE_GLOBE_M))
+    return radii
+
+
+def ring_sql(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
+    """One far ring: a single range of the (lat_cell, lng) index, the latitude band of the
+    circle, narrowed to its longitude span (either side of the antimeridian) unless the circle
+    holds a pole. No flat-earth prefilter (wrong at these distances): the exact great-circle
+    test in _hits decides. Cards are not read (keys only)."""
+    angle = radius_m / EARTH_RADIUS_M  # radians
+    d_lat = math.degrees(angle)
+    south, north = lat - d_lat, lat + d_lat
+    pg = fast.dialect == "postgresql"
+    mark = (lambda name: f"%({name})s") if pg else (lambda name: "?")
+    named: list[tuple[str, Any]] = [("lo", lat_cell(max(-90.0, south))),
+                                    ("hi", lat_cell(min(90.0, north)))]
+    clause = f"lat_cell BETWEEN {mark('lo')} AND {mark('hi')}"
+    if north < 90 and south > -90:
+        # half-width in longitude of a spherical cap that holds no pole, widened a little
+        # against rounding (the exact test in _hits decides)
+        span = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+        west, east = lng - span - 1e-6, lng + span + 1e-6
+        if east - west < 360:
+            if west < -180:
+                west += 360
+            elif east > 180:
+                east -= 360
+            joint = "AND" if west <= east else "OR"
+            clause += f" AND (lng >= {mark('west')} {joint} lng <= {mark('east')})"
+            named += [("west", west), ("east", east)]
+    if mask:
+        clause += f" AND (services_mask & {mark('mask')}) = {mark('mask2')}"
+        named += [("mask", mask), ("mask2", mask)]
+    params: dict | list = dict(named) if pg else [value for _, value in named]
+    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, NULL "
+            f"FROM station_search WHERE {clause}", params)
+
+
+def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment) -> Hit | None:
+    """The nearest matching station outside the radius, whatever the distance.
+
+    First the fallback circles (cheap, prefiltered), then far rings doubling to the whole
+    globe, each one indexed range read. A ring's box holds its circle, so the first ring
+    with a station inside its circle holds the nearest one. Cards only for the winner.
+    """
+    for fallback in FALLBACK_RADII_M:
+        if fallback <= radius_m:
+            continue
+        found = _fill_cards(fast, cache, _hits(fast, lat, lng, fallback, mask, open_now,
+                                               moment, False)[:1])
+        if found:
+            return found[0]
+    for ring in ring_radii(radius_m):
+        sql = ring_sql(fast, lat, lng, ring, mask)
+        found = _fill_cards(fast, cache, _hits(fast, lat, lng, ring, mask, open_now, moment,
+                                               False, sql)[:1])
+        if found:
+            return found[0]
+    return None

@@ -58,9 +58,14 @@ def _check_hours(opening_hours: dict) -> None:
                       details={"fields": {"opening_hours": found}})
 
 
+# stored to a millionth of a degree (about 0.1 m): a converted WGS-84 or BD-09 point has no
+# more precision than that, and every backend then holds and returns the same number
+STORED_DECIMALS = 6
+
+
 def _apply_location(values: dict, location: dict) -> None:
-    values["lat"], values["lng"] = to_gcj02(location["lat"], location["lng"],
-                                            location.get("coord", "gcj02"))
+    lat, lng = to_gcj02(location["lat"], location["lng"], location.get("coord", "gcj02"))
+    values["lat"], values["lng"] = round(lat, STORED_DECIMALS), round(lng, STORED_DECIMALS)
 
 
 def build_station(*, org: Org, data: dict) -> Station:
@@ -95,9 +100,14 @@ def create_station(*, actor_id: int, data: dict) -> Station:
 
 
 def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
-    """Edit fields or move the status; `version` (optional) guards against lost updates."""
+    """Edit fields or move the status; `version` guards against lost updates (optional,
+    except to close: closing is final, so it must follow what the admin saw)."""
     station = get_station(actor_id, station_id, roles=ADMINS)
     version = changes.pop("version", None)
+    if version is None and changes.get("status") == "closed":
+        raise Invalid("Closing a station is final: send the version you saw.",
+                      code="version_required",
+                      details={"fields": {"version": ["required to close the station"]}})
     if version is not None and version != station.version:
         raise stale(Station, station.id, noun="station", machine=LIFECYCLE)
     if not LIFECYCLE.can(station.status, "edit"):

@@ -161,9 +161,20 @@ def test_phone_binding_is_encrypted_and_masked(client, app):
         assert db.session.get(User, me["id"]).phone == "13812345678"
 
 
-def test_bad_phone_code_is_401(client, login):
+def test_bad_phone_code_is_422_and_leaves_the_caller_logged_in(client, login):
+    """A bad code is a bad field of a logged-in user's action, not a token problem: 401
+    would make every request wrapper log the user out."""
     headers = login("mia")
     response = client.post("/api/v1/auth/phone", json={"code": "bogus"}, headers=headers)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "phone_code_invalid"
+    assert list(error["details"]["fields"]) == ["code"]
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+def test_bad_login_code_stays_401(client):
+    response = client.post("/api/v1/auth/wx-login", json={"code": "bogus"})
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "wechat_code_invalid"
 

@@ -44,6 +44,25 @@ def test_public_nearby_is_limited_per_address(strict_app):
     assert client.get("/api/v1/stations/services").status_code == 200
 
 
+@pytest.mark.parametrize(("method", "url", "limit"), [
+    ("GET", "/api/v1/stations/nearby?lat=36.6&lng=101.7", "2"),
+    ("POST", "/api/v1/auth/wx-login", "3"),
+])
+def test_limited_public_endpoints_tell_the_budget_left(strict_app, method, url, limit):
+    """Nearby, like login, says its limit and what is left on every answer, and when the
+    window resets once it is spent."""
+    client = strict_app.test_client()
+    left = []
+    for n in range(int(limit) + 1):
+        response = client.open(url, method=method, json={"code": f"mock:b{n}"}
+                               if method == "POST" else None)
+        assert response.headers["X-RateLimit-Limit"] == limit
+        left.append((response.status_code, response.headers["X-RateLimit-Remaining"]))
+    assert left == [*[(200, str(int(limit) - n)) for n in range(1, int(limit) + 1)],
+                    (429, "0")]
+    assert int(response.headers["X-RateLimit-Reset"]) > 0
+
+
 def test_login_has_its_own_limit_not_the_write_budget(strict_app):
     client = strict_app.test_client()
     # writes allow 2 per minute, login 3: the third login is still fine

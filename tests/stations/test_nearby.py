@@ -156,9 +156,74 @@ def test_nearest_outside_when_nothing_in_radius(city_stations):
     assert body["items"] == []
     expected = brute_force(far[0], far[1], 50_000, [], False)[0]
     assert body["nearest_outside"]["id"] == expected[1]
-    nowhere = json.loads(nearby_json(lat=30.0, lng=90.0, radius_m=1000, limit=20, services=[],
-                                     open_now=False, now=NOW))
-    assert nowhere == {"items": [], "radius_m": 1000, "nearest_outside": None}
+    # nothing within 50 km of Lhasa: the nearest station is named all the same
+    lhasa = (29.65, 91.13)
+    body = json.loads(nearby_json(lat=lhasa[0], lng=lhasa[1], radius_m=1000, limit=20,
+                                  services=[], open_now=False, now=NOW))
+    assert body["nearest_outside"]["id"] == brute_force(*lhasa, 1e8, [], False)[0][1]
+
+
+def _nearest(lat, lng, services=(), open_now=False):
+    body = json.loads(nearby_json(lat=lat, lng=lng, radius_m=1000, limit=20,
+                                  services=list(services), open_now=open_now, now=NOW))
+    assert body["items"] == []
+    return body["nearest_outside"]
+
+
+def test_nearest_outside_whatever_the_distance(app_ctx, tree):
+    """Stations only more than 1000 km away (and across the antimeridian, near a pole)."""
+    rng = random.Random(7)
+    for centre in (CITIES["kashgar"], CITIES["harbin"], CITIES["shenzhen"]):
+        scatter(tree["village1"], rng, centre, 30, 0.05)
+    make_station(tree["village1"], -17.8, 179.95, name="fiji-east")
+    make_station(tree["village1"], -16.0, -179.5, name="across-the-antimeridian")
+    make_station(tree["village1"], 78.2, 15.6, name="svalbard",
+                 services=["wifi"], opening_hours={"always": True})
+    db.session.commit()
+    beijing = (39.9042, 116.4074)
+    for point in (beijing, (-17.8, -179.9), (89.9, -100.0), (-60.0, -60.0), (0.0, 0.0)):
+        expected = brute_force(*point, 1e8, [], False)[0]
+        nearest = _nearest(*point)
+        assert (nearest["distance_m"], nearest["id"]) == expected[:2], point
+    assert _nearest(*beijing)["distance_m"] > 1_000_000
+    # the filters hold whatever the distance; nothing matching at all is null
+    assert _nearest(*beijing, services=["wifi"])["id"] == \
+        brute_force(*beijing, 1e8, ["wifi"], False)[0][1]
+    assert _nearest(*beijing, open_now=True)["id"] == \
+        brute_force(*beijing, 1e8, [], True)[0][1]
+    unmatched = {code for code in SERVICE_CODES} - {
+        code for s in db.session.scalars(select(Station)) for code in s.services}
+    if unmatched:
+        assert _nearest(*beijing, services=sorted(unmatched)[:1]) is None
+
+
+def test_no_active_station_anywhere_is_null(app_ctx, tree):
+    make_station(tree["village1"], 39.9, 116.4, status="suspended")
+    db.session.commit()
+    assert _nearest(30.0, 90.0) is None
+
+
+def test_the_nearest_search_reads_lat_cell_ranges_only(app_ctx):
+    """Each ring of the search is one range of the (lat_cell, lng) index, never a scan, on
+    every ring up to the one covering the whole globe (SQLite's plan; PostgreSQL's uses the
+    same index by the same predicate)."""
+    from app.core.fastread import reader
+    from app.stations.search import ring_radii, ring_sql
+
+    fast = reader()
+    if fast.dialect != "sqlite":
+        pytest.skip("the plan checked is SQLite's")
+    radii = ring_radii(1000)
+    assert radii[0] > 50_000 and radii[-1] >= math.pi * EARTH_RADIUS_M
+    assert all(b == min(2 * a, radii[-1]) for a, b in zip(radii, radii[1:], strict=False))
+    for lat, lng in ((39.9, 116.4), (-17.8, 179.9), (89.9, 0.0)):
+        for radius in radii:
+            sql, params = ring_sql(fast, lat, lng, radius, services_mask(["wifi"]))
+            cursor = fast.cursor()
+            plan = " ".join(str(row[-1]) for row in
+                            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+            assert "SEARCH station_search USING PRIMARY KEY (lat_cell>? AND lat_cell<?)" \
+                in plan, plan
 
 
 def test_http_nearby_shape_and_wgs84_input(client, city_stations):
@@ -169,7 +234,7 @@ def test_http_nearby_shape_and_wgs84_input(client, city_stations):
     assert body["radius_m"] == 3000 and len(body["items"]) == 5
     item = body["items"][0]
     assert set(item) == {"id", "name", "kind", "address", "code", "location", "distance_m",
-                         "walk_minutes", "open_now", "services", "links"}
+                         "walk_minutes", "open_now", "hours_known", "services", "links"}
     assert item["walk_minutes"] == -(-item["distance_m"] // 80)
     assert item["location"]["coord"] == "gcj02"
     distances = [i["distance_m"] for i in body["items"]]

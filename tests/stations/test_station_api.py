@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations.models import Station, StationSearchRow
 from tests.factories.stations import station_data
@@ -83,7 +84,7 @@ def test_suspending_removes_from_search_and_hides_from_public(client, as_user, s
 
 def test_closed_station_cannot_be_edited(client, as_user, station):
     url = f"/api/v1/stations/{station['id']}"
-    client.patch(url, headers=as_user("county_admin"), json={"status": "closed"})
+    client.patch(url, headers=as_user("county_admin"), json={"status": "closed", "version": 1})
     response = client.patch(url, headers=as_user("county_admin"), json={"status": "active"})
     assert response.status_code == 409
 
@@ -248,3 +249,77 @@ def test_held_feedback_waits_for_an_answer_once_published(client, as_user, stati
         assert reviewed.status_code == 200
     todos = _answer_todos(client, as_user)
     assert list(todos) == [held[0]["id"]] and todos[held[0]["id"]]["version"] == 2
+
+
+def _nearby(client, **extra):
+    query = "&".join(f"{key}={value}" for key, value in
+                     {"lat": 36.6171, "lng": 101.7782, "radius": 2000, **extra}.items())
+    return client.get(f"/api/v1/stations/nearby?{query}").get_json()
+
+
+def _unknown_everywhere(client, station_id: int) -> None:
+    """Unknown hours are shown as unknown on the detail and in nearby, never as open."""
+    detail = client.get(f"/api/v1/stations/{station_id}").get_json()
+    assert (detail["hours_known"], detail["open_now"]) == (False, None)
+    [item] = _nearby(client)["items"]
+    assert (item["id"], item["hours_known"], item["open_now"]) == (station_id, False, None)
+    assert _nearby(client, open_now="true")["items"] == []
+
+
+def test_unknown_opening_hours_through_the_json_api(client, tree, as_user, clock):
+    response = create(client, as_user("county_admin"), tree["village1"], opening_hours={})
+    assert response.status_code == 201, response.get_json()
+    _unknown_everywhere(client, response.get_json()["id"])
+    known = client.patch(f"/api/v1/stations/{response.get_json()['id']}",
+                         headers=as_user("county_admin"),
+                         json={"opening_hours": {"always": True}}).get_json()
+    assert (known["hours_known"], known["open_now"]) == (True, True)
+    [item] = _nearby(client)["items"]
+    assert (item["hours_known"], item["open_now"]) == (True, True)
+
+
+def test_a_blank_hours_cell_of_an_import_is_unknown_not_always_open(client, tree, as_user,
+                                                                    app):
+    payload = _csv(["站一,outdoor_worker_station,union,路1,36.6171,101.7782,toilet,"])
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import",
+                           headers=as_user("county_admin"),
+                           data={"file": (io.BytesIO(payload), "stations.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        station = db.session.scalar(select(Station))
+        assert station.opening_hours == {}
+        station_id = station.id
+    _unknown_everywhere(client, station_id)
+
+
+def test_unknown_hours_on_a_closed_date_are_closed(client, tree, as_user, clock):
+    today = datetime.now(SHANGHAI).date().isoformat()
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      opening_hours={"closed_dates": [today]})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["hours_known"], body["open_now"]) == (False, False)
+    [item] = _nearby(client)["items"]
+    assert (item["hours_known"], item["open_now"]) == (False, False)
+
+
+@pytest.mark.parametrize("coord", ["wgs84", "bd09", "gcj02"])
+def test_stored_coordinates_are_rounded_to_a_millionth_of_a_degree(client, tree, as_user, app,
+                                                                    coord):
+    response = create(client, as_user("county_admin"), tree["village1"],
+                      location={"lat": 36.61712345678, "lng": 101.77823456789, "coord": coord})
+    assert response.status_code == 201, response.get_json()
+    location = response.get_json()["location"]
+    with app.app_context():
+        row = db.session.get(Station, response.get_json()["id"])
+        stored = (row.lat, row.lng)
+        search = db.session.scalar(select(StationSearchRow))
+        assert (search.lat, search.lng) == stored
+    assert stored == (round(stored[0], 6), round(stored[1], 6))
+    assert (location["lat"], location["lng"]) == stored
+    moved = client.patch(f"/api/v1/stations/{response.get_json()['id']}",
+                         headers=as_user("county_admin"),
+                         json={"location": {"lat": 36.6180000004, "lng": 101.7790000004,
+                                            "coord": coord}}).get_json()["location"]
+    assert (moved["lat"], moved["lng"]) == (round(moved["lat"], 6), round(moved["lng"], 6))

@@ -51,9 +51,27 @@ def test_a_stale_station_edit_gets_the_current_version(client, as_user, station_
 def test_closing_is_final(client, as_user, station_id, change):
     admin = as_user("county_admin")
     url = f"/api/v1/stations/{station_id}"
-    assert client.patch(url, headers=admin, json={"status": "closed"}).status_code == 200
+    assert client.patch(url, headers=admin, json={"status": "closed", "version": 1}
+                        ).status_code == 200
     error = error_of(client.patch(url, headers=admin, json=change), 409)
     assert error["code"] == "station_closed"
+
+
+def test_closing_needs_the_version_seen(client, as_user, station_id):
+    """Closing is final: only with the version the admin saw (no blind close after an edit
+    made by someone else)."""
+    admin = as_user("county_admin")
+    url = f"/api/v1/stations/{station_id}"
+    error = error_of(client.patch(url, headers=admin, json={"status": "closed"}), 422)
+    assert error["code"] == "version_required"
+    assert list(error["details"]["fields"]) == ["version"]
+    assert client.get(url).get_json()["status"] == "active"
+    client.patch(url, headers=admin, json={"name": "别人改过", "version": 1})
+    stale = error_of(client.patch(url, headers=admin, json={"status": "closed", "version": 1}),
+                     409)
+    assert stale["code"] == "stale_version"
+    assert client.patch(url, headers=admin, json={"status": "closed", "version": 2}
+                        ).get_json()["status"] == "closed"
 
 
 @pytest.mark.parametrize("status", ["planned", "suspended", "active"])

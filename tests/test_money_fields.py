@@ -1,0 +1,128 @@
+"""Every request field that takes money takes a JSON integer of fen and nothing else: a
+fraction, a string, an exponent-written number, a boolean or a negative amount is 422 with
+the field named, never truncated or coerced."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.factories.aid import CATEGORIES, program_body
+from tests.factories.projects import NOON, ProjectDriver, bid_body, project_body
+
+# (value as it appears in the JSON text, accepted?)
+VALUES = [("100.5", False), ('"100"', False), ("1e3", False), ("true", False), ("-1", False),
+          ("100", True)]
+PLACEHOLDER = 987654321987  # a number no body holds, replaced by the raw JSON value
+
+
+def _project(ctx, status: str) -> ProjectDriver:
+    run = ProjectDriver(ctx["app"], ctx["client"], ctx["as_user"], ctx["clock"], ctx["tree"])
+    run.drive(status)
+    return run
+
+
+def project_create(ctx):
+    return "POST", "/api/v1/projects", "county_approver", \
+        project_body(ctx["tree"]["county"], budget_fen=PLACEHOLDER), "budget_fen"
+
+
+def project_update(ctx):
+    run = _project(ctx, "draft")
+    return "PATCH", run.url, "county_approver", \
+        {"budget_fen": PLACEHOLDER, **run.version()}, "budget_fen"
+
+
+def bid_create(ctx):
+    run = _project(ctx, "published")
+    return "POST", f"{run.url}/bids", "bidder", bid_body(requested_fen=PLACEHOLDER), \
+        "requested_fen"
+
+
+def bid_update(ctx):
+    run = _project(ctx, "published")
+    run.bid()
+    bid = run.bids["bidder"]
+    return "PATCH", f"{run.url}/bids/{bid['id']}", "bidder", \
+        {"requested_fen": PLACEHOLDER, "version": bid["version"]}, "requested_fen"
+
+
+def tranche_create(ctx):
+    run = _project(ctx, "awarded")
+    return "POST", f"{run.url}/tranches", "county_approver", \
+        {"milestone": "第一阶段", "amount_fen": PLACEHOLDER}, "amount_fen"
+
+
+def program_budget(ctx):
+    return "POST", "/api/v1/aid/programs", "prov_admin", \
+        program_body(ctx["tree"], budget_fen=PLACEHOLDER), "budget_fen"
+
+
+def program_tier_amount(ctx):
+    categories = copy.deepcopy(CATEGORIES)
+    categories[0]["tiers"][0]["amount_fen"] = PLACEHOLDER
+    return "POST", "/api/v1/aid/programs", "prov_admin", \
+        program_body(ctx["tree"], categories=categories), "categories"
+
+
+ENDPOINTS = [project_create, project_update, bid_create, bid_update, tranche_create,
+             program_budget, program_tier_amount]
+
+
+@pytest.mark.parametrize(("raw", "accepted"), VALUES, ids=[v for v, _ in VALUES])
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.__name__ for e in ENDPOINTS])
+def test_money_fields_take_integer_fen_only(app, client, as_user, clock, tree, endpoint, raw,
+                                            accepted):
+    clock.move_to(NOON)
+    ctx = {"app": app, "client": client, "as_user": as_user, "clock": clock, "tree": tree}
+    method, url, who, body, field = endpoint(ctx)
+    text = json.dumps(body)
+    assert text.count(str(PLACEHOLDER)) == 1
+    response = client.open(url, method=method, headers=as_user(who),
+                           data=text.replace(str(PLACEHOLDER), raw),
+                           content_type="application/json")
+    if accepted:
+        assert response.status_code in (200, 201), response.get_json()
+        return
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "validation_error"
+    assert field in str(error["details"]), error
+
+
+COVERED = {("post", "/api/v1/projects"), ("patch", "/api/v1/projects/{project_id}"),
+           ("post", "/api/v1/projects/{project_id}/bids"),
+           ("patch", "/api/v1/projects/{project_id}/bids/{bid_id}"),
+           ("post", "/api/v1/projects/{project_id}/tranches"), ("post", "/api/v1/aid/programs")}
+
+
+def test_the_list_above_covers_every_money_field_of_the_api(client):
+    """A new request field named *_fen must join the parametrised test above."""
+    spec = client.get("/api/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+
+    def names(node, seen=()):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                yield from names(schemas[name], (*seen, name))
+            return
+        for key, value in node.get("properties", {}).items():
+            yield key
+            yield from names(value, seen)
+        if "items" in node:
+            yield from names(node["items"], seen)
+
+    taking = set()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            bodies = operation.get("requestBody", {}).get("content", {}).values()
+            fields = {n for body in bodies for n in names(body["schema"])}
+            fields |= {p["name"] for p in operation.get("parameters", [])}
+            if any(name.endswith("_fen") for name in fields):
+                taking.add((method, path))
+    assert taking == COVERED
