@@ -73,9 +73,10 @@ def _row_to_input(row: dict[str, str], org_id: int) -> dict:
         try:
             opening_hours = json.loads(hours_text)
         except json.JSONDecodeError:
-            raise ValidationError({"opening_hours": [
-                N_("%(cell)s is not opening hours the import reads: %(format)s")
-                % {"cell": repr(hours_text), "format": hours.CELL_FORMAT}]}) from None
+            problem = (N_("%(cell)s is not opening hours the import reads: %(format)s")
+                       % {"cell": repr(hours_text), "format": hours.CELL_FORMAT})
+            problems = {"opening_hours": [problem]}
+            raise ValidationError(problems) from None
     services = [s.strip() for s in (row.get("services") or "").replace(";", "|").split("|")
                 if s.strip()]
     data = {
@@ -109,7 +110,7 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
             continue
         valid.append(data)
     if problems:
-        raise Invalid(N_("One row is invalid; nothing was imported.") if len(problems) == 1
+        raise Invalid(N_("1 row is invalid; nothing was imported.") if len(problems) == 1
                       else N_("%(count)s rows are invalid; nothing was imported."),
                       params={"count": len(problems)},
                       details={"rows": problems})

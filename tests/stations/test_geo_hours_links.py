@@ -80,7 +80,7 @@ def test_always_open_and_utc_input():
 
 
 @pytest.mark.parametrize("bad", [
-    {}, {"weekly": {}}, {"weekly": {"mon": [["8:00", "20:00"]]}},
+    {"weekly": {}}, {"weekly": {"mon": [["8:00", "20:00"]]}},
     {"weekly": {"mon": [["08:00", "08:00"]]}}, {"weekly": {"xyz": []}},
     {"weekly": {"mon": [["08:00", "25:00"]]}}, {"always": True, "closed_dates": ["2026-13-01"]},
     {"weekly": {"mon": "all day"}}, {"foo": 1},

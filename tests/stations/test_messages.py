@@ -7,20 +7,21 @@ import io
 import pytest
 
 HEADER = "name,kind,host_type,address,lat,lng,services,opening_hours"
+EN = {"Accept-Language": "en"}  # these tests read the English wording; Chinese is tested too
 GOOD = "站一,outdoor_worker_station,union,路1,36.61,101.77,drinking_water|toilet,24h"
 
 
 def import_csv(client, tree, as_user, rows: list[str]):
     payload = ("\n".join([HEADER, *rows]) + "\n").encode()
     return client.post(f"/api/v1/orgs/{tree['village1']}/stations/import?dry_run=true",
-                       headers=as_user("county_admin"),
+                       headers={**as_user("county_admin"), **EN},
                        data={"file": (io.BytesIO(payload), "stations.csv")},
                        content_type="multipart/form-data")
 
 
 def test_a_reversed_date_range_says_the_start_is_after_the_end(client, as_user, station_id):
     url = f"/api/v1/stations/{station_id}/visits?from=2026-03-01&to=2026-02-01"
-    response = client.get(url, headers=as_user("town1_reviewer"))
+    response = client.get(url, headers={**as_user("town1_reviewer"), **EN})
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert "after" in error["message"] and "year" not in error["message"]
@@ -29,7 +30,7 @@ def test_a_reversed_date_range_says_the_start_is_after_the_end(client, as_user, 
 
 def test_a_range_over_a_year_still_says_at_most_a_year(client, as_user, station_id):
     url = f"/api/v1/stations/{station_id}/visits?from=2025-01-01&to=2026-02-01"
-    response = client.get(url, headers=as_user("town1_reviewer"))
+    response = client.get(url, headers={**as_user("town1_reviewer"), **EN})
     assert response.status_code == 422
     assert "at most a year" in response.get_json()["error"]["message"]
 
@@ -52,3 +53,13 @@ def test_the_row_count_is_singular_or_plural(client, tree, as_user, bad, message
     response = import_csv(client, tree, as_user, rows)
     assert response.status_code == 422
     assert response.get_json()["error"]["message"] == message
+
+
+def test_the_row_count_message_is_chinese_by_default(client, tree, as_user):
+    rows = [GOOD, GOOD.replace("union", "spaceship")]
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import?dry_run=true",
+                           headers=as_user("county_admin"), content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(("\n".join([HEADER, *rows]) + "\n")
+                                                     .encode()), "stations.csv")})
+    message = response.get_json()["error"]["message"]
+    assert message == "有 1 行内容有误，本次没有导入任何数据，请修改后重新上传。"
