@@ -65,17 +65,21 @@ def pytest_report_header(config) -> str:
 def pytest_collection_modifyitems(config, items) -> None:
     """Tests marked postgres/redis skip locally without the service, never under CI.
 
-    A postgres-marked test that runs on the app fixture only runs for the postgres backend.
+    A postgres-marked test that runs on the app fixture only runs for the postgres backend, a
+    sqlite_only-marked one only for the sqlite backend.
     """
-    sqlite_copies = [
+    def backend_of(item) -> str | None:
+        callspec = getattr(item, "callspec", None)
+        return callspec.params.get("backend") if callspec is not None else None
+
+    other_backend = [
         item for item in items
-        if "postgres" in item.keywords
-        and getattr(item, "callspec", None) is not None
-        and item.callspec.params.get("backend") == "sqlite"
+        if ("postgres" in item.keywords and backend_of(item) == "sqlite")
+        or ("sqlite_only" in item.keywords and backend_of(item) == "postgres")
     ]
-    if sqlite_copies:
-        config.hook.pytest_deselected(items=sqlite_copies)
-        items[:] = [item for item in items if item not in sqlite_copies]
+    if other_backend:
+        config.hook.pytest_deselected(items=other_backend)
+        items[:] = [item for item in items if item not in other_backend]
     for item in items:
         if "postgres" in item.keywords and not TEST_DATABASE_URL:
             item.add_marker(pytest.mark.skip(reason="TEST_DATABASE_URL not set"))

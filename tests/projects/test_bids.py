@@ -50,9 +50,10 @@ def test_a_withdrawn_bid_says_it_is_withdrawn_not_stale(published, client, as_us
     withdrawn = published.ok(f"/bids/{bid['id']}/withdraw", "bidder", {"version": 1})
     url = f"{published.url}/bids/{bid['id']}"
     body = {"version": withdrawn["version"]}
-    response = (client.post(f"{url}/withdraw", headers=as_user("bidder"), json=body)
+    headers = {**as_user("bidder"), "Accept-Language": "en"}  # the English wording is checked
+    response = (client.post(f"{url}/withdraw", headers=headers, json=body)
                 if again == "withdraw" else
-                client.patch(url, headers=as_user("bidder"), json={"plan": "新", **body}))
+                client.patch(url, headers=headers, json={"plan": "新", **body}))
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "invalid_transition"
