@@ -42,6 +42,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
     from app.core import i18n, ratelimit
+    from app.core.http import refuse_nul_in_path
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
     from app.core.sqlite import register_sqlite_pragmas
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     register_jwt_callbacks(app)
     api.init_app(app)
+    app.before_request(refuse_nul_in_path)
     i18n.init_app(app)
     ratelimit.init_app(app)
     register_idempotency(app)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from flask import Flask, g, jsonify
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app.core.i18n import (
     FIELDS_INVALID,
     INVALID_JSON,
     UNEXPECTED,
+    N_,
     http_message,
     translate,
     translate_details,
@@ -86,6 +90,53 @@ class PayloadTooLarge(AppError):
 class ServiceUnavailable(AppError):
     status = 503
     code = "service_unavailable"
+
+
+DATABASE_DOWN = N_("The service is unavailable for a moment; try again in a few seconds.")
+DATABASE_BUSY = N_("The service is busy; try again in a few seconds.")
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached (or every pooled connection is busy): retry shortly."""
+
+    code = "database_unavailable"
+    RETRY_AFTER_S = 5
+
+    def __init__(self, message: str = DATABASE_DOWN, **kwargs) -> None:
+        kwargs.setdefault("headers", {"Retry-After": str(self.RETRY_AFTER_S)})
+        super().__init__(message, **kwargs)
+
+
+
+
+class _IncidentLog:
+    """One log line per database incident, not one traceback per refused request: the first
+    refusal is logged, then at most one line per `every_s` with how many were refused."""
+
+    def __init__(self, every_s: float = 30.0) -> None:
+        self.every_s, self.lock = every_s, threading.Lock()
+        self.last, self.refused = float("-inf"), 0
+
+    def refused_one(self, exc: BaseException) -> None:
+        with self.lock:
+            self.refused += 1
+            now = time.monotonic()
+            if now - self.last < self.every_s:
+                return
+            refused, self.refused, self.last = self.refused, 0, now
+        # the exception's type only: its text holds the SQL and its parameters
+        cause = getattr(exc, "orig", None) or exc
+        log.error("database unavailable", extra={"fields": {
+            "error": type(cause).__name__, "refused_since_last_line": refused}})
+
+
+database_incidents = _IncidentLog()
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """A lost or refusing database (connection errors, the pool's wait timing out)."""
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError
+                      ) or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated)
 
 
 HTTP_CODES = {
@@ -169,6 +220,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         return _from_http_exception(exc)
+
+    @app.errorhandler(sa_exc.SQLAlchemyError)
+    def handle_database_error(exc: sa_exc.SQLAlchemyError):
+        if not is_database_unavailable(exc):
+            return handle_unexpected(exc)
+        database_incidents.refused_one(exc)
+        busy = isinstance(exc, sa_exc.TimeoutError)
+        unavailable = DatabaseUnavailable(DATABASE_BUSY) if busy else DatabaseUnavailable()
+        return handle_app_error(unavailable)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

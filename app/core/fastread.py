@@ -54,6 +54,28 @@ class FastReader:
             cursor = self.local.cursor = self.connection().cursor()
         return cursor
 
+    def execute(self, sql: str, params, **options) -> list:
+        """The rows of `sql` on this thread's kept cursor (`options` go to the driver's
+        `execute`). A connection the server dropped (a restart) is replaced and the statement
+        run once more; a database that stays away is `DatabaseUnavailable` (503)."""
+        from app.errors import DatabaseUnavailable, database_incidents
+
+        dbapi = self.engine.dialect.loaded_dbapi
+        for attempt in (1, 2):
+            try:
+                cursor = self.cursor()
+                cursor.execute(sql, params, **options)
+                return cursor.fetchall()
+            except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
+                self.reset()
+                if attempt == 2:
+                    database_incidents.refused_one(exc)
+                    raise DatabaseUnavailable() from None
+            except Exception:
+                self.reset()
+                raise
+        raise AssertionError("unreachable")
+
     def reset(self) -> None:
         """Drop this thread's connection (after an error, so the next call reconnects)."""
         conn = getattr(self.local, "conn", None)

@@ -10,6 +10,8 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, validate
 
+from app.core.i18n import N_
+
 MAX_VERSION = 2**31 - 1
 # ten billion yuan: far above any budget, far below a 64-bit overflow in sums
 MAX_FEN = 10**12
@@ -53,6 +55,14 @@ def day(**kwargs) -> fields.Date:
     """A calendar day (Asia/Shanghai) within a sane range."""
     return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
                        **kwargs)
+
+
+def calendar_month(**kwargs) -> fields.String:
+    """A calendar month `YYYY-MM` within the same range as `day` (2000-01 … 2100-12)."""
+    return fields.String(
+        validate=validate.Regexp(r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$",
+                                 error=N_("Use a month between 2000-01 and 2100-12, like 2026-11.")),
+        metadata={"example": "2026-11"}, **kwargs)
 
 
 class Masked(fields.String):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 
@@ -9,6 +11,7 @@ from flask import request
 from flask_jwt_extended import verify_jwt_in_request
 from flask_jwt_extended.exceptions import NoAuthorizationError
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
@@ -16,27 +19,64 @@ from werkzeug.routing import IntegerConverter
 from app.core.time import to_shanghai
 
 
-def _has_nul(value) -> bool:
+# NUL (PostgreSQL text refuses it) and lone UTF-16 surrogates (JSON's "\ud800" decodes to
+# one; no UTF-8 encoder — database driver, log, WeChat — can write it)
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _bad_text(value) -> str | None:
+    """The first NUL or lone surrogate anywhere in a loaded request body, else None."""
     if isinstance(value, str):
-        return "\x00" in value
+        found = _BAD_TEXT.search(value)
+        return found.group() if found else None
     if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
+        for key, item in value.items():
+            found = _bad_text(key) or _bad_text(item)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found = _bad_text(item)
+            if found:
+                return found
+    return None
 
 
 class StrictSchema(Schema):
-    """Request schemas reject unknown fields and NUL characters (PostgreSQL text refuses them)."""
+    """Request schemas reject unknown fields, NUL characters and lone surrogates."""
 
     class Meta:
         unknown = RAISE
 
     @pre_load
-    def refuse_nul_characters(self, data, **kwargs):
-        if _has_nul(data):
+    def refuse_unwritable_characters(self, data, **kwargs):
+        found = _bad_text(data)
+        if found == "\x00":
             raise ValidationError("Text must not contain NUL characters.", "_schema")
+        if found:
+            raise ValidationError("Text contains a broken character; remove it and try again.",
+                                  "_schema")
         return data
+
+
+def refuse_nul_in_path() -> None:
+    """`before_request`: a path with a NUL (`%00`) names nothing; answered 404 before a
+    string path parameter reaches PostgreSQL, whose text type refuses NUL."""
+    if "\x00" in request.path:
+        from app.errors import NotFound
+
+        raise NotFound("Nothing was found at this address.")
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser, with a JSON body nested past Python's recursion limit answered as
+    invalid JSON (400) instead of escaping as a RecursionError (500)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "<body>", 0) from None
 
 
 class ErrorBodySchema(Schema):
@@ -97,6 +137,8 @@ def token_required(func: Callable, *, refresh: bool, optional: bool) -> Callable
 
 class ApiBlueprint(Blueprint):
     """flask-smorest blueprint that also documents bearer auth and its 401/403 answers."""
+
+    ARGUMENTS_PARSER = ApiParser()
 
     def arguments(self, schema, *args, fast: Callable[[MultiDict], dict | None] | None = None,
                   **kwargs):

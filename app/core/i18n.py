@@ -158,6 +158,7 @@ N_("Not a valid UUID.")
 N_("String does not match expected pattern.")
 N_("Invalid JSON body.")
 N_("Text must not contain NUL characters.")
+N_("Text contains a broken character; remove it and try again.")
 N_("must not contain control characters")
 
 # messages with values: marshmallow's templates, `{name}` written as `%(name)s`

@@ -11,7 +11,7 @@ import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from marshmallow import Schema, fields, validate
@@ -24,6 +24,8 @@ from app.extensions import db
 
 T = TypeVar("T")
 MAX_LIMIT = 100
+# what a 64-bit key column can hold; a bigger number in a cursor overflows the driver
+_INT_RANGE = range(-(2**63), 2**63)
 
 
 class ListQuerySchema(StrictSchema):
@@ -78,16 +80,19 @@ def decode_cursor(cursor: str | None, columns: Sequence) -> list[Any] | None:
     values = []
     for value, column in zip(data, columns, strict=True):
         kind = _python_type(column)
-        if kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+        if kind is int and (not isinstance(value, int) or isinstance(value, bool)
+                            or value not in _INT_RANGE):
             raise _invalid_cursor()
         if kind is str and not isinstance(value, str):
             raise _invalid_cursor()
         if kind is datetime:
             try:
                 value = datetime.fromisoformat(value)
-            except (TypeError, ValueError):
+                # aware, and still a datetime once in UTC (0001-01-01T00:00+14:00 is not)
+                value = value.astimezone(UTC) if value.tzinfo is not None else None
+            except (TypeError, ValueError, OverflowError):
                 raise _invalid_cursor() from None
-            if value.tzinfo is None:
+            if value is None:
                 raise _invalid_cursor()
         values.append(value)
     return values

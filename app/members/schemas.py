@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_id_number, mask_phone
-from app.core.fields import Masked, text, version_field
+from app.core.fields import Masked, calendar_month, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.members.memberships import REVEALABLE
@@ -64,7 +64,7 @@ class RevealOut(Schema):
 
 
 class ReportQuery(StrictSchema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    month = calendar_month(required=True)
 
 
 class IndustryCount(Schema):

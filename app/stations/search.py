@@ -194,18 +194,10 @@ _JSON_OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
 def _query(fast, sql: str, params: dict | list) -> list:
-    try:
-        cursor = fast.cursor()
-        if fast.dialect == "postgresql":
-            # binary results: floats and the card's bytes arrive without text parsing
-            cursor.execute(sql, params, prepare=True, binary=True)
-        else:
-            cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    except Exception:
-        fast.reset()
-        raise
-    return rows
+    if fast.dialect == "postgresql":
+        # binary results: floats and the card's bytes arrive without text parsing
+        return fast.execute(sql, params, prepare=True, binary=True)
+    return fast.execute(sql, params)
 
 
 def metres(distance: float) -> int:
