@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException
 from app.core.i18n import (
     FIELDS_INVALID,
     INVALID_JSON,
-    UNEXPECTED,
     N_,
+    UNEXPECTED,
     http_message,
     translate,
     translate_details,

@@ -59,10 +59,10 @@ def day(**kwargs) -> fields.Date:
 
 def calendar_month(**kwargs) -> fields.String:
     """A calendar month `YYYY-MM` within the same range as `day` (2000-01 … 2100-12)."""
-    return fields.String(
-        validate=validate.Regexp(r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$",
-                                 error=N_("Use a month between 2000-01 and 2100-12, like 2026-11.")),
-        metadata={"example": "2026-11"}, **kwargs)
+    message = N_("Use a month between 2000-01 and 2100-12, like 2026-11.")
+    return fields.String(validate=validate.Regexp(r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$",
+                                                  error=message),
+                         metadata={"example": "2026-11"}, **kwargs)
 
 
 class Masked(fields.String):

@@ -11,13 +11,12 @@ from flask import request
 from flask_jwt_extended import verify_jwt_in_request
 from flask_jwt_extended.exceptions import NoAuthorizationError
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
+from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.core.time import to_shanghai
-
 
 # NUL (PostgreSQL text refuses it) and lone UTF-16 surrogates (JSON's "\ud800" decodes to
 # one; no UTF-8 encoder — database driver, log, WeChat — can write it)

@@ -38,7 +38,8 @@ def test_months_outside_the_calendar_are_422(client, tree, as_user, month):
     response = client.get(f"/api/v1/orgs/{tree['county']}/reports/memberships?month={month}",
                           headers=as_user("county_admin"))
     error = _error(response, 422, "validation_error")
-    assert error["details"]["fields"]["month"] == ["请填写 2000-01 至 2100-12 之间的月份，例如 2026-11。"]
+    assert error["details"]["fields"]["month"] == [
+        "请填写 2000-01 至 2100-12 之间的月份，例如 2026-11。"]
 
 
 def test_a_month_at_the_edge_of_the_range_is_answered(client, tree, as_user):
