@@ -91,12 +91,16 @@ class EncryptedString(TypeDecorator):
 
 
 def mask_middle(value: str | None, keep_start: int, keep_end: int) -> str | None:
-    """Keep the first and last characters, star the rest: 4501**********1234."""
+    """Star the middle, keeping at most `keep_start` leading and `keep_end` trailing
+    characters — and never more than half of the value (the end is kept first):
+    4501**********1234, 1******5678, 8-digit 1234**** → ****5678."""
     if value is None:
         return None
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    shown = len(value) // 2
+    keep_end = min(keep_end, shown)
+    keep_start = min(keep_start, shown - keep_end)
+    hidden = len(value) - keep_start - keep_end
+    return value[:keep_start] + "*" * hidden + value[len(value) - keep_end:]
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -108,4 +112,5 @@ def mask_id_number(value: str | None) -> str | None:
 
 
 def mask_bank_account(value: str | None) -> str | None:
-    return mask_middle(value, 4, 4)
+    """At most the last four digits of an account: ***************3445."""
+    return mask_middle(value, 0, 4)

@@ -121,5 +121,8 @@ def row(obj: Any, columns: Sequence[str]) -> dict[str, Any]:
 
 
 def mask_name(name: str | None) -> str | None:
-    """张小明 → 张**: a family member's name is theirs, not the caller's."""
-    return None if not name else name[0] + "*" * (len(name) - 1)
+    """张小明 → 张**, 李 → *: a family member's name is theirs, not the caller's (never more
+    than half of it shown)."""
+    if not name:
+        return None
+    return "*" if len(name) == 1 else name[0] + "*" * (len(name) - 1)

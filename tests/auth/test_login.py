@@ -152,9 +152,9 @@ def test_phone_binding_is_encrypted_and_masked(client, app):
     response = client.post("/api/v1/auth/phone", json={"code": "mock-phone:13812345678"},
                            headers=_bearer(pair["access_token"]))
     assert response.status_code == 200
-    assert response.get_json()["phone"] == "138****5678"
+    assert response.get_json()["phone"] == "1******5678"
     me = client.get("/api/v1/me", headers=_bearer(pair["access_token"])).get_json()
-    assert me["phone"] == "138****5678"
+    assert me["phone"] == "1******5678"
     with app.app_context():
         raw = db.session.execute(db.text("SELECT phone FROM users")).scalar_one()
         assert "13812345678" not in raw and raw.startswith("v1:")

@@ -8,6 +8,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from app.core.crypto import KeyRing, mask_bank_account, mask_id_number, mask_phone
+from app.core.personal_data import mask_name
 
 OLD = base64.urlsafe_b64encode(b"o" * 32).decode()
 NEW = base64.urlsafe_b64encode(b"n" * 32).decode()
@@ -41,6 +42,29 @@ def test_same_plaintext_encrypts_differently():
 
 def test_masks():
     assert mask_id_number("450121199001011234") == "4501**********1234"
-    assert mask_phone("13812345678") == "138****5678"
-    assert mask_bank_account("6222020200112233445") == "6222***********3445"
+    assert mask_phone("13812345678") == "1******5678"
+    assert mask_bank_account("6222020200112233445") == "***************3445"
     assert mask_phone(None) is None
+
+
+@pytest.mark.parametrize("mask", [mask_phone, mask_id_number, mask_bank_account])
+@pytest.mark.parametrize("length", range(0, 25))
+def test_a_mask_never_shows_more_than_half(mask, length):
+    value = "".join(str(n % 10) for n in range(1, length + 1))
+    masked = mask(value)
+    assert len(masked) == length
+    shown = sum(1 for char in masked if char != "*")
+    assert shown <= length // 2
+    assert masked.endswith(value[len(value) - min(4, length // 2):])  # the end is what helps
+
+
+def test_short_phones_and_accounts_show_at_most_four_digits_and_half():
+    assert mask_phone("12345678") == "****5678"  # an 8-digit landline: 4 of 8, not 7
+    assert mask_bank_account("622202020011") == "********0011"  # a 12-digit account: last 4
+    assert mask_bank_account("1234567") == "****567"
+
+
+@pytest.mark.parametrize(("name", "masked"), [
+    ("李", "*"), ("张三", "张*"), ("张小明", "张**"), ("欧阳小明", "欧***"), (None, None), ("", None)])
+def test_names_are_masked_to_at_most_half(name, masked):
+    assert mask_name(name) == masked

@@ -33,7 +33,7 @@ def test_application_is_pending_and_masked(pending):
     assert pending["status"] == "pending"
     assert pending["version"] == 1
     assert re.fullmatch(r"3209\*{10}\d{3}[\dX]", pending["id_number"])
-    assert pending["phone"] == "139****5678"
+    assert pending["phone"] == "1******5678"
 
 
 @pytest.mark.parametrize("bad", ["12345", "320922199001010010", "320922199013010011",
