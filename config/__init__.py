@@ -181,7 +181,8 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(uri: str) -> dict:
     """SQLAlchemy engine options for the database in use (pool and timeouts on PostgreSQL)."""
-    options: dict = {"pool_pre_ping": True}
+    # hide_parameters: a statement's values (ID numbers, phones) never reach an error's text
+    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
     if uri.startswith("postgresql"):
         statement_ms = _env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
         idle_ms = _env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30000)

@@ -4,6 +4,10 @@ import multiprocessing
 import os
 import tempfile
 
+from gunicorn.glogging import Logger
+
+from app.core.requestlog import mask_numbers
+
 bind = [os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")]
 if os.environ.get("METRICS_PORT"):
     # /metrics answers only on this internal bind (the app checks the port)
@@ -22,7 +26,20 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-# One JSON object per request; the app's own log line carries the request id as well.
+# One JSON object per request; the app's own log line carries the request id as well. Paths
+# and the other atoms go through the app's one masking rule (a phone number in a path).
+
+
+class MaskedGunicornLogger(Logger):
+    """gunicorn's logger with every access-log atom (path, query, referer …) masked."""
+
+    def atoms(self, resp, req, environ, request_time):
+        found = super().atoms(resp, req, environ, request_time)
+        return {key: mask_numbers(value) if isinstance(value, str) else value
+                for key, value in found.items()}
+
+
+logger_class = MaskedGunicornLogger
 access_log_format = (
     '{"ts":"%(t)s","logger":"gunicorn.access","method":"%(m)s","path":"%(U)s",'
     '"status":%(s)s,"bytes":%(B)s,"ms":%(M)s,"request_id":"%({x-request-id}o)s",'

@@ -65,6 +65,7 @@ def test_short_phones_and_accounts_show_at_most_four_digits_and_half():
 
 
 @pytest.mark.parametrize(("name", "masked"), [
-    ("李", "*"), ("张三", "张*"), ("张小明", "张**"), ("欧阳小明", "欧***"), (None, None), ("", None)])
+    ("李", "*"), ("张三", "张*"), ("张小明", "张**"), ("欧阳小明", "欧***"),
+    (None, None), ("", None)])
 def test_names_are_masked_to_at_most_half(name, masked):
     assert mask_name(name) == masked

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from sqlalchemy import text
 
+from app.core.requestlog import mask_numbers
 from app.extensions import db
 from tests.factories.privacy import aid_body, post_aid
 from tests.factories.stations import make_station
@@ -69,5 +71,37 @@ def test_request_log_masks_personal_numbers_a_client_puts_in_the_url(client, cap
     caplog.set_level(logging.INFO, logger="gonghui.request")
     client.get("/api/v1/stations/by-code/13912345678?q=320922199001010079")
     (record,) = [r for r in caplog.records if r.name == "gonghui.request"]
-    assert record.fields["path"] == "/api/v1/stations/by-code/139****5678"
-    assert record.fields["query"] == {"q": "320***********0079"}
+    assert record.fields["path"] == "/api/v1/stations/by-code/*******5678"
+    assert record.fields["query"] == {"q": "**************0079"}
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("138-1234-5678", "***-****-5678"),
+    ("6222 0212 3456 7890 123", "**** **** **** ***0 123"),
+    ("110101 19900307 1234", "****** ******** 1234"),
+    ("11010119900307123X", "**************123X"),
+    ("0471-6281234", "****-***1234"),          # a landline with its area code: 11 digits
+    ("1234567890", "******7890"),              # ten digits in a run
+    ("123456789", "123456789"),                # nine: an id, an amount in fen
+    ("2026-12-01T12:44:32", "2026-12-01T12:44:32"),
+    ("tel13912345678", "tel*******5678"),      # glued to letters
+    ("ID 32092219900101007Xy", "ID *************1007Xy"),  # masked as 17 digits anyway
+    ("3209221990010100 7X", "**************00 7X"),
+])
+def test_one_masking_rule_for_numbers_in_any_log_text(text, masked):
+    assert mask_numbers(text) == masked
+
+
+def test_a_query_value_cut_for_the_log_is_masked_before_the_cut(client, caplog):
+    caplog.set_level(logging.INFO, logger="gonghui.request")
+    # the ID number straddles the 64-character cut: cut first, its birth date would show
+    client.get("/api/v1/stations/by-code/x?q=" + "a" * 56 + "320922199001010079")
+    (record,) = [r for r in caplog.records if r.name == "gonghui.request"]
+    assert record.fields["query"]["q"] == "a" * 56 + "********"
+
+
+def test_tracebacks_never_show_statement_parameters(app):
+    from app.extensions import db
+
+    with app.app_context():
+        assert db.engine.hide_parameters is True

@@ -62,12 +62,13 @@ def instances(fake_wechat, tmp_path_factory):
         metrics.mkdir()
         # the production config itself (preloaded app, two forked workers per instance)
         instance_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-                        "GUNICORN_ACCESS_LOG": "/dev/null",
+                        "GUNICORN_ACCESS_LOG": str(logs / f"access-{port}.log"),
                         "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
         processes.append((subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
             cwd=ROOT, env=instance_env, stdout=log, stderr=subprocess.STDOUT), log))
     bases = [f"http://127.0.0.1:{port}" for port in ports]
+    ACCESS_LOGS[:] = [logs / f"access-{port}.log" for port in ports]
     for base in bases:
         for _ in range(150):
             try:
@@ -83,6 +84,25 @@ def instances(fake_wechat, tmp_path_factory):
         process.wait(10)
         log.close()
     drop_postgres_database(url)
+
+
+ACCESS_LOGS: list = []  # gunicorn's access log of each instance, in the order of the bases
+
+
+def test_the_access_log_masks_personal_numbers_like_the_app_log(instances):
+    (a, _b), _ = instances
+    requests.get(f"{a}/api/v1/stations/by-code/139-1234-5678")
+    requests.get(f"{a}/api/v1/stations/by-code/32092219900101007X")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = ACCESS_LOGS[0].read_text().splitlines()
+        if sum("by-code" in line for line in lines) >= 2:
+            break
+        time.sleep(0.05)
+    text = "\n".join(line for line in lines if "by-code" in line)
+    assert "***-****-5678" in text and "**************007X" in text
+    for secret in ("1234-5678", "199001010"):
+        assert secret not in text
 
 
 def bearer(token: str) -> dict[str, str]:
