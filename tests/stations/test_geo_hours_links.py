@@ -136,3 +136,15 @@ def test_open_at_equals_the_bitmap_answer():
             when = start + timedelta(minutes=rng.randrange(0, 14 * 1440))
             assert hours.open_at(opening, when) == hours.is_open(mask, closed, when), (
                 opening, when)
+
+
+def test_a_name_with_attribute_characters_keeps_the_tencent_marker_syntax():
+    links = map_links(lat=36.6171, lng=101.7782, name="驿站;title:假|coord:0,0",
+                      address="路:1号;二楼")
+    marker = parse_qs(urlparse(links["tencent"]).query)["marker"][0]
+    # exactly the three attributes, the name and address kept readable in full-width
+    assert marker.split(";") == ["coord:36.617100,101.778200", "title:驿站；title：假｜coord：0,0",
+                                 "addr:路：1号；二楼"]
+    assert "|" not in marker
+    # the other vendors take the name as a plain parameter: unchanged there
+    assert parse_qs(urlparse(links["amap"]).query)["name"] == ["驿站;title:假|coord:0,0"]
