@@ -88,7 +88,8 @@ def register_blueprints(app: Flask) -> None:
     from app.workbench.routes import blp as workbench
 
     app.register_blueprint(health)
-    app.register_blueprint(docs_assets)
+    if app.config.get("OPENAPI_URL_PREFIX") is not None:  # the docs are served at all
+        app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, projects, aid, files, notify, workbench,
         stations, station_activity, station_planning, privacy,

@@ -63,7 +63,8 @@ class BaseConfig:
     OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-    METRICS_PORT: int | None = None  # production: /metrics only on this (internal) port
+    METRICS_PORT: int | None = None  # /metrics only on this (internal) port when set
+    METRICS_PUBLIC = True  # without METRICS_PORT: /metrics on the main port (not in production)
     WECHAT_BUSY_RETRIES = 2
     WECHAT_BACKOFF = 0.2
     REQUEST_LOG = True
@@ -162,6 +163,11 @@ class ProductionConfig(BaseConfig):
         if missing:
             raise RuntimeError(f"production config is missing: {', '.join(missing)}")
         self.WECHAT_API_BASE = self.WECHAT_API_BASE or "https://api.weixin.qq.com"
+        # /metrics only on METRICS_PORT (or METRICS_PUBLIC=1); the OpenAPI document and
+        # /api/docs only with API_DOCS=1 — neither is the public's by default
+        self.METRICS_PUBLIC = os.environ.get("METRICS_PUBLIC") == "1"
+        if os.environ.get("API_DOCS") != "1":
+            self.OPENAPI_URL_PREFIX = None
 
 
 CONFIGS = {

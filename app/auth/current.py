@@ -19,7 +19,7 @@ def current_user() -> User:
         identity = get_jwt_identity()
         if identity is None:
             raise Unauthorized("Log in first.")
-        user = db.session.get(User, int(identity))
+        user = db.session.get(User, int(identity)) if str(identity).isdecimal() else None
         if user is None:
             raise Unauthorized("This account no longer exists.", code="token_invalid")
         g.current_user = user
@@ -41,17 +41,23 @@ def register_jwt_callbacks(app: Flask) -> None:
 
     @jwt.token_in_blocklist_loader
     def token_revoked(_header, payload) -> bool:
-        """One query answers both "is this login revoked?" and "who is it?"."""
+        """One query answers both "is this login revoked?" and "who is it?". A token whose
+        claims do not fit together (another user's login, claims of the wrong type) is
+        invalid: only a holder of the signing key could have made it."""
+        family, subject = payload.get("fam"), payload.get("sub")
+        if not isinstance(family, str) or not isinstance(subject, str) or len(family) > 64:
+            raise Unauthorized("The token is invalid.", code="token_invalid")
         found = db.session.execute(
             select(LoginSession.revoked_at, User)
             .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.id == payload.get("fam", ""))
+            .where(LoginSession.id == family)
         ).first()
         if found is None or found.revoked_at is not None:
             return True
-        if str(found.User.id) == payload.get("sub"):
-            g.current_user = found.User
-            g.user_id = found.User.id
+        if str(found.User.id) != subject:
+            raise Unauthorized("The token is invalid.", code="token_invalid")
+        g.current_user = found.User
+        g.user_id = found.User.id
         return False
 
     def unauthorized(code: str, message: str):

@@ -75,6 +75,8 @@ def register_metrics(app: Flask, gauges: list[tuple[str, str, str, object]]) -> 
         port = current_app.config.get("METRICS_PORT")
         if port and request.environ.get("SERVER_PORT") != str(port):
             abort(404)
+        if not port and not current_app.config.get("METRICS_PUBLIC", True):
+            abort(404)
         registry = CollectorRegistry()
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             multiprocess.MultiProcessCollector(registry)

@@ -184,3 +184,30 @@ def test_unreachable_redis_degrades_but_serves(fake_wechat, tmp_path):
     # limits still hold, counted in this process while Redis is away
     url = "/api/v1/stations/nearby?lat=36.6&lng=101.7"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def _production_app(monkeypatch, tmp_path, **env):
+    from app import create_app
+    from config import ProductionConfig
+
+    for name, value in {"JWT_SECRET_KEY": "p" * 48, "WECHAT_APPID": "wx-a", "WECHAT_SECRET": "s",
+                        "FIELD_ENCRYPTION_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **env}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("METRICS_PORT", raising=False)
+    return create_app(ProductionConfig())
+
+
+def test_production_keeps_metrics_and_docs_private_by_default(monkeypatch, tmp_path):
+    for name in ("METRICS_PUBLIC", "API_DOCS"):
+        monkeypatch.delenv(name, raising=False)
+    client = _production_app(monkeypatch, tmp_path).test_client()
+    for path in ("/metrics", "/api/docs", "/api/openapi.json", "/api/docs-assets/swagger-ui.css"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_production_serves_metrics_and_docs_when_asked(monkeypatch, tmp_path):
+    client = _production_app(monkeypatch, tmp_path, METRICS_PUBLIC="1",
+                             API_DOCS="1").test_client()
+    for path in ("/metrics", "/api/docs", "/api/openapi.json"):
+        assert client.get(path).status_code == 200, path
