@@ -34,7 +34,7 @@ def validated_id_number(raw: str, field: str = "id_number") -> str:
     number = idcard.normalise(raw)
     problem = idcard.problem_with(number)
     if problem:
-        raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
+        raise Invalid("The ID number is not valid; check it against the ID card.",
                       details={"fields": {field: [problem]}})
     return number
 

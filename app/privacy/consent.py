@@ -147,7 +147,7 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
         number = idcard.normalise(subject["id_number"])
         problem = idcard.problem_with(number)
         if problem:
-            raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
+            raise Invalid("The ID number is not valid; check it against the ID card.",
                           details={"fields": {"subject.id_number": [problem]}})
     hashed = subject_hash(number)
     existing = _active(actor_id, purpose, data_kind, hashed)
