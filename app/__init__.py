@@ -102,6 +102,7 @@ def register_domain_hooks() -> None:
     rules, personal-data export and erasure), registered here and nowhere at import time."""
     from app.aid.hooks import register_hooks as aid
     from app.auth.hooks import register_hooks as auth
+    from app.core import idempotency, personal_data
     from app.files.hooks import register_hooks as files
     from app.members.hooks import register_hooks as members
     from app.notify.hooks import register_hooks as notify
@@ -112,6 +113,8 @@ def register_domain_hooks() -> None:
     # the order is the order of the personal-data export, erasure and retention jobs
     for register in (auth, orgs, aid, members, projects, stations, notify, files):
         register()
+    # the kit's own table of personal data: stored answers, kept by caller
+    personal_data.register(idempotency.PERSONAL_DATA)
 
 
 def register_error_handlers(app: Flask) -> None:

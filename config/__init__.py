@@ -63,6 +63,9 @@ class BaseConfig:
     OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+    # a claim older than this with no answer belongs to a killed worker: a retry runs again
+    # (above gunicorn's 30 s request timeout)
+    IDEMPOTENCY_IN_PROGRESS_SECONDS = 60
     METRICS_PORT: int | None = None  # /metrics only on this (internal) port when set
     METRICS_PUBLIC = True  # without METRICS_PORT: /metrics on the main port (not in production)
     WECHAT_BUSY_RETRIES = 2

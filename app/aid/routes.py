@@ -24,7 +24,7 @@ from app.aid.schemas import (
     AidVersionIn,
 )
 from app.auth.current import current_user
-from app.core.http import ApiBlueprint
+from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.xlsx import XLSX_MIME, xlsx_response
 
@@ -149,6 +149,7 @@ class RevealView(MethodView):
     @blp.arguments(AidRevealIn)
     @blp.response(200, AidRevealOut)
     @blp.errors(404)
+    @secret_response
     def post(self, body, application_id):
         """Show an officer one whole ID or bank number; audited with the reason."""
         return applications.reveal(actor_id=current_user().id, application_id=application_id,

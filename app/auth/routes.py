@@ -6,7 +6,7 @@ from flask_jwt_extended import get_jwt
 from app.auth import service
 from app.auth.current import current_session_id, current_user
 from app.auth.schemas import PhoneBind, TokenPair, UserOut, WxLogin
-from app.core.http import ApiBlueprint
+from app.core.http import ApiBlueprint, secret_response
 from app.core.ratelimit import client_ip, login_limit, rate_limit
 
 blp = ApiBlueprint("auth", __name__, description="WeChat login and the current user")
@@ -18,6 +18,7 @@ class WxLoginView(MethodView):
     @blp.arguments(WxLogin)
     @blp.response(200, TokenPair)
     @blp.errors(401, 429, 503)
+    @secret_response
     def post(self, body):
         """Log in with the code from wx.login; creates the user on first login."""
         return service.wx_login(code=body["code"])
@@ -27,6 +28,7 @@ class WxLoginView(MethodView):
 class RefreshView(MethodView):
     @blp.auth(refresh=True, forbidden=False)
     @blp.response(200, TokenPair)
+    @secret_response
     def post(self):
         """Spend the refresh token (as Bearer) for a new pair."""
         return service.refresh(token_payload=get_jwt())

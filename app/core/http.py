@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 
-from flask import request
+from flask import after_this_request, request
 from flask_jwt_extended import verify_jwt_in_request
 from flask_jwt_extended.exceptions import NoAuthorizationError
 from flask_smorest import Blueprint
@@ -99,6 +99,23 @@ class OrgRef(Schema):
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+
+
+def secret_response(func: Callable) -> Callable:
+    """The view's answer carries secrets (tokens, whole personal numbers): it is sent with
+    `Cache-Control: no-store`, so no browser, proxy or the idempotency store keeps it."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        @after_this_request
+        def no_store(response):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+            return response
+
+        return func(*args, **kwargs)
+
+    return wrapper
 
 
 def verify_token(*, refresh: bool = False, optional: bool = False) -> bool:

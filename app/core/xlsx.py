@@ -36,5 +36,7 @@ def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
     return Response(
         buffer.getvalue(),
         mimetype=XLSX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        # reports and rosters hold personal data: no browser or proxy keeps a copy
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "private, no-store"},
     )

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from app.auth.current import current_user
-from app.core.http import ApiBlueprint
+from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.xlsx import XLSX_MIME, xlsx_response
 from app.members import memberships, reports
@@ -81,6 +81,7 @@ class RevealView(MethodView):
     @blp.arguments(RevealRequest)
     @blp.response(200, RevealOut)
     @blp.errors(404)
+    @secret_response
     def post(self, body, membership_id):
         """Show one whole personal value to an officer; audited with the reason."""
         value = memberships.reveal(actor_id=current_user().id, membership_id=membership_id,

@@ -211,3 +211,114 @@ def test_production_serves_metrics_and_docs_when_asked(monkeypatch, tmp_path):
                              API_DOCS="1").test_client()
     for path in ("/metrics", "/api/docs", "/api/openapi.json"):
         assert client.get(path).status_code == 200, path
+
+
+# --- what the store keeps (issue: the idempotency store was a plain-text copy of secrets) ---
+
+def _stored(app):
+    from app.core.idempotency import IdempotencyRecord
+
+    with app.app_context():
+        return [(r.scope, r.status_code, r.body) for r in
+                db.session.scalars(db.select(IdempotencyRecord).order_by(IdempotencyRecord.id))]
+
+
+def test_a_reveal_is_never_stored_and_its_replay_is_409(app, client, tree, as_user):
+    from tests.factories.members import applied
+
+    pending = applied(client, as_user("applicant"), tree["village1"], phone="13912345678")
+    headers = {**as_user("county_admin"), "Idempotency-Key": f"reveal-{uuid.uuid4()}"}
+    body = {"field": "phone", "reason": "回访核对"}
+    first = client.post(f"/api/v1/memberships/{pending['id']}/reveal", headers=headers, json=body)
+    assert first.status_code == 200 and first.get_json()["value"] == "13912345678"
+    assert first.headers["Cache-Control"] == "no-store"
+    again = client.post(f"/api/v1/memberships/{pending['id']}/reveal", headers=headers, json=body)
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "idempotency_not_replayable"
+    assert "13912345678" not in again.get_data(as_text=True)
+    assert [body for *_, body in _stored(app)] == [None]  # only that it succeeded
+
+
+def test_token_answers_are_never_stored(app, client):
+    headers = {"Idempotency-Key": f"login-{uuid.uuid4()}", "User-Agent": "miniprogram/1"}
+    first = client.post("/api/v1/auth/wx-login", json={"code": "mock:idem"}, headers=headers)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
+    again = client.post("/api/v1/auth/wx-login", json={"code": "mock:idem"}, headers=headers)
+    assert again.status_code == 409
+    assert "access_token" not in again.get_data(as_text=True)
+    refresh = {"Authorization": f"Bearer {first.get_json()['refresh_token']}",
+               "Idempotency-Key": f"refresh-{uuid.uuid4()}"}
+    assert client.post("/api/v1/auth/refresh", headers=refresh).status_code == 200
+    assert client.post("/api/v1/auth/refresh", headers=refresh).status_code == 409
+    assert all(body is None for *_, body in _stored(app))
+
+
+def test_stored_answers_are_encrypted(app, client, tree, as_user):
+    give_consents(client, as_user("applicant"), "membership")
+    headers = {**as_user("applicant"), "Idempotency-Key": f"enc-{uuid.uuid4()}"}
+    first = client.post("/api/v1/memberships", headers=headers,
+                        json=_membership(tree["village1"], 1))
+    assert first.status_code == 201
+    ((_, status, body),) = _stored(app)
+    assert status == 201 and body and b"\xe8\xb5\xb5" not in body and b"real_name" not in body
+    from app.core.crypto import PREFIX
+
+    assert body.startswith(PREFIX.encode() + b":")  # the field-encryption format
+
+
+def test_anonymous_keys_are_scoped_by_more_than_the_address(app, client):
+    key = {"Idempotency-Key": f"anon-{uuid.uuid4()}"}
+    one = client.post("/api/v1/auth/wx-login", json={"code": "mock:anon-a"},
+                      headers={**key, "User-Agent": "phone-a"})
+    other = client.post("/api/v1/auth/wx-login", json={"code": "mock:anon-a"},
+                        headers={**key, "User-Agent": "phone-b"})
+    assert one.status_code == other.status_code == 200  # another phone behind the same NAT
+    scopes = {scope for scope, *_ in _stored(app)}
+    assert len(scopes) == 2 and all(scope.startswith("ip:") for scope in scopes)
+
+
+def test_a_claim_left_by_a_killed_worker_expires_and_a_retry_runs(app, client, tree, as_user,
+                                                                  clock):
+    from datetime import timedelta
+
+    from app.core.idempotency import IdempotencyRecord
+    from app.core.time import utcnow
+
+    give_consents(client, as_user("applicant"), "membership")
+    headers = {**as_user("applicant"), "Idempotency-Key": "killed-worker-0001"}
+    body = _membership(tree["village1"], 3)
+    first = client.post("/api/v1/memberships", headers=headers, json=body)
+    assert first.status_code == 201
+    with app.app_context():  # as a worker killed before it answered leaves it
+        db.session.execute(db.update(IdempotencyRecord).values(status_code=None, body=None))
+        db.session.execute(db.text("DELETE FROM memberships"))
+        db.session.commit()
+    stuck = client.post("/api/v1/memberships", headers=headers, json=body)
+    assert stuck.status_code == 409
+    assert stuck.get_json()["error"]["code"] == "idempotency_in_progress"
+    clock.move_to(utcnow() + timedelta(seconds=61))
+    retried = client.post("/api/v1/memberships", headers=as_user("applicant") | {
+        "Idempotency-Key": "killed-worker-0001"}, json=body)
+    assert retried.status_code == 201, retried.get_json()
+
+
+def test_expired_keys_go_with_the_retention_job_and_an_account_takes_its_own(
+        app, client, tree, as_user, clock):
+    from datetime import timedelta
+
+    from app.core import idempotency
+    from app.core.time import utcnow
+
+    give_consents(client, as_user("applicant"), "membership")
+    client.post("/api/v1/memberships", json=_membership(tree["village1"], 4),
+                headers={**as_user("applicant"), "Idempotency-Key": f"ret-{uuid.uuid4()}"})
+    with app.app_context():
+        user_id = int(_stored(app)[0][0].removeprefix("user:"))
+        assert idempotency._expired(utcnow()) == []
+        later = utcnow() + timedelta(days=2)
+        assert len(idempotency._expired(later)) == 1
+        assert idempotency._erase(user_id, later).ids["idempotency_keys"]
+        db.session.commit()
+    assert _stored(app) == []
+    from app.core.personal_data import retention_jobs
+    assert "idempotency_keys" in {job.kind for job in retention_jobs()}
