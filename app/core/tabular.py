@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -135,15 +136,27 @@ def is_xlsx(filename: str, payload: bytes) -> bool:
     return filename.lower().endswith((".xlsx", ".xlsm")) or payload[:2] == b"PK"
 
 
-def read_table(filename: str, payload: bytes, *, max_rows: int) -> Table:
-    """Header and non-blank rows of an uploaded CSV or XLSX; more than `max_rows` → 422."""
-    records = (read_xlsx(payload, max_rows=max_rows) if is_xlsx(filename, payload)
-               else read_csv(payload))
+HEADER_SEARCH = 10  # title rows an officer may put above the header ("XX街道站点导入表")
+
+
+def read_table(filename: str, payload: bytes, *, max_rows: int,
+               is_header: Callable[[list[str]], bool] | None = None) -> Table:
+    """Header and non-blank rows of an uploaded CSV or XLSX; more than `max_rows` → 422.
+
+    The header is the first non-blank row, or with `is_header` the first of the first
+    `HEADER_SEARCH` non-blank rows it accepts (rows above it are titles, ignored)."""
+    records = [(number, cells) for number, cells in
+               (read_xlsx(payload, max_rows=max_rows + HEADER_SEARCH)
+                if is_xlsx(filename, payload) else read_csv(payload))
+               if any(str(cell).strip() for cell in cells)]
+    if is_header is not None:
+        for index, (_number, cells) in enumerate(records[:HEADER_SEARCH]):
+            if is_header([str(cell).strip() for cell in cells]):
+                records = records[index:]
+                break
     header: list[str] = []
     rows = []
     for number, cells in records:
-        if not any(str(cell).strip() for cell in cells):
-            continue
         if not header:
             header = [str(cell).strip() for cell in cells]
             continue

@@ -95,6 +95,12 @@ def _columns(header: list[str]) -> dict[str, int]:
     return positions
 
 
+def _is_header(cells: list[str]) -> bool:
+    """A row naming at least the station's name and two other columns."""
+    codes = {header_code(cell) for cell in cells}
+    return "name" in codes and len(codes - {None}) >= 3
+
+
 def _choice(row: RowErrors, column: str, cell: str, english: bool) -> str | None:
     code = choice_code(column, cell)
     if code is None:
@@ -175,7 +181,7 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
                     dry_run: bool) -> ImportOutcome:
     """Validate every row; create them all in one transaction only when none is bad."""
     org = get_org(actor_id, org_id, roles=ADMINS)
-    table = read_table(filename, payload, max_rows=MAX_ROWS)
+    table = read_table(filename, payload, max_rows=MAX_ROWS, is_header=_is_header)
     positions = _columns(table.header)
     english, schema = is_english(), StationCreate()
     valid, problems = [], []
@@ -201,7 +207,9 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
                       params={"count": len(problems)}, code="import_rows_invalid",
                       details={"rows": problems})
     if not valid:
-        raise Invalid("The file holds no rows.", code="import_empty")
+        raise Invalid("The file holds no stations; fill in one row per station below the "
+                      "header (the example row is skipped) and upload it again.",
+                      code="import_empty")
     if not dry_run:
         for data in valid:
             build_station(org=org, data=data)

@@ -340,3 +340,19 @@ def test_demand_points_csv_reads_the_same_encodings(client, tree, as_user, paylo
     if code:
         error = response.get_json()["error"]
         assert error["code"] == code and CJK.search(error["message"])
+
+
+def test_title_rows_above_the_header_are_ignored(client, tree, as_user, app):
+    header = ["站点名称*", "站点类型*", "依托单位类型*", "地址*", "纬度*", "经度*"]
+    payload = xlsx([["城关街道户外劳动者服务站导入表"], [], header,
+                    ["站一", "爱心驿站", "商场", "路1", 36.61, 101.77]])
+    response = post(client, tree, as_user, payload, "s.xlsx")
+    assert response.status_code == 200, response.get_json()
+    assert names(app) == ["站一"]
+
+
+def test_the_template_uploaded_unfilled_says_it_holds_no_rows(client, tree, as_user, app):
+    response = post(client, tree, as_user, template(client, tree, as_user).data, "模板.xlsx")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "import_empty" and "示例行" in error["message"]
