@@ -27,7 +27,6 @@ from app.errors import Invalid
 
 MAX_UNPACKED = 50 * 1024 * 1024  # an XLSX of 5,000 rows unpacks to ~2 MB; a zip bomb to GBs
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: Excel 97-2003 .xls (and .doc …)
-HOW_TO_SAVE = {"code": "file_unreadable"}
 
 
 class Formula(str):
