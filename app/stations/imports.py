@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from marshmallow import ValidationError
 
 from app.core import audit
-from app.core.i18n import N_, is_english, translate, translate_validation_message
+from app.core.i18n import N_, translate, translate_validation_message
 from app.core.roles import ADMINS, Role
 from app.core.tabular import Formula, read_table
 from app.errors import Invalid
@@ -72,9 +72,8 @@ class RowErrors:
         return {"row": self.number, "errors": self.errors}
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def _columns(header: list[str], english: bool) -> dict[str, int]:
     """Column code → position; a required column missing or a column twice → 422."""
-    english = is_english()
     positions: dict[str, int] = {}
     for position, cell in enumerate(header):
         code = header_code(cell)
@@ -169,21 +168,22 @@ def _schema_errors(row: RowErrors, messages, path: tuple = ()) -> None:
                 translated=True)
 
 
-def template_for(*, actor_id: int, org_id: int) -> tuple[str, bytes]:
+def template_for(*, actor_id: int, org_id: int, english: bool) -> tuple[str, bytes]:
     """The import template (file name, XLSX bytes) for an admin who may import into the org."""
     get_org(actor_id, org_id, roles=ADMINS)
-    english = is_english()
     return ("station-import-template.xlsx" if english else "站点导入模板.xlsx",
             template_xlsx(english=english))
 
 
 def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes,
-                    dry_run: bool) -> ImportOutcome:
-    """Validate every row; create them all in one transaction only when none is bad."""
+                    dry_run: bool, english: bool = False) -> ImportOutcome:
+    """Validate every row; create them all in one transaction only when none is bad (the
+    headers of the row errors in English when `english`, their messages in the request's
+    language like every error's)."""
     org = get_org(actor_id, org_id, roles=ADMINS)
     table = read_table(filename, payload, max_rows=MAX_ROWS, is_header=_is_header)
-    positions = _columns(table.header)
-    english, schema = is_english(), StationCreate()
+    positions = _columns(table.header, english)
+    schema = StationCreate()
     valid, problems = [], []
     for number, cells in table.rows:
         row = RowErrors(number, english)

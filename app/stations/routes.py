@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from app.auth.current import current_user, optional_user
 from app.core.http import ApiBlueprint
+from app.core.i18n import is_english
 from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
 from app.core.xlsx import XLSX_MIME
@@ -124,7 +125,8 @@ class ImportView(MethodView):
         upload = files["file"]
         return imports.import_stations(actor_id=current_user().id, org_id=org_id,
                                        filename=upload.filename or "upload",
-                                       payload=upload.read(), dry_run=query["dry_run"])
+                                       payload=upload.read(), dry_run=query["dry_run"],
+                                       english=is_english())
 
 
 @blp.route("/orgs/<int:org_id>/stations/import/template.xlsx")
@@ -139,7 +141,8 @@ class ImportTemplateView(MethodView):
     @blp.errors(404)
     def get(self, org_id):
         """The station import's XLSX template (admins who may import into the org)."""
-        filename, payload = imports.template_for(actor_id=current_user().id, org_id=org_id)
+        filename, payload = imports.template_for(actor_id=current_user().id, org_id=org_id,
+                                                 english=is_english())
         return Response(payload, mimetype=XLSX_MIME, headers={
             "Content-Disposition": "attachment; filename=\"station-import-template.xlsx\"; "
                                    f"filename*=UTF-8''{quote(filename)}"})
