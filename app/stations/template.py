@@ -134,8 +134,14 @@ def header_code(cell: str) -> str | None:
 
 HEADER_KEYS = {_key(name): column.code for column in COLUMNS
                for name in (column.code, column.zh, column.en)}
+# what officers also write for a coordinate system (the map they took the point on)
+ALIASES = {"coord": {"gcj02": ("GCJ-02", "GCJ02", "高德", "高德地图", "腾讯", "腾讯地图",
+                               "火星坐标"),
+                     "wgs84": ("WGS-84", "WGS84", "GPS"),
+                     "bd09": ("BD-09", "BD09", "百度", "百度地图")}}
 CHOICE_KEYS = {column.code: {_key(name): code for code, labels in column.choices.items()
-                             for name in (code, *labels)}
+                             for name in (code, *labels,
+                                          *ALIASES.get(column.code, {}).get(code, ()))}
                for column in COLUMNS if column.choices}
 
 

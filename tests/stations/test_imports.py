@@ -356,3 +356,13 @@ def test_the_template_uploaded_unfilled_says_it_holds_no_rows(client, tree, as_u
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "import_empty" and "示例行" in error["message"]
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("GCJ-02（高德、腾讯地图）", "gcj02"), ("高德", "gcj02"), ("gcj-02", "gcj02"),
+    ("WGS-84", "wgs84"), ("GPS", "wgs84"), ("百度地图", "bd09"), ("bd09", "bd09"),
+])
+def test_the_coordinate_system_is_read_as_officers_name_it(cell, code):
+    from app.stations.template import choice_code
+
+    assert choice_code("coord", cell) == code
