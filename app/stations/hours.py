@@ -9,6 +9,8 @@ opens Friday 22:00 and closes Saturday 06:00). Hours are Asia/Shanghai wall-cloc
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 
 from app.core.time import SHANGHAI
@@ -143,3 +145,94 @@ def open_at(hours: dict, when: datetime) -> bool | None:
             if (moment.minute - base - start) % MINUTES_PER_WEEK < length:
                 return True
     return False
+
+
+# --- an opening-hours cell of an import, as officers write it -------------------------------
+
+ALWAYS_WORDS = ("24h", "24小时", "24 小时", "全天", "全天开放", "always", "24/7")
+CLOSED_WORDS = ("休息", "不开放", "闭馆", "关闭", "closed")
+_DAY = (r"(?:周|星期|礼拜)[一二三四五六日天]|mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?"
+        r"|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?")
+_GROUPS = {"每天": DAYS, "每日": DAYS, "daily": DAYS, "every day": DAYS, "工作日": DAYS[:5],
+           "weekdays": DAYS[:5], "周末": DAYS[5:], "weekends": DAYS[5:], "weekend": DAYS[5:]}
+_CHINESE_DAYS = "一二三四五六日"
+_FULL_WIDTH = str.maketrans({"：": ":", "－": "-", "—": "-", "–": "-", "~": "-", "～": "-",
+                             "至": "-", "到": "-", "，": ",", "、": ",", "；": ";", "\n": ";",
+                             "\r": ";", "\u3000": " "})
+
+
+def _day_index(token: str) -> int:
+    if token[-1] in _CHINESE_DAYS or token[-1] == "天":
+        return _CHINESE_DAYS.index(token[-1].replace("天", "日"))
+    return DAYS.index(token[:3])
+
+
+def _days(spec: str) -> list[str]:
+    """`周一-周五`, `sat,sun`, `周一-周三,周五` → day codes; ValueError when unreadable."""
+    found: list[str] = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        if item in _GROUPS:
+            found += _GROUPS[item]
+            continue
+        ends = [end.strip() for end in item.split("-")]
+        if len(ends) > 2 or not all(re.fullmatch(_DAY, end) for end in ends):
+            raise ValueError(item)
+        first, last = _day_index(ends[0]), _day_index(ends[-1])
+        found += [DAYS[(first + step) % 7] for step in range((last - first) % 7 + 1)]
+    return found
+
+
+def _time(text: str) -> str:
+    hours_text, minutes_text = text.split(":")
+    if not (1 <= len(hours_text) <= 2 and len(minutes_text) == 2):
+        raise ValueError(text)
+    return f"{int(hours_text):02d}:{minutes_text}"
+
+
+def _ranges(text: str) -> list[list[str]]:
+    """`08:00-12:00, 14:00-18:00` (or 全天) → [["08:00", "12:00"], ["14:00", "18:00"]]."""
+    if text in ALWAYS_WORDS:
+        return [["00:00", "24:00"]]
+    found = []
+    for item in re.split(r"[,\s]+", text.strip()):
+        ends = [end.strip() for end in item.split("-")]
+        if len(ends) != 2:
+            raise ValueError(item)
+        found.append([_time(end) for end in ends])
+    if not found:
+        raise ValueError(text)
+    return found
+
+
+def from_cell(cell: str) -> dict:
+    """Opening hours from an import cell: blank → {} (unknown), 24h → always open, a JSON
+    object as the API takes it, or text such as `周一至周五 08:00-20:00；周六 休息` /
+    `mon-fri 08:00-20:00; sat-sun 09:00-17:00` (days default to every day; a later part
+    overrides an earlier one for its days). ValueError when the cell is none of these; the
+    answer still goes through `problems` (times out of range …)."""
+    text = cell.strip()
+    if text == "":
+        return {}
+    if text.lower() in ALWAYS_WORDS:
+        return {"always": True}
+    if text.startswith("{"):
+        value = json.loads(text)  # JSONDecodeError is a ValueError
+        if not isinstance(value, dict):
+            raise ValueError(text)
+        return value
+    weekly: dict[str, list[list[str]]] = {}
+    for part in filter(None, (p.strip() for p in text.translate(_FULL_WIDTH).split(";"))):
+        part = part.lower()
+        match = re.match(rf"^((?:{_DAY}|{'|'.join(_GROUPS)})(?:\s*[-,]\s*(?:{_DAY}|"
+                         rf"{'|'.join(_GROUPS)}))*)\s*(.*)$", part)
+        days, rest = (_days(match.group(1)), match.group(2)) if match else (list(DAYS), part)
+        rest = rest.strip().lstrip(":").strip()
+        ranges = [] if rest in CLOSED_WORDS else _ranges(rest)
+        for day in days:
+            if ranges:
+                weekly[day] = ranges
+            else:
+                weekly.pop(day, None)
+    if not weekly:
+        raise ValueError(text)
+    return {"weekly": {day: weekly[day] for day in DAYS if day in weekly}}

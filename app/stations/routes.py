@@ -1,12 +1,16 @@
 """Station endpoints: public nearby search and lookup, officers' management, import/export."""
 
+from urllib.parse import quote
+
 from flask import Response, after_this_request
 from flask.views import MethodView
 
 from app.auth.current import current_user, optional_user
 from app.core.http import ApiBlueprint
+from app.core.i18n import is_english
 from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
+from app.core.xlsx import XLSX_MIME
 from app.stations import exports, imports, stations
 from app.stations.access import get_station
 from app.stations.geo import to_gcj02
@@ -121,7 +125,27 @@ class ImportView(MethodView):
         upload = files["file"]
         return imports.import_stations(actor_id=current_user().id, org_id=org_id,
                                        filename=upload.filename or "upload",
-                                       payload=upload.read(), dry_run=query["dry_run"])
+                                       payload=upload.read(), dry_run=query["dry_run"],
+                                       english=is_english())
+
+
+@blp.route("/orgs/<int:org_id>/stations/import/template.xlsx")
+class ImportTemplateView(MethodView):
+    @blp.auth()
+    @blp.response(200, content_type=XLSX_MIME, description=(
+        "The XLSX template of the import: the columns with headers in the request's language "
+        "(the field code in each header's note), an example row, drop-downs for the coded "
+        "columns and a sheet explaining the columns and the opening-hours format"))
+    @blp.doc(responses={"200": {"content": {XLSX_MIME: {"schema": {"type": "string",
+                                                                   "format": "binary"}}}}})
+    @blp.errors(404)
+    def get(self, org_id):
+        """The station import's XLSX template (admins who may import into the org)."""
+        filename, payload = imports.template_for(actor_id=current_user().id, org_id=org_id,
+                                                 english=is_english())
+        return Response(payload, mimetype=XLSX_MIME, headers={
+            "Content-Disposition": "attachment; filename=\"station-import-template.xlsx\"; "
+                                   f"filename*=UTF-8''{quote(filename)}"})
 
 
 def _as_geojson(response: Response) -> Response:

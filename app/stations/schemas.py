@@ -8,6 +8,7 @@ nearby result). A nearby item is the station's card (`cards.card`, this schema w
 import re
 from datetime import datetime
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, missing, validate
 from webargs.fields import DelimitedList
 
@@ -15,7 +16,7 @@ from app.core.fields import lat_field, lng_field, text, version_field
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import utcnow
-from app.stations import hours
+from app.stations import hours, template
 from app.stations.links import map_links
 from app.stations.vocab import HOST_TYPES, KINDS, SERVICES, STATUSES
 
@@ -273,8 +274,27 @@ class ImportQuery(StrictSchema):
     dry_run = fields.Boolean(load_default=False)
 
 
-class ImportFile(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class ImportFile(StrictSchema):
+    file = Upload(required=True, metadata={"description": (
+        "The stations, one a row: the XLSX template (`GET …/stations/import/template`) filled "
+        "in, or a CSV (UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030 as Excel "
+        "saves it on Chinese Windows; comma- or tab-separated). Row 1 names the columns by "
+        "code, Chinese or English header (a trailing `*` is ignored; other columns are "
+        "ignored); a coded cell holds the code or its Chinese or English label; services are "
+        "separated by `|` (or `、` `;`). XLSX: the first sheet, no macros, no formulas. "
+        f"At most {template.MAX_ROWS:,} rows.\n\n{template.columns_markdown()}\n\n"
+        "**Opening hours** (Asia/Shanghai): `周一至周五 08:00-20:00；周六、周日 09:00-17:00` or "
+        "`mon-fri 08:00-20:00; sat-sun 09:00-17:00` (days: 周一…周日, 星期一…, 工作日, 周末, "
+        "每天, mon…sun, weekdays, weekends, daily; a part without days is every day; "
+        "`08:00-12:00, 14:00-18:00` two spans; `周日 休息` / `sun closed` a day off, a later "
+        "part overriding an earlier one; `22:00-06:00` crosses midnight), `24h`/`24小时` "
+        "always open, blank unknown (never shown as open), or the API's JSON object "
+        "(`{\"weekly\": {\"mon\": [[\"09:00\", \"18:00\"]]}, \"closed_dates\": "
+        "[\"2026-02-10\"]}`).\n\n"
+        "A bad file is a 422: `file_encoding_unknown`, `file_unreadable`, `file_has_macros`, "
+        "`import_columns_invalid` (`details.missing_columns`), or `import_rows_invalid` with "
+        "`details.rows`: every bad row at once, `{row, errors: [{column, header, message}]}` "
+        "(row as the spreadsheet numbers it, header and message in the request's language).")})
 
 
 class ImportResult(Schema):

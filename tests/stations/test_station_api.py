@@ -171,8 +171,8 @@ def test_import_with_a_bad_row_changes_nothing(client, tree, as_user, app):
     assert response.status_code == 422
     rows = response.get_json()["error"]["details"]["rows"]
     assert [r["row"] for r in rows] == [3, 4]
-    assert "location" in rows[0]["fields"]
-    assert {"kind", "services"} <= set(rows[1]["fields"])
+    assert [e["column"] for e in rows[0]["errors"]] == ["lat"]
+    assert {"kind", "services"} <= {e["column"] for e in rows[1]["errors"]}
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Station)) == 0
 

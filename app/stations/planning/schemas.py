@@ -95,7 +95,8 @@ class CoverageCsvQuery(StrictSchema):
 
 class CsvUpload(StrictSchema):
     file = Upload(required=True, metadata={"description": (
-        "CSV (UTF-8 or GB18030) with a header row naming the columns lat, lng and optionally "
+        "CSV (UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030) with a header row "
+        "naming the columns lat, lng and optionally "
         f"weight; other columns are ignored; at most {MAX_POINTS:,} rows")})
 
 

@@ -1,4 +1,5 @@
-"""Demand points uploaded as a CSV file (UTF-8 or GB18030): rows → points, bad rows by line."""
+"""Demand points uploaded as a CSV file (`core.tabular.decode_text`): rows → points, bad rows by
+line."""
 
 from __future__ import annotations
 
@@ -7,19 +8,14 @@ import io
 
 from marshmallow import ValidationError
 
+from app.core.tabular import decode_text
 from app.errors import Invalid
 from app.stations.planning.schemas import MAX_POINTS, DemandPoints
 
 
 def points_from_csv(data: bytes) -> list[dict]:
     """Rows of an uploaded CSV as demand points; bad rows → 422 listing their line numbers."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise Invalid("The file is neither UTF-8 nor GB18030 text.") from None
+    text = decode_text(data)  # UTF-8 (BOM or not), UTF-16 with BOM, GBK/GB18030
     try:
         items, lines = read_rows(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     except csv.Error as error:
