@@ -4,7 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_phone
 from app.core.fields import Masked
-from app.core.http import ShanghaiDateTime, StrictSchema
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema
+from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 
 
 class WxLogin(StrictSchema):
@@ -23,6 +24,18 @@ class RoleOut(Schema):
     role = fields.String(required=True)
 
 
+class MembershipStateOut(Schema):
+    """A `service.MembershipState`."""
+
+    status = fields.String(required=True, validate=validate.OneOf(list(MEMBERSHIP_LABELS)),
+                           metadata={"description": "none: never applied; else the live "
+                                                    "(pending, approved) or latest application"})
+    status_label = fields.String(required=True, metadata={"example": "已入会"})
+    id = fields.Integer(allow_none=True, metadata={"description": "the membership application"})
+    version = fields.Integer(allow_none=True)
+    org = fields.Nested(OrgRef, allow_none=True, metadata={"description": "the org applied to"})
+
+
 class UserOut(Schema):
     """A `service.Profile`: the user and their role grants."""
 
@@ -31,6 +44,7 @@ class UserOut(Schema):
     phone = Masked(mask_phone, allow_none=True, attribute="user.phone",
                    metadata={"description": "masked, e.g. 138****5678"})
     roles = fields.List(fields.Nested(RoleOut), required=True, attribute="grants")
+    membership = fields.Nested(MembershipStateOut, required=True)
     created_at = ShanghaiDateTime(required=True, attribute="user.created_at")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
@@ -18,10 +18,27 @@ from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, Invalid, ServiceUnavailable, Unauthorized
 from app.extensions import db
-from app.orgs.models import OfficerRole
+from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
+from app.members.models import Membership
+from app.orgs.models import OfficerRole, Org
 from app.orgs.scope import grants_of
 
 log = logging.getLogger("gonghui.auth")
+
+
+@dataclass(frozen=True)
+class MembershipState:
+    """The caller's union membership as `GET /me` shows it: the live application (pending or
+    approved) or else the latest one; `status` "none" when they never applied."""
+
+    status: str
+    id: int | None = None
+    org: Org | None = None
+    version: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return MEMBERSHIP_LABELS[self.status]
 
 
 @dataclass
@@ -30,6 +47,7 @@ class Profile:
 
     user: User
     grants: list[OfficerRole]
+    membership: MembershipState
 
 
 @dataclass
@@ -167,6 +185,19 @@ def bind_phone(*, user: User, code: str) -> User:
     return user
 
 
+def membership_state(user_id: int) -> MembershipState:
+    """One statement: the live membership if any, else the latest, with its org."""
+    live = case((Membership.status.in_(("pending", "approved")), 0), else_=1)
+    row = db.session.execute(
+        select(Membership.id, Membership.status, Membership.version, Org)
+        .join(Org, Org.id == Membership.org_id).where(Membership.user_id == user_id)
+        .order_by(live, Membership.id.desc()).limit(1)).first()
+    if row is None:
+        return MembershipState("none")
+    return MembershipState(row.status, row.id, row.Org, row.version)
+
+
 def profile(user: User) -> Profile:
-    """The user and their role grants (each with its org, loaded once per request)."""
-    return Profile(user, [grant for grant, _ in grants_of(user.id)])
+    """The user, their role grants (each with its org, loaded once per request) and their
+    membership."""
+    return Profile(user, [grant for grant, _ in grants_of(user.id)], membership_state(user.id))
