@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import case, select, update
 
@@ -16,8 +17,10 @@ from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
 from app.core.time import utcnow
 from app.core.wechat import wechat
-from app.errors import AppError, Invalid, ServiceUnavailable, Unauthorized
+from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthorized
 from app.extensions import db
+from app.files.models import StoredFile
+from app.files.storage import get_storage
 from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 from app.members.models import Membership
 from app.orgs.models import OfficerRole, Org
@@ -201,3 +204,52 @@ def profile(user: User) -> Profile:
     """The user, their role grants (each with its org, loaded once per request) and their
     membership."""
     return Profile(user, [grant for grant, _ in grants_of(user.id)], membership_state(user.id))
+
+
+AVATAR_TYPES = ("image/jpeg", "image/png")
+_UNCHANGED = object()
+
+
+def update_profile(*, user: User, nickname: str | None = None,
+                   avatar_file_id: int | None | object = _UNCHANGED) -> User:
+    """The WeChat way: the nickname from `<input type="nickname">`, the picture from
+    `chooseAvatar` uploaded through POST /files first. The picture must be one of the
+    caller's own image uploads; it is then shown to others at a public URL (a new token per
+    picture). `avatar_file_id` null removes the picture."""
+    if nickname is not None:
+        if not nickname.strip():
+            raise Invalid("Enter a nickname.", details={"fields": {"nickname": ["blank"]}})
+        user.nickname = nickname.strip()
+    if avatar_file_id is None:
+        user.avatar_file_id = user.avatar_token = None
+    elif avatar_file_id is not _UNCHANGED:
+        stored = db.session.get(StoredFile, avatar_file_id)
+        if stored is None or stored.uploader_id != user.id or stored.content_type not in \
+                AVATAR_TYPES:
+            raise Invalid("Choose a JPEG or PNG picture you uploaded yourself as the avatar.",
+                          code="avatar_not_own_image",
+                          details={"fields": {"avatar_file_id": [
+                              "not an image you uploaded"]}})
+        if user.avatar_file_id != stored.id:
+            user.avatar_file_id, user.avatar_token = stored.id, secrets.token_urlsafe(16)
+    db.session.commit()
+    return user
+
+
+def avatar(token: str) -> tuple[StoredFile, bytes]:
+    """A user's current picture by its public token; 404 once replaced, removed or erased."""
+    stored = db.session.scalar(select(StoredFile).join(User, User.avatar_file_id == StoredFile.id)
+                               .where(User.avatar_token == token))
+    if stored is None:
+        raise NotFound("No such picture.")
+    try:
+        return stored, get_storage().load(stored.storage_key)
+    except FileNotFoundError:
+        raise NotFound("No such picture.") from None
+
+
+def avatar_url(user: User) -> str | None:
+    """The absolute URL of the user's picture (an `<image src>` needs the host)."""
+    if not user.avatar_token:
+        return None
+    return url_for("auth.AvatarView", token=user.avatar_token, _external=True)

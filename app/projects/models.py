@@ -183,6 +183,9 @@ class Bid(CreatedAtMixin, db.Model):
 
     # "my bids" loads it with the page (joinedload); nothing else reads it
     project: Mapped[Project] = relationship(Project, lazy="raise_on_sql")
+    # joined on every load: a bid shows its bidder's name and picture
+    bidder: Mapped[User] = relationship(User, foreign_keys=[bidder_id], lazy="joined",
+                                        innerjoin=True)
 
 
 class TeamMember(CreatedAtMixin, db.Model):

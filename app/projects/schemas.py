@@ -9,6 +9,7 @@ document them without a type (and as readOnly), changing the OpenAPI document.
 
 from marshmallow import Schema, fields, validate
 
+from app.auth.schemas import AvatarUrl, display_name
 from app.core.fields import day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
@@ -174,6 +175,8 @@ class BidOut(Schema):
     id = fields.Integer(required=True)
     project_id = fields.Integer(required=True)
     bidder_id = fields.Integer(required=True)
+    bidder_name = display_name("bidder.display_name")
+    bidder_avatar_url = AvatarUrl(user="bidder")
     plan = fields.String(required=True)
     qualifications = fields.String(required=True)
     team = fields.List(fields.Nested(ProposedMember), required=True)
@@ -248,6 +251,8 @@ class TeamMemberOut(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     nickname = fields.String(attribute="user.nickname", allow_none=True)
+    display_name = display_name("user.display_name")
+    avatar_url = AvatarUrl(user="user")
     role = fields.String(required=True)
     duty = fields.String(allow_none=True)
     hours = fields.Float(required=True)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from sqlalchemy import update
+
+from app.auth.models import User
+from app.extensions import db
+from tests.factories.aid import png_bytes, upload
 from tests.factories.projects import NOON, approve_members, bid_body
 from tests.helpers import recorded_statements
 
@@ -126,3 +132,37 @@ def test_project_detail_says_whether_i_have_bid(driver, client, as_user):
     withdrawn = run.ok(f"/bids/{bid['id']}/withdraw", "bidder", {"version": bid["version"]})
     assert withdrawn["status"] == "withdrawn"
     assert client.get(run.url, headers=as_user("bidder")).get_json()["my_bid"] is None
+
+
+def test_team_and_bid_lists_never_show_a_null_name(app, driver, client, as_user, tmp_path,
+                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "FILE_STORAGE_DIR", str(tmp_path / "files"))
+    run = driver(bidders=("leader", "second"))
+    run.drive("published")
+    leader = as_user("leader")
+    picture = upload(client, leader, png_bytes(size=(32, 32))).get_json()["id"]
+    set_up = client.patch("/api/v1/me", headers=leader,
+                          json={"nickname": "乔梅花", "avatar_file_id": picture}).get_json()
+    approve_members(app, "helper", org_id=run.project["org"]["id"])
+    with app.app_context():  # two users who never set a nickname
+        db.session.execute(update(User).where(User.openid.in_(("mock-second", "mock-helper")))
+                           .values(nickname=None))
+        db.session.commit()
+    run.bid()
+    run.award()
+    bids = items(client, as_user("county_approver"), f"{run.url}/bids")
+    by_bidder = {bid["bidder_id"]: bid for bid in bids}
+    assert by_bidder[set_up["id"]]["bidder_name"] == "乔梅花"
+    assert by_bidder[set_up["id"]]["bidder_avatar_url"] == set_up["avatar_url"]
+    (other,) = [bid for bid in bids if bid["bidder_id"] != set_up["id"]]
+    assert re.fullmatch(r"微信用户\d{4}", other["bidder_name"])
+    assert other["bidder_avatar_url"] is None
+    run.ok("/volunteers", "helper", {})
+    team = items(client, as_user("helper"), f"{run.url}/team")
+    names = {member["role"]: member for member in team}
+    assert names["leader"]["display_name"] == "乔梅花"
+    assert names["leader"]["avatar_url"] == set_up["avatar_url"]
+    assert names["volunteer"]["nickname"] is None
+    assert re.fullmatch(r"微信用户\d{4}", names["volunteer"]["display_name"])
+    # the picture is what a teammate's <image src> loads, without a token
+    assert client.get(names["leader"]["avatar_url"]).status_code == 200
