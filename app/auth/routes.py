@@ -65,11 +65,13 @@ class MeView(MethodView):
     @blp.auth(forbidden=False)
     @blp.arguments(ProfileUpdate)
     @blp.response(200, UserOut)
+    @blp.errors(503)
     def patch(self, body):
         """Set the nickname and/or picture the WeChat way: `chooseAvatar` gives a temp file,
         upload it with POST /files, then send its id here with the nickname from
         `<input type="nickname">`. The picture must be an image the caller uploaded (422
-        avatar_not_own_image); others then see it at `avatar_url`."""
+        avatar_not_own_image); others then see it at `avatar_url`. A new nickname passes
+        WeChat's content check (422 nickname_rejected; 503 while it does not answer)."""
         return service.profile(service.update_profile(user=current_user(), **body))
 
 

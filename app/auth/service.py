@@ -219,6 +219,8 @@ def update_profile(*, user: User, nickname: str | None = None,
     if nickname is not None:
         if not nickname.strip():
             raise Invalid("Enter a nickname.", details={"fields": {"nickname": ["blank"]}})
+        if nickname.strip() != user.nickname:
+            check_nickname(user, nickname.strip())
         user.nickname = nickname.strip()
     if avatar_file_id is None:
         user.avatar_file_id = user.avatar_token = None
@@ -234,6 +236,22 @@ def update_profile(*, user: User, nickname: str | None = None,
             user.avatar_file_id, user.avatar_token = stored.id, secrets.token_urlsafe(16)
     db.session.commit()
     return user
+
+
+def check_nickname(user: User, nickname: str) -> None:
+    """Other people see the nickname in team and bid lists, so it passes WeChat's content
+    check (scene 1, 资料) here too, not only in the mini-program's nickname input. There is no
+    officer review for a nickname: "review" is refused like "risky" (choose another one)."""
+    try:
+        verdict = wechat().check_text(nickname, user.openid, scene=1)
+    except wxclient.WeChatError as exc:
+        log.warning("wechat unavailable", extra={"fields": {"errcode": exc.errcode}})
+        raise ServiceUnavailable("The content check is not answering; try again shortly.",
+                                 code="wechat_unavailable", headers={"Retry-After": "5"}) from None
+    if verdict.suggest != "pass":
+        raise Invalid("This nickname cannot be used; choose another one.",
+                      code="nickname_rejected",
+                      details={"fields": {"nickname": ["rejected by the content check"]}})
 
 
 def avatar(token: str) -> tuple[StoredFile, bytes]:

@@ -125,6 +125,25 @@ def test_bad_profile_changes_are_422(client, as_user, body):
     assert me(client, as_user("newcomer"))["nickname"] is None
 
 
+@pytest.mark.parametrize("nickname", ["违禁词", "待审词"])
+def test_a_nickname_the_content_check_does_not_pass_is_refused(client, as_user, nickname):
+    response = patch_me(client, as_user("newcomer"), {"nickname": f"小{nickname}"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "nickname_rejected" and "昵称" in error["message"]
+    assert me(client, as_user("newcomer"))["nickname"] is None
+
+
+def test_nickname_while_the_content_check_is_down_is_503(client, as_user, fake_wechat):
+    headers = as_user("newcomer")
+    fake_wechat.inject_fault("busy", count=10)
+    response = patch_me(client, headers, {"nickname": "小韦"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "wechat_unavailable"
+    fake_wechat.reset()
+    assert me(client, headers)["nickname"] is None
+
+
 def test_unknown_pictures_are_404_and_the_profile_needs_a_login(client):
     assert client.get("/api/v1/avatars/nope").status_code == 404
     assert client.patch("/api/v1/me", json={"nickname": "x"}).status_code == 401
