@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import idcard
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique, is_unique_violation
+from app.core.i18n import is_english
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -235,10 +236,16 @@ def missing_consents(purpose: str, kinds: list[str], **details) -> Forbidden:
     """403 consent_required naming every missing kind at once (with its label), so one consent
     screen (and one POST /me/consents) covers them all."""
     labels = [DATA_KIND_LABELS[kind] for kind in kinds]
+    # the message names the kinds in the reader's language; `details` always carry the labels
+    if is_english():
+        named = {"kinds": ", ".join(kind.replace("_", " ") for kind in kinds),
+                 "purpose": f"the {purpose} application"}
+    else:
+        named = {"kinds": "、".join(labels), "purpose": PURPOSE_LABELS[purpose]}
     return Forbidden(
         "Consent to process %(kinds)s for %(purpose)s is needed first; agree to each of them "
         "(one request may give them all).",
-        params={"kinds": "、".join(labels), "purpose": PURPOSE_LABELS[purpose]},
+        params=named,
         code="consent_required",
         details={"purpose": purpose, "purpose_label": PURPOSE_LABELS[purpose],
                  "data_kind": kinds[0],

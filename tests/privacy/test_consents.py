@@ -48,6 +48,11 @@ def test_aid_id_number_and_bank_account_each_need_their_own_consent(world, progr
     assert [m["label"] for m in error_of(refused)["details"]["missing"]] == ["身份证号",
                                                                               "银行账号"]
     assert "身份证号、银行账号" in error_of(refused)["message"]
+    english = world.client.post("/api/v1/aid/applications", json=body,
+                                headers={**world.as_user("applicant"), "Accept-Language": "en"})
+    assert error_of(english)["message"].startswith(
+        "Consent to process id number, bank account for the aid application")
+    assert error_of(english)["details"]["missing"] == error_of(refused)["details"]["missing"]
     give_consents(world.client, world.as_user("applicant"), "aid", kinds=["id_number"])
     refused = post_aid(world, "applicant", body)
     assert refused.status_code == 403
