@@ -115,6 +115,9 @@ def test_my_lists_cost_the_same_statements_for_one_row_and_for_many(app, driver,
         run.ok("/volunteers", "helper", {})
     assert (cost("/api/v1/me/bids", "leader"), cost("/api/v1/me/projects", "helper")) == one
     assert one[0] <= 3 and one[1] <= 3  # the login's session + user, then the page
+    pages = walk(client, as_user("helper"), "/api/v1/me/projects", 3)
+    ids = [item for page in pages for item in page]
+    assert [len(page) for page in pages] == [3, 1] and ids == sorted(ids, reverse=True)
 
 
 def test_project_detail_says_whether_i_have_bid(driver, client, as_user):
