@@ -62,13 +62,10 @@ def give_consents(client, headers, purpose: str, kinds=None, **extra) -> list[di
     version = current_policy_version(client, purpose)
     kinds = kinds or {"membership": ("id_number",),
                       "aid": ("id_number", "bank_account", "certificate")}[purpose]
-    given = []
-    for kind in kinds:
-        response = client.post("/api/v1/me/consents", headers=headers, json={
-            "purpose": purpose, "data_kind": kind, "policy_version": version, **extra})
-        assert response.status_code == 201, response.get_json()
-        given.append(response.get_json())
-    return given
+    response = client.post("/api/v1/me/consents", headers=headers, json={
+        "purpose": purpose, "data_kinds": list(kinds), "policy_version": version, **extra})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["items"]
 
 
 def valid_id_number(born: str = "19900101", sequence: int = 1, region: str = "320922") -> str:

@@ -4,25 +4,42 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.crypto import EncryptedString
+from app.core.crypto import EncryptedString, keyed_hash
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.time import UTCDateTime
 from app.extensions import db
 
+ANONYMOUS_NAME = "微信用户"
+
 
 class User(CreatedAtMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Index("uq_users_avatar_token", "avatar_token", unique=True),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), unique=True)
     unionid: Mapped[str | None] = mapped_column(String(64))
     nickname: Mapped[str | None] = mapped_column(String(64))
+    # the profile picture: one of the user's own image uploads, served publicly at
+    # /avatars/<avatar_token> (a new token for each new picture, so the URL is cacheable);
+    # no foreign key: a deleted file simply stops being served
+    avatar_file_id: Mapped[int | None] = mapped_column(BigInteger)
+    avatar_token: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(EncryptedString())
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def display_name(self) -> str:
+        """What lists show for the user: the nickname, else "微信用户" and four digits that
+        stay the same for this user (WeChat's own word for a user without a profile; the
+        digits tell two of them apart in a team list and reveal nothing)."""
+        if self.nickname:
+            return self.nickname
+        return f"{ANONYMOUS_NAME}{int(keyed_hash(f'user:{self.id}')[:8], 16) % 10000:04d}"
 
 
 class LoginSession(CreatedAtMixin, db.Model):

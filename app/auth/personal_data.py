@@ -1,7 +1,8 @@
 """The account itself: the profile in the export; erasure de-identifies the user and ends
 every login.
 
-Erasure: phone and its hash removed, nickname "已注销用户", WeChat openid/unionid replaced
+Erasure: phone and its hash removed, nickname "已注销用户", the picture unlinked (its URL
+answers 404), WeChat openid/unionid replaced
 (logging in again with the same WeChat account starts a new, empty account), every login
 session revoked.
 """
@@ -21,7 +22,8 @@ from app.orgs.scope import roles_of
 
 def export(user_id: int) -> dict[str, Any]:
     user = db.session.get(User, user_id)
-    return {"profile": {**row(user, ("id", "nickname", "phone", "created_at", "last_login_at")),
+    return {"profile": {**row(user, ("id", "nickname", "avatar_file_id", "phone", "created_at",
+                                    "last_login_at")),
                         "roles": roles_of(user_id)}}
 
 
@@ -29,6 +31,7 @@ def erase(user_id: int, now: datetime) -> Erased:
     user = db.session.get(User, user_id)
     user.phone = user.phone_hash = user.unionid = None
     user.nickname = ERASED_NAME
+    user.avatar_file_id = user.avatar_token = None  # the picture's public URL stops at once
     user.openid = f"erased-{user.id}-{uuid.uuid4().hex[:12]}"
     revoke_all_sessions(user_id=user_id, reason="account_deleted")
     return Erased()

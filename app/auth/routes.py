@@ -1,11 +1,12 @@
 """Identity endpoints: login, refresh, logout, phone, me."""
 
+from flask import Response
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 
 from app.auth import service
 from app.auth.current import current_session_id, current_user
-from app.auth.schemas import PhoneBind, TokenPair, UserOut, WxLogin
+from app.auth.schemas import PhoneBind, ProfileUpdate, TokenPair, UserOut, WxLogin
 from app.core.http import ApiBlueprint, secret_response
 from app.core.ratelimit import client_ip, login_limit, rate_limit
 
@@ -59,5 +60,35 @@ class MeView(MethodView):
     @blp.auth(forbidden=False)
     @blp.response(200, UserOut)
     def get(self):
-        """The current user: masked phone and officer roles."""
+        """The current user: nickname and picture, masked phone, officer roles and the union
+        membership (state with its label, and the org)."""
         return service.profile(current_user())
+
+    @blp.auth(forbidden=False)
+    @blp.arguments(ProfileUpdate)
+    @blp.response(200, UserOut)
+    @blp.errors(503)
+    def patch(self, body):
+        """Set the nickname and/or picture the WeChat way: `chooseAvatar` gives a temp file,
+        upload it with POST /files, then send its id here with the nickname from
+        `<input type="nickname">`. The picture must be an image the caller uploaded (422
+        avatar_not_own_image); others then see it at `avatar_url`. A new nickname passes
+        WeChat's content check (422 nickname_rejected; 503 while it does not answer)."""
+        return service.profile(service.update_profile(user=current_user(), **body))
+
+
+@blp.route("/avatars/<string(maxlength=32):token>")
+class AvatarView(MethodView):
+    @blp.doc(responses={"200": {
+        "description": "The picture; cacheable for good (a new picture gets a new URL)",
+        "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in service.AVATAR_TYPES}}})
+    @blp.errors(404)
+    def get(self, token):
+        """A user's picture, public (an `<image src>` sends no token): what team and bid lists
+        link as `avatar_url`. 404 once the user replaced or removed it."""
+        stored, data = service.avatar(token)
+        return Response(data, mimetype=stored.content_type, headers={
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+        })

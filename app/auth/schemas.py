@@ -1,10 +1,12 @@
 """Request and response shapes of the identity API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.auth.service import avatar_url
 from app.core.crypto import mask_phone
-from app.core.fields import Masked
-from app.core.http import ShanghaiDateTime, StrictSchema
+from app.core.fields import Masked, text
+from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 
 
 class WxLogin(StrictSchema):
@@ -15,6 +17,40 @@ class PhoneBind(StrictSchema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
+class ProfileUpdate(StrictSchema):
+    nickname = text(32, metadata={"description": "from `<input type=\"nickname\">` (WeChat "
+                                                 "security-checks it in the input)"})
+    avatar_file_id = id_field(allow_none=True, metadata={
+        "description": "an image the caller uploaded through POST /files (the `chooseAvatar` "
+                       "temp file); null removes the picture"})
+
+    @validates_schema
+    def something_to_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError("send nickname or avatar_file_id", "nickname")
+
+
+class AvatarUrl(fields.String):
+    """The absolute URL of a user's public picture (null without one); `user` is the path to
+    the user from the dumped object ("" when it is the user)."""
+
+    def __init__(self, *, user: str = "", **kwargs) -> None:
+        super().__init__(allow_none=True, metadata={
+            "description": "the user's picture (public, cacheable), null without one",
+            "format": "uri"}, **kwargs)
+        self.user_path = user
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        for part in filter(None, self.user_path.split(".")):
+            obj = getattr(obj, part)
+        return avatar_url(obj)
+
+
+def display_name(attribute: str) -> fields.String:
+    return fields.String(required=True, attribute=attribute, metadata={
+        "description": "the nickname, or 微信用户 and four digits fixed per user: never null"})
+
+
 class RoleOut(Schema):
     """One role grant (an OfficerRole with its org)."""
 
@@ -23,14 +59,30 @@ class RoleOut(Schema):
     role = fields.String(required=True)
 
 
+class MembershipStateOut(Schema):
+    """A `service.MembershipState`."""
+
+    status = fields.String(required=True, validate=validate.OneOf(list(MEMBERSHIP_LABELS)),
+                           metadata={"description": "none: never applied; else the live "
+                                                    "(pending, approved) or latest application"})
+    status_label = fields.String(required=True, metadata={"example": "已入会"})
+    id = fields.Integer(allow_none=True, metadata={"description": "the membership application"})
+    version = fields.Integer(allow_none=True)
+    org = fields.Nested(OrgRef, allow_none=True, metadata={"description": "the org applied to"})
+
+
 class UserOut(Schema):
     """A `service.Profile`: the user and their role grants."""
 
     id = fields.Integer(required=True, attribute="user.id")
-    nickname = fields.String(allow_none=True, attribute="user.nickname")
+    nickname = fields.String(allow_none=True, attribute="user.nickname",
+                             metadata={"description": "null until the user sets one"})
+    display_name = display_name("user.display_name")
+    avatar_url = AvatarUrl(user="user")
     phone = Masked(mask_phone, allow_none=True, attribute="user.phone",
                    metadata={"description": "masked, e.g. 138****5678"})
     roles = fields.List(fields.Nested(RoleOut), required=True, attribute="grants")
+    membership = fields.Nested(MembershipStateOut, required=True)
     created_at = ShanghaiDateTime(required=True, attribute="user.created_at")
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
@@ -16,12 +17,31 @@ from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
 from app.core.time import utcnow
 from app.core.wechat import wechat
-from app.errors import AppError, Invalid, ServiceUnavailable, Unauthorized
+from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthorized
 from app.extensions import db
-from app.orgs.models import OfficerRole
+from app.files.models import StoredFile
+from app.files.storage import get_storage
+from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
+from app.members.models import Membership
+from app.orgs.models import OfficerRole, Org
 from app.orgs.scope import grants_of
 
 log = logging.getLogger("gonghui.auth")
+
+
+@dataclass(frozen=True)
+class MembershipState:
+    """The caller's union membership as `GET /me` shows it: the live application (pending or
+    approved) or else the latest one; `status` "none" when they never applied."""
+
+    status: str
+    id: int | None = None
+    org: Org | None = None
+    version: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        return MEMBERSHIP_LABELS[self.status]
 
 
 @dataclass
@@ -30,6 +50,7 @@ class Profile:
 
     user: User
     grants: list[OfficerRole]
+    membership: MembershipState
 
 
 @dataclass
@@ -167,6 +188,86 @@ def bind_phone(*, user: User, code: str) -> User:
     return user
 
 
+def membership_state(user_id: int) -> MembershipState:
+    """One statement: the live membership if any, else the latest, with its org."""
+    live = case((Membership.status.in_(("pending", "approved")), 0), else_=1)
+    row = db.session.execute(
+        select(Membership.id, Membership.status, Membership.version, Org)
+        .join(Org, Org.id == Membership.org_id).where(Membership.user_id == user_id)
+        .order_by(live, Membership.id.desc()).limit(1)).first()
+    if row is None:
+        return MembershipState("none")
+    return MembershipState(row.status, row.id, row.Org, row.version)
+
+
 def profile(user: User) -> Profile:
-    """The user and their role grants (each with its org, loaded once per request)."""
-    return Profile(user, [grant for grant, _ in grants_of(user.id)])
+    """The user, their role grants (each with its org, loaded once per request) and their
+    membership."""
+    return Profile(user, [grant for grant, _ in grants_of(user.id)], membership_state(user.id))
+
+
+AVATAR_TYPES = ("image/jpeg", "image/png")
+_UNCHANGED = object()
+
+
+def update_profile(*, user: User, nickname: str | None = None,
+                   avatar_file_id: int | None | object = _UNCHANGED) -> User:
+    """The WeChat way: the nickname from `<input type="nickname">`, the picture from
+    `chooseAvatar` uploaded through POST /files first. The picture must be one of the
+    caller's own image uploads; it is then shown to others at a public URL (a new token per
+    picture). `avatar_file_id` null removes the picture."""
+    if nickname is not None:
+        if not nickname.strip():
+            raise Invalid("Enter a nickname.", details={"fields": {"nickname": ["blank"]}})
+        if nickname.strip() != user.nickname:
+            check_nickname(user, nickname.strip())
+        user.nickname = nickname.strip()
+    if avatar_file_id is None:
+        user.avatar_file_id = user.avatar_token = None
+    elif avatar_file_id is not _UNCHANGED:
+        stored = db.session.get(StoredFile, avatar_file_id)
+        if stored is None or stored.uploader_id != user.id or stored.content_type not in \
+                AVATAR_TYPES:
+            raise Invalid("Choose a JPEG or PNG picture you uploaded yourself as the avatar.",
+                          code="avatar_not_own_image",
+                          details={"fields": {"avatar_file_id": [
+                              "not an image you uploaded"]}})
+        if user.avatar_file_id != stored.id:
+            user.avatar_file_id, user.avatar_token = stored.id, secrets.token_urlsafe(16)
+    db.session.commit()
+    return user
+
+
+def check_nickname(user: User, nickname: str) -> None:
+    """Other people see the nickname in team and bid lists, so it passes WeChat's content
+    check (scene 1, 资料) here too, not only in the mini-program's nickname input. There is no
+    officer review for a nickname: "review" is refused like "risky" (choose another one)."""
+    try:
+        verdict = wechat().check_text(nickname, user.openid, scene=1)
+    except wxclient.WeChatError as exc:
+        log.warning("wechat unavailable", extra={"fields": {"errcode": exc.errcode}})
+        raise ServiceUnavailable("The content check is not answering; try again shortly.",
+                                 code="wechat_unavailable", headers={"Retry-After": "5"}) from None
+    if verdict.suggest != "pass":
+        raise Invalid("This nickname cannot be used; choose another one.",
+                      code="nickname_rejected",
+                      details={"fields": {"nickname": ["rejected by the content check"]}})
+
+
+def avatar(token: str) -> tuple[StoredFile, bytes]:
+    """A user's current picture by its public token; 404 once replaced, removed or erased."""
+    stored = db.session.scalar(select(StoredFile).join(User, User.avatar_file_id == StoredFile.id)
+                               .where(User.avatar_token == token))
+    if stored is None:
+        raise NotFound("No such picture.")
+    try:
+        return stored, get_storage().load(stored.storage_key)
+    except FileNotFoundError:
+        raise NotFound("No such picture.") from None
+
+
+def avatar_url(user: User) -> str | None:
+    """The absolute URL of the user's picture (an `<image src>` needs the host)."""
+    if not user.avatar_token:
+        return None
+    return url_for("auth.AvatarView", token=user.avatar_token, _external=True)

@@ -25,6 +25,14 @@ INDUSTRIES = {
     "other": "其他",
 }
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
+# what `GET /me` shows of the caller's membership ("none": never applied)
+STATUS_LABELS = {
+    "none": "未入会",
+    "pending": "入会审核中",
+    "approved": "已入会",
+    "rejected": "入会申请未通过",
+    "withdrawn": "入会申请已撤回",
+}
 LIVE = "status IN ('pending', 'approved')"
 
 

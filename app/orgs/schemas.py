@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.auth.schemas import display_name
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.orgs.models import LEVELS, ROLES
@@ -54,6 +55,7 @@ class OfficerOut(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     nickname = fields.String(allow_none=True, attribute="user.nickname")
+    display_name = display_name("user.display_name")
     role = fields.String(required=True)
     granted_at = ShanghaiDateTime(required=True)
 

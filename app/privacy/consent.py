@@ -23,10 +23,17 @@ from sqlalchemy.exc import IntegrityError
 from app.core import idcard
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique, is_unique_violation
+from app.core.i18n import is_english
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.privacy.models import PURPOSES, Consent, PrivacyPolicy
+from app.privacy.models import (
+    DATA_KIND_LABELS,
+    PURPOSE_LABELS,
+    PURPOSES,
+    Consent,
+    PrivacyPolicy,
+)
 
 MINOR_AGE = 14
 
@@ -121,27 +128,38 @@ def _active(user_id: int, purpose: str, data_kind: str, subject: str) -> Consent
             Consent.subject_id_hash == subject, Consent.withdrawn_at.is_(None)).limit(1))
 
 
-def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
+def grant(*, actor_id: int, purpose: str, data_kinds: list[str], policy_version: str,
           subject: dict | None = None, guardian_relation: str | None = None,
-          paper_reference: str | None = None) -> ConsentState:
-    """Record a consent to the current version (the one the person was shown); giving it
-    again answers with the one in force."""
-    if data_kind not in PURPOSES[purpose]:
+          paper_reference: str | None = None) -> list[ConsentState]:
+    """Record consents to the current version (the one the person was shown), one per data
+    kind, in one transaction; giving one again answers with the one in force.
+
+    With `paper_reference` (an officer recording a signed form) every kind is about
+    `subject`, the signer. Without it `subject` is the child of a `minor_guardian` consent and
+    the other kinds given in the same call are the caller's own."""
+    kinds = list(dict.fromkeys(data_kinds))
+    unknown = [kind for kind in kinds if kind not in PURPOSES[purpose]]
+    if unknown:
         raise Invalid("%(purpose)s does not process %(data_kind)s.",
-                      params={"purpose": purpose, "data_kind": data_kind},
-                      details={"fields": {"data_kind": [f"one of {list(PURPOSES[purpose])}"]}})
+                      params={"purpose": purpose, "data_kind": ", ".join(unknown)},
+                      details={"fields": {"data_kinds": [f"one of {list(PURPOSES[purpose])}"]}})
     current = current_policy(purpose).version
     if policy_version != current:
         raise Conflict("That policy version is not the current one; show the current one.",
                        code="policy_version_outdated",
                        details={"purpose": purpose, "policy_version": current})
-    if data_kind == "minor_guardian" and not (subject and guardian_relation):
+    if "minor_guardian" in kinds and not (subject and guardian_relation):
         raise Invalid("A guardian consent names the child and the guardian relation.",
                       details={"fields": {"subject": ["required for minor_guardian"],
                                           "guardian_relation": ["required for minor_guardian"]}})
     if paper_reference and not subject:
         raise Invalid("A recorded paper consent names the person who signed it.",
                       details={"fields": {"subject": ["required with paper_reference"]}})
+    if subject and not paper_reference and "minor_guardian" not in kinds:
+        raise Invalid("A person named in a consent is the child of a guardian consent or the "
+                      "signer of a recorded paper form; your own consent names nobody.",
+                      details={"fields": {"subject": [
+                          "only with minor_guardian or paper_reference"]}})
     number = None
     if subject:
         number = idcard.normalise(subject["id_number"])
@@ -149,19 +167,34 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
         if problem:
             raise Invalid("The ID number is not valid; check it against the ID card.",
                           details={"fields": {"subject.id_number": [problem]}})
+    states = []
+    for kind in kinds:
+        about_subject = subject is not None and (paper_reference or kind == "minor_guardian")
+        states.append(_grant_one(
+            actor_id=actor_id, purpose=purpose, data_kind=kind, version=current,
+            subject=subject if about_subject else None, number=number if about_subject else None,
+            guardian_relation=guardian_relation if kind == "minor_guardian" else None,
+            paper_reference=paper_reference))
+    db.session.commit()
+    return states
+
+
+def _grant_one(*, actor_id: int, purpose: str, data_kind: str, version: str,
+               subject: dict | None, number: str | None, guardian_relation: str | None,
+               paper_reference: str | None) -> ConsentState:
+    """One kind's consent, flushed (the caller commits)."""
     hashed = subject_hash(number)
     existing = _active(actor_id, purpose, data_kind, hashed)
     if existing is not None:
         return ConsentState(existing, True)
     consent = Consent(user_id=actor_id, purpose=purpose, data_kind=data_kind,
-                      policy_version=current, subject_id_hash=hashed,
+                      policy_version=version, subject_id_hash=hashed,
                       subject_name=subject["name"] if subject else None,
                       guardian_relation=guardian_relation if subject else None,
                       recorded_by=actor_id if paper_reference else None,
                       paper_reference=paper_reference, granted_at=utcnow())
     if not insert_unique(consent):  # the same grant raced us: the other one counts
         consent = _active(actor_id, purpose, data_kind, hashed)
-    db.session.commit()
     return ConsentState(consent, True)
 
 
@@ -189,17 +222,51 @@ def list_mine(*, actor_id: int) -> list[ConsentState]:
                          and row.policy_version == versions[row.purpose]) for row in rows]
 
 
+def _active_kinds(user_id: int, purpose: str, kinds: list[str], subject: str) -> set[str]:
+    """Which of `kinds` the user holds a counting consent for (one statement)."""
+    version = current_policy(purpose).version
+    with db.session.no_autoflush:
+        return set(db.session.scalars(select(Consent.data_kind).where(
+            Consent.user_id == user_id, Consent.purpose == purpose,
+            Consent.data_kind.in_(kinds), Consent.policy_version == version,
+            Consent.subject_id_hash == subject, Consent.withdrawn_at.is_(None))))
+
+
+def missing_consents(purpose: str, kinds: list[str], **details) -> Forbidden:
+    """403 consent_required naming every missing kind at once (with its label), so one consent
+    screen (and one POST /me/consents) covers them all."""
+    labels = [DATA_KIND_LABELS[kind] for kind in kinds]
+    # the message names the kinds in the reader's language; `details` always carry the labels
+    if is_english():
+        named = {"kinds": ", ".join(kind.replace("_", " ") for kind in kinds),
+                 "purpose": f"the {purpose} application"}
+    else:
+        named = {"kinds": "、".join(labels), "purpose": PURPOSE_LABELS[purpose]}
+    return Forbidden(
+        "Consent to process %(kinds)s for %(purpose)s is needed first; agree to each of them "
+        "(one request may give them all).",
+        params=named,
+        code="consent_required",
+        details={"purpose": purpose, "purpose_label": PURPOSE_LABELS[purpose],
+                 "data_kind": kinds[0],
+                 "missing": [{"data_kind": kind, "label": label}
+                             for kind, label in zip(kinds, labels, strict=True)],
+                 "policy_version": current_policy(purpose).version, **details})
+
+
+def require_consents(user_id: int, purpose: str, data_kinds: list[str], *,
+                     subject_id_number: str | None = None) -> None:
+    """403 consent_required unless `user_id` holds a current consent for each kind."""
+    held = _active_kinds(user_id, purpose, data_kinds, subject_hash(subject_id_number))
+    missing = [kind for kind in data_kinds if kind not in held]
+    if missing:
+        raise missing_consents(purpose, missing, subject_required=subject_id_number is not None)
+
+
 def require_consent(user_id: int, purpose: str, data_kind: str, *,
                     subject_id_number: str | None = None) -> None:
     """403 consent_required unless `user_id` holds a current consent for this processing."""
-    if _active(user_id, purpose, data_kind, subject_hash(subject_id_number)) is None:
-        raise Forbidden(
-            "Separate consent to process %(data_kind)s for %(purpose)s is needed first.",
-            params={"data_kind": data_kind, "purpose": purpose},
-            code="consent_required",
-            details={"purpose": purpose, "data_kind": data_kind,
-                     "policy_version": current_policy(purpose).version,
-                     "subject_required": subject_id_number is not None})
+    require_consents(user_id, purpose, [data_kind], subject_id_number=subject_id_number)
 
 
 def age_today(id_number: str) -> int | None:
@@ -208,15 +275,26 @@ def age_today(id_number: str) -> int | None:
 
 def require_aid_consents(*, actor_id: int, beneficiary_id_number: str, on_behalf: bool,
                          with_documents: bool) -> None:
-    """Consents an aid application needs before its sensitive data is stored."""
+    """Consents an aid application needs before its sensitive data is stored; a refusal
+    names every one still missing, the guardian's consent for a child included."""
     subject = beneficiary_id_number if on_behalf else None
-    for kind in ("id_number", "bank_account") + (("certificate",) if with_documents else ()):
-        require_consent(actor_id, "aid", kind, subject_id_number=subject)
+    kinds = ["id_number", "bank_account"] + (["certificate"] if with_documents else [])
+    held = _active_kinds(actor_id, "aid", kinds, subject_hash(subject))
+    missing = [kind for kind in kinds if kind not in held]
     age = age_today(beneficiary_id_number)
-    if age is not None and age < MINOR_AGE and _active(
-            actor_id, "aid", "minor_guardian", subject_hash(beneficiary_id_number)) is None:
+    minor = age is not None and age < MINOR_AGE
+    guardian_missing = minor and _active(
+        actor_id, "aid", "minor_guardian", subject_hash(beneficiary_id_number)) is None
+    if missing:
+        extra = {"beneficiary_age": age} if guardian_missing else {}
+        raise missing_consents("aid", missing + (["minor_guardian"] if guardian_missing else []),
+                               subject_required=on_behalf, **extra)
+    if guardian_missing:
         raise Forbidden(
             "The beneficiary is under 14: the guardian's consent for this child is needed.",
             code="guardian_consent_required",
-            details={"purpose": "aid", "data_kind": "minor_guardian",
+            details={"purpose": "aid", "purpose_label": PURPOSE_LABELS["aid"],
+                     "data_kind": "minor_guardian",
+                     "missing": [{"data_kind": "minor_guardian",
+                                  "label": DATA_KIND_LABELS["minor_guardian"]}],
                      "policy_version": current_policy("aid").version, "beneficiary_age": age})

@@ -19,6 +19,14 @@ PURPOSES: dict[str, tuple[str, ...]] = {
     "aid": ("id_number", "bank_account", "certificate", "minor_guardian"),
 }
 DATA_KINDS = tuple(sorted({kind for kinds in PURPOSES.values() for kind in kinds}))
+# what a consent screen shows for each kind and purpose (a 403 consent_required names them)
+DATA_KIND_LABELS = {
+    "id_number": "身份证号",
+    "bank_account": "银行账号",
+    "certificate": "证明材料",
+    "minor_guardian": "监护人同意（不满十四周岁的受助人）",
+}
+PURPOSE_LABELS = {"membership": "入会申请", "aid": "帮扶申请"}
 GUARDIAN_RELATIONS = ("parent", "grandparent", "sibling", "legal_guardian", "other")
 DELETION_STATUSES = ("blocked", "scheduled", "done")
 ACTIVE = "withdrawn_at IS NULL"

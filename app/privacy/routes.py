@@ -39,14 +39,18 @@ class ConsentsView(MethodView):
 
     @blp.auth(forbidden=False)
     @blp.arguments(ConsentCreate)
-    @blp.response(201, ConsentOut)
+    @blp.response(201, ConsentList)
     @blp.errors(409)
     def post(self, body):
-        """Give a separate consent for one purpose and data kind, to the current policy version
-        (409 policy_version_outdated names the current one). Giving it again returns the
+        """Give a separate consent for each data kind of one purpose, to the current policy
+        version: one kind (`data_kind`) or several at once (`data_kinds`, e.g. every kind a 403
+        consent_required lists in `details.missing`), all recorded or none (409
+        policy_version_outdated names the current version). Giving one again returns the
         consent already in force. Officers entering an aid application on someone's behalf
-        record that person's signed paper form here (`subject` + `paper_reference`)."""
-        return consent.grant(actor_id=current_user().id, **body)
+        record that person's signed paper form here in one call (`data_kinds` + `subject` +
+        `paper_reference`); a parent consents for a child with `minor_guardian` + `subject`
+        (the child) + `guardian_relation`, their own kinds in the same call."""
+        return {"items": consent.grant(actor_id=current_user().id, **body)}
 
 
 @blp.route("/me/consents/<int:consent_id>/withdraw")

@@ -2,7 +2,14 @@
 
 from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from app.core.fields import Nest
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
@@ -38,7 +45,12 @@ class ConsentSubjectIn(StrictSchema):
 
 class ConsentCreate(StrictSchema):
     purpose = fields.String(required=True, validate=validate.OneOf(list(PURPOSES)))
-    data_kind = fields.String(required=True, validate=validate.OneOf(DATA_KINDS))
+    data_kind = fields.String(load_default=None, validate=validate.OneOf(DATA_KINDS), metadata={
+        "description": "one kind; or `data_kinds` for several at once (send one of the two)"})
+    data_kinds = fields.List(fields.String(validate=validate.OneOf(DATA_KINDS)),
+                             load_default=None, validate=validate.Length(min=1, max=4),
+                             metadata={"description": "several kinds in one call, e.g. every "
+                                       "kind a 403 consent_required lists in `missing`"})
     policy_version = fields.String(required=True, validate=validate.Length(min=1, max=32),
                                    metadata={"description": "the version shown to the person"})
     subject = fields.Nested(ConsentSubjectIn, load_default=None, metadata={
@@ -49,6 +61,18 @@ class ConsentCreate(StrictSchema):
     paper_reference = fields.String(load_default=None, validate=[validate.Length(min=1, max=100),
                                                                  _printable], metadata={
         "description": "officers entering on someone's behalf: the signed form's reference"})
+
+    @validates_schema
+    def one_way_to_name_kinds(self, data, **kwargs):
+        if (data.get("data_kind") is None) == (data.get("data_kinds") is None):
+            raise ValidationError("send either data_kind or data_kinds", "data_kinds")
+
+    @post_load
+    def kinds_as_list(self, data, **kwargs):
+        single = data.pop("data_kind")
+        if single is not None:
+            data["data_kinds"] = [single]
+        return data
 
 
 class ConsentOut(Schema):

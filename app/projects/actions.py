@@ -47,6 +47,7 @@ class Caller:
     id: int
     member: bool
     live_bids: set[int] = field(default_factory=set)      # projects with a live bid of theirs
+    my_bids: dict[int, Bid] = field(default_factory=dict)  # that live bid, per project
     volunteering: set[int] = field(default_factory=set)   # projects they volunteer on
     answered: set[int] = field(default_factory=set)       # projects whose survey they answered
     with_live_bids: set[int] = field(default_factory=set)  # projects with any bid to award
@@ -58,10 +59,10 @@ def load_caller(actor_id: int, project_ids: list[int]) -> Caller:
         return set(db.session.scalars(query)) if project_ids else set()
 
     in_page = (Bid.project_id.in_(project_ids),)
+    mine = {bid.project_id: bid for bid in db.session.scalars(select(Bid).where(
+        *in_page, Bid.bidder_id == actor_id, Bid.status != "withdrawn"))} if project_ids else {}
     return Caller(
-        id=actor_id, member=is_member(actor_id),
-        live_bids=ids(select(Bid.project_id).where(
-            *in_page, Bid.bidder_id == actor_id, Bid.status != "withdrawn")),
+        id=actor_id, member=is_member(actor_id), live_bids=set(mine), my_bids=mine,
         volunteering=ids(select(TeamMember.project_id).where(
             TeamMember.project_id.in_(project_ids), TeamMember.user_id == actor_id,
             TeamMember.role == "volunteer")),
@@ -103,11 +104,13 @@ def allowed_for(caller: Caller, project: Project) -> list[str]:
 
 
 def with_actions(actor_id: int, projects: Iterable[Project]) -> None:
-    """Fill `allowed_actions` on each project for the caller (what `ProjectOut` shows)."""
+    """Fill `allowed_actions` and `my_bid` on each project for the caller (what `ProjectOut`
+    shows)."""
     projects = list(projects)
     caller = load_caller(actor_id, [project.id for project in projects])
     for project in projects:
         project.allowed_actions = allowed_for(caller, project)
+        project.my_bid = caller.my_bids.get(project.id)
 
 
 def for_caller(actor_id: int, project: Project) -> Project:

@@ -133,6 +133,8 @@ class Project(CreatedAtMixin, db.Model):
     # joined on every load: every project the API shows carries its org (no per-row query);
     # the list, which joins orgs for its filters anyway, fills it with contains_eager
     org: Mapped[Org] = relationship(Org, lazy="joined", innerjoin=True)
+    # the caller's live bid on it, filled per caller with `allowed_actions` (actions.py)
+    my_bid = None
 
     @property
     def progress(self) -> list[GoalProgress]:
@@ -179,6 +181,12 @@ class Bid(CreatedAtMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # "my bids" loads it with the page (joinedload); nothing else reads it
+    project: Mapped[Project] = relationship(Project, lazy="raise_on_sql")
+    # joined on every load: a bid shows its bidder's name and picture
+    bidder: Mapped[User] = relationship(User, foreign_keys=[bidder_id], lazy="joined",
+                                        innerjoin=True)
+
 
 class TeamMember(CreatedAtMixin, db.Model):
     """The leader, working-group officers, instructors (指导员) and volunteers of a project."""
@@ -200,6 +208,8 @@ class TeamMember(CreatedAtMixin, db.Model):
     # joined on every load: the team shows each member's nickname
     user: Mapped[User] = relationship(User, foreign_keys=[user_id], lazy="joined",
                                       innerjoin=True)
+    # "my projects" loads it with the page (joinedload); nothing else reads it
+    project: Mapped[Project] = relationship(Project, lazy="raise_on_sql")
     # volunteer minutes logged so far: the team list loads them with `with_expression`
     # (team.minutes_logged); a member just added has none
     minutes: Mapped[int] = query_expression(default_expr=literal(0))

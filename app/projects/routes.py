@@ -6,7 +6,7 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
-from app.projects import awards, bids, projects, reports, review, stats, team, tranches
+from app.projects import awards, bids, mine, projects, reports, review, stats, team, tranches
 from app.projects.schemas import (
     AwardBody,
     BidCreate,
@@ -17,6 +17,8 @@ from app.projects.schemas import (
     EvaluationBody,
     HoursBody,
     HoursOut,
+    MyBidPage,
+    MyProjectPage,
     ProjectCreate,
     ProjectOut,
     ProjectPage,
@@ -61,6 +63,28 @@ class ProjectsView(MethodView):
     def get(self, query):
         """The list, newest first: published projects for everyone, drafts for officers."""
         return projects.list_projects(actor_id=me(), **query)
+
+
+@blp.route("/me/bids")
+class MyBidsView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
+    @blp.response(200, MyBidPage)
+    def get(self, query):
+        """The caller's bids, newest first, each with its project's title and state (and
+        labels); withdrawn bids included."""
+        return mine.my_bids(actor_id=me(), **query)
+
+
+@blp.route("/me/projects")
+class MyProjectsView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(ListQuerySchema, location="query")
+    @blp.response(200, MyProjectPage)
+    def get(self, query):
+        """Projects the caller leads or works on (working group, instructor, volunteer),
+        newest place first: one item per role, with the hours logged for them there."""
+        return mine.my_projects(actor_id=me(), **query)
 
 
 @blp.route("/projects/<int:project_id>")

@@ -9,11 +9,20 @@ document them without a type (and as readOnly), changing the OpenAPI document.
 
 from marshmallow import Schema, fields, validate
 
+from app.auth.schemas import AvatarUrl, display_name
 from app.core.fields import day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.projects.actions import ACTIONS
-from app.projects.models import CATEGORIES, OUTCOMES, PROJECT_LEVELS, STATUSES
+from app.projects.mine import BID_STATUS_LABELS, PROJECT_STATUS_LABELS, TEAM_ROLE_LABELS
+from app.projects.models import (
+    BID_STATUSES,
+    CATEGORIES,
+    OUTCOMES,
+    PROJECT_LEVELS,
+    STATUSES,
+    TEAM_ROLES,
+)
 
 ALLOWED_ACTIONS_DOC = (
     "What the caller may do now, as the endpoints take it: edit = PATCH the project; "
@@ -98,6 +107,15 @@ class Satisfaction(Schema):
     rate = fields.Float(allow_none=True)
 
 
+class MyBidRef(Schema):
+    """The caller's live bid on a project (withdrawn ones are not shown)."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(BID_STATUSES))
+    status_label = Label(BID_STATUS_LABELS, source="status", required=True)
+    version = fields.Integer(required=True)
+
+
 class ProjectOut(Schema):
     id = fields.Integer(required=True)
     org = fields.Nested(ProjectOrg, required=True)
@@ -119,6 +137,8 @@ class ProjectOut(Schema):
                                   metadata={"description": ALLOWED_ACTIONS_DOC})
     leader_id = fields.Integer(allow_none=True)
     winner_bid_id = fields.Integer(allow_none=True)
+    my_bid = fields.Nested(MyBidRef, allow_none=True, required=True, metadata={
+        "description": "the caller's live bid on this project, null when they have none"})
     score = fields.Integer(allow_none=True)
     satisfaction = fields.Nested(Satisfaction, required=True)
     created_at = ShanghaiDateTime(required=True)
@@ -155,6 +175,8 @@ class BidOut(Schema):
     id = fields.Integer(required=True)
     project_id = fields.Integer(required=True)
     bidder_id = fields.Integer(required=True)
+    bidder_name = display_name("bidder.display_name")
+    bidder_avatar_url = AvatarUrl(user="bidder")
     plan = fields.String(required=True)
     qualifications = fields.String(required=True)
     team = fields.List(fields.Nested(ProposedMember), required=True)
@@ -166,6 +188,48 @@ class BidOut(Schema):
 
 
 BidList = page_schema(BidOut, "BidList")
+
+
+class MyProjectRef(Schema):
+    """The project a row of "my bids" or "my projects" is about."""
+
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    org = fields.Nested(OrgRef, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status_label = Label(PROJECT_STATUS_LABELS, source="status", required=True)
+    bids_close_at = ShanghaiDateTime(required=True)
+    due_date = fields.Date(required=True)
+
+
+class MyBidOut(Schema):
+    id = fields.Integer(required=True)
+    project = fields.Nested(MyProjectRef, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(BID_STATUSES))
+    status_label = Label(BID_STATUS_LABELS, source="status", required=True)
+    requested_fen = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    created_at = ShanghaiDateTime(required=True)
+    updated_at = ShanghaiDateTime(allow_none=True)
+
+
+MyBidPage = page_schema(MyBidOut, "MyBidPage")
+
+
+class MyProjectOut(Schema):
+    """A `TeamMember` row of the caller: the project and their place in its team."""
+
+    team_member_id = fields.Integer(required=True, attribute="id")
+    project = fields.Nested(MyProjectRef, required=True)
+    role = fields.String(required=True, validate=validate.OneOf(TEAM_ROLES))
+    role_label = Label(TEAM_ROLE_LABELS, source="role", required=True)
+    duty = fields.String(allow_none=True)
+    hours = fields.Float(required=True, metadata={"description": "volunteer hours logged for "
+                                                                 "the caller on this project"})
+    joined_at = ShanghaiDateTime(required=True, attribute="created_at")
+
+
+MyProjectPage = page_schema(MyProjectOut, "MyProjectPage")
 
 
 class AwardBody(StrictSchema):
@@ -187,6 +251,8 @@ class TeamMemberOut(Schema):
     id = fields.Integer(required=True)
     user_id = fields.Integer(required=True)
     nickname = fields.String(attribute="user.nickname", allow_none=True)
+    display_name = display_name("user.display_name")
+    avatar_url = AvatarUrl(user="user")
     role = fields.String(required=True)
     duty = fields.String(allow_none=True)
     hours = fields.Float(required=True)

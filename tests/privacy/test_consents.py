@@ -27,22 +27,37 @@ def test_membership_id_number_needs_consent_then_works(client, tree, as_user):
     assert refused.status_code == 403
     assert error_of(refused)["code"] == "consent_required"
     assert error_of(refused)["details"] == {
-        "purpose": "membership", "data_kind": "id_number",
+        "purpose": "membership", "purpose_label": "入会申请", "data_kind": "id_number",
+        "missing": [{"data_kind": "id_number", "label": "身份证号"}],
         "policy_version": current_policy_version(client, "membership"),
         "subject_required": False}
+    assert "身份证号" in error_of(refused)["message"]
     give_consents(client, as_user("applicant"), "membership")
     assert apply_membership(client, as_user("applicant"), tree["village1"]).status_code == 201
+
+
+def missing(response) -> list[str]:
+    return [item["data_kind"] for item in error_of(response)["details"]["missing"]]
 
 
 def test_aid_id_number_and_bank_account_each_need_their_own_consent(world, program):
     body = aid_body(program["id"], world.tree["village1"])
     refused = post_aid(world, "applicant", body)
     assert refused.status_code == 403
-    assert error_of(refused)["details"]["data_kind"] == "id_number"
+    assert missing(refused) == ["id_number", "bank_account"]  # every missing kind at once
+    assert [m["label"] for m in error_of(refused)["details"]["missing"]] == ["身份证号",
+                                                                              "银行账号"]
+    assert "身份证号、银行账号" in error_of(refused)["message"]
+    english = world.client.post("/api/v1/aid/applications", json=body,
+                                headers={**world.as_user("applicant"), "Accept-Language": "en"})
+    assert error_of(english)["message"].startswith(
+        "Consent to process id number, bank account for the aid application")
+    assert error_of(english)["details"]["missing"] == error_of(refused)["details"]["missing"]
     give_consents(world.client, world.as_user("applicant"), "aid", kinds=["id_number"])
     refused = post_aid(world, "applicant", body)
     assert refused.status_code == 403
     assert error_of(refused)["details"]["data_kind"] == "bank_account"
+    assert missing(refused) == ["bank_account"]
     give_consents(world.client, world.as_user("applicant"), "aid", kinds=["bank_account"])
     assert post_aid(world, "applicant", body).status_code == 201
 
@@ -189,4 +204,85 @@ def test_malformed_consents_are_422(client, as_user, body):
     version = current_policy_version(client, body["purpose"])
     response = client.post("/api/v1/me/consents", headers=as_user("applicant"),
                            json={"policy_version": version, **body})
+    assert response.status_code == 422
+
+
+def test_every_kind_a_refusal_lists_is_given_in_one_call(world, program):
+    client, headers = world.client, world.as_user("applicant")
+    body = aid_body(program["id"], world.tree["village1"], world.documents("applicant"))
+    refused = post_aid(world, "applicant", body)
+    assert missing(refused) == ["id_number", "bank_account", "certificate"]
+    given = client.post("/api/v1/me/consents", headers=headers, json={
+        "purpose": "aid", "data_kinds": missing(refused),
+        "policy_version": error_of(refused)["details"]["policy_version"]})
+    assert given.status_code == 201
+    assert [c["data_kind"] for c in given.get_json()["items"]] == missing(refused)
+    assert all(c["counts"] and c["subject_name"] is None for c in given.get_json()["items"])
+    assert post_aid(world, "applicant", body).status_code == 201
+
+
+def test_the_single_form_still_works_and_answers_a_list(client, as_user):
+    response = client.post("/api/v1/me/consents", headers=as_user("applicant"), json={
+        "purpose": "membership", "data_kind": "id_number",
+        "policy_version": current_policy_version(client, "membership")})
+    assert response.status_code == 201
+    assert [c["data_kind"] for c in response.get_json()["items"]] == ["id_number"]
+
+
+def test_a_child_beneficiary_lists_the_guardian_consent_with_the_others(world, program):
+    client, headers = world.client, world.as_user("applicant")
+    child = child_id_number(10)
+    body = aid_body(program["id"], world.tree["village1"], category_code="student",
+                    tier_code="high_school")
+    body["beneficiary"].update(id_number=child, name="韦小宝", school="东兰县第一小学",
+                               grade="四年级")
+    refused = post_aid(world, "applicant", body)
+    assert error_of(refused)["code"] == "consent_required"
+    assert missing(refused) == ["id_number", "bank_account", "minor_guardian"]
+    assert error_of(refused)["details"]["beneficiary_age"] == 10
+    # the parent's own kinds and the guardian consent for the child, in one call
+    given = client.post("/api/v1/me/consents", headers=headers, json={
+        "purpose": "aid", "data_kinds": missing(refused),
+        "policy_version": error_of(refused)["details"]["policy_version"],
+        "subject": {"name": "韦小宝", "id_number": child}, "guardian_relation": "parent"})
+    assert given.status_code == 201
+    by_kind = {c["data_kind"]: c for c in given.get_json()["items"]}
+    assert by_kind["minor_guardian"]["subject_name"] == "韦小宝"
+    assert by_kind["id_number"]["subject_name"] is None
+    assert post_aid(world, "applicant", body).status_code == 201
+
+
+def test_an_officer_records_a_paper_form_for_every_kind_in_one_call(world, program):
+    officer = world.as_user("village1_approver")
+    body = {**aid_body(program["id"], world.tree["village1"]), "on_behalf": True}
+    refused = post_aid(world, "village1_approver", body)
+    assert missing(refused) == ["id_number", "bank_account"]
+    assert error_of(refused)["details"]["subject_required"] is True
+    given = world.client.post("/api/v1/me/consents", headers=officer, json={
+        "purpose": "aid", "data_kinds": missing(refused),
+        "policy_version": error_of(refused)["details"]["policy_version"],
+        "subject": {"name": body["beneficiary"]["name"],
+                    "id_number": body["beneficiary"]["id_number"]},
+        "paper_reference": "东兰-2026-018"})
+    assert given.status_code == 201
+    assert all(c["paper_reference"] == "东兰-2026-018" and c["subject_name"]
+               for c in given.get_json()["items"])
+    assert post_aid(world, "village1_approver", body).status_code == 201
+
+
+def test_one_bad_kind_records_none_of_the_others(client, as_user):
+    headers = as_user("applicant")
+    response = client.post("/api/v1/me/consents", headers=headers, json={
+        "purpose": "membership", "data_kinds": ["id_number", "bank_account"],
+        "policy_version": current_policy_version(client, "membership")})
+    assert response.status_code == 422
+    assert client.get("/api/v1/me/consents", headers=headers).get_json()["items"] == []
+
+
+@pytest.mark.parametrize("kinds", [{"data_kind": "id_number", "data_kinds": ["id_number"]},
+                                   {}, {"data_kinds": []}])
+def test_kinds_are_named_one_way_exactly(client, as_user, kinds):
+    response = client.post("/api/v1/me/consents", headers=as_user("applicant"), json={
+        "purpose": "membership", "policy_version": current_policy_version(client, "membership"),
+        **kinds})
     assert response.status_code == 422
