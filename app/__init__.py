@@ -41,13 +41,14 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
-    from app.core import i18n, ratelimit
+    from app.core import apidoc, i18n, ratelimit
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
     from app.core.sqlite import register_sqlite_pragmas
     from app.extensions import api, db, jwt, migrate
     from app.notify.worker import backlog
 
+    app.config.setdefault("API_SPEC_OPTIONS", apidoc.spec_options())
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     register_sqlite_pragmas(app)
