@@ -42,8 +42,7 @@ def test_every_code_raised_in_app_is_in_the_table_with_a_chinese_meaning():
     assert {"stale_version", "consent_required", "token_expired", "malformed_request",
             "only_approvers_of_org", "method_not_allowed"} <= source
     assert source - set(rows) == set()
-    for code in source:
-        row = rows[code]
+    for code, row in rows.items():  # the source's codes and those the suite recorded
         assert row.statuses, code
         assert CJK.search(row.chinese), (code, row.chinese)
         assert row.english and not CJK.search(row.english), (code, row.english)
