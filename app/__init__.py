@@ -41,7 +41,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
-    from app.core import i18n, ratelimit
+    from app.core import apidoc, i18n, ratelimit
     from app.core.http import refuse_nul_in_path
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import api, db, jwt, migrate
     from app.notify.worker import backlog
 
+    app.config.setdefault("API_SPEC_OPTIONS", apidoc.spec_options())
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     register_sqlite_pragmas(app)

@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core.apidoc import ErrorCodesPlugin
 from app.core.http import ErrorEnvelopeSchema
 
 NAMING_CONVENTION = {
@@ -36,5 +37,5 @@ class GonghuiApi(Api):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
-api = GonghuiApi()
+api = GonghuiApi(spec_kwargs={"extra_plugins": [ErrorCodesPlugin()]})
 babel = Babel()

@@ -48,6 +48,8 @@ class BaseConfig:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs-assets/"
+    # offline: no badge from validator.swagger.io (Swagger UI's default validatorUrl)
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
 
 
     JWT_TOKEN_LOCATION = ["headers"]

@@ -1,8 +1,17 @@
-"""The demo data loads idempotently and the demo accounts see what the issue promises."""
+"""The demo data loads idempotently, and every demo account lands on something to do — on
+whatever day it is loaded (deadlines are relative to the load date)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
+
 from app.demo import load_demo_data
+from app.demo.orgs import DONGLAN_VILLAGES, OFFICERS
+
+# two load dates: the demo must work on any day, not only the day it was written
+LOAD_DATES = [datetime(2026, 3, 10, 2, 0, tzinfo=UTC), datetime(2027, 11, 20, 14, 30, tzinfo=UTC)]
 
 
 def test_demo_data_is_idempotent_and_scoped(app, client):
@@ -26,3 +35,85 @@ def test_demo_data_is_idempotent_and_scoped(app, client):
     mine = client.get("/api/v1/me/memberships", headers={
         "Authorization": f"Bearer {member['access_token']}"}).get_json()["items"]
     assert [m["status"] for m in mine] == ["approved"]
+
+
+@pytest.fixture(params=LOAD_DATES, ids=lambda when: when.date().isoformat())
+def demo(request, app, client, clock):
+    clock.move_to(request.param)
+    with app.app_context():
+        load_demo_data()
+    return request.param
+
+
+def todos(client, headers, kind: str | None = None) -> list[dict]:
+    query = "?limit=100" + (f"&kind={kind}" if kind else "")
+    response = client.get(f"/api/v1/workbench/todos{query}", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def test_every_demo_officer_has_a_todo(demo, client, as_user):
+    for officer in OFFICERS:
+        assert todos(client, as_user(officer)), officer
+
+
+def test_a_closed_call_with_three_bids_waits_for_the_award(demo, client, as_user, clock):
+    headers = as_user("officer-binhai")
+    [item] = todos(client, headers, "project_bids")
+    assert datetime.fromisoformat(item["waiting_since"]) < demo
+    project = client.get(f"/api/v1/projects/{item['id']}", headers=headers).get_json()
+    assert datetime.fromisoformat(project["bids_close_at"]) < demo
+    bids = client.get(f"/api/v1/projects/{item['id']}/bids", headers=headers).get_json()["items"]
+    assert len(bids) == 3 and {bid["status"] for bid in bids} == {"submitted"}
+    award = client.post(f"/api/v1/projects/{item['id']}/award", headers=headers,
+                        json={"bid_id": bids[0]["id"], "version": project["version"]})
+    assert award.status_code == 200, award.get_json()
+    # the member who bid sees it among the projects
+    mine = client.get(f"/api/v1/projects/{item['id']}", headers=as_user("demo-member"))
+    assert mine.status_code == 200
+
+
+def test_this_years_program_is_open_and_2023_stays_history(demo, client, as_user):
+    headers = as_user("officer-guangxi")
+    programs = {p["year"]: p for p in client.get("/api/v1/aid/programs?scope=managed",
+                                                 headers=headers).get_json()["items"]}
+    assert set(programs) == {2023, demo.year}
+    current = programs[demo.year]
+    assert datetime.fromisoformat(current["opens_at"]) < demo < datetime.fromisoformat(
+        current["closes_at"])
+    open_now = client.get("/api/v1/aid/programs?scope=open",
+                          headers=as_user("aid-banfeng")).get_json()["items"]
+    assert [p["name"] for p in open_now] == [f"{demo.year}年扶智纾困帮扶项目"]
+    stats = client.get(f"/api/v1/aid/programs/{programs[2023]['id']}/stats",
+                       headers=headers).get_json()
+    assert stats["totals"]["paid"] == {"count": 180, "amount_fen": 51_020_000}
+
+
+def test_each_village_has_an_approver_with_an_application_waiting(demo, client, as_user):
+    village_officers = [name for name, grants in OFFICERS.items()
+                        if any(org in DONGLAN_VILLAGES for org, _ in grants)]
+    assert {org for name in village_officers for org, _ in OFFICERS[name]} == set(
+        DONGLAN_VILLAGES)
+    for officer in village_officers:
+        headers = as_user(officer)
+        waiting = client.get("/api/v1/aid/applications?waiting_for_me=true",
+                             headers=headers).get_json()["items"]
+        assert waiting, officer
+        first = waiting[0]
+        decided = client.post(f"/api/v1/aid/applications/{first['id']}/decisions",
+                              headers=headers, json={"action": "approve",
+                                                     "version": first["version"]})
+        assert decided.status_code == 200, (officer, decided.get_json())
+
+
+def test_station_feedback_waits_for_an_answer(demo, client, as_user):
+    headers = as_user("officer-xining")
+    waiting = todos(client, headers, "station_feedback_answer")
+    assert len(waiting) == 2  # the low rating and the question; not the praise, not answered
+    assert all(datetime.fromisoformat(item["waiting_since"]) < demo for item in waiting)
+    assert todos(client, as_user("officer-jingzhou"), "station_feedback_answer")
+    first = waiting[0]
+    answered = client.post(first["action"], headers=headers,
+                           json={"answer": "已安排维修，本周内修好。", "version": first["version"]})
+    assert answered.status_code == 200, answered.get_json()
+    assert len(todos(client, headers, "station_feedback_answer")) == 1

@@ -15,6 +15,7 @@ import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.ratelimit import RateLimited
 from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthorized
@@ -84,8 +85,8 @@ def _exchange_code(call, *args, invalid=_login_code_invalid):
     except wxclient.InvalidCode:
         raise invalid() from None
     except wxclient.RateLimited:
-        raise AppError("WeChat is rate limiting us; try again in a minute.", code="rate_limited",
-                       headers={"Retry-After": "60"}) from None
+        raise RateLimited("WeChat is rate limiting us; try again in a minute.",
+                          headers={"Retry-After": "60"}) from None
     except (wxclient.SystemBusy, wxclient.TransportError, wxclient.TokenInvalid) as exc:
         log.warning("wechat unavailable", extra={"fields": {"errcode": exc.errcode}})
         raise ServiceUnavailable("WeChat is not answering; try again shortly.",

@@ -1,8 +1,10 @@
-"""Demo aid data: the 2023 扶智纾困 program of the Guangxi union for five Donglan villages.
+"""Demo aid data: the 扶智纾困 programs of the Guangxi union for five Donglan villages.
 
-Paid: 168 students (91 high school, 63 higher vocational or above, 14 newly admitted
-undergraduates) and 12 families, 510,200 yuan in all; plus applications waiting at every
-step of the chain so each demo approver has work.
+2023's is history: 168 students (91 high school, 63 higher vocational or above, 14 newly
+admitted undergraduates) and 12 families paid, 510,200 yuan in all. This year's (the year of
+the load date) is open for applications — from a month before the load date to two months
+after it, so the demo works any day — with applications waiting at every step of the chain:
+one at each of the five villages' approvers, and more above them.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from app.aid.models import (
     DisbursementBatch,
 )
 from app.core.crypto import keyed_hash
-from app.core.time import SHANGHAI
+from app.core.time import SHANGHAI, utcnow
 from app.demo.orgs import DONGLAN_VILLAGES, demo_id_number, ensure_user
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.service import ancestor_at_level
 
 PROGRAM_NAME = "2023年扶智纾困帮扶项目"
+CURRENT_NAME = "%(year)s年扶智纾困帮扶项目"
 CHAIN = ["village", "town", "county", "province"]
 CATEGORIES = [
     {"code": "student", "name": "困难学子", "kind": "student",
@@ -47,12 +50,17 @@ CATEGORIES = [
 PAID = [("student", "high_school", 91), ("student", "higher_vocational", 63),
         ("student", "new_undergraduate", 14), ("family", "severe", 6), ("family", "major", 2),
         ("family", "general", 4)]
-# (village, category, tier, steps already approved) — waiting at each step of the chain
+# this year's program: (village, category, tier, steps already approved) — waiting at each
+# step of the chain, at least one at every village
 WAITING = [("板逢村", "student", "high_school", 0), ("板逢村", "student", "higher_vocational", 0),
-           ("板逢村", "family", "general", 0), ("鸾坡村", "student", "high_school", 1),
+           ("板逢村", "family", "general", 0), ("鸾坡村", "student", "new_undergraduate", 0),
+           ("红里村", "family", "major", 0), ("弄竹村", "student", "high_school", 0),
+           ("坤王村", "student", "higher_vocational", 0), ("鸾坡村", "student", "high_school", 1),
            ("红里村", "student", "higher_vocational", 1), ("弄竹村", "student", "high_school", 2),
            ("坤王村", "family", "general", 3)]
 BUDGET_FEN = 53_000_000
+CURRENT_BUDGET_FEN = 60_000_000
+OPEN_DAYS_BEFORE, OPEN_DAYS_AFTER = 30, 60
 SURNAMES = "韦黄覃蓝罗陆牙班李卢"
 GIVEN = ["小芳", "志强", "海燕", "春梅", "建华", "秋菊", "明亮", "丽娟", "文军", "金凤",
          "永福", "美玲", "德胜", "晓红", "国庆", "桂兰", "振宇", "雪梅"]
@@ -121,13 +129,15 @@ def add_paid(program: AidProgram, villages: list[Org], batch: DisbursementBatch,
 
 
 def add_waiting(program: AidProgram, chain_orgs: dict[int, list[Org]]) -> None:
+    now = utcnow()
     for index, (village_name, category, tier, step) in enumerate(WAITING):
         village = org_named(village_name)
         step_org = chain_orgs[village.id][step]
+        submitted = now - timedelta(days=10 - index % 5, hours=index)
         application = new_application(
             program, village, 900 + index, category, tier, status="submitted", step=step,
-            step_org_id=step_org.id, version=1 + step, submitted_at=shanghai(2023, 11, 25),
-            created_at=shanghai(2023, 11, 24))
+            step_org_id=step_org.id, version=1 + step, submitted_at=submitted,
+            created_at=submitted - timedelta(days=1))
         db.session.add(application)
         db.session.flush()
         db.session.add(AidApplicationEvent(
@@ -137,37 +147,66 @@ def add_waiting(program: AidProgram, chain_orgs: dict[int, list[Org]]) -> None:
         db.session.add_all(AidApplicationEvent(
             application_id=application.id, action="approve", from_status="submitted",
             to_status="submitted", step=done, org_id=chain_orgs[village.id][done].id,
-            created_at=shanghai(2023, 11, 26 + done)) for done in range(step))
+            created_at=submitted + timedelta(days=1 + done)) for done in range(step))
         open_step_todo(application, program_name=program.name, step_org=step_org,
                        version=application.version)
 
 
 def load_aid() -> dict[str, int]:
-    """Idempotent: the program is created once, with all its applications."""
+    """Idempotent: each program is created once, with all its applications."""
     owner = org_named("广西壮族自治区总工会")
-    program = db.session.scalar(select(AidProgram).where(AidProgram.name == PROGRAM_NAME,
-                                                         AidProgram.owner_org_id == owner.id))
-    if program is None:
-        villages = [org_named(name) for name in DONGLAN_VILLAGES]
-        paid_fen = sum(amount_of(category, tier) * count for category, tier, count in PAID)
-        program = AidProgram(
-            name=PROGRAM_NAME, year=2023, owner_org_id=owner.id, categories=CATEGORIES,
-            chain=CHAIN, budget_fen=BUDGET_FEN, reserved_fen=0, paid_fen=paid_fen,
-            opens_at=shanghai(2023, 9, 1, 0), closes_at=shanghai(2023, 11, 30, 0) + timedelta(
-                days=1), created_at=shanghai(2023, 8, 20))
-        db.session.add(program)
-        db.session.flush()
-        db.session.add_all(AidProgramOrg(program_id=program.id, org_id=v.id) for v in villages)
-        batch = DisbursementBatch(
-            program_id=program.id, name="2023年扶智纾困资助金发放仪式", status="paid",
-            total_fen=paid_fen, count=sum(count for _, _, count in PAID), version=2,
-            paid_at=shanghai(2023, 12, 15), created_at=shanghai(2023, 12, 1))
-        db.session.add(batch)
-        db.session.flush()
-        chain_orgs = {v.id: [ancestor_at_level(v, level) for level in CHAIN] for v in villages}
-        add_paid(program, villages, batch, chain_orgs)
-        add_waiting(program, chain_orgs)
-        db.session.commit()
+    villages = [org_named(name) for name in DONGLAN_VILLAGES]
+    chain_orgs = {v.id: [ancestor_at_level(v, level) for level in CHAIN] for v in villages}
+    if find_program(owner, PROGRAM_NAME) is None:
+        load_2023(owner, villages, chain_orgs)
+    load_current(owner, villages, chain_orgs)
+    db.session.commit()
     return {"aid_programs": db.session.scalar(select(func.count()).select_from(AidProgram)),
             "aid_applications": db.session.scalar(
                 select(func.count()).select_from(AidApplication))}
+
+
+def find_program(owner: Org, name: str) -> AidProgram | None:
+    return db.session.scalar(select(AidProgram).where(AidProgram.name == name,
+                                                      AidProgram.owner_org_id == owner.id))
+
+
+def load_2023(owner: Org, villages: list[Org], chain_orgs: dict[int, list[Org]]) -> None:
+    """The paid history of the seed article."""
+    paid_fen = sum(amount_of(category, tier) * count for category, tier, count in PAID)
+    program = AidProgram(
+        name=PROGRAM_NAME, year=2023, owner_org_id=owner.id, categories=CATEGORIES,
+        chain=CHAIN, budget_fen=BUDGET_FEN, reserved_fen=0, paid_fen=paid_fen,
+        opens_at=shanghai(2023, 9, 1, 0), closes_at=shanghai(2023, 11, 30, 0) + timedelta(
+            days=1), created_at=shanghai(2023, 8, 20))
+    db.session.add(program)
+    db.session.flush()
+    db.session.add_all(AidProgramOrg(program_id=program.id, org_id=v.id) for v in villages)
+    batch = DisbursementBatch(
+        program_id=program.id, name="2023年扶智纾困资助金发放仪式", status="paid",
+        total_fen=paid_fen, count=sum(count for _, _, count in PAID), version=2,
+        paid_at=shanghai(2023, 12, 15), created_at=shanghai(2023, 12, 1))
+    db.session.add(batch)
+    db.session.flush()
+    add_paid(program, villages, batch, chain_orgs)
+
+
+def load_current(owner: Org, villages: list[Org], chain_orgs: dict[int, list[Org]]) -> None:
+    """This year's program, open around the load date, with applications waiting."""
+    now = utcnow()
+    year = now.astimezone(SHANGHAI).year
+    name = CURRENT_NAME % {"year": year}
+    if year == 2023 or find_program(owner, name) is not None:
+        return
+    today = datetime.combine(now.astimezone(SHANGHAI).date(), datetime.min.time(), SHANGHAI)
+    program = AidProgram(
+        name=name, year=year, owner_org_id=owner.id, categories=CATEGORIES, chain=CHAIN,
+        budget_fen=CURRENT_BUDGET_FEN, reserved_fen=0, paid_fen=0,
+        opens_at=today - timedelta(days=OPEN_DAYS_BEFORE),
+        closes_at=today + timedelta(days=OPEN_DAYS_AFTER + 1),
+        created_at=now - timedelta(days=OPEN_DAYS_BEFORE + 10))
+    db.session.add(program)
+    db.session.flush()
+    db.session.add_all(AidProgramOrg(program_id=program.id, org_id=v.id) for v in villages)
+    db.session.flush()
+    add_waiting(program, chain_orgs)

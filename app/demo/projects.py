@@ -47,6 +47,8 @@ BUDGET_YUAN = {"county": 200_000, "town": 50_000, "village": 10_000}
 RELEASED_SHARE = {"awarded": 0, "in_progress": 0.5, "under_review": 0.8, "completed": 1,
                   "failed": 0.3}
 LEADERS = 20
+# the project whose bidding has closed: three bids asking for these shares of the budget
+CLOSED_BID_SHARES = (0.9, 0.8, 0.95)
 INSTRUCTORS = 5
 VOLUNTEERS = 124
 
@@ -63,6 +65,8 @@ class Story:
     budget_fen: int
     leader: User | None = None
     bidder: User | None = None
+    # bidding closed (the deadline was two days before the load) with these bids waiting
+    closed_bidders: list[User] = field(default_factory=list)
     actuals: dict[str, float] = field(default_factory=dict)
     instructors: list[User] = field(default_factory=list)
     volunteers: list[User] = field(default_factory=list)
@@ -157,6 +161,8 @@ def create(story: Story, officer: User, today: date) -> None:
     now = clock.utcnow()
     deadline = today + timedelta(days=14) if story.status == "published" else \
         today - timedelta(days=180)
+    if story.closed_bidders:
+        deadline = today - timedelta(days=2)
     project = Project(
         org_id=story.org.id, title=story.title, problem=f"{story.org.name}：{story.title}的难题。",
         category=story.category, goals=story.goals, actuals=story.actuals,
@@ -171,6 +177,10 @@ def create(story: Story, officer: User, today: date) -> None:
     db.session.flush()
     if story.bidder is not None:
         add_bid(project, story.bidder, "submitted")
+        wait_for_award(project)
+    for share, bidder in zip(CLOSED_BID_SHARES, story.closed_bidders, strict=False):
+        add_bid(project, bidder, "submitted", share=share)
+    if story.closed_bidders:
         wait_for_award(project)
     if story.leader is None:
         return
@@ -203,10 +213,10 @@ def create(story: Story, officer: User, today: date) -> None:
     project.survey_answers, project.survey_satisfied = answers, satisfied
 
 
-def add_bid(project: Project, bidder: User, status: str) -> Bid:
+def add_bid(project: Project, bidder: User, status: str, share: float = 0.9) -> Bid:
     bid = Bid(project_id=project.id, bidder_id=bidder.id, plan="组建工作专班，分阶段实施。",
               qualifications="熟悉本地情况，有相关工作经验。", team=[],
-              requested_fen=project.budget_fen * 9 // 10, status=status, version=1)
+              requested_fen=round(project.budget_fen * share), status=status, version=1)
     db.session.add(bid)
     db.session.flush()
     return bid
@@ -254,6 +264,9 @@ def load_projects() -> dict[str, int]:
         today = clock.utcnow().astimezone(clock.SHANGHAI).date()
         stories = seed_stories(county, changfa, qiao, yu, instructors, volunteers)
         stories += other_stories(county, towns, villages, leaders, instructors, volunteers)
+        # the first open call becomes the one to award now: closed, three bids (于瑜's first)
+        waiting = next(story for story in stories if story.status == "published")
+        waiting.bidder, waiting.closed_bidders = None, [yu, leaders[1], leaders[2]]
         for story in stories:
             create(story, officer, today)
         db.session.commit()

@@ -1,14 +1,20 @@
-"""Demo stations: Xining's 50 (20 union-built, 30 co-built) and Jingzhou's 85 love stations."""
+"""Demo stations: Xining's 50 (20 union-built, 30 co-built) and Jingzhou's 85 love stations,
+and workers' feedback on them: a low rating and a question wait for an answer from the
+station's admins (their to-dos), the rest is answered or needs none."""
 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.core.time import utcnow
+from app.demo.orgs import ensure_user
 from app.extensions import db
 from app.orgs.models import Org
-from app.stations.models import Station
+from app.stations.activity.feedback import _open_answer_todo_if_waiting
+from app.stations.models import Feedback, Station
 from app.stations.stations import build_station
 
 XINING = (36.6171, 101.7782)
@@ -78,6 +84,40 @@ def _jingzhou(org: Org, rng: random.Random) -> int:
     return 85
 
 
+# (org, station index in the org, author, rating, text, answer, hours before the load)
+FEEDBACK = [
+    ("西宁市总工会", 0, "demo-worker", 2, "热水器坏了，冬天只有凉水，什么时候能修好？", None, 20),
+    ("西宁市总工会", 0, "demo-rider-ma", 4, "晚上几点关门？夜班骑手能进来歇脚吗", None, 6),
+    ("西宁市总工会", 1, "demo-rider-ma", 5, "空调很足，志愿者很热情，点赞！", None, 50),
+    ("西宁市总工会", 2, "demo-worker", 1, "门口的牌子写着开放，实际锁着门。",
+     "已核实，该站点周末由社区值班，已调整开放时间并公示，谢谢反馈。", 72),
+    ("荆州市总工会", 0, "demo-courier-tian", 2, "微波炉一直坏着，没法热饭。", None, 30),
+]
+FEEDBACK_NICKNAMES = {"demo-rider-ma": "骑手老马", "demo-courier-tian": "快递员小田"}
+
+
+def load_feedback() -> None:
+    """Idempotent: added once, when no demo station has feedback yet."""
+    if db.session.scalar(select(func.count()).select_from(Feedback)):
+        return
+    now = utcnow()
+    officer = ensure_user("officer-xining")
+    for org_name, index, author, rating, text, answer, hours in FEEDBACK:
+        org = db.session.scalar(select(Org).where(Org.name == org_name))
+        station = db.session.scalars(select(Station).where(Station.org_id == org.id)
+                                     .order_by(Station.id).offset(index).limit(1)).one()
+        user = ensure_user(author)
+        user.nickname = FEEDBACK_NICKNAMES.get(author, user.nickname)
+        written = now - timedelta(hours=hours)
+        feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,
+                            status="visible", version=2 if answer else 1, created_at=written,
+                            answer=answer, answered_by=officer.id if answer else None,
+                            answered_at=written + timedelta(hours=3) if answer else None)
+        db.session.add(feedback)
+        db.session.flush()
+        _open_answer_todo_if_waiting(feedback, station)
+
+
 def load_stations() -> dict[str, int]:
     rng = random.Random(2023)
     created = 0
@@ -87,5 +127,7 @@ def load_stations() -> dict[str, int]:
                                      .where(Station.org_id == org.id))
         if not existing:
             created += loader(org, rng)
+    db.session.flush()
+    load_feedback()
     db.session.commit()
     return {"stations": db.session.scalar(select(func.count()).select_from(Station))}

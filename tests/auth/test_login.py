@@ -182,3 +182,20 @@ def test_bad_login_code_stays_401(client):
 def test_phone_requires_login(client):
     response = client.post("/api/v1/auth/phone", json={"code": "mock-phone:13812345678"})
     assert response.status_code == 401
+
+
+def test_wechat_rate_limiting_us_is_429_not_400(app):
+    """WeChat's 45011 is "wait a minute", like our own limits: 429 with Retry-After."""
+    import pytest
+
+    import wxclient
+    from app.auth.service import _exchange_code
+    from app.errors import AppError
+
+    def limited():
+        raise wxclient.RateLimited(45011, "api freq out of limit")
+
+    with app.test_request_context(), pytest.raises(AppError) as raised:
+        _exchange_code(limited)
+    assert (raised.value.status, raised.value.code) == (429, "rate_limited")
+    assert raised.value.headers["Retry-After"] == "60"
