@@ -65,6 +65,8 @@ class BaseConfig:
     OUTBOX_LEASE_SECONDS = 60
     WECHAT_TIMEOUT = (3.05, 5.0)
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+    # a refresh token spent this recently answers again (two tabs, a retry), not a logout
+    REFRESH_REUSE_GRACE_SECONDS = 30
     # a claim older than this with no answer belongs to a killed worker: a retry runs again
     # (above gunicorn's 30 s request timeout)
     IDEMPOTENCY_IN_PROGRESS_SECONDS = 60

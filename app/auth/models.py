@@ -54,7 +54,9 @@ class LoginSession(CreatedAtMixin, db.Model):
 
 
 class RefreshToken(db.Model):
-    """A refresh token is spent once; presenting a spent one revokes its whole family."""
+    """A refresh token is spent once; presenting a spent one revokes its whole family —
+    unless it was spent a moment ago (two tabs, a retry after a lost answer): then it answers
+    a pair for the same successor (RFC 9700 §4.14.2 allows such a grace period)."""
 
     __tablename__ = "refresh_tokens"
 
@@ -65,3 +67,6 @@ class RefreshToken(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the token issued when this one was spent: presented again within the grace window,
+    # this one answers a pair for that successor instead of revoking the login
+    replaced_by: Mapped[str | None] = mapped_column(String(36))

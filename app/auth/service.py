@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from datetime import timedelta
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -105,15 +106,20 @@ def _upsert_user(openid: str, unionid: str | None) -> User:
     return user
 
 
-def _issue(user: User, session_id: str) -> IssuedTokens:
+def _issue(user: User, session_id: str, *, successor: RefreshToken | None = None
+           ) -> IssuedTokens:
+    """A new access token and a refresh token: a new one, or again the `successor` a spent
+    token was replaced by (the grace window; its row and expiry stay)."""
     claims = {"fam": session_id}
-    refresh_jti = str(uuid.uuid4())
-    refresh = create_refresh_token(str(user.id), additional_claims={**claims, "jti": refresh_jti})
     now = utcnow()
-    db.session.add(RefreshToken(
-        jti=refresh_jti, session_id=session_id, issued_at=now,
-        expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
-    ))
+    if successor is None:
+        successor = RefreshToken(
+            jti=str(uuid.uuid4()), session_id=session_id, issued_at=now,
+            expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
+        db.session.add(successor)
+    refresh = create_refresh_token(str(user.id), additional_claims={**claims,
+                                                                    "jti": successor.jti},
+                                   expires_delta=successor.expires_at - now)
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     access = create_access_token(str(user.id), additional_claims=claims)
     return IssuedTokens(user, access, refresh, int(expires.total_seconds()))
@@ -133,23 +139,42 @@ def wx_login(*, code: str) -> IssuedTokens:
 
 
 def refresh(*, token_payload: dict) -> IssuedTokens:
-    """Spend a refresh token for a new pair; a second spend revokes the whole family."""
+    """Spend a refresh token for a new pair. The same token again within
+    `REFRESH_REUSE_GRACE_SECONDS` (two tabs, a retry after a lost answer) answers a pair for
+    the same successor; later, a second spend revokes the whole family."""
     jti, session_id = token_payload["jti"], token_payload["fam"]
+    now = utcnow()
+    user = db.session.get(User, int(token_payload["sub"]))
+    successor = RefreshToken(jti=str(uuid.uuid4()), session_id=session_id, issued_at=now,
+                             expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
     # Conditional UPDATE: of two concurrent spends exactly one sees rowcount 1.
     spent = db.session.execute(
         update(RefreshToken)
         .where(RefreshToken.jti == jti, RefreshToken.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=now, replaced_by=successor.jti)
     ).rowcount
-    if spent != 1:
-        _revoke_session(session_id, reason="refresh_reuse")
+    if spent == 1:
+        db.session.add(successor)
+        issued = _issue(user, session_id, successor=successor)
         db.session.commit()
-        raise Unauthorized("This refresh token was already used; log in again.",
-                           code="refresh_token_reused")
-    user = db.session.get(User, int(token_payload["sub"]))
-    issued = _issue(user, session_id)
+        return issued
+    again = _grace_successor(jti, now)
+    if again is not None:
+        return _issue(user, session_id, successor=again)
+    _revoke_session(session_id, reason="refresh_reuse")
     db.session.commit()
-    return issued
+    raise Unauthorized("This refresh token was already used; log in again.",
+                       code="refresh_token_reused")
+
+
+def _grace_successor(jti: str, now) -> RefreshToken | None:
+    """The unspent successor of `jti` when `jti` was spent within the grace window."""
+    grace = timedelta(seconds=current_app.config["REFRESH_REUSE_GRACE_SECONDS"])
+    spent = db.session.get(RefreshToken, jti)
+    if spent is None or spent.replaced_by is None or spent.used_at < now - grace:
+        return None
+    successor = db.session.get(RefreshToken, spent.replaced_by)
+    return successor if successor is not None and successor.used_at is None else None
 
 
 def _revoke_session(session_id: str, *, reason: str) -> None:

@@ -101,7 +101,7 @@ def test_missing_token_is_401_envelope(client):
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(client):
+def test_refresh_rotates_and_reuse_revokes_the_family(client, clock):
     pair = _login(client, "mock:hank").get_json()
     rotated = client.post("/api/v1/auth/refresh", headers=_bearer(pair["refresh_token"]))
     assert rotated.status_code == 200
@@ -109,6 +109,7 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client):
     assert new_pair["refresh_token"] != pair["refresh_token"]
     assert client.get("/api/v1/me", headers=_bearer(new_pair["access_token"])).status_code == 200
 
+    clock.shift(31)  # past the grace window for a just-replaced token
     reuse = client.post("/api/v1/auth/refresh", headers=_bearer(pair["refresh_token"]))
     assert reuse.status_code == 401
     assert reuse.get_json()["error"]["code"] == "refresh_token_reused"
