@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_jwt_extended import create_access_token, create_refresh_token
