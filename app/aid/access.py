@@ -64,7 +64,8 @@ _ORG_CHAIN = tuple(aliased(Org, name=f"org_up_{n}") for n in range(len(LEVELS)))
 
 def get_application(actor_id: int, application_id: int, *,
                     applicant_only: bool = False) -> AidApplication:
-    """The applicant and officers over the applicant org see it; anyone else gets 404.
+    """The applicant and officers over the applicant org see it (officers once it was
+    submitted); anyone else gets 404.
     `applicant_only`: officers who may see it get 403 (only the applicant changes it).
 
     One SELECT loads the application with its program, documents, the applicant org and
@@ -84,9 +85,12 @@ def get_application(actor_id: int, application_id: int, *,
     application = row[0] if row is not None else None
     if application is not None:
         application.orgs_above = tuple(org for org in row[1:] if org is not None)
+    # a draft is the applicant's until it is submitted: officers over the org do not see it
+    # (an officer entering one on someone's behalf is its applicant)
     if application is None or not (application.applicant_id == actor_id
-                                   or application.viewer_decides_step
-                                   or is_officer_over(actor_id, application.org)):
+                                   or (application.status != "draft"
+                                       and (application.viewer_decides_step
+                                            or is_officer_over(actor_id, application.org)))):
         raise NotFound("No such application.")
     if applicant_only and application.applicant_id != actor_id:
         raise Forbidden("Only the applicant may change or withdraw this application.")
@@ -107,12 +111,12 @@ def get_batch(actor_id: int, batch_id: int, *,
 
 def officer_may_read_attached_file(actor_id: int, file_id: int) -> int | None:
     """Officers who may see an application may read the documents attached to it (as
-    officers of the application's org)."""
+    officers of the application's org) — not while it is the applicant's draft."""
     attached = (
         select(AidApplication.org_id)
         .select_from(AidApplicationFile)
         .join(AidApplication, AidApplication.id == AidApplicationFile.application_id)
-        .where(AidApplicationFile.file_id == file_id,
+        .where(AidApplicationFile.file_id == file_id, AidApplication.status != "draft",
                org_scope_clause(actor_id, AidApplication.org_id))
         .limit(1)
     )

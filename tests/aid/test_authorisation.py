@@ -23,6 +23,9 @@ APPLICATION_VIEWERS = {None: 401, "plain": 404, "neighbour": 404, "village2_appr
                        "town1_reviewer": 200, "county_admin": 200, "prov_admin": 200}
 APPLICANT_ONLY = {None: 401, "plain": 404, "neighbour": 404, "village2_approver": 404,
                   "village1_approver": 403, "county_admin": 403, "applicant": 200}
+# a draft is the applicant's until submitted: officers over the org do not see it at all
+DRAFT_APPLICANT = {**APPLICANT_ONLY, "village1_approver": 404, "town1_reviewer": 404,
+                   "county_admin": 404, "prov_admin": 404}
 REVEALERS = {None: 401, "plain": 404, "applicant": 404, "village2_approver": 404,
              "town2_approver": 404, "village1_approver": 200, "town1_reviewer": 200,
              "county_admin": 200}
@@ -40,11 +43,12 @@ ENDPOINTS = {
                      {**OWNER_ADMINS, "prov_admin": 201}),
     "application": ("submitted", "get", "/aid/applications/{application}", None,
                     APPLICATION_VIEWERS),
+    "draft": ("draft", "get", "/aid/applications/{application}", None, DRAFT_APPLICANT),
     "edit": ("draft", "patch", "/aid/applications/{application}",
              lambda scene: {"version": scene["application"]["version"], "reason": "补充说明"},
-             APPLICANT_ONLY),
+             DRAFT_APPLICANT),
     "submit": ("draft", "post", "/aid/applications/{application}/submit",
-               lambda scene: {"version": scene["application"]["version"]}, APPLICANT_ONLY),
+               lambda scene: {"version": scene["application"]["version"]}, DRAFT_APPLICANT),
     "withdraw": ("submitted", "post", "/aid/applications/{application}/withdraw",
                  lambda scene: {"version": scene["application"]["version"]}, APPLICANT_ONLY),
     "reveal": ("submitted", "post", "/aid/applications/{application}/reveal",
@@ -115,3 +119,20 @@ def test_my_applications_are_the_callers_own(world, program, who, sees):
                                  "/api/v1/aid/programs"])
 def test_lists_need_a_login(client, url):
     assert client.get(url).status_code == 401
+
+
+@pytest.mark.parametrize(("who", "status"), [("applicant", 200), ("village1_approver", 404),
+                                             ("county_admin", 404)])
+def test_a_drafts_documents_are_the_applicants_until_it_is_submitted(world, program, who,
+                                                                     status):
+    created = world.draft(program["id"])
+    assert created.status_code == 201
+    file_id = created.get_json()["documents"][0]["file_id"]
+    response = world.client.get(f"/api/v1/files/{file_id}", headers=world.as_user(who))
+    assert response.status_code == status
+    submitted = world.client.post(
+        f"/api/v1/aid/applications/{created.get_json()['id']}/submit",
+        headers=world.as_user("applicant"), json={"version": created.get_json()["version"]})
+    assert submitted.status_code == 200
+    after = world.client.get(f"/api/v1/files/{file_id}", headers=world.as_user(who))
+    assert after.status_code == 200  # once submitted, the officers over the org read it
