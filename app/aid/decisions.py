@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.aid.access import get_application
-from app.aid.budget import try_reserve
+from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
 from app.aid.models import LIFECYCLE, AidApplication
 from app.core import audit, todos
@@ -190,8 +190,16 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     amount_fen = application.amount_fen
     if action == "approve" and is_final and not try_reserve(program_id=program.id,
                                                             amount_fen=amount_fen):
-        raise Conflict("The program's budget cannot cover this application.",
-                       code="budget_exhausted", details={"amount_fen": amount_fen})
+        left = left_fen(program.id)
+        raise Conflict(
+            "The program has %(left_yuan)s yuan left and this application needs "
+            "%(amount_yuan)s yuan: ask the program's admin to add to the budget, or return "
+            "the application.",
+            params={"left_yuan": yuan(left), "amount_yuan": yuan(amount_fen),
+                    "left_fen": left, "amount_fen": amount_fen},
+            code="budget_exhausted",
+            details={"amount_fen": amount_fen, "amount_yuan": yuan(amount_fen),
+                     "left_fen": left, "left_yuan": yuan(left)})
     commit_keeping_loaded()
     return application
 
