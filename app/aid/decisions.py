@@ -14,6 +14,7 @@ from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
 from app.aid.models import LIFECYCLE, AidApplication
 from app.core import audit, todos
+from app.core.pages import page_path
 from app.core.roles import Role
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
@@ -129,7 +130,7 @@ def _tell_applicant(application: AidApplication, *, event: str, title: str, body
            data={"program_name": application.program.name,
                  "beneficiary": application.beneficiary_name,
                  "status": application.status, "comment": comment or ""},
-           page=f"pages/aid/application?id={application.id}")
+           page=page_path("aid/application", id=application.id))
 
 
 def decide(*, actor_id: int, application_id: int, action: str, comment: str | None,

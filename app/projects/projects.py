@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.core import audit, todos
 from app.core import time as clock
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.core.states import guarded_update
@@ -119,7 +120,7 @@ def tell(project: Project, action: str, *, actor_id: int, users: set[int] | None
         notify(user_id=user_id, event=f"project.{action}", title=f"揭榜项目{label}",
                body=f"“{project.title}”{label}。{extra}",
                data={"project_title": project.title, "status": label},
-               page=f"pages/projects/detail?id={project.id}")
+               page=page_path("projects/detail", id=project.id))
 
 
 def create(*, actor_id: int, org_id: int, title: str, problem: str, category: str,
