@@ -68,5 +68,5 @@ def test_page_path_builds_the_query_and_refuses_unknown_pages():
 def test_the_station_code_opens_the_check_in_page_of_the_table():
     from app.stations.activity.checkins import MINIPROGRAM_PAGE
 
-    assert MINIPROGRAM_PAGE == page_path("stations/checkin")
+    assert page_path("stations/checkin") == MINIPROGRAM_PAGE
     assert "?" not in MINIPROGRAM_PAGE  # getwxacodeunlimit: no query, the data is the scene
