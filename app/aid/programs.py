@@ -9,49 +9,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.aid.access import get_program, with_program_viewer
-from app.aid.models import AidProgram, AidProgramOrg
+from app.aid.models import AidProgram, AidProgramOrg, category_problems, chain_problems
 from app.core import audit
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
 from app.core.time import utcnow
-from app.errors import Invalid
+from app.errors import FieldMessage, FieldProblems, Invalid
 from app.extensions import db
-from app.orgs.models import LEVELS, Org
+from app.orgs.models import Org
 from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
 
 
 def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
-    text = message % params if params else message
-    return Invalid(message, params=params, details={"fields": {field: [text]}})
+    return Invalid(message, params=params,
+                   details={"fields": {field: [FieldMessage(message, params)]}})
 
 
-def _check_chain(chain: list[str]) -> None:
-    """Levels must climb the tree: village → town → county → …, each once."""
-    positions = [LEVELS.index(level) for level in chain]
-    if any(lower <= upper for lower, upper in zip(positions, positions[1:], strict=False)):
-        raise _invalid("chain", "Levels must go upwards (e.g. village, town, county, province).")
-
-
-def _check_categories(categories: list[dict[str, Any]]) -> None:
-    codes = [category["code"] for category in categories]
-    if len(set(codes)) != len(codes):
-        raise _invalid("categories", "Category codes must be unique.")
-    for category in categories:
-        tier_codes = [tier["code"] for tier in category["tiers"]]
-        if len(set(tier_codes)) != len(tier_codes):
-            raise _invalid("categories", "Tier codes of %(category)s must be unique.",
-                           {"category": category["code"]})
-
-
-def _eligible_orgs(owner: Org, org_ids: list[int]) -> list[Org]:
+def _check_eligible_orgs(owner: Org, org_ids: list[int],
+                         problems: FieldProblems) -> list[Org]:
     orgs = list(db.session.scalars(select(Org).where(Org.id.in_(set(org_ids)))))
     if len(orgs) != len(set(org_ids)):
-        raise _invalid("eligible_org_ids", "Some eligible orgs do not exist.")
+        problems.invalid("eligible_org_ids", "Some eligible orgs do not exist.")
     outside = [org.name for org in orgs if not org.path.startswith(owner.path)]
     if outside:
-        raise _invalid("eligible_org_ids",
-                       "Eligible orgs must lie under the owner org: %(orgs)s.",
-                       {"orgs": ", ".join(outside)})
+        problems.invalid("eligible_org_ids",
+                         "Eligible orgs must lie under the owner org: %(orgs)s.",
+                         {"orgs": ", ".join(outside)})
     return orgs
 
 
@@ -61,9 +44,14 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
                    chain: list[str]) -> AidProgram:
     owner = get_org_or_404(owner_org_id)
     authorize(actor_id, owner, ADMINS)
-    _check_chain(chain)
-    _check_categories(categories)
-    eligible = _eligible_orgs(owner, eligible_org_ids)
+    # every problem at once (the schema checked the same rules for HTTP callers)
+    problems = FieldProblems()
+    for message in chain_problems(chain):
+        problems.invalid("chain", message.msgid, message.params)
+    for message in category_problems(categories):
+        problems.invalid("categories", message.msgid, message.params)
+    eligible = _check_eligible_orgs(owner, eligible_org_ids, problems)
+    problems.raise_if_any()
     program = AidProgram(
         name=name, year=year, owner_org_id=owner.id, categories=categories, chain=chain,
         budget_fen=budget_fen, reserved_fen=0, paid_fen=0, opens_at=opens_at,

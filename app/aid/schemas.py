@@ -7,7 +7,14 @@ personal numbers by `core.fields.Masked` (core.crypto masks), the org and progra
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
-from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
+from app.aid.models import (
+    DOCUMENT_KINDS,
+    KINDS,
+    RELATIONS,
+    STATUSES,
+    category_problems,
+    chain_problems,
+)
 from app.core.crypto import mask_bank_account, mask_id_number
 from app.core.fields import Masked, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
@@ -61,10 +68,19 @@ class AidProgramCreate(StrictSchema):
                         metadata={"description": "levels from the applicant upwards, "
                                                  "e.g. village, town, county, province"})
 
-    @validates_schema
-    def window_in_order(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False)
+    def rules_across_fields(self, data, **kwargs):
+        """Run whatever else is wrong, so one 422 lists every problem."""
+        problems: dict[str, list[str]] = {}
         if "opens_at" in data and "closes_at" in data and data["opens_at"] >= data["closes_at"]:
-            raise ValidationError("must be after opens_at", "closes_at")
+            problems.setdefault("closes_at", []).append("must be after opens_at")
+        for field, messages in {"chain": chain_problems(data.get("chain") or []),
+                                "categories": category_problems(data.get("categories") or [])
+                                }.items():
+            if messages:
+                problems.setdefault(field, []).extend(messages)
+        if problems:
+            raise ValidationError(problems)
 
 
 class AidTier(Schema):

@@ -58,9 +58,10 @@ class OfficerGrant(StrictSchema):
     openid = fields.String(validate=validate.Length(min=1, max=64))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
-    @validates_schema
-    def one_way_to_name_the_user(self, data, **kwargs):
-        if ("user_id" in data) == ("openid" in data):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def one_way_to_name_the_user(self, data, original, **kwargs):
+        given = original if isinstance(original, dict) else {}
+        if ("user_id" in given) == ("openid" in given):
             raise ValidationError("Give exactly one of user_id or openid.", "_schema")
 
 
