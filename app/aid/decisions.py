@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.aid.access import get_application
+from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
 from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
 from app.aid.models import LIFECYCLE, AidApplication
@@ -98,6 +99,10 @@ def open_step_todo(application: AidApplication, *, program_name: str, step_org: 
                    version: int) -> None:
     """The step's approvers (on that org exactly) see the application in their queue; the
     card is batchable exactly when `decide_in_batch` accepts it (not the final step)."""
+    # Nobody would see it: the admins above are told. (A gap to-do of an earlier step is gone
+    # already: that step was decided by an approver, whose grant closed it.)
+    if not has_approver(step_org.id):
+        open_gap_todo(application, step_org=step_org, program_name=program_name)
     todos.open_todo(
         kind=TODO_KIND, object_id=application.id, org_id=step_org.id, org_path=step_org.path,
         exact_org=True, role=Role.APPROVER, version=version,
@@ -110,6 +115,7 @@ def open_step_todo(application: AidApplication, *, program_name: str, step_org: 
 
 def close_step_todo(application_id: int) -> None:
     todos.close_todo(kind=TODO_KIND, object_id=application_id)
+    close_gap_todo(application_id)
 
 
 def _refuse_unless_step_approver(actor_id: int, application: AidApplication) -> Org:

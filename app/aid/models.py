@@ -90,6 +90,10 @@ class AidProgram(CreatedAtMixin, db.Model):
     # loaded with `with_expression` by access.get_program: the viewer is an officer over the
     # owner org (who alone see the budget figures)
     viewer_is_officer: Mapped[bool | None] = query_expression()
+    # set by the services: what the program's admins should fix (approvers.with_warnings),
+    # and whether the viewer may apply (programs.list_programs)
+    warnings = None
+    eligible_for_viewer = None
 
     @property
     def left_fen(self) -> int:

@@ -104,6 +104,14 @@ class AidBudget(Schema):
     left_fen = fields.Integer(required=True)
 
 
+class AidProgramWarning(Schema):
+    code = fields.String(required=True, metadata={"description": "no_approver"})
+    message = fields.String(required=True)
+    count = fields.Integer(required=True)
+    orgs = fields.List(fields.Nested(OrgRef), required=True, metadata={
+        "description": "the first 50 orgs concerned, by path"})
+
+
 class AidProgramOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -119,6 +127,14 @@ class AidProgramOut(Schema):
     budget = fields.Nested(AidBudget, allow_none=True, attribute="budget_for_viewer",
                            metadata={"description": "officers over the owner org only"})
     created_at = ShanghaiDateTime(required=True)
+    eligible = fields.Boolean(allow_none=True, attribute="eligible_for_viewer", metadata={
+        "description": "in lists of open programs: the caller may apply (an approved member "
+                       "of an eligible org or below it) or enter applications for others "
+                       "(an officer over one); null elsewhere"})
+    warnings = fields.List(fields.Nested(AidProgramWarning), allow_none=True, metadata={
+        "description": "what the officers over the owner org should fix (e.g. no_approver: "
+                       "step orgs of the chain without an approver); [] when nothing, null "
+                       "for other callers and in lists"})
 
 
 AidProgramPage = page_schema(AidProgramOut, "AidProgramPage")

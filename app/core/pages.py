@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 # name ("<domain>/<page>") → what the page shows
 PAGES: dict[str, str] = {
     "aid/application": "one aid application: status, current step, history (?id=)",
+    "aid/program": "one aid program: rules, window, and for its admins budget and warnings (?id=)",
     "members/detail": "one membership application and its decision (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",
     "stations/detail": "one station: hours, services, map links, feedback (?id=)",

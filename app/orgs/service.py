@@ -180,6 +180,17 @@ def _find_user(*, user_id: int | None, openid: str | None) -> User:
     return user
 
 
+# called as hook(org_id=…, role=…) after a grant, in its transaction (e.g. a domain closes
+# the to-dos that waited for someone to hold that role there); registered from domain hooks
+GRANT_HOOKS: list = []
+
+
+def add_grant_hook(hook) -> None:
+    """Idempotent (apps are built many times)."""
+    if hook not in GRANT_HOOKS:
+        GRANT_HOOKS.append(hook)
+
+
 def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | None = None,
                openid: str | None = None) -> OfficerRole:
     """Admins grant roles on orgs in their subtree; actor None means an operator (CLI)."""
@@ -191,6 +202,8 @@ def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | N
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.grant",
                  target_type="user", target_id=user.id, after={"role": role})
     forget_grants(user.id)
+    for hook in GRANT_HOOKS:
+        hook(org_id=org.id, role=role)
     db.session.commit()
     return grant
 
