@@ -51,6 +51,18 @@ class AidCategoryIn(StrictSchema):
                         validate=validate.Length(min=1, max=20))
 
 
+def _unique_codes(categories: list[dict]) -> None:
+    problems = category_problems(categories)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _upwards(chain: list[str]) -> None:
+    problems = chain_problems(chain)
+    if problems:
+        raise ValidationError(problems)
+
+
 class AidProgramCreate(StrictSchema):
     name = text(100, required=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
@@ -58,29 +70,21 @@ class AidProgramCreate(StrictSchema):
     eligible_org_ids = fields.List(id_field(), required=True,
                                    validate=validate.Length(min=1, max=100))
     categories = fields.List(fields.Nested(AidCategoryIn), required=True,
-                             validate=validate.Length(min=1, max=10))
+                             validate=[validate.Length(min=1, max=10), _unique_codes])
     budget_fen = fen_field(minimum=1, required=True)
     opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
                                     metadata={"description": "no offset → Asia/Shanghai"})
     closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
     chain = fields.List(fields.String(validate=validate.OneOf(LEVELS)), required=True,
-                        validate=validate.Length(min=1, max=len(LEVELS)),
+                        validate=[validate.Length(min=1, max=len(LEVELS)), _upwards],
                         metadata={"description": "levels from the applicant upwards, "
                                                  "e.g. village, town, county, province"})
 
     @validates_schema(skip_on_field_errors=False)
-    def rules_across_fields(self, data, **kwargs):
-        """Run whatever else is wrong, so one 422 lists every problem."""
-        problems: dict[str, list[str]] = {}
+    def window_in_order(self, data, **kwargs):
+        """Runs whatever else is wrong, so one 422 lists every problem."""
         if "opens_at" in data and "closes_at" in data and data["opens_at"] >= data["closes_at"]:
-            problems.setdefault("closes_at", []).append("must be after opens_at")
-        for field, messages in {"chain": chain_problems(data.get("chain") or []),
-                                "categories": category_problems(data.get("categories") or [])
-                                }.items():
-            if messages:
-                problems.setdefault(field, []).extend(messages)
-        if problems:
-            raise ValidationError(problems)
+            raise ValidationError("must be after opens_at", "closes_at")
 
 
 class AidTier(Schema):
