@@ -3,8 +3,8 @@
 A program whose chain reaches an org without an approver is flagged to its admins (the
 program's `warnings`, and a message when it is created); an application submitted to such a
 step is put on the to-do queue of the admins of the org above ("无人审批") until an approver
-is granted there or the step is decided. Approvers of the chain's step orgs may also read the
-program's statistics.
+is granted there or the step is decided (and again when the last approver there is revoked).
+Approvers of the chain's step orgs may also read the program's statistics.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.aid.models import AidApplication, AidProgram
 from app.core import todos
@@ -113,14 +114,21 @@ def close_gap_todo(application_id: int) -> None:
     todos.close_todo(kind=NO_APPROVER_KIND, object_id=application_id)
 
 
-def close_gaps_on_grant(*, org_id: int, role: str) -> None:
-    """An approver was granted on `org_id`: the applications waiting there have one now."""
+def follow_approver_grants(*, org: Org, role: str, granted: bool) -> None:
+    """An approver granted on `org`: the applications waiting there have one now. The last
+    approver revoked: each application waiting there becomes a "无人审批" to-do again."""
     if role != Role.APPROVER:
         return
-    waiting = select(AidApplication.id).where(AidApplication.step_org_id == org_id,
-                                              AidApplication.status == "submitted")
-    db.session.execute(delete(TodoItem).where(TodoItem.kind == NO_APPROVER_KIND,
-                                              TodoItem.object_id.in_(waiting)))
+    waiting = select(AidApplication).where(AidApplication.step_org_id == org.id,
+                                           AidApplication.status == "submitted")
+    if granted:
+        db.session.execute(delete(TodoItem).where(
+            TodoItem.kind == NO_APPROVER_KIND,
+            TodoItem.object_id.in_(waiting.with_only_columns(AidApplication.id))))
+    elif not has_approver(org.id):
+        for application in db.session.scalars(waiting.options(
+                joinedload(AidApplication.program))):
+            open_gap_todo(application, step_org=org, program_name=application.program.name)
 
 
 def is_chain_approver(actor_id: int, program: AidProgram) -> bool:

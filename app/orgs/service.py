@@ -180,15 +180,16 @@ def _find_user(*, user_id: int | None, openid: str | None) -> User:
     return user
 
 
-# called as hook(org_id=…, role=…) after a grant, in its transaction (e.g. a domain closes
-# the to-dos that waited for someone to hold that role there); registered from domain hooks
-GRANT_HOOKS: list = []
+# called as hook(org=…, role=…, granted=True/False) after a grant or a revocation, in its
+# transaction (e.g. a domain closes the to-dos that waited for someone to hold that role
+# there, or opens them when nobody does any more); registered from the domains' hooks
+ROLE_HOOKS: list = []
 
 
-def add_grant_hook(hook) -> None:
+def add_role_hook(hook) -> None:
     """Idempotent (apps are built many times)."""
-    if hook not in GRANT_HOOKS:
-        GRANT_HOOKS.append(hook)
+    if hook not in ROLE_HOOKS:
+        ROLE_HOOKS.append(hook)
 
 
 def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | None = None,
@@ -202,8 +203,8 @@ def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | N
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.grant",
                  target_type="user", target_id=user.id, after={"role": role})
     forget_grants(user.id)
-    for hook in GRANT_HOOKS:
-        hook(org_id=org.id, role=role)
+    for hook in ROLE_HOOKS:
+        hook(org=org, role=role, granted=True)
     db.session.commit()
     return grant
 
@@ -216,7 +217,10 @@ def revoke_role(*, actor_id: int, org_id: int, grant_id: int) -> None:
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.revoke",
                  target_type="user", target_id=grant.user_id, before={"role": grant.role})
     db.session.delete(grant)
+    db.session.flush()
     forget_grants(grant.user_id)
+    for hook in ROLE_HOOKS:
+        hook(org=org, role=grant.role, granted=False)
     db.session.commit()
 
 

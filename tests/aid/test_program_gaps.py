@@ -109,3 +109,30 @@ def test_open_programs_say_whether_the_caller_may_apply(app, world, program):
                                headers=world.as_user("prov_admin")).get_json()["items"]
     assert {p["eligible"] for p in managed} == {None}
     assert {p["warnings"] is None for p in managed} == {True}
+
+
+def test_revoking_the_last_approver_puts_the_waiting_application_on_the_queue(world,
+                                                                               program):
+    application = world.submitted(program["id"], org="village1")
+    assert todos(world, "county_admin") == []
+    admin = world.as_user("county_admin")
+    url = f"/api/v1/orgs/{world.tree['village1']}/officers"
+    [grant] = [g for g in world.client.get(url, headers=admin).get_json()["items"]
+               if g["role"] == "approver"]
+    assert world.client.delete(f"{url}/{grant['id']}", headers=admin).status_code == 204
+    [card] = todos(world, "county_admin")
+    assert (card["id"], card["title"]) == (application["id"], "无人审批：甲村")
+    # the town's admins would see it too (it sits on the org above village1)
+    assert [c["org"]["id"] for c in todos(world, "prov_admin")] == [world.tree["town1"]]
+
+
+def test_revoking_one_of_two_approvers_changes_nothing(world, program):
+    world.submitted(program["id"], org="village1")
+    admin = world.as_user("county_admin")
+    url = f"/api/v1/orgs/{world.tree['village1']}/officers"
+    world.client.post(url, headers=admin, json={"user_id": world.tree["plain"],
+                                                 "role": "approver"})
+    first = [g for g in world.client.get(url, headers=admin).get_json()["items"]
+             if g["role"] == "approver"][0]
+    assert world.client.delete(f"{url}/{first['id']}", headers=admin).status_code == 204
+    assert todos(world, "county_admin") == []
