@@ -4,6 +4,12 @@ approver is granted. Open programs say whether the caller may apply."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sqlalchemy import delete, select, text
+
+from app.core.todos import TodoItem
+from app.extensions import db
 from tests.factories.projects import approve_members
 
 ENGLISH = {"Accept-Language": "en"}
@@ -136,3 +142,30 @@ def test_revoking_one_of_two_approvers_changes_nothing(world, program):
              if g["role"] == "approver"][0]
     assert world.client.delete(f"{url}/{first['id']}", headers=admin).status_code == 204
     assert todos(world, "county_admin") == []
+
+
+def test_the_migration_puts_applications_already_waiting_on_the_queue(app, world, program):
+    """Applications submitted before this release, waiting at an org without an approver."""
+    application = world.submitted(program["id"], org="village3")
+    migration = (Path(__file__).resolve().parents[2] / "migrations" / "versions"
+                 / "20261201_k1nogap_aid_no_approver_todos.py")
+    with app.app_context():
+        made = db.session.scalar(select(TodoItem).where(TodoItem.kind == "aid_no_approver"))
+        expected = {c: getattr(made, c) for c in ("object_id", "org_id", "org_path", "role",
+                                                  "title", "summary", "version", "action",
+                                                  "exact_org", "batchable")}
+        db.session.execute(delete(TodoItem).where(TodoItem.kind == "aid_no_approver"))
+        db.session.commit()
+        namespace: dict = {}
+        exec(compile(migration.read_text(encoding="utf-8"), str(migration), "exec"), namespace)
+        executed = []
+        namespace["op"] = type("Op", (), {"execute": staticmethod(executed.append)})
+        namespace["upgrade"]()
+        db.session.execute(text(executed[0]))
+        db.session.execute(text(executed[0]))  # idempotent
+        db.session.commit()
+        rows = list(db.session.scalars(select(TodoItem).where(
+            TodoItem.kind == "aid_no_approver")))
+        assert len(rows) == 1
+        assert {c: getattr(rows[0], c) for c in expected} == expected
+        assert expected["object_id"] == application["id"]
