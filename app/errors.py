@@ -58,6 +58,93 @@ class Invalid(AppError):
     code = "validation_error"
 
 
+class FieldMessage(str):
+    """One field's message: the English text with its values filled in (what the JSON shows
+    in English) that also keeps its message id and values, so the envelope translates it
+    with the values (`core.i18n.translate_details`)."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any] | None = None) -> FieldMessage:
+        made = super().__new__(cls, msgid % params if params else msgid)
+        made.msgid, made.params = msgid, dict(params or {})
+        return made
+
+
+class FieldProblems:
+    """Every field problem of one request, raised together as one 422.
+
+    A service checks each rule and collects instead of raising at the first:
+    `problems.invalid(field, message, params)` for its own checks, `with problems.check():`
+    around a step that raises `Invalid` with `details["fields"]` (its fields are merged, the
+    step's other effects stay as far as it got), then `problems.raise_if_any()`. One problem
+    keeps its own message and code; several are "Some fields are invalid." listing all.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+        self.details: dict[str, Any] = {}
+        self._first: tuple[str, dict[str, Any] | None, str | None] | None = None
+        self._count = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def has(self, *names: str) -> bool:
+        """True when one of these fields already has a problem (skip the checks that need it)."""
+        return any(name in self.fields for name in names)
+
+    def invalid(self, field: str, message: str, params: dict[str, Any] | None = None, *,
+                code: str | None = None, details: dict[str, Any] | None = None) -> None:
+        self._add(field, FieldMessage(message, params), (message, params, code), details)
+
+    def _add(self, field: str, text: str, first, details: dict[str, Any] | None) -> None:
+        listed = self.fields.setdefault(field, [])
+        if text in listed:  # the same rule reached twice (e.g. a shared lookup)
+            return
+        listed.append(text)
+        self._count += 1
+        if self._first is None:
+            self._first = first
+        self.details.update(details or {})
+
+    def merge(self, exc: Invalid) -> None:
+        """An `Invalid` raised by a step: its fields join the others."""
+        fields = exc.details.get("fields") or {"_schema": [FieldMessage(exc.msgid, exc.params)]}
+        rest = {key: value for key, value in exc.details.items() if key != "fields"}
+        first = (exc.msgid, exc.params, exc.code if exc.code != Invalid.code else None)
+        for field, messages in fields.items():
+            for text in messages if isinstance(messages, list) else [messages]:
+                self._add(field, text, first, rest)
+
+    def check(self) -> _Collecting:
+        return _Collecting(self)
+
+    def raise_if_any(self) -> None:
+        if not self.fields:
+            return
+        details = {**self.details, "fields": self.fields}
+        if self._count == 1 and self._first is not None:
+            message, params, code = self._first
+            raise Invalid(message, params=params, code=code, details=details)
+        raise Invalid(FIELDS_INVALID, details=details)
+
+
+class _Collecting:
+    def __init__(self, problems: FieldProblems) -> None:
+        self.problems = problems
+
+    def __enter__(self) -> FieldProblems:
+        return self.problems
+
+    def __exit__(self, kind, exc, traceback) -> bool:
+        if isinstance(exc, Invalid) and type(exc) is Invalid:
+            self.problems.merge(exc)
+            return True
+        return False
+
+
 class Unauthorized(AppError):
     status = 401
     code = "unauthorized"

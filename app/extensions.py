@@ -33,6 +33,11 @@ class GonghuiApi(Api):
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
 
+    def _register_pagination_header(self):
+        """Lists page by opaque cursors (`core.pagination`), never by page numbers: the
+        `X-Pagination` header flask-smorest registers would put its `PaginationMetadata`
+        schema (page, total_pages …) into the document although no operation uses it."""
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

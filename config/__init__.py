@@ -56,6 +56,8 @@ class BaseConfig:
     JWT_ERROR_MESSAGE_KEY = "message"
     # event → subscribe template; "*" is used for events without their own entry. Field
     # values name keys of the outbox row's data ("$time" = when it is sent, Asia/Shanghai).
+    # An entry may say what the template is for ("purpose", shown as given by
+    # GET /me/subscriptions); without it the purpose is built from the events it carries.
     WECHAT_TEMPLATES: dict = {
         "*": {"template_id": "tmpl-status-notice",
               "fields": {"thing1": "title", "thing2": "body", "time3": "$time"}},

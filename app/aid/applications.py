@@ -26,7 +26,7 @@ from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS
 from app.core.time import shown, utcnow
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, FieldMessage, FieldProblems, Invalid
 from app.files.service import owned_files
 from app.members.memberships import validated_id_number
 from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
@@ -44,8 +44,8 @@ class Revealed:
 
 
 def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
-    text = message % params if params else message
-    return Invalid(message, params=params, details={"fields": {field: [text]}})
+    return Invalid(message, params=params,
+                   details={"fields": {field: [FieldMessage(message, params)]}})
 
 
 def _set_org(application: AidApplication, program: AidProgram, org_id: int) -> None:
@@ -86,15 +86,21 @@ def _check_student_fields(application: AidApplication, program: AidProgram) -> N
         raise _invalid("beneficiary", "Students need a school and a grade or admission year.")
 
 
-def _set_documents(application: AidApplication, actor_id: int,
-                   documents: list[dict[str, Any]]) -> None:
-    """Attach the caller's own uploads; anybody else's file id is refused."""
-    wanted = {doc["file_id"]: doc["kind"] for doc in documents}
-    mine = owned_files(actor_id=actor_id, file_ids=list(wanted))
+def _own_documents(actor_id: int, documents: list[dict[str, Any]]) -> dict[int, Any]:
+    """The caller's own uploads among the documents; anybody else's file id is refused."""
+    wanted = [doc["file_id"] for doc in documents]
+    mine = owned_files(actor_id=actor_id, file_ids=wanted)
     unknown = sorted(set(wanted) - set(mine))
     if unknown:
         raise _invalid("documents", "Unknown files (upload them first): %(files)s.",
                        {"files": unknown})
+    return mine
+
+
+def _set_documents(application: AidApplication, documents: list[dict[str, Any]],
+                   mine: dict[int, Any]) -> None:
+    """Attach the caller's own uploads (`_own_documents`)."""
+    wanted = {doc["file_id"]: doc["kind"] for doc in documents}
     attached = {document.file_id: document for document in application.documents}
     kept = []
     for file_id, kind in sorted(wanted.items()):
@@ -123,16 +129,27 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
     application = AidApplication(program=program, applicant_id=actor_id,
                                  entered_by_officer=on_behalf, reason=reason, status="draft",
                                  version=1)
-    _set_org(application, program, org_id)
-    _set_tier(application, program, category_code, tier_code)
-    _set_beneficiary(application, beneficiary)
+    # every problem at once: each step's field problems are collected, then raised together
+    problems = FieldProblems()
+    with problems.check():
+        _set_org(application, program, org_id)
+    with problems.check():
+        _set_tier(application, program, category_code, tier_code)
+    with problems.check():
+        _set_beneficiary(application, beneficiary)
     _set_bank_account(application, bank_account)
-    _check_student_fields(application, program)
+    if not problems.has("category_code", "tier_code"):
+        with problems.check():
+            _check_student_fields(application, program)
+    mine = {}
+    with problems.check():
+        mine = _own_documents(actor_id, documents)
+    problems.raise_if_any()
     require_aid_consents(actor_id=actor_id,
                          beneficiary_id_number=application.beneficiary_id_number,
                          on_behalf=on_behalf, with_documents=bool(documents))
     _flush_unique(application)
-    _set_documents(application, actor_id, documents)
+    _set_documents(application, documents, mine)
     record_event(application, actor_id=actor_id, action="create", from_status=None,
                  to_status="draft")
     commit_keeping_loaded()
@@ -145,18 +162,30 @@ def update_application(*, actor_id: int, application_id: int, version: int,
     application = get_application(actor_id, application_id, applicant_only=True)
     program = application.program
     move(application, "edit", version=version)
+    problems = FieldProblems()
     if "org_id" in changes:
-        _set_org(application, program, changes["org_id"])
+        with problems.check():
+            _set_org(application, program, changes["org_id"])
     if "category_code" in changes or "tier_code" in changes:
-        _set_tier(application, program, changes.get("category_code", application.category_code),
-                  changes.get("tier_code", application.tier_code))
+        with problems.check():
+            _set_tier(application, program,
+                      changes.get("category_code", application.category_code),
+                      changes.get("tier_code", application.tier_code))
     if "beneficiary" in changes:
-        _set_beneficiary(application, changes["beneficiary"])
+        with problems.check():
+            _set_beneficiary(application, changes["beneficiary"])
     if "bank_account" in changes:
         _set_bank_account(application, changes["bank_account"])
     if "reason" in changes:
         application.reason = changes["reason"]
-    _check_student_fields(application, program)
+    if not problems.has("category_code", "tier_code"):
+        with problems.check():
+            _check_student_fields(application, program)
+    mine = {}
+    if "documents" in changes:
+        with problems.check():
+            mine = _own_documents(actor_id, changes["documents"])
+    problems.raise_if_any()
     if changes.keys() & {"beneficiary", "bank_account", "documents"}:
         require_aid_consents(actor_id=actor_id,
                              beneficiary_id_number=application.beneficiary_id_number,
@@ -164,7 +193,7 @@ def update_application(*, actor_id: int, application_id: int, version: int,
                              with_documents=bool(changes.get("documents")))
     _flush_unique(application)
     if "documents" in changes:
-        _set_documents(application, actor_id, changes["documents"])
+        _set_documents(application, changes["documents"], mine)
     commit_keeping_loaded()
     return application
 

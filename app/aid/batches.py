@@ -12,6 +12,7 @@ from app.aid.history import record_event
 from app.aid.models import AidApplication, DisbursementBatch
 from app.core import audit
 from app.core.crypto import mask_id_number
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, OFFICERS, Role
 from app.core.states import guarded_update
@@ -94,7 +95,7 @@ def mark_paid(*, actor_id: int, batch_id: int, version: int) -> DisbursementBatc
         notify(user_id=application.applicant_id, event="aid.paid", title="资助金已发放",
                body=f"{program.name}：{application.amount_fen / 100:.2f}元已发放。",
                data={"program_name": program.name, "amount_fen": application.amount_fen},
-               page=f"pages/aid/application?id={application.id}")
+               page=page_path("aid/application", id=application.id))
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=program.owner_org_id,
                  action="aid.batch.paid", target_type="aid_batch", target_id=batch.id,
                  after={"count": len(applications), "total_fen": total})

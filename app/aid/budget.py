@@ -9,7 +9,7 @@ a program's version does not change when money is reserved.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.aid.models import AidProgram
 from app.extensions import db
@@ -38,3 +38,17 @@ def settle(*, program_id: int, amount_fen: int) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     return moved == 1
+
+
+def left_fen(program_id: int) -> int:
+    """What the budget can still cover (read from the row, not the session's copy)."""
+    return db.session.execute(
+        select(AidProgram.budget_fen - AidProgram.reserved_fen - AidProgram.paid_fen)
+        .where(AidProgram.id == program_id)).scalar_one()
+
+
+def yuan(fen: int) -> str:
+    """Fen as a yuan amount with two decimals (600000 → "6000.00")."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"

@@ -10,10 +10,12 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.aid.access import get_application
-from app.aid.budget import try_reserve
+from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
+from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
 from app.aid.models import LIFECYCLE, AidApplication
 from app.core import audit, todos
+from app.core.pages import page_path
 from app.core.roles import Role
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
@@ -97,6 +99,10 @@ def open_step_todo(application: AidApplication, *, program_name: str, step_org: 
                    version: int) -> None:
     """The step's approvers (on that org exactly) see the application in their queue; the
     card is batchable exactly when `decide_in_batch` accepts it (not the final step)."""
+    # Nobody would see it: the admins above are told. (A gap to-do of an earlier step is gone
+    # already: that step was decided by an approver, whose grant closed it.)
+    if not has_approver(step_org.id):
+        open_gap_todo(application, step_org=step_org, program_name=program_name)
     todos.open_todo(
         kind=TODO_KIND, object_id=application.id, org_id=step_org.id, org_path=step_org.path,
         exact_org=True, role=Role.APPROVER, version=version,
@@ -109,6 +115,7 @@ def open_step_todo(application: AidApplication, *, program_name: str, step_org: 
 
 def close_step_todo(application_id: int) -> None:
     todos.close_todo(kind=TODO_KIND, object_id=application_id)
+    close_gap_todo(application_id)
 
 
 def _refuse_unless_step_approver(actor_id: int, application: AidApplication) -> Org:
@@ -129,7 +136,7 @@ def _tell_applicant(application: AidApplication, *, event: str, title: str, body
            data={"program_name": application.program.name,
                  "beneficiary": application.beneficiary_name,
                  "status": application.status, "comment": comment or ""},
-           page=f"pages/aid/application?id={application.id}")
+           page=page_path("aid/application", id=application.id))
 
 
 def decide(*, actor_id: int, application_id: int, action: str, comment: str | None,
@@ -190,8 +197,16 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     amount_fen = application.amount_fen
     if action == "approve" and is_final and not try_reserve(program_id=program.id,
                                                             amount_fen=amount_fen):
-        raise Conflict("The program's budget cannot cover this application.",
-                       code="budget_exhausted", details={"amount_fen": amount_fen})
+        left = left_fen(program.id)
+        raise Conflict(
+            "The program has %(left_yuan)s yuan left and this application needs "
+            "%(amount_yuan)s yuan: ask the program's admin to add to the budget, or return "
+            "the application.",
+            params={"left_yuan": yuan(left), "amount_yuan": yuan(amount_fen),
+                    "left_fen": left, "amount_fen": amount_fen},
+            code="budget_exhausted",
+            details={"amount_fen": amount_fen, "amount_yuan": yuan(amount_fen),
+                     "left_fen": left, "left_yuan": yuan(left)})
     commit_keeping_loaded()
     return application
 

@@ -22,9 +22,10 @@ from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.states import StateMachine
 from app.core.time import UTCDateTime, utcnow
+from app.errors import FieldMessage
 from app.extensions import db
 from app.files.models import StoredFile
-from app.orgs.models import Org
+from app.orgs.models import LEVELS, Org
 
 KINDS = ("student", "family")
 DOCUMENT_KINDS = {
@@ -89,6 +90,10 @@ class AidProgram(CreatedAtMixin, db.Model):
     # loaded with `with_expression` by access.get_program: the viewer is an officer over the
     # owner org (who alone see the budget figures)
     viewer_is_officer: Mapped[bool | None] = query_expression()
+    # set by the services: what the program's admins should fix (approvers.with_warnings),
+    # and whether the viewer may apply (programs.list_programs)
+    warnings = None
+    eligible_for_viewer = None
 
     @property
     def left_fen(self) -> int:
@@ -251,3 +256,25 @@ class DisbursementBatch(CreatedAtMixin, db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     program: Mapped[AidProgram] = relationship()
+
+
+def chain_problems(chain: list[str]) -> list[str]:
+    """An approval chain's levels must climb the tree (village → town → county …), each once."""
+    positions = [LEVELS.index(level) for level in chain if level in LEVELS]
+    if any(lower <= upper for lower, upper in zip(positions, positions[1:], strict=False)):
+        return [FieldMessage("Levels must go upwards (e.g. village, town, county, province).")]
+    return []
+
+
+def category_problems(categories: list[dict[str, Any]]) -> list[str]:
+    """Category codes, and tier codes within a category, must be unique."""
+    problems = []
+    codes = [category["code"] for category in categories if "code" in category]
+    if len(set(codes)) != len(codes):
+        problems.append(FieldMessage("Category codes must be unique."))
+    for category in categories:
+        tier_codes = [tier["code"] for tier in category.get("tiers") or [] if "code" in tier]
+        if len(set(tier_codes)) != len(tier_codes):
+            problems.append(FieldMessage("Tier codes of %(category)s must be unique.",
+                                         {"category": category.get("code", "?")}))
+    return problems

@@ -9,49 +9,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.aid.access import get_program, with_program_viewer
-from app.aid.models import AidProgram, AidProgramOrg
+from app.aid.approvers import tell_admin_about_gaps, with_warnings
+from app.aid.models import AidProgram, AidProgramOrg, category_problems, chain_problems
 from app.core import audit
 from app.core.pagination import Page, keyset_page
-from app.core.roles import ADMINS, Role
+from app.core.roles import ADMINS, OFFICERS, Role
 from app.core.time import utcnow
-from app.errors import Invalid
+from app.errors import FieldMessage, FieldProblems, Invalid
 from app.extensions import db
-from app.orgs.models import LEVELS, Org
-from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
+from app.members.models import Membership
+from app.orgs.models import Org
+from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
 
 
 def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
-    text = message % params if params else message
-    return Invalid(message, params=params, details={"fields": {field: [text]}})
+    return Invalid(message, params=params,
+                   details={"fields": {field: [FieldMessage(message, params)]}})
 
 
-def _check_chain(chain: list[str]) -> None:
-    """Levels must climb the tree: village → town → county → …, each once."""
-    positions = [LEVELS.index(level) for level in chain]
-    if any(lower <= upper for lower, upper in zip(positions, positions[1:], strict=False)):
-        raise _invalid("chain", "Levels must go upwards (e.g. village, town, county, province).")
-
-
-def _check_categories(categories: list[dict[str, Any]]) -> None:
-    codes = [category["code"] for category in categories]
-    if len(set(codes)) != len(codes):
-        raise _invalid("categories", "Category codes must be unique.")
-    for category in categories:
-        tier_codes = [tier["code"] for tier in category["tiers"]]
-        if len(set(tier_codes)) != len(tier_codes):
-            raise _invalid("categories", "Tier codes of %(category)s must be unique.",
-                           {"category": category["code"]})
-
-
-def _eligible_orgs(owner: Org, org_ids: list[int]) -> list[Org]:
+def _check_eligible_orgs(owner: Org, org_ids: list[int],
+                         problems: FieldProblems) -> list[Org]:
     orgs = list(db.session.scalars(select(Org).where(Org.id.in_(set(org_ids)))))
     if len(orgs) != len(set(org_ids)):
-        raise _invalid("eligible_org_ids", "Some eligible orgs do not exist.")
+        problems.invalid("eligible_org_ids", "Some eligible orgs do not exist.")
     outside = [org.name for org in orgs if not org.path.startswith(owner.path)]
     if outside:
-        raise _invalid("eligible_org_ids",
-                       "Eligible orgs must lie under the owner org: %(orgs)s.",
-                       {"orgs": ", ".join(outside)})
+        problems.invalid("eligible_org_ids",
+                         "Eligible orgs must lie under the owner org: %(orgs)s.",
+                         {"orgs": ", ".join(outside)})
     return orgs
 
 
@@ -61,9 +46,14 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
                    chain: list[str]) -> AidProgram:
     owner = get_org_or_404(owner_org_id)
     authorize(actor_id, owner, ADMINS)
-    _check_chain(chain)
-    _check_categories(categories)
-    eligible = _eligible_orgs(owner, eligible_org_ids)
+    # every problem at once (the schema checked the same rules for HTTP callers)
+    problems = FieldProblems()
+    for message in chain_problems(chain):
+        problems.invalid("chain", message.msgid, message.params)
+    for message in category_problems(categories):
+        problems.invalid("categories", message.msgid, message.params)
+    eligible = _check_eligible_orgs(owner, eligible_org_ids, problems)
+    problems.raise_if_any()
     program = AidProgram(
         name=name, year=year, owner_org_id=owner.id, categories=categories, chain=chain,
         budget_fen=budget_fen, reserved_fen=0, paid_fen=0, opens_at=opens_at,
@@ -75,9 +65,15 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=owner.id,
                  action="aid.program.create", target_type="aid_program", target_id=program.id,
                  after={"name": name, "budget_fen": budget_fen, "chain": chain})
+    tell_admin_about_gaps(program, eligible, actor_id)
     program_id = program.id
     db.session.commit()
-    return get_program(actor_id, program_id)
+    return with_warnings(get_program(actor_id, program_id))
+
+
+def program_detail(*, actor_id: int, program_id: int) -> AidProgram:
+    """One program; its owner org's officers also see what to fix (`warnings`)."""
+    return with_warnings(get_program(actor_id, program_id))
 
 
 def list_programs(*, actor_id: int, scope: str, limit: int, cursor: str | None) -> Page:
@@ -89,7 +85,28 @@ def list_programs(*, actor_id: int, scope: str, limit: int, cursor: str | None) 
         query = query.where(AidProgram.opens_at <= now, AidProgram.closes_at > now)
     else:
         query = query.where(org_scope_clause(actor_id, AidProgram.owner_org_id))
-    return keyset_page(query, keys=[AidProgram.id], limit=limit, cursor=cursor)
+    page = keyset_page(query, keys=[AidProgram.id], limit=limit, cursor=cursor)
+    if scope == "open":
+        mark_eligible(actor_id, page.items)
+    return page
+
+
+def mark_eligible(actor_id: int, programs: list[AidProgram]) -> None:
+    """`eligible_for_viewer` on each program: the caller is an approved member of an org
+    inside an eligible org, or an officer whose orgs overlap one (to enter applications on
+    someone's behalf). One query for the caller's memberships; the grants are cached."""
+    if not programs:
+        return
+    member_paths = list(db.session.scalars(
+        select(Org.path).join(Membership, Membership.org_id == Org.id)
+        .where(Membership.user_id == actor_id, Membership.status == "approved")))
+    officer_paths = [org.path for _, org in grants_of(actor_id, OFFICERS)]
+    for program in programs:
+        eligible_paths = [org.path for org in program.eligible_orgs]
+        program.eligible_for_viewer = any(
+            path.startswith(eligible) for path in member_paths for eligible in eligible_paths
+        ) or any(path.startswith(eligible) or eligible.startswith(path)
+                 for path in officer_paths for eligible in eligible_paths)
 
 
 def find_category(program: AidProgram, category_code: str,

@@ -55,8 +55,9 @@ class ProgramView(MethodView):
     @blp.response(200, AidProgramOut)
     @blp.errors(404)
     def get(self, program_id):
-        """One program: categories, tiers, documents, window and chain."""
-        return access.get_program(current_user().id, program_id)
+        """One program: categories, tiers, documents, window and chain; for officers over the
+        owner org also the budget and `warnings` (e.g. chain orgs without an approver)."""
+        return programs.program_detail(actor_id=current_user().id, program_id=program_id)
 
 
 @blp.route("/aid/applications")

@@ -7,7 +7,14 @@ personal numbers by `core.fields.Masked` (core.crypto masks), the org and progra
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
-from app.aid.models import DOCUMENT_KINDS, KINDS, RELATIONS, STATUSES
+from app.aid.models import (
+    DOCUMENT_KINDS,
+    KINDS,
+    RELATIONS,
+    STATUSES,
+    category_problems,
+    chain_problems,
+)
 from app.core.crypto import mask_bank_account, mask_id_number
 from app.core.fields import Masked, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
@@ -44,6 +51,18 @@ class AidCategoryIn(StrictSchema):
                         validate=validate.Length(min=1, max=20))
 
 
+def _unique_codes(categories: list[dict]) -> None:
+    problems = category_problems(categories)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _upwards(chain: list[str]) -> None:
+    problems = chain_problems(chain)
+    if problems:
+        raise ValidationError(problems)
+
+
 class AidProgramCreate(StrictSchema):
     name = text(100, required=True)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
@@ -51,18 +70,19 @@ class AidProgramCreate(StrictSchema):
     eligible_org_ids = fields.List(id_field(), required=True,
                                    validate=validate.Length(min=1, max=100))
     categories = fields.List(fields.Nested(AidCategoryIn), required=True,
-                             validate=validate.Length(min=1, max=10))
+                             validate=[validate.Length(min=1, max=10), _unique_codes])
     budget_fen = fen_field(minimum=1, required=True)
     opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
                                     metadata={"description": "no offset → Asia/Shanghai"})
     closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
     chain = fields.List(fields.String(validate=validate.OneOf(LEVELS)), required=True,
-                        validate=validate.Length(min=1, max=len(LEVELS)),
+                        validate=[validate.Length(min=1, max=len(LEVELS)), _upwards],
                         metadata={"description": "levels from the applicant upwards, "
                                                  "e.g. village, town, county, province"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def window_in_order(self, data, **kwargs):
+        """Runs whatever else is wrong, so one 422 lists every problem."""
         if "opens_at" in data and "closes_at" in data and data["opens_at"] >= data["closes_at"]:
             raise ValidationError("must be after opens_at", "closes_at")
 
@@ -88,6 +108,14 @@ class AidBudget(Schema):
     left_fen = fields.Integer(required=True)
 
 
+class AidProgramWarning(Schema):
+    code = fields.String(required=True, metadata={"description": "no_approver"})
+    message = fields.String(required=True)
+    count = fields.Integer(required=True)
+    orgs = fields.List(fields.Nested(OrgRef), required=True, metadata={
+        "description": "the first 50 orgs concerned, by path"})
+
+
 class AidProgramOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -103,6 +131,14 @@ class AidProgramOut(Schema):
     budget = fields.Nested(AidBudget, allow_none=True, attribute="budget_for_viewer",
                            metadata={"description": "officers over the owner org only"})
     created_at = ShanghaiDateTime(required=True)
+    eligible = fields.Boolean(allow_none=True, attribute="eligible_for_viewer", metadata={
+        "description": "in lists of open programs: the caller may apply (an approved member "
+                       "of an eligible org or below it) or enter applications for others "
+                       "(an officer over one); null elsewhere"})
+    warnings = fields.List(fields.Nested(AidProgramWarning), allow_none=True, metadata={
+        "description": "what the officers over the owner org should fix (e.g. no_approver: "
+                       "step orgs of the chain without an approver); [] when nothing, null "
+                       "for other callers and in lists"})
 
 
 AidProgramPage = page_schema(AidProgramOut, "AidProgramPage")

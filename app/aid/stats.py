@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from app.aid.access import get_program
+from app.aid.approvers import is_chain_approver
 from app.aid.models import AidApplication, AidProgram
 from app.core.roles import OFFICERS
 from app.extensions import db
 from app.orgs.models import Org
+from app.orgs.scope import authorize
 
 # status → the figures it counts in ("approved" includes paid: everything that passed the chain)
 BUCKETS = {"submitted": ("pending",), "approved": ("approved",), "paid": ("approved", "paid")}
@@ -64,7 +66,9 @@ def _order(row: StatsRow) -> tuple[int, str]:
 
 
 def program_stats(*, actor_id: int, program_id: int) -> ProgramStats:
-    program = get_program(actor_id, program_id, roles=OFFICERS)
+    program = get_program(actor_id, program_id)
+    if not is_chain_approver(actor_id, program):  # approvers of the chain's orgs may read
+        authorize(actor_id, program.owner_org, OFFICERS)
     rows = db.session.execute(
         select(AidApplication.org_id, Org.name, AidApplication.category_code,
                AidApplication.tier_code, AidApplication.status, func.count(),

@@ -32,6 +32,7 @@ MESSAGE_KEYWORDS = (
     "AppError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict",
     "InvalidTransition", "PayloadTooLarge", "ServiceUnavailable", "RateLimited",
     "ValidationError", "N_", "envelope:3", "unauthorized:2", "_invalid:2", "require_leader:3",
+    "invalid:2", "FieldMessage",
 )
 
 
@@ -87,6 +88,8 @@ def translate_details(details: dict) -> dict:
 
 
 def _translate_messages(value: Any) -> Any:
+    if isinstance(value, str) and hasattr(value, "msgid"):  # errors.FieldMessage
+        return translate(value.msgid, value.params)
     if isinstance(value, str):
         return translate_validation_message(value)
     if isinstance(value, dict):

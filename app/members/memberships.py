@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
 from app.core.states import guarded_update
@@ -116,7 +117,7 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
            title=f"入会申请{outcome}", body=f"您在{org.name}的入会申请{outcome}。"
            + (f"原因：{reason}" if reason else ""),
            data={"org_name": org.name, "result": outcome, "reason": reason or ""},
-           page=f"pages/membership/detail?id={membership_id}")
+           page=page_path("members/detail", id=membership_id))
     db.session.commit()
     return membership
 

@@ -5,7 +5,14 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
 from app.notify import messages, subscriptions
-from app.notify.schemas import Credits, MessagePage, MessageQuery, SubscriptionsIn, UnreadCount
+from app.notify.schemas import (
+    Credits,
+    MessagePage,
+    MessageQuery,
+    SubscribeTemplates,
+    SubscriptionsIn,
+    UnreadCount,
+)
 
 blp = ApiBlueprint("notify", __name__, description="Subscriptions and in-app messages")
 
@@ -21,10 +28,11 @@ class SubscriptionsView(MethodView):
                                                             **body)}
 
     @blp.auth(forbidden=False)
-    @blp.response(200, Credits)
+    @blp.response(200, SubscribeTemplates)
     def get(self):
-        """Remaining subscribe-message credits per template."""
-        return {"items": subscriptions.credits_of(current_user().id)}
+        """Every subscribe-message template: its id, what it is for, and the caller's credits
+        left, so the client asks for the right ones without reading any config."""
+        return {"items": subscriptions.templates_of(current_user().id)}
 
 
 @blp.route("/me/messages")

@@ -22,6 +22,24 @@ class Credits(Schema):
     items = fields.List(fields.Nested(Credit), required=True)
 
 
+class SubscribeTemplateOut(Schema):
+    template_id = fields.String(required=True, metadata={
+        "description": "the id to pass to wx.requestSubscribeMessage (tmplIds)"})
+    purpose = fields.String(required=True, metadata={
+        "description": "what the template tells the user (Chinese; English with "
+                       "Accept-Language: en), to explain the request before it is made"})
+    events = fields.List(fields.String(), required=True, metadata={
+        "description": "the events it carries; \"*\" = every event without its own template"})
+    credits = fields.Integer(required=True, metadata={
+        "description": "messages this template may still send to the caller (one per accept)"})
+
+
+class SubscribeTemplates(Schema):
+    """Every configured template (a handful: not a page)."""
+
+    items = fields.List(fields.Nested(SubscribeTemplateOut), required=True)
+
+
 class MessageQuery(ListQuerySchema):
     unread = fields.Boolean(load_default=False)
 

@@ -9,6 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
+from app.core.pages import page_path
 from app.core.todos import TodoItem
 from app.extensions import db
 from app.notify.models import InAppMessage, OutboxMessage
@@ -60,4 +61,4 @@ def announce_todo(item: TodoItem) -> None:
         OfficerRole.role == item.role, OfficerRole.org_id.in_(org_ids))))
     for user_id in sorted(officers):
         notify(user_id=user_id, event="todo.new", title=f"新待办：{item.title}",
-               body=item.summary, data={"kind": item.kind}, page="pages/workbench/index")
+               body=item.summary, data={"kind": item.kind}, page=page_path("workbench/index"))

@@ -26,6 +26,9 @@ class Org(CreatedAtMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"level IN {LEVELS}", name="level"),
         Index("ix_orgs_path", "path", unique=True),
+        # the picker's name search (`name LIKE '%q%'`): a trigram index on PostgreSQL
+        Index("ix_orgs_name_trgm", "name", postgresql_using="gin",
+              postgresql_ops={"name": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -35,6 +38,15 @@ class Org(CreatedAtMixin, db.Model):
     region_code: Mapped[str | None] = mapped_column(String(12))
     path: Mapped[str] = mapped_column(PathType)
     depth: Mapped[int] = mapped_column(Integer)
+
+    # what the picker shows, set by `orgs.service.for_picker` for the orgs of one answer
+    has_children = None  # bool
+    path_names = None  # list[str], from the root down to the org itself
+
+    @property
+    def path_ids(self) -> list[int]:
+        """The ids from the root down to the org itself, read off the path."""
+        return [int(part) for part in self.path.strip("/").split("/")]
 
 
 class OfficerRole(db.Model):

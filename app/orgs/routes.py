@@ -14,10 +14,10 @@ from app.orgs.schemas import (
     OrgCreate,
     OrgList,
     OrgOut,
+    OrgPage,
     OrgQuery,
     OrgUpdate,
 )
-from app.orgs.scope import get_org_or_404
 
 blp = ApiBlueprint("orgs", __name__, description="Union org tree, officers and audit")
 
@@ -26,11 +26,13 @@ blp = ApiBlueprint("orgs", __name__, description="Union org tree, officers and a
 class OrgsView(MethodView):
     @blp.auth(forbidden=False)
     @blp.arguments(OrgQuery, location="query")
-    @blp.response(200, OrgList)
+    @blp.response(200, OrgPage)
     @blp.errors(404)
     def get(self, query):
-        """Children of `parent_id`, or the top orgs when it is absent."""
-        return {"items": service.children(parent_id=query["parent_id"])}
+        """The cascading picker: children of `parent_id` (the top orgs when it is absent),
+        or with `q` a name search; each org says whether it has children and its path of
+        names from the top org."""
+        return service.list_orgs(**query)
 
     @blp.auth()
     @blp.arguments(OrgCreate)
@@ -48,7 +50,7 @@ class OrgView(MethodView):
     @blp.errors(404)
     def get(self, org_id):
         """One org."""
-        return get_org_or_404(org_id)
+        return service.org_detail(org_id=org_id)
 
     @blp.auth()
     @blp.arguments(OrgUpdate)

@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.auth.schemas import display_name
+from app.core.fields import text
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.orgs.models import LEVELS, ROLES
@@ -15,16 +16,29 @@ class OrgOut(Schema):
     level = fields.String(required=True)
     region_code = fields.String(allow_none=True)
     depth = fields.Integer(required=True)
+    has_children = fields.Boolean(required=True, metadata={
+        "description": "true when orgs sit under it (the picker offers another column)"})
+    path_names = fields.List(fields.String(), required=True, metadata={
+        "description": "names from the top org down to this one, e.g. "
+                       "[\"某省总工会\", \"某市总工会\", \"某县总工会\"]"})
 
 
 class OrgList(Schema):
-    """A bounded list (children of one org, the ancestors of one): not a page."""
+    """A bounded list (the ancestors of one org): not a page."""
 
     items = fields.List(fields.Nested(OrgOut), required=True)
 
 
-class OrgQuery(StrictSchema):
-    parent_id = id_field(load_default=None)
+OrgPage = page_schema(OrgOut, "OrgPage")
+
+
+class OrgQuery(ListQuerySchema):
+    parent_id = id_field(load_default=None, metadata={
+        "description": "without q: list this org's children (absent: the top orgs); "
+                       "with q: search under this org only"})
+    q = text(50, load_default=None, metadata={
+        "description": "name search: orgs whose name contains this text, the higher "
+                       "levels first"})
 
 
 class OrgCreate(StrictSchema):
@@ -45,9 +59,10 @@ class OfficerGrant(StrictSchema):
     openid = fields.String(validate=validate.Length(min=1, max=64))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
-    @validates_schema
-    def one_way_to_name_the_user(self, data, **kwargs):
-        if ("user_id" in data) == ("openid" in data):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def one_way_to_name_the_user(self, data, original, **kwargs):
+        given = original if isinstance(original, dict) else {}
+        if ("user_id" in given) == ("openid" in given):
             raise ValidationError("Give exactly one of user_id or openid.", "_schema")
 
 

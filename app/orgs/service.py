@@ -16,22 +16,55 @@ from app.orgs.models import LEVELS, OfficerRole, Org
 from app.orgs.scope import forget_grants, get_org, get_org_or_404, in_subtree, orgs_under
 
 
-def children(*, parent_id: int | None) -> list[Org]:
-    """Direct children of an org, or the roots when parent_id is None."""
-    if parent_id is not None:
-        get_org_or_404(parent_id)
-    query = select(Org).where(Org.parent_id == parent_id if parent_id else Org.parent_id.is_(None))
-    return list(db.session.scalars(query.order_by(Org.id)))
+def for_picker(orgs: list[Org]) -> list[Org]:
+    """Sets `has_children` and `path_names` (root → org) on each org of one answer: two
+    queries whatever the number of orgs (the names of every org on their paths, and which
+    of them are parents), none per org."""
+    if not orgs:
+        return orgs
+    ids = {org_id for org in orgs for org_id in org.path_ids}
+    names = dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(ids))).all())
+    parents = set(db.session.scalars(
+        select(Org.parent_id).where(Org.parent_id.in_({org.id for org in orgs})).distinct()))
+    for org in orgs:
+        org.path_names = [names[org_id] for org_id in org.path_ids if org_id in names]
+        org.has_children = org.id in parents
+    return orgs
+
+
+def org_detail(*, org_id: int) -> Org:
+    """One org with what the picker shows."""
+    return for_picker([get_org_or_404(org_id)])[0]
+
+
+def list_orgs(*, parent_id: int | None, q: str | None, limit: int,
+              cursor: str | None) -> Page[Org]:
+    """Without `q`: the children of `parent_id` (the top orgs when it is absent), by id.
+    With `q`: orgs whose name contains it — under `parent_id` when given (one path range),
+    else anywhere — the higher levels first, then by id."""
+    parent = get_org_or_404(parent_id) if parent_id is not None else None
+    query = select(Org)
+    if q is None:
+        query = query.where(Org.parent_id == parent.id if parent else Org.parent_id.is_(None))
+        keys = [Org.id]
+    else:
+        query = query.where(Org.name.contains(q, autoescape=True))
+        if parent is not None:
+            query = query.where(in_subtree(Org.path, parent.path), Org.id != parent.id)
+        keys = [Org.depth, Org.id]
+    page = keyset_page(query, keys=keys, limit=limit, cursor=cursor)
+    for_picker(page.items)
+    return page
 
 
 def ancestors(*, org_id: int) -> list[Org]:
     """From the root down to the org's parent, in one query on the path."""
     org = get_org_or_404(org_id)
-    ids = [int(part) for part in org.path.strip("/").split("/")[:-1]]
+    ids = org.path_ids[:-1]
     if not ids:
         return []
     found = {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(ids)))}
-    return [found[i] for i in ids]
+    return for_picker([found[i] for i in ids])
 
 
 def ancestor_at_level(org: Org, level: str) -> Org | None:
@@ -84,7 +117,7 @@ def create_org(*, actor_id: int, parent_id: int, name: str, level: str,
     audit.record(actor_id=actor_id, actor_role="admin", org_id=parent.id, action="org.create",
                  target_type="org", target_id=org.id, after={"name": name, "level": level})
     db.session.commit()
-    return org
+    return for_picker([org])[0]
 
 
 def update_org(*, actor_id: int, org_id: int, changes: dict) -> Org:
@@ -101,7 +134,7 @@ def update_org(*, actor_id: int, org_id: int, changes: dict) -> Org:
                  after={"name": org.name, "region_code": org.region_code,
                         "parent_id": org.parent_id})
     db.session.commit()
-    return org
+    return for_picker([org])[0]
 
 
 def _move(actor_id: int, org: Org, new_parent_id: int | None) -> None:
@@ -147,6 +180,18 @@ def _find_user(*, user_id: int | None, openid: str | None) -> User:
     return user
 
 
+# called as hook(org=…, role=…, granted=True/False) after a grant or a revocation, in its
+# transaction (e.g. a domain closes the to-dos that waited for someone to hold that role
+# there, or opens them when nobody does any more); registered from the domains' hooks
+ROLE_HOOKS: list = []
+
+
+def add_role_hook(hook) -> None:
+    """Idempotent (apps are built many times)."""
+    if hook not in ROLE_HOOKS:
+        ROLE_HOOKS.append(hook)
+
+
 def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | None = None,
                openid: str | None = None) -> OfficerRole:
     """Admins grant roles on orgs in their subtree; actor None means an operator (CLI)."""
@@ -158,6 +203,8 @@ def grant_role(*, actor_id: int | None, org_id: int, role: str, user_id: int | N
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.grant",
                  target_type="user", target_id=user.id, after={"role": role})
     forget_grants(user.id)
+    for hook in ROLE_HOOKS:
+        hook(org=org, role=role, granted=True)
     db.session.commit()
     return grant
 
@@ -170,7 +217,10 @@ def revoke_role(*, actor_id: int, org_id: int, grant_id: int) -> None:
     audit.record(actor_id=actor_id, actor_role="admin", org_id=org.id, action="role.revoke",
                  target_type="user", target_id=grant.user_id, before={"role": grant.role})
     db.session.delete(grant)
+    db.session.flush()
     forget_grants(grant.user_id)
+    for hook in ROLE_HOOKS:
+        hook(org=org, role=grant.role, granted=False)
     db.session.commit()
 
 

@@ -142,7 +142,7 @@ class PiiAccessFilter(StrictSchema):
     end = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=SHANGHAI,
                                validate=PERIOD, metadata={"description": "exclusive"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def period_in_order(self, data, **kwargs):
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             raise ValidationError("must be after from", "to")

@@ -11,10 +11,11 @@ from sqlalchemy.orm import contains_eager
 
 from app.core import audit, todos
 from app.core import time as clock
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.core.states import guarded_update
-from app.errors import Conflict, Forbidden, Invalid
+from app.errors import Conflict, FieldProblems, Forbidden, Invalid
 from app.extensions import db
 from app.notify.service import notify
 from app.orgs.models import Org
@@ -119,7 +120,7 @@ def tell(project: Project, action: str, *, actor_id: int, users: set[int] | None
         notify(user_id=user_id, event=f"project.{action}", title=f"揭榜项目{label}",
                body=f"“{project.title}”{label}。{extra}",
                data={"project_title": project.title, "status": label},
-               page=f"pages/projects/detail?id={project.id}")
+               page=page_path("projects/detail", id=project.id))
 
 
 def create(*, actor_id: int, org_id: int, title: str, problem: str, category: str,
@@ -128,11 +129,14 @@ def create(*, actor_id: int, org_id: int, title: str, problem: str, category: st
     """A draft project on an org the officer manages (county, town or village level)."""
     org = get_org_or_404(org_id)
     authorize(actor_id, org, MANAGERS)
+    problems = FieldProblems()  # every problem at once
     if org.level not in PROJECT_LEVELS:
-        raise Invalid("Projects are listed at county, town or village level.",
-                      details={"fields": {"org_id": [f"org level {org.level}"]}})
-    check_dates(bid_deadline, due_date)
-    check_goals(goals)
+        problems.invalid("org_id", "Projects are listed at county, town or village level.")
+    with problems.check():
+        check_dates(bid_deadline, due_date)
+    with problems.check():
+        check_goals(goals)
+    problems.raise_if_any()
     project = Project(
         org=org, title=title, problem=problem, category=category, goals=goals,
         actuals={}, budget_fen=budget_fen, granted_fen=0, released_fen=0,
@@ -155,10 +159,14 @@ def update_draft(*, actor_id: int, project_id: int, version: int, **changes: Any
         raise Conflict("Only a draft can be edited.", code="not_draft",
                        details={"status": project.status})
     deadline = changes.get("bid_deadline", project.bid_deadline)
-    check_dates(deadline, changes.get("due_date", project.due_date),
-                new_deadline="bid_deadline" in changes)
+    problems = FieldProblems()  # every problem at once
+    with problems.check():
+        check_dates(deadline, changes.get("due_date", project.due_date),
+                    new_deadline="bid_deadline" in changes)
     if "goals" in changes:
-        check_goals(changes["goals"])
+        with problems.check():
+            check_goals(changes["goals"])
+    problems.raise_if_any()
     org_id = project.org_id
     # of two officers editing from the same version, one wins
     guarded_update(project, values={**changes, "bids_close_at": closing_time(deadline)},

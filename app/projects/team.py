@@ -10,6 +10,7 @@ from sqlalchemy.orm import with_expression
 from app.auth.models import User
 from app.core import audit
 from app.core.db import insert_unique
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.errors import Conflict, NotFound
@@ -43,7 +44,7 @@ def add_to_team(*, actor_id: int, project_id: int, user_id: int, role: str,
     label = ROLE_LABELS[role]
     notify(user_id=user_id, event="project.team", title=f"您已加入揭榜项目{label}",
            body=f"您已作为{label}加入“{project.title}”。", data={"project_title": project.title},
-           page=f"pages/projects/detail?id={project.id}")
+           page=page_path("projects/detail", id=project.id))
     db.session.commit()
     return member
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.core.states import guarded_update
@@ -55,7 +56,7 @@ def release_tranche(*, actor_id: int, project_id: int, milestone: str,
             user_id=leader_id, event="project.tranche", title="揭榜项目资金已拨付",
             body=f"“{title}”拨付 {amount_fen / 100:.2f} 元（{milestone}）。",
             data={"project_title": title, "amount_fen": amount_fen},
-            page=f"pages/projects/detail?id={project_id}")
+            page=page_path("projects/detail", id=project_id))
     db.session.commit()
     return tranche
 

@@ -16,6 +16,10 @@ from tests.factories.aid import STEP_APPROVERS
 EVERYONE_LOGGED_IN = {None: 401, "plain": 200, "applicant": 200, "prov_admin": 200}
 OWNER_OFFICERS = {None: 401, "plain": 404, "applicant": 404, "village1_approver": 404,
                   "county_admin": 404, "prov_approver": 200, "prov_admin": 200}
+# the owner org's officers, and the approvers of the orgs deciding a step of the chain
+STATS_READERS = {None: 401, "plain": 404, "applicant": 404, "village1_approver": 200,
+                 "town2_approver": 200, "county_approver": 200, "town1_reviewer": 404,
+                 "county_admin": 404, "prov_approver": 200, "prov_admin": 200}
 OWNER_ADMINS = {None: 401, "plain": 404, "applicant": 404, "county_admin": 404,
                 "prov_approver": 403, "prov_admin": 200}
 APPLICATION_VIEWERS = {None: 401, "plain": 404, "neighbour": 404, "village2_approver": 404,
@@ -33,9 +37,9 @@ REVEALERS = {None: 401, "plain": 404, "applicant": 404, "village2_approver": 404
 # endpoint → (what it needs, method, url, body, who → status)
 ENDPOINTS = {
     "program": ("program", "get", "/aid/programs/{program}", None, EVERYONE_LOGGED_IN),
-    "stats": ("program", "get", "/aid/programs/{program}/stats", None, OWNER_OFFICERS),
+    "stats": ("program", "get", "/aid/programs/{program}/stats", None, STATS_READERS),
     "stats.xlsx": ("program", "get", "/aid/programs/{program}/stats.xlsx", None,
-                   OWNER_OFFICERS),
+                   STATS_READERS),
     "batches": ("program", "get", "/aid/programs/{program}/batches", None, OWNER_OFFICERS),
     "batch create": ("approved", "post", "/aid/programs/{program}/batches",
                      lambda scene: {"name": "发放仪式",

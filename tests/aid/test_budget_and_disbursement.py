@@ -25,7 +25,18 @@ def test_approval_that_would_overspend_is_409_and_stays_put(world):
     second = through_chain(world, world.submitted(program["id"], sequence=2), upto=3)
     refused = world.decide(second, "prov_approver")
     assert refused.status_code == 409
-    assert refused.get_json()["error"]["code"] == "budget_exhausted"
+    error = refused.get_json()["error"]
+    assert error["code"] == "budget_exhausted"
+    # what is left, in fen and yuan, so the approver knows what the budget still covers
+    assert error["details"] == {"amount_fen": 300_000, "amount_yuan": "3000.00",
+                                "left_fen": 200_000, "left_yuan": "2000.00"}
+    assert "2000.00" in error["message"] and "3000.00" in error["message"]
+    assert "元" in error["message"]
+    english = world.client.post(
+        f"/api/v1/aid/applications/{second['id']}/decisions",
+        headers={**world.as_user("prov_approver"), "Accept-Language": "en"},
+        json={"action": "approve", "version": second["version"]}).get_json()["error"]
+    assert english["message"].startswith("The program has 2000.00 yuan left")
     after = world.get(second["id"]).get_json()
     assert (after["status"], after["version"]) == ("submitted", second["version"])
     assert after["current_step"]["level"] == "province"

@@ -105,3 +105,11 @@ def test_postgres_sessions_carry_statement_and_idle_timeouts(app_ctx):
     assert db.session.execute(db.text("SHOW statement_timeout")).scalar() == "5s"
     idle = db.session.execute(db.text("SHOW idle_in_transaction_session_timeout")).scalar()
     assert idle == "30s"
+
+
+def test_openapi_document_has_no_page_number_pagination(client):
+    """Lists page by cursors: flask-smorest's page-number schema and header stay out."""
+    spec = client.get("/api/openapi.json").get_json()
+    assert "PaginationMetadata" not in spec["components"].get("schemas", {})
+    assert "PAGINATION" not in spec["components"].get("headers", {})
+    assert "X-Pagination" not in str(spec)

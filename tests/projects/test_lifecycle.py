@@ -162,3 +162,16 @@ def test_draft_edits_carry_the_version(driver, client, as_user):
     run.publish()
     fixed = client.patch(url, headers=headers, json={"title": "x", "version": 3})
     assert fixed.status_code == 409 and fixed.get_json()["error"]["code"] == "not_draft"
+
+
+def test_a_project_with_several_problems_lists_them_all(client, tree, as_user, clock):
+    """Wrong org level, bad dates and duplicate goals: one 422 naming every field."""
+    from tests.factories.projects import project_body
+
+    body = project_body(tree["province"], bid_deadline="2026-11-01", due_date="2026-10-01",
+                        goals=[{"name": "就业", "unit": "人", "target": 1},
+                               {"name": "就业", "unit": "人", "target": 2}])
+    response = client.post("/api/v1/projects", headers=as_user("prov_admin"), json=body)
+    assert response.status_code == 422, response.get_json()
+    fields = response.get_json()["error"]["details"]["fields"]
+    assert set(fields) == {"org_id", "bid_deadline", "due_date", "goals"}

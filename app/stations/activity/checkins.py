@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 import wxclient
 from app.core.db import is_unique_violation
+from app.core.pages import page_path
 from app.core.roles import ADMINS
 from app.core.time import SHANGHAI, utcnow
 from app.core.wechat import wechat
@@ -19,7 +20,7 @@ from app.stations.access import get_station
 from app.stations.models import Checkin, VisitDay
 
 CHECKIN_WINDOW_SECONDS = 600
-MINIPROGRAM_PAGE = "pages/station/checkin"
+MINIPROGRAM_PAGE = page_path("stations/checkin")
 
 
 @dataclass(frozen=True)

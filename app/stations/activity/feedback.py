@@ -16,6 +16,7 @@ from sqlalchemy import select
 import wxclient
 from app.auth.models import User
 from app.core import audit, todos
+from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
 from app.core.states import StateMachine, guarded_update
@@ -136,6 +137,6 @@ def answer(*, actor_id: int, feedback_id: int, text: str, version: int) -> Feedb
                  target_id=feedback.id, after={"answer": text[:200]})
     notify(user_id=feedback.user_id, event="feedback.answered", title="您的驿站评价有了回复",
            body=text[:200], data={"station_id": feedback.station_id},
-           page=f"pages/station/detail?id={feedback.station_id}")
+           page=page_path("stations/detail", id=feedback.station_id))
     db.session.commit()
     return feedback
