@@ -33,7 +33,7 @@ NO_APPROVER = N_("%(count)s org(s) in the approval chain have no approver yet: "
 
 @dataclass
 class ProgramWarning:
-    code: str
+    kind: str  # a warning's kind, shown as `code` (not an error code: nothing failed)
     message: str
     count: int
     orgs: list[Org] = field(default_factory=list)
@@ -68,7 +68,7 @@ def program_warnings(program: AidProgram) -> list[ProgramWarning]:
     count, orgs = orgs_without_approver(program.chain, program.eligible_orgs)
     if not count:
         return []
-    return [ProgramWarning(code="no_approver", count=count, orgs=orgs,
+    return [ProgramWarning(kind="no_approver", count=count, orgs=orgs,
                            message=translate(NO_APPROVER, {"count": count}))]
 
 

@@ -109,7 +109,7 @@ class AidBudget(Schema):
 
 
 class AidProgramWarning(Schema):
-    code = fields.String(required=True, metadata={"description": "no_approver"})
+    code = fields.String(required=True, attribute="kind", metadata={"description": "no_approver"})
     message = fields.String(required=True)
     count = fields.Integer(required=True)
     orgs = fields.List(fields.Nested(OrgRef), required=True, metadata={

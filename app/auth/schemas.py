@@ -24,10 +24,11 @@ class ProfileUpdate(StrictSchema):
         "description": "an image the caller uploaded through POST /files (the `chooseAvatar` "
                        "temp file); null removes the picture"})
 
-    @validates_schema
-    def something_to_change(self, data, **kwargs):
-        if not data:
-            raise ValidationError("send nickname or avatar_file_id", "nickname")
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def something_to_change(self, data, original, **kwargs):
+        given = original if isinstance(original, dict) else {}
+        if not {"nickname", "avatar_file_id"} & given.keys():
+            raise ValidationError("Send a new nickname or picture to change.", "nickname")
 
 
 class AvatarUrl(fields.String):

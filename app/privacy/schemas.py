@@ -62,10 +62,13 @@ class ConsentCreate(StrictSchema):
                                                                  _printable], metadata={
         "description": "officers entering on someone's behalf: the signed form's reference"})
 
-    @validates_schema
-    def one_way_to_name_kinds(self, data, **kwargs):
-        if (data.get("data_kind") is None) == (data.get("data_kinds") is None):
-            raise ValidationError("send either data_kind or data_kinds", "data_kinds")
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def one_way_to_name_kinds(self, data, original, **kwargs):
+        given = original if isinstance(original, dict) else {}
+        named = {key for key in ("data_kind", "data_kinds") if given.get(key) is not None}
+        if len(named) != 1:
+            raise ValidationError("Send either data_kind or data_kinds, not both.",
+                                  "data_kinds")
 
     @post_load
     def kinds_as_list(self, data, **kwargs):
