@@ -41,7 +41,7 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
-    from app.core import apidoc, i18n, ratelimit
+    from app.core import apidoc, i18n, proxies, ratelimit
     from app.core.http import refuse_nul_in_path
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     register_jwt_callbacks(app)
     api.init_app(app)
+    proxies.install(app)
     app.before_request(refuse_nul_in_path)
     i18n.init_app(app)
     ratelimit.init_app(app)

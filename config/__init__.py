@@ -108,7 +108,13 @@ class BaseConfig:
         self.FILE_MAX_BYTES = _env_int("FILE_MAX_BYTES", 5 * 1024 * 1024)
         # station cards each process keeps for nearby search on PostgreSQL (~1 kB each; 0 = off)
         self.NEARBY_CARD_CACHE = _env_int("NEARBY_CARD_CACHE", 50_000)
-        self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "20 per minute")
+        # logins per address: a ceiling high enough for a crowd behind one carrier NAT; what
+        # stops a flood of made-up codes is the budget of failed logins per address
+        self.RATELIMIT_LOGIN = env.get("RATELIMIT_LOGIN", "600 per minute")
+        self.RATELIMIT_LOGIN_FAILURES = env.get("RATELIMIT_LOGIN_FAILURES", "20 per minute")
+        # X-Forwarded-For is believed only from these proxies (app/core/proxies.py)
+        self.TRUSTED_PROXY_NETWORKS = env.get("TRUSTED_PROXY_NETWORKS", "")
+        self.TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
         self.RATELIMIT_PUBLIC = env.get("RATELIMIT_PUBLIC", "120 per minute")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "60 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
@@ -153,6 +159,7 @@ class TestConfig(BaseConfig):
         self.RATELIMIT_STORAGE_URI = "memory://"
         # tests log in hundreds of times from one address; the rate-limit tests lower these
         self.RATELIMIT_LOGIN = self.RATELIMIT_PUBLIC = self.RATELIMIT_WRITES = "100000 per minute"
+        self.RATELIMIT_LOGIN_FAILURES = "100000 per minute"
 
 
 class ProductionConfig(BaseConfig):

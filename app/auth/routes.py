@@ -8,7 +8,13 @@ from app.auth import service
 from app.auth.current import current_session_id, current_user
 from app.auth.schemas import PhoneBind, ProfileUpdate, TokenPair, UserOut, WxLogin
 from app.core.http import ApiBlueprint, secret_response
-from app.core.ratelimit import client_ip, login_limit, rate_limit
+from app.core.ratelimit import (
+    client_ip,
+    failure_budget,
+    login_failure_limit,
+    login_limit,
+    rate_limit,
+)
 
 blp = ApiBlueprint("auth", __name__, description="WeChat login and the current user")
 
@@ -16,6 +22,8 @@ blp = ApiBlueprint("auth", __name__, description="WeChat login and the current u
 @blp.route("/auth/wx-login")
 class WxLoginView(MethodView):
     @rate_limit("login", login_limit, client_ip)
+    @failure_budget("login-failures", login_failure_limit, client_ip,
+                    codes=frozenset({"wechat_code_invalid"}))
     @blp.arguments(WxLogin)
     @blp.response(200, TokenPair)
     @blp.errors(401, 429, 503)

@@ -12,6 +12,7 @@ the hottest path we have.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -89,6 +90,23 @@ class RateLimits:
                      "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(reset))})
 
 
+    def refuse_if_spent(self, limit: str, *identifiers: str) -> None:
+        """RateLimited when the window of `limit` is already full (counts nothing)."""
+        item = parse(limit)
+        strategy = self.shared if time.monotonic() >= self.shared_down_until else self.local
+        try:
+            stats = strategy.get_window_stats(item, *identifiers)
+        except Exception:  # storage unreachable: `check` falls back when it counts
+            stats = self.local.get_window_stats(item, *identifiers)
+        if stats.remaining > 0:
+            return
+        wait = max(1, int(stats.reset_time - time.time() + 0.999))
+        raise RateLimited(
+            "Too many failed attempts from your network; try again in %(wait)s s.",
+            params={"wait": wait}, code="rate_limited", details={"limit": str(item)},
+            headers={"Retry-After": str(wait)})
+
+
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = RateLimits(app)
 
@@ -146,6 +164,37 @@ def user_or_ip(*, refresh: bool = False) -> str:
 
 def client_ip() -> str:
     return f"ip:{request.remote_addr or '-'}"
+
+
+def failure_budget(scope: str, limit: Callable[[], str], key: Callable[[], str],
+                   codes: frozenset[str]):
+    """Decorator: answers that fail with one of `codes` count against `limit()` per `key()`;
+    once it is spent every call is 429 until the window ends. Successes cost nothing, so a
+    crowd behind one address passes while a flood of bad attempts from it stops."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            limits_ = current_app.extensions[EXTENSION]
+            budget, who = limit(), key()
+            limits_.refuse_if_spent(budget, who, scope)
+            try:
+                return func(*args, **kwargs)
+            except AppError as exc:
+                if exc.code in codes:
+                    # a failure that fills the window is still answered as itself; the
+                    # next call is the one refused
+                    with contextlib.suppress(RateLimited):
+                        limits_.check(budget, who, scope)
+                raise
+
+        return wrapper
+
+    return decorator
+
+
+def login_failure_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_FAILURES"]
 
 
 def login_limit() -> str:
