@@ -8,8 +8,10 @@ from typing import Any
 from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
+from app.core.labels import field_list
 from app.core.i18n import (
     FIELDS_INVALID,
+    FIELDS_TO_CHECK,
     INVALID_JSON,
     UNEXPECTED,
     http_message,
@@ -128,12 +130,14 @@ def _from_http_exception(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     details: dict[str, Any] = {}
+    params = None
     message = http_message(exc)
     messages = data.get("messages")
     if messages is not None:
         # webargs/flask-smorest validation: {"json": {"field": ["msg"]}} → flatten locations
         details = {"fields": _flatten_locations(messages)}
-        message = FIELDS_INVALID if status == 422 else message
+        if status == 422:
+            message, params = _fields_message(details["fields"])
     if status == 400 and messages is not None and "Invalid JSON" in str(messages):
         message = INVALID_JSON
     headers = {}
@@ -143,7 +147,15 @@ def _from_http_exception(exc: HTTPException):
     code = HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
     if status == 400 and messages is not None:
         code = "malformed_request"
-    return envelope(status, code, message, details, headers)
+    return envelope(status, code, message, details, headers, params)
+
+
+def _fields_message(fields: Any) -> tuple[str, dict | None]:
+    """"Check: Budget, Start date." naming the invalid fields by their labels."""
+    names = [name for name in fields if name != "_schema"] if isinstance(fields, dict) else []
+    if not names:
+        return FIELDS_INVALID, None
+    return FIELDS_TO_CHECK, {"fields": field_list(names)}
 
 
 def _flatten_locations(messages: dict) -> dict:

@@ -148,12 +148,12 @@ def test_413_and_400_in_chinese(client, app):
 def test_422_field_errors_in_both_languages(client):
     body = {"code": 5, "extra": 1}
     chinese = _error(client.post("/api/v1/auth/wx-login", json=body), 422, "validation_error")
-    assert chinese["message"] == "部分内容填写有误，请按标出的字段修改后再提交。"
-    assert chinese["details"]["fields"] == {"code": ["请填写文字。"],
-                                            "extra": ["不支持此字段，请删除。"]}
+    assert chinese["message"] == "以下内容填写有误，请检查：编码、extra。"
+    assert chinese["details"]["fields"] == {"code": ["编码：请填写文字。"],
+                                            "extra": ["extra：不支持此字段，请删除。"]}
     english = _error(client.post("/api/v1/auth/wx-login", json=body, headers=ENGLISH),
                      422, "validation_error")
-    assert english["message"] == "Some fields are invalid."
+    assert english["message"] == "Some fields are invalid; check: Code, extra."
     assert english["details"]["fields"] == {"code": ["Not a valid string."],
                                             "extra": ["Unknown field."]}
 
