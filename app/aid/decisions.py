@@ -14,13 +14,14 @@ from app.aid.budget import try_reserve
 from app.aid.history import record_event
 from app.aid.models import LIFECYCLE, AidApplication
 from app.core import audit, todos
+from app.core.labels import Code
 from app.core.roles import Role
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notify.service import notify
-from app.orgs.models import Org
+from app.orgs.models import LEVEL_LABELS, Org
 
 TODO_KIND = "aid_application"
 
@@ -81,7 +82,7 @@ def chain_orgs(application: AidApplication) -> list[Org]:
         step_org = org_at_level(application, level)
         if step_org is None:
             message = "%(org)s has no %(level)s above it for this chain."
-            params = {"org": application.org.name, "level": level}
+            params = {"org": application.org.name, "level": Code(LEVEL_LABELS, level)}
             raise Invalid(message, params=params,
                           details={"fields": {"org_id": [message % params]}})
         orgs.append(step_org)
@@ -154,7 +155,7 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
         next_org = org_at_level(application, program.chain[step + 1])
         if next_org is None:
             raise Conflict("No %(level)s org above the applicant any more.",
-                           params={"level": program.chain[step + 1]})
+                           params={"level": Code(LEVEL_LABELS, program.chain[step + 1])})
         move(application, action, version=version, step=step + 1, step_org_id=next_org.id,
              last_comment=comment)
     elif action == "approve":

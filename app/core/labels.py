@@ -57,6 +57,65 @@ def field_list(names: Iterable[str]) -> str:
     return (", " if is_english() else "、").join(labels)
 
 
+def _in_sentence(label: str) -> str:
+    """An English label inside a sentence starts lower case ("This bid is withdrawn")."""
+    return label[:1].lower() + label[1:] if label[:1].isupper() and is_english() else label
+
+
+class Code:
+    """A code as a message value: `%(status)s` shows its label in the language the message
+    is written in (`params={"status": Code(PROJECT_STATUSES, project.status)}`); details
+    keep the code itself."""
+
+    __slots__ = ("vocabulary", "code")
+
+    def __init__(self, vocabulary: Mapping[str, str], code: str | None) -> None:
+        self.vocabulary, self.code = vocabulary, code
+
+    def __str__(self) -> str:
+        return _in_sentence(str(code_label(self.vocabulary, self.code)))
+
+    def __repr__(self) -> str:
+        return repr(self.code)
+
+
+class Codes:
+    """Several codes as one message value: their labels joined, "、" (`any_of`: "或")."""
+
+    __slots__ = ("vocabulary", "codes", "any_of")
+
+    def __init__(self, vocabulary: Mapping[str, str], codes: Iterable[str], *,
+                 any_of: bool = False) -> None:
+        self.vocabulary, self.codes, self.any_of = vocabulary, list(codes), any_of
+
+    def __str__(self) -> str:
+        labels = [_in_sentence(str(code_label(self.vocabulary, code))) for code in self.codes]
+        if is_english():
+            return (" or " if self.any_of else ", ").join(labels)
+        return ("或" if self.any_of else "、").join(labels)
+
+    def __repr__(self) -> str:
+        return repr(self.codes)
+
+
+# the officer roles (`core.roles.Role`)
+ROLES: dict[str, str] = {
+    "reviewer": N_("Reviewer"),
+    "approver": N_("Approver"),
+    "admin": N_("Administrator"),
+}
+
+# the kinds of the officer to-do queue (`core.todos.KINDS`, registered by the domains)
+TODO_KINDS: dict[str, str] = {
+    "membership": N_("Membership application"),
+    "aid_application": N_("Aid application"),
+    "project_bids": N_("Project bids to award"),
+    "project_review": N_("Project results to evaluate"),
+    "station_feedback": N_("Station feedback to check"),
+    "station_feedback_answer": N_("Station feedback to answer"),
+}
+
+
 FIELDS: dict[str, str] = {
     "accepted": N_("Accepted templates"),
     "action": N_("Action"),

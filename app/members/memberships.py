@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.labels import code_label
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
 from app.core.states import guarded_update
@@ -56,7 +57,7 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
     todos.open_todo(
         kind=TODO_KIND, object_id=membership.id, org_id=org.id, org_path=org.path,
         role=Role.APPROVER, title=f"入会申请：{real_name}", version=membership.version,
-        summary=f"{org.name} · {INDUSTRIES[industry]} · {occupation}",
+        summary=f"{org.name} · {code_label(INDUSTRIES, industry)} · {occupation}",
         action=f"/api/v1/memberships/{membership.id}/decision",
     )
     db.session.commit()

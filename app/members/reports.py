@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.core.labels import code_label
 from app.core.roles import OFFICERS
 from app.core.time import SHANGHAI
 from app.errors import Invalid
@@ -23,7 +24,7 @@ class IndustryCount:
 
     @property
     def label(self) -> str:
-        return INDUSTRIES[self.industry]
+        return code_label(INDUSTRIES, self.industry)
 
 
 @dataclass

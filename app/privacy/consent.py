@@ -23,10 +23,17 @@ from sqlalchemy.exc import IntegrityError
 from app.core import idcard
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique, is_unique_violation
+from app.core.labels import Code
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.privacy.models import PURPOSES, Consent, PrivacyPolicy
+from app.privacy.models import (
+    DATA_KIND_LABELS,
+    PURPOSE_LABELS,
+    PURPOSES,
+    Consent,
+    PrivacyPolicy,
+)
 
 MINOR_AGE = 14
 
@@ -103,7 +110,7 @@ def publish_policy(*, purpose: str, version: str, title: str, summary: str) -> P
         if not is_unique_violation(exc):
             raise
         raise Conflict("Version %(version)s of %(purpose)s exists already.",
-                       params={"version": version, "purpose": purpose},
+                       params={"version": version, "purpose": Code(PURPOSE_LABELS, purpose)},
                        code="policy_exists") from None
     return current_policy(purpose)
 
@@ -128,7 +135,8 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
     again answers with the one in force."""
     if data_kind not in PURPOSES[purpose]:
         raise Invalid("%(purpose)s does not process %(data_kind)s.",
-                      params={"purpose": purpose, "data_kind": data_kind},
+                      params={"purpose": Code(PURPOSE_LABELS, purpose),
+                              "data_kind": Code(DATA_KIND_LABELS, data_kind)},
                       details={"fields": {"data_kind": [f"one of {list(PURPOSES[purpose])}"]}})
     current = current_policy(purpose).version
     if policy_version != current:
@@ -195,7 +203,8 @@ def require_consent(user_id: int, purpose: str, data_kind: str, *,
     if _active(user_id, purpose, data_kind, subject_hash(subject_id_number)) is None:
         raise Forbidden(
             "Separate consent to process %(data_kind)s for %(purpose)s is needed first.",
-            params={"data_kind": data_kind, "purpose": purpose},
+            params={"data_kind": Code(DATA_KIND_LABELS, data_kind),
+                    "purpose": Code(PURPOSE_LABELS, purpose)},
             code="consent_required",
             details={"purpose": purpose, "data_kind": data_kind,
                      "policy_version": current_policy(purpose).version,

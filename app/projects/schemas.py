@@ -3,13 +3,13 @@
 Output schemas dump model objects (and the stats dataclasses). Values derived from a row are
 model properties (`Project.progress`, `.satisfaction`, `TeamMember.hours`), `allowed_actions`
 (filled per caller by `projects.actions`)
-or typed fields (`Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
+or typed fields (`core.fields.Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
 document them without a type (and as readOnly), changing the OpenAPI document.
 """
 
 from marshmallow import Schema, fields, validate
 
-from app.core.fields import day, fen_field, text, version_field
+from app.core.fields import Label, day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.projects.actions import ACTIONS
@@ -21,17 +21,6 @@ ALLOWED_ACTIONS_DOC = (
     "POST …/volunteers; report = POST …/reports; release_tranche = POST …/tranches; "
     "add_team_member = POST …/team; answer_survey = POST …/survey; completed, failed, rework "
     "= the outcome of POST …/evaluation.")
-
-
-class Label(fields.String):
-    """The label of the code in `source` (`CATEGORIES[obj.category]`), documented as a string."""
-
-    def __init__(self, labels: dict[str, str], *, source: str, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.labels, self.source = labels, source
-
-    def get_value(self, obj, attr, accessor=None, default=None):
-        return self.labels[getattr(obj, self.source)]
 
 
 class Goal(StrictSchema):

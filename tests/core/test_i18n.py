@@ -173,10 +173,10 @@ def test_domain_409_in_both_languages(client, tree, as_user):
 def test_domain_message_values_are_filled_into_the_translation(client, tree, as_user):
     url = f"/api/v1/orgs/{tree['town1']}/officers"
     chinese = _error(client.get(url, headers=as_user("town1_approver")), 403, "forbidden")
-    assert chinese["message"].startswith("此操作需要你在一镇担任相应职务")
+    assert chinese["message"] == "此操作需要你在一镇担任管理员。"  # the role's label
     english = _error(client.get(url, headers={**as_user("town1_approver"), **ENGLISH}),
                      403, "forbidden")
-    assert english["message"].startswith("This needs the ") and "over 一镇." in english["message"]
+    assert english["message"] == "This needs the administrator role over 一镇."
 
 
 def test_401_in_both_languages(client):

@@ -89,3 +89,26 @@ def test_a_422_in_english_lists_the_english_labels(client, as_user, project_body
     assert error["message"].startswith("Some fields are invalid; check: ")
     assert "Budget" in error["message"] and "Due date" in error["message"]
     assert error["details"]["fields"]["budget_fen"] == ["Not a valid integer."]
+
+
+def test_a_state_machine_409_uses_its_labels(app):
+    from app.core.states import StateMachine
+    from app.errors import InvalidTransition
+
+    machine = StateMachine("thing", {"open": (("new",), "open"), "drop": (("new",), None),
+                                     "close": (("open",), "closed")},
+                           noun="project", statuses={"new": "Draft", "open": "Open for bids"},
+                           actions={"open": "Publish", "drop": "Cancel",
+                                    "close": "Mark completed"})
+    with app.test_request_context("/"):
+        with pytest.raises(InvalidTransition) as caught:
+            machine.check("new", "close")
+        from app.core.i18n import translate
+
+        error = caught.value
+        assert translate(error.msgid, error.params) == \
+            "当前揭榜项目状态为“草稿”，不能执行“评为完成”。现在可以：发布、取消。"
+        assert error.details == {"status": "new", "action": "close", "allowed": ["open", "drop"]}
+    with app.test_request_context("/", headers=ENGLISH):
+        assert translate(error.msgid, error.params) == (
+            "This project is draft; it cannot mark completed. Allowed now: publish, cancel.")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 import wxclient
 from app.auth.models import User
 from app.core import audit, todos
+from app.core.i18n import N_
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
 from app.core.states import StateMachine, guarded_update
@@ -26,6 +27,7 @@ from app.extensions import db
 from app.notify.service import notify
 from app.stations.access import get_feedback, get_station
 from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
+from app.stations.vocab import FEEDBACK_ACTIONS, FEEDBACK_STATUS_LABELS
 
 TODO_KIND = "station_feedback"
 ANSWER_KIND = "station_feedback_answer"
@@ -34,7 +36,8 @@ LOW_RATING = 2  # stars at or under this wait for an answer
 # width) or a clause ending in 吗 ("有热水吗"), which is how a worker types one.
 QUESTION = re.compile(r"[?？]|吗(?=[\s。，,！!~～]|$)")
 # held by the content check → published or rejected; an answer changes no status
-REVIEW = StateMachine("feedback", {
+REVIEW = StateMachine("feedback", noun=N_("feedback"), statuses=FEEDBACK_STATUS_LABELS,
+                      actions=FEEDBACK_ACTIONS, moves={
     "approve": (("in_review",), "visible"),
     "reject": (("in_review",), "rejected"),
     "answer": (FEEDBACK_STATUSES, None),
