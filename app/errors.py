@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from app.core.labels import field_list
 from app.core.i18n import (
     FIELDS_INVALID,
     FIELDS_TO_CHECK,
@@ -18,6 +17,7 @@ from app.core.i18n import (
     translate,
     translate_details,
 )
+from app.core.labels import field_list
 
 log = logging.getLogger("gonghui.errors")
 

@@ -207,6 +207,20 @@ class AidApplication(CreatedAtMixin, db.Model):
             return None
         return Step(index=self.step, level=self.program.chain[self.step], org=self.step_org)
 
+    @property
+    def category_name(self) -> str:
+        """The program's name of the category (the program's data, not a vocabulary)."""
+        category = next((c for c in self.program.categories if c["code"] == self.category_code),
+                        None)
+        return category["name"] if category else self.category_code
+
+    @property
+    def tier_name(self) -> str:
+        category = next((c for c in self.program.categories if c["code"] == self.category_code),
+                        {"tiers": []})
+        tier = next((t for t in category["tiers"] if t["code"] == self.tier_code), None)
+        return tier["name"] if tier else self.tier_code
+
 
 @dataclass(frozen=True)
 class Step:

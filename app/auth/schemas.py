@@ -3,8 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_phone
-from app.core.fields import Masked
+from app.core.fields import Label, Masked
 from app.core.http import ShanghaiDateTime, StrictSchema
+from app.core.labels import ROLES
 
 
 class WxLogin(StrictSchema):
@@ -21,6 +22,7 @@ class RoleOut(Schema):
     org_id = fields.Integer(required=True)
     org_name = fields.String(required=True, attribute="org.name")
     role = fields.String(required=True)
+    role_label = Label(ROLES, source="role")
 
 
 class UserOut(Schema):

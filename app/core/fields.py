@@ -6,11 +6,11 @@ endpoint that takes it and in the OpenAPI document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from collections.abc import Mapping
-
 from marshmallow import ValidationError, fields, validate
+from marshmallow.utils import get_value
 
 from app.core.labels import code_label
 
@@ -86,7 +86,8 @@ class Nest(fields.Nested):
 
 
 class Label(fields.String):
-    """Output: the label of the code in `source` in the request's language (`status_label`
+    """Output: the label of the code at `source` (an attribute, dotted path or key) in the
+    request's language (`status_label`
     next to `status`: `Label(PROJECT_STATUSES, source="status")`), documented as a string.
     An unknown code is shown as it is."""
 
@@ -96,8 +97,7 @@ class Label(fields.String):
         self.vocabulary, self.source = vocabulary, source
 
     def get_value(self, obj, attr, accessor=None, default=None):
-        value = obj.get(self.source) if isinstance(obj, dict) else getattr(obj, self.source)
-        return code_label(self.vocabulary, value)
+        return code_label(self.vocabulary, get_value(obj, self.source))
 
 
 class Labels(fields.List):
@@ -109,5 +109,4 @@ class Labels(fields.List):
         self.vocabulary, self.source = vocabulary, source
 
     def get_value(self, obj, attr, accessor=None, default=None):
-        value = obj.get(self.source) if isinstance(obj, dict) else getattr(obj, self.source)
-        return [code_label(self.vocabulary, code) for code in value or ()]
+        return [code_label(self.vocabulary, code) for code in get_value(obj, self.source) or ()]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from werkzeug.exceptions import HTTPException
 
@@ -54,6 +54,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.after_request
+    def vary_by_language(response):
+        """A response whose words followed the request's language (labels, messages) says so
+        to caches; one that never chose a language (most successful reads) does not."""
+        chosen = getattr(g, "_flask_babel", None)
+        if chosen is not None and getattr(chosen, "babel_locale", None) is not None:
+            response.vary.add("Accept-Language")
+        return response
 
 
 def is_english() -> bool:

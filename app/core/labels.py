@@ -36,6 +36,11 @@ def text(message: str) -> str:
     return found
 
 
+def texts(*messages: str) -> list[str]:
+    """Several labels at once: an XLSX header row."""
+    return [text(message) for message in messages]
+
+
 def code_label(vocabulary: Mapping[str, str], code: str | None) -> str | None:
     """The label of `code` in `vocabulary`; an unknown code is shown as it is."""
     if code is None:
@@ -52,7 +57,7 @@ def field_label(name: str) -> str:
 
 
 def field_list(names: Iterable[str]) -> str:
-    """Field labels joined for a sentence, each once: "预算金额、开始日期" / "Budget, Start date"."""
+    """Field labels joined for a sentence, each once: "预算金额、开始日期" / "Budget, Due date"."""
     labels = list(dict.fromkeys(field_label(name) for name in names))
     return (", " if is_english() else "、").join(labels)
 

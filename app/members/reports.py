@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.core.labels import code_label
+from app.core.i18n import N_
+from app.core.labels import code_label, text
 from app.core.roles import OFFICERS
 from app.core.time import SHANGHAI
 from app.errors import Invalid
@@ -85,10 +86,11 @@ def monthly_report(*, actor_id: int, org_id: int, month: str) -> MonthlyReport:
 
 def report_sheets(report: MonthlyReport) -> dict[str, list[list]]:
     """The report as XLSX sheets (by industry, by org)."""
+    new_members = text(N_("New members"))
     return {
-        "按行业": [["行业", "industry", "新入会人数"]]
+        text(N_("By industry")): [[text(N_("Industry")), text(N_("Code")), new_members]]
         + [[row.label, row.industry, row.count] for row in report.by_industry]
-        + [["合计", "total", report.total]],
-        "按组织": [["组织", "org_id", "新入会人数"]]
+        + [[text(N_("Total")), "total", report.total]],
+        text(N_("By org")): [[text(N_("Org")), text(N_("Org no.")), new_members]]
         + [[row.org.name, row.org.id, row.count] for row in report.by_org],
     }

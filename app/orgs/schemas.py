@@ -2,9 +2,11 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.core.fields import Label
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.labels import ROLES as ROLE_LABELS
 from app.core.pagination import ListQuerySchema, page_schema
-from app.orgs.models import LEVELS, ROLES
+from app.orgs.models import LEVEL_LABELS, LEVELS, ROLES
 
 
 class OrgOut(Schema):
@@ -12,6 +14,7 @@ class OrgOut(Schema):
     parent_id = fields.Integer(allow_none=True)
     name = fields.String(required=True)
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
     region_code = fields.String(allow_none=True)
     depth = fields.Integer(required=True)
 
@@ -55,6 +58,7 @@ class OfficerOut(Schema):
     user_id = fields.Integer(required=True)
     nickname = fields.String(allow_none=True, attribute="user.nickname")
     role = fields.String(required=True)
+    role_label = Label(ROLE_LABELS, source="role")
     granted_at = ShanghaiDateTime(required=True)
 
 

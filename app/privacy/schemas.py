@@ -4,11 +4,19 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.fields import Nest
+from app.core.fields import Label, Nest
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
-from app.privacy.models import DATA_KINDS, DELETION_STATUSES, GUARDIAN_RELATIONS, PURPOSES
+from app.privacy.models import (
+    DATA_KIND_LABELS,
+    DATA_KINDS,
+    DELETION_STATUS_LABELS,
+    DELETION_STATUSES,
+    GUARDIAN_RELATIONS,
+    PURPOSE_LABELS,
+    PURPOSES,
+)
 
 
 def _printable(value: str) -> None:
@@ -18,6 +26,7 @@ def _printable(value: str) -> None:
 
 class PolicyOut(Schema):
     purpose = fields.String(required=True)
+    purpose_label = Label(PURPOSE_LABELS, source="purpose")
     version = fields.String(required=True)
     title = fields.String(required=True)
     summary = fields.String(required=True)
@@ -56,7 +65,9 @@ class ConsentOut(Schema):
 
     id = fields.Integer(required=True, attribute="consent.id")
     purpose = fields.String(required=True, attribute="consent.purpose")
+    purpose_label = Label(PURPOSE_LABELS, source="consent.purpose")
     data_kind = fields.String(required=True, attribute="consent.data_kind")
+    data_kind_label = Label(DATA_KIND_LABELS, source="consent.data_kind")
     policy_version = fields.String(required=True, attribute="consent.policy_version")
     subject_name = fields.String(allow_none=True, attribute="consent.subject_name")
     guardian_relation = fields.String(allow_none=True, attribute="consent.guardian_relation")
@@ -96,6 +107,7 @@ class DeletionBlocker(Schema):
 
 class DeletionRequestOut(Schema):
     id = fields.Integer(required=True)
+    status_label = Label(DELETION_STATUS_LABELS, source="status")
     status = fields.String(required=True, validate=validate.OneOf(DELETION_STATUSES),
                            metadata={"description": "blocked: open applications need the data "
                                                     "(see reasons); scheduled: erased on "

@@ -12,8 +12,17 @@ from marshmallow import Schema, fields, validate
 from app.core.fields import Label, day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
+from app.orgs.models import LEVEL_LABELS
 from app.projects.actions import ACTIONS
-from app.projects.models import CATEGORIES, OUTCOMES, PROJECT_LEVELS, STATUSES
+from app.projects.models import (
+    BID_STATUS_LABELS,
+    CATEGORIES,
+    OUTCOMES,
+    PROJECT_LEVELS,
+    PROJECT_STATUSES,
+    STATUSES,
+    TEAM_ROLE_LABELS,
+)
 
 ALLOWED_ACTIONS_DOC = (
     "What the caller may do now, as the endpoints take it: edit = PATCH the project; "
@@ -71,6 +80,7 @@ class ProjectQuery(ListQuerySchema):
 
 class ProjectOrg(OrgRef):
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
 
 
 class GoalProgress(Schema):
@@ -93,7 +103,7 @@ class ProjectOut(Schema):
     title = fields.String(required=True)
     problem = fields.String(required=True)
     category = fields.String(required=True)
-    category_label = Label(CATEGORIES, source="category", required=True)
+    category_label = Label(CATEGORIES, source="category")
     goals = fields.List(fields.Nested(Goal), required=True)
     progress = fields.List(fields.Nested(GoalProgress), required=True)
     budget_fen = fields.Integer(required=True)
@@ -103,6 +113,7 @@ class ProjectOut(Schema):
     bids_close_at = ShanghaiDateTime(required=True)
     due_date = fields.Date(required=True)
     status = fields.String(required=True)
+    status_label = Label(PROJECT_STATUSES, source="status")
     version = fields.Integer(required=True)
     allowed_actions = fields.List(fields.String(validate=validate.OneOf(ACTIONS)), required=True,
                                   metadata={"description": ALLOWED_ACTIONS_DOC})
@@ -149,6 +160,7 @@ class BidOut(Schema):
     team = fields.List(fields.Nested(ProposedMember), required=True)
     requested_fen = fields.Integer(required=True)
     status = fields.String(required=True)
+    status_label = Label(BID_STATUS_LABELS, source="status")
     version = fields.Integer(required=True)
     created_at = ShanghaiDateTime(required=True)
     updated_at = ShanghaiDateTime(allow_none=True)
@@ -177,6 +189,7 @@ class TeamMemberOut(Schema):
     user_id = fields.Integer(required=True)
     nickname = fields.String(attribute="user.nickname", allow_none=True)
     role = fields.String(required=True)
+    role_label = Label(TEAM_ROLE_LABELS, source="role")
     duty = fields.String(allow_none=True)
     hours = fields.Float(required=True)
     created_at = ShanghaiDateTime(required=True)
@@ -272,6 +285,7 @@ class ProjectStatsRow(Schema):
 
 class ProjectLevelStats(ProjectStatsRow):
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
 
 
 class ProjectStats(Schema):

@@ -112,3 +112,27 @@ def test_a_state_machine_409_uses_its_labels(app):
     with app.test_request_context("/", headers=ENGLISH):
         assert translate(error.msgid, error.params) == (
             "This project is draft; it cannot mark completed. Allowed now: publish, cancel.")
+
+
+def test_every_to_do_kind_has_a_label(app):
+    from app.core.labels import TODO_KINDS
+    from app.core.todos import KINDS
+
+    assert KINDS and sorted(KINDS - set(TODO_KINDS)) == []
+
+
+def test_labels_are_cached_per_language(app):
+    from app.core import labels
+
+    with app.test_request_context("/"):
+        assert labels.text("Approved") == "已通过"
+    with app.test_request_context("/", headers=ENGLISH):
+        assert labels.text("Approved") == "Approved"
+    assert labels._CACHE[False]["Approved"] == "已通过"
+    assert labels._CACHE[True]["Approved"] == "Approved"
+
+
+def test_a_labelled_response_varies_by_language(client):
+    labelled = client.get("/api/v1/stations/services")
+    assert "Accept-Language" in labelled.headers.get("Vary", "")
+    assert "Accept-Language" not in client.get("/healthz").headers.get("Vary", "")

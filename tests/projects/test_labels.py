@@ -37,3 +37,18 @@ def test_an_invalid_transition_names_states_and_actions_by_label(published, clie
     assert error["code"] == "invalid_transition"
     assert error["message"] == "当前揭榜方案状态为“已撤回”，不能执行“撤回”，目前没有可执行的操作。"
     assert error["details"] == {"status": "withdrawn", "action": "withdraw", "allowed": []}
+
+
+def test_a_project_shows_labels_next_to_its_codes(published, client, as_user):
+    project = client.get(published.url, headers=as_user("plain")).get_json()
+    assert (project["status"], project["status_label"]) == ("published", "投标中")
+    assert (project["category"], project["category_label"]) == ("employment", "就业创业")
+    assert project["org"]["level_label"] == "县级"
+    english = client.get(published.url, headers={**as_user("plain"), **ENGLISH}).get_json()
+    assert english["status_label"] == "Open for bids"
+    assert english["category_label"] == "Employment and business"
+
+
+def test_a_bid_shows_its_status_label(published, client, as_user):
+    bid = published.ok("/bids", "bidder", bid_body())
+    assert (bid["status"], bid["status_label"]) == ("submitted", "已提交")

@@ -1,0 +1,42 @@
+"""Stations show labels next to their codes; the stored cards' Chinese equals the catalog's."""
+
+from __future__ import annotations
+
+from app.core.labels import code_label
+from app.stations.vocab import KIND_LABELS, KINDS, SERVICE_LABELS, SERVICES
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+def test_the_card_vocabularies_say_what_the_catalog_says(app):
+    """Nearby cards are stored with `SERVICES`/`KINDS`; every other response uses the labels."""
+    with app.test_request_context("/"):
+        assert {code: code_label(SERVICE_LABELS, code) for code in SERVICES} == SERVICES
+        assert {code: code_label(KIND_LABELS, code) for code in KINDS} == KINDS
+    assert list(SERVICE_LABELS) == list(SERVICES)  # the bit positions follow this order
+
+
+def test_a_station_shows_labels_next_to_its_codes(client, as_user, station_id):
+    station = client.get(f"/api/v1/stations/{station_id}", headers=as_user("plain")).get_json()
+    assert station["kind_label"] == "户外劳动者服务站"
+    assert station["host_type_label"] == "工会"
+    assert station["status_label"] == "运行中"
+    assert station["service_labels"] == ["饮用水", "卫生间"]
+    english = client.get(f"/api/v1/stations/{station_id}",
+                         headers={**as_user("plain"), **ENGLISH}).get_json()
+    assert english["service_labels"] == ["Drinking water", "Toilet"]
+    assert english["status_label"] == "Open to the public"
+
+
+def test_the_service_list_follows_the_language(client):
+    chinese = client.get("/api/v1/stations/services").get_json()["items"]
+    assert {"code": "toilet", "label": "卫生间"} in chinese
+    english = client.get("/api/v1/stations/services", headers=ENGLISH).get_json()["items"]
+    assert {"code": "toilet", "label": "Toilet"} in english
+
+
+def test_feedback_shows_its_status_label(client, as_user, station_id, fake_wechat):
+    response = client.post(f"/api/v1/stations/{station_id}/feedback", headers=as_user("plain"),
+                           json={"rating": 2, "text": "待审词"})
+    assert (response.get_json()["status"], response.get_json()["status_label"]) == \
+        ("in_review", "审核中")
