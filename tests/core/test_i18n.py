@@ -269,3 +269,13 @@ def test_every_marshmallow_message_in_chinese(app):
     with app.test_request_context("/", headers=ENGLISH):
         assert translate_validation_message("Length must be between 2 and 4.") == \
             "Length must be between 2 and 4."
+
+
+INTERNAL = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(None|null|NUL|True|False|version|traceback)\b")
+
+
+def test_chinese_texts_expose_no_internals():
+    """A person reads these: no field or column names (`user_id`), no Python words."""
+    offenders = [f"{entry.id!r}: {entry.string!r}" for entry in _catalog()
+                 if entry.id and INTERNAL.search(PLACEHOLDER.sub("", entry.string))]
+    assert offenders == []
