@@ -307,7 +307,9 @@ class GeoProperties(Schema):
     name = fields.String(required=True)
     code = fields.String(required=True)
     kind = fields.String(required=True)
+    kind_label = Label(KIND_LABELS, source="kind")
     status = fields.String(required=True)
+    status_label = Label(STATUS_LABELS, source="status")
     address = fields.String(required=True)
     services = fields.List(fields.String(), required=True)
     coord = fields.Constant(STORED_COORD, required=True,

@@ -40,3 +40,18 @@ def test_feedback_shows_its_status_label(client, as_user, station_id, fake_wecha
                            json={"rating": 2, "text": "待审词"})
     assert (response.get_json()["status"], response.get_json()["status_label"]) == \
         ("in_review", "审核中")
+
+
+def test_an_import_row_names_its_fields_in_chinese(client, tree, as_user):
+    import io
+
+    header = "name,kind,host_type,address,lat,lng,services,opening_hours"
+    row = "站一,outdoor_worker_station,spaceship,路1,36.61,101.77,drinking_water,24h"
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import?dry_run=true",
+                           headers=as_user("county_admin"), content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(f"{header}\n{row}\n".encode()),
+                                          "stations.csv")})
+    assert response.status_code == 422
+    [problem] = response.get_json()["error"]["details"]["rows"]
+    assert list(problem["fields"]) == ["host_type"]  # the column name stays the key
+    assert problem["fields"]["host_type"][0].startswith("依托单位类型：请从以下选项中选择")
