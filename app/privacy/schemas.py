@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.fields import Label, Nest
+from app.core.fields import Label, Labels, Nest
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
@@ -13,6 +13,7 @@ from app.privacy.models import (
     DATA_KINDS,
     DELETION_STATUS_LABELS,
     DELETION_STATUSES,
+    GUARDIAN_RELATION_LABELS,
     GUARDIAN_RELATIONS,
     PURPOSE_LABELS,
     PURPOSES,
@@ -34,6 +35,7 @@ class PolicyOut(Schema):
                                     metadata={"description": "null: the built-in first version"})
     data_kinds = fields.List(fields.String(), required=True,
                              metadata={"description": "each needs its own consent"})
+    data_kind_labels = Labels(DATA_KIND_LABELS, source="data_kinds")
 
 
 class PolicyList(Schema):
@@ -71,6 +73,8 @@ class ConsentOut(Schema):
     policy_version = fields.String(required=True, attribute="consent.policy_version")
     subject_name = fields.String(allow_none=True, attribute="consent.subject_name")
     guardian_relation = fields.String(allow_none=True, attribute="consent.guardian_relation")
+    guardian_relation_label = Label(GUARDIAN_RELATION_LABELS, source="consent.guardian_relation",
+                                    required=False, allow_none=True)
     recorded_by = fields.Integer(allow_none=True, attribute="consent.recorded_by")
     paper_reference = fields.String(allow_none=True, attribute="consent.paper_reference")
     granted_at = ShanghaiDateTime(required=True, attribute="consent.granted_at")
