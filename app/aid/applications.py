@@ -46,8 +46,8 @@ class Revealed:
 
 
 def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
-    text = message % params if params else message
-    return Invalid(message, params=params, details={"fields": {field: [text]}})
+    return Invalid(message, params=params,
+                   details={"fields": {field: [translate(message, params)]}})
 
 
 def _set_org(application: AidApplication, program: AidProgram, org_id: int) -> None:

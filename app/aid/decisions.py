@@ -12,8 +12,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.aid.access import get_application
 from app.aid.budget import try_reserve
 from app.aid.history import record_event
-from app.aid.models import LIFECYCLE, AidApplication
+from app.aid.models import ACTION_LABELS, LIFECYCLE, AidApplication
 from app.core import audit, todos
+from app.core.i18n import N_, translate
 from app.core.labels import Code
 from app.core.roles import Role
 from app.core.states import guarded_update, stale
@@ -84,7 +85,7 @@ def chain_orgs(application: AidApplication) -> list[Org]:
             message = "%(org)s has no %(level)s above it for this chain."
             params = {"org": application.org.name, "level": Code(LEVEL_LABELS, level)}
             raise Invalid(message, params=params,
-                          details={"fields": {"org_id": [message % params]}})
+                          details={"fields": {"org_id": [translate(message, params)]}})
         orgs.append(step_org)
     return orgs
 
@@ -141,7 +142,8 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     ensure_current(application, version)
     step_org = _refuse_unless_step_approver(actor_id, application)
     if action != "approve" and not comment:
-        raise Invalid("Say why.", details={"fields": {"comment": [f"required to {action}"]}})
+        raise Invalid("Say why.", details={"fields": {"comment": [
+            translate(N_("required to %(action)s"), {"action": Code(ACTION_LABELS, action)})]}})
     program = application.program
     step = application.step
     is_final = is_final_step(application)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.aid.access import get_program, with_program_viewer
 from app.aid.models import AidProgram, AidProgramOrg
 from app.core import audit
+from app.core.i18n import translate
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
 from app.core.time import utcnow
@@ -21,8 +22,8 @@ from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
 
 
 def _invalid(field: str, message: str, params: dict | None = None) -> Invalid:
-    text = message % params if params else message
-    return Invalid(message, params=params, details={"fields": {field: [text]}})
+    return Invalid(message, params=params,
+                   details={"fields": {field: [translate(message, params)]}})
 
 
 def _check_chain(chain: list[str]) -> None:

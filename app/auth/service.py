@@ -14,6 +14,7 @@ import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.i18n import N_
 from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, Invalid, ServiceUnavailable, Unauthorized
@@ -53,7 +54,7 @@ def _phone_code_invalid() -> AppError:
     # the caller is logged in: a bad code is a bad field (422), never 401 ("logged out")
     return Invalid("The phone number code is invalid or already used; ask for the phone "
                    "number again.", code="phone_code_invalid",
-                   details={"fields": {"code": ["invalid or already used"]}})
+                   details={"fields": {"code": [N_("invalid or already used")]}})
 
 
 def _exchange_code(call, *args, invalid=_login_code_invalid):

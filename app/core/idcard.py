@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.core.i18n import N_
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
 PATTERN = re.compile(r"^\d{17}[\dX]$")
@@ -22,13 +24,14 @@ def birth_date(id_number: str) -> date | None:
 
 
 def problem_with(id_number: str) -> str | None:
-    """None when valid, else a short reason fit for a 422 message."""
+    """None when valid, else a short reason fit for a 422 message (a message id: pass it as
+    `labels.Phrase(problem)` in params, `translate(problem)` under `details.fields`)."""
     if not PATTERN.match(id_number):
-        return "must be 17 digits followed by a digit or X"
+        return N_("must be 17 digits followed by a digit or X")
     if birth_date(id_number) is None:
-        return "the birth date in the number is not a real date"
+        return N_("the birth date in the number is not a real date")
     if check_digit(id_number[:17]) != id_number[17]:
-        return "the check digit does not match"
+        return N_("the check digit does not match")
     return None
 
 

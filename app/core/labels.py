@@ -84,6 +84,21 @@ class Code:
         return repr(self.code)
 
 
+class Phrase:
+    """A message id as a message value, shown in the message's language (`%(problem)s`)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        return text(self.message)
+
+    def __repr__(self) -> str:
+        return repr(self.message)
+
+
 class Codes:
     """Several codes as one message value: their labels joined, "、" (`any_of`: "或")."""
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
-from app.core.labels import code_label
+from app.core.i18n import N_, translate
+from app.core.labels import Phrase, code_label
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
 from app.core.states import guarded_update
@@ -35,8 +36,9 @@ def validated_id_number(raw: str, field: str = "id_number") -> str:
     number = idcard.normalise(raw)
     problem = idcard.problem_with(number)
     if problem:
-        raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
-                      details={"fields": {field: [problem]}})
+        raise Invalid("The ID number is not valid: %(problem)s.",
+                      params={"problem": Phrase(problem)},
+                      details={"fields": {field: [translate(problem)]}})
     return number
 
 
@@ -100,7 +102,7 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
     authorize(actor_id, org, DECIDERS)
     if action == "reject" and not reason:
         raise Invalid("Say why the application is rejected.",
-                      details={"fields": {"reason": ["required when rejecting"]}})
+                      details={"fields": {"reason": [N_("required when rejecting")]}})
     before = {"status": membership.status, "version": membership.version}
     applicant_id = membership.user_id
     # of two officers deciding at once, one matches; the other gets 409 stale_version

@@ -53,7 +53,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         start = datetime(year, number, 1, tzinfo=SHANGHAI)
     except ValueError:
         raise Invalid("month must look like 2026-11.",
-                      details={"fields": {"month": ["format YYYY-MM"]}}) from None
+                      details={"fields": {"month": [N_("format YYYY-MM")]}}) from None
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
     return start, end
 

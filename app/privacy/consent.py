@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from app.core import idcard
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique, is_unique_violation
-from app.core.labels import Code
+from app.core.i18n import N_, translate
+from app.core.labels import Code, Codes, Phrase
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -137,7 +138,9 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
         raise Invalid("%(purpose)s does not process %(data_kind)s.",
                       params={"purpose": Code(PURPOSE_LABELS, purpose),
                               "data_kind": Code(DATA_KIND_LABELS, data_kind)},
-                      details={"fields": {"data_kind": [f"one of {list(PURPOSES[purpose])}"]}})
+                      details={"fields": {"data_kind": [
+                          translate(N_("choose one of %(kinds)s"),
+                                    {"kinds": Codes(DATA_KIND_LABELS, PURPOSES[purpose])})]}})
     current = current_policy(purpose).version
     if policy_version != current:
         raise Conflict("That policy version is not the current one; show the current one.",
@@ -145,18 +148,20 @@ def grant(*, actor_id: int, purpose: str, data_kind: str, policy_version: str,
                        details={"purpose": purpose, "policy_version": current})
     if data_kind == "minor_guardian" and not (subject and guardian_relation):
         raise Invalid("A guardian consent names the child and the guardian relation.",
-                      details={"fields": {"subject": ["required for minor_guardian"],
-                                          "guardian_relation": ["required for minor_guardian"]}})
+                      details={"fields": {
+                          "subject": [N_("required for a guardian's consent")],
+                          "guardian_relation": [N_("required for a guardian's consent")]}})
     if paper_reference and not subject:
         raise Invalid("A recorded paper consent names the person who signed it.",
-                      details={"fields": {"subject": ["required with paper_reference"]}})
+                      details={"fields": {"subject": [N_("required for a recorded paper form")]}})
     number = None
     if subject:
         number = idcard.normalise(subject["id_number"])
         problem = idcard.problem_with(number)
         if problem:
-            raise Invalid("The ID number is not valid: %(problem)s.", params={"problem": problem},
-                          details={"fields": {"subject.id_number": [problem]}})
+            raise Invalid("The ID number is not valid: %(problem)s.",
+                          params={"problem": Phrase(problem)},
+                          details={"fields": {"subject.id_number": [translate(problem)]}})
     hashed = subject_hash(number)
     existing = _active(actor_id, purpose, data_kind, hashed)
     if existing is not None:

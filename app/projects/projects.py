@@ -11,13 +11,15 @@ from sqlalchemy.orm import contains_eager
 
 from app.core import audit, todos
 from app.core import time as clock
+from app.core.i18n import N_, translate
+from app.core.labels import Code
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
 from app.core.states import guarded_update
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notify.service import notify
-from app.orgs.models import Org
+from app.orgs.models import LEVEL_LABELS, Org
 from app.orgs.scope import (
     authorize,
     get_org_or_404,
@@ -65,7 +67,8 @@ def check_dates(bid_deadline: date, due_date: date, *, new_deadline: bool = True
 def check_goals(goals: list[dict[str, Any]]) -> None:
     names = [goal["name"] for goal in goals]
     if len(set(names)) != len(names):
-        raise Invalid("Goal names must differ.", details={"fields": {"goals": ["duplicate name"]}})
+        raise Invalid("Goal names must differ.",
+                      details={"fields": {"goals": [N_("duplicate name")]}})
 
 
 def move(project: Project, action: str, *, actor_id: int, actor_role: str,
@@ -130,7 +133,9 @@ def create(*, actor_id: int, org_id: int, title: str, problem: str, category: st
     authorize(actor_id, org, MANAGERS)
     if org.level not in PROJECT_LEVELS:
         raise Invalid("Projects are listed at county, town or village level.",
-                      details={"fields": {"org_id": [f"org level {org.level}"]}})
+                      details={"fields": {"org_id": [
+                          translate(N_("choose a county, town or village org, not a %(level)s"),
+                                    {"level": Code(LEVEL_LABELS, org.level)})]}})
     check_dates(bid_deadline, due_date)
     check_goals(goals)
     project = Project(

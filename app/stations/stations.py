@@ -110,7 +110,7 @@ def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
     if version is None and changes.get("status") == "closed":
         raise Invalid("Closing a station is final: send the version you saw.",
                       code="version_required",
-                      details={"fields": {"version": ["required to close the station"]}})
+                      details={"fields": {"version": [N_("required to close the station")]}})
     if version is not None and version != station.version:
         raise stale(Station, station.id, noun="station", machine=LIFECYCLE)
     if not LIFECYCLE.can(station.status, "edit"):

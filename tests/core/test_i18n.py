@@ -279,3 +279,17 @@ def test_chinese_texts_expose_no_internals():
     offenders = [f"{entry.id!r}: {entry.string!r}" for entry in _catalog()
                  if entry.id and INTERNAL.search(PLACEHOLDER.sub("", entry.string))]
     assert offenders == []
+
+
+def test_nested_message_ids_have_a_chinese_text_too():
+    """`pybabel extract` skips an `N_()` nested in another keyword call (a field message in
+    `Invalid(…, details={"fields": {…: [N_("…")]}})`): the AST walk finds those as well."""
+    catalog = _catalog()
+    missing = []
+    for path, node, name in _message_calls():
+        if name != "N_" or not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        entry = catalog.get(node.args[0].value)
+        if entry is None or not CJK.search(entry.string or ""):
+            missing.append(f"{path}:{node.lineno} {node.args[0].value!r}")
+    assert missing == []

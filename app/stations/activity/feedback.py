@@ -57,7 +57,7 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
                                      details={"errcode": exc.errcode}) from None
         if verdict.suggest == "risky":
             raise Invalid("This text cannot be published.", code="content_rejected",
-                          details={"fields": {"text": ["rejected by the content check"]}})
+                          details={"fields": {"text": [N_("rejected by the content check")]}})
         if verdict.suggest == "review":
             status = "in_review"
     feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,
