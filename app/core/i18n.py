@@ -236,6 +236,8 @@ def translate_validation_message(message: str) -> str:
         return translated
     for pattern, template in _PATTERNS:
         found = pattern.match(message)
-        if found:
-            return translate(template, found.groupdict())
+        if found:  # a value that is a message id itself (a format hint) is translated too
+            values = {name: get_translations().gettext(value)
+                      for name, value in found.groupdict().items()}
+            return translate(template, values)
     return message

@@ -55,3 +55,24 @@ def test_an_import_row_names_its_fields_in_chinese(client, tree, as_user):
     [problem] = response.get_json()["error"]["details"]["rows"]
     assert list(problem["fields"]) == ["host_type"]  # the column name stays the key
     assert problem["fields"]["host_type"][0].startswith("依托单位类型：请从以下选项中选择")
+
+
+def test_opening_hours_problems_are_chinese_with_a_chinese_format_hint(client, tree, as_user):
+    import io
+
+    header = "name,kind,host_type,address,lat,lng,services,opening_hours"
+    row = "站一,outdoor_worker_station,union,路1,36.61,101.77,drinking_water,09:00-18:00"
+    response = client.post(f"/api/v1/orgs/{tree['village1']}/stations/import?dry_run=true",
+                           headers=as_user("county_admin"), content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(f"{header}\n{row}\n".encode()),
+                                          "stations.csv")})
+    [problem] = response.get_json()["error"]["details"]["rows"][0]["fields"]["opening_hours"]
+    assert problem.startswith("开放时间：'09:00-18:00' 不是可识别的开放时间格式")
+    assert "请填写 JSON" in problem and "write JSON" not in problem
+    created = client.post("/api/v1/stations", headers=as_user("county_admin"), json={
+        "org_id": tree["village1"], "name": "站二", "kind": "love_station", "host_type": "union",
+        "address": "路2", "location": {"lat": 36.6, "lng": 101.7, "coord": "gcj02"},
+        "services": [], "opening_hours": {"weekly": {"mon": [["18:00"]]}}})
+    assert created.status_code == 422
+    assert created.get_json()["error"]["details"]["fields"]["opening_hours"] == [
+        "开放时间：mon 的时间段 ['18:00'] 无效，请按 [\"09:00\", \"18:00\"] 的格式填写"]
