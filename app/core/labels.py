@@ -25,6 +25,11 @@ from app.core.i18n import N_, is_english, translate
 _CACHE: dict[bool, dict[str, str]] = {True: {}, False: {}}
 
 
+def _english() -> bool:
+    """Outside an app (a script, a unit test) labels are their English message ids."""
+    return not has_app_context() or is_english()
+
+
 def text(message: str) -> str:
     """`message` (a label's English message id) in the request's language, cached."""
     if not has_app_context():
@@ -59,12 +64,12 @@ def field_label(name: str) -> str:
 def field_list(names: Iterable[str]) -> str:
     """Field labels joined for a sentence, each once: "预算金额、开始日期" / "Budget, Due date"."""
     labels = list(dict.fromkeys(field_label(name) for name in names))
-    return (", " if is_english() else "、").join(labels)
+    return (", " if _english() else "、").join(labels)
 
 
 def _in_sentence(label: str) -> str:
     """An English label inside a sentence starts lower case ("This bid is withdrawn")."""
-    return label[:1].lower() + label[1:] if label[:1].isupper() and is_english() else label
+    return label[:1].lower() + label[1:] if label[:1].isupper() and _english() else label
 
 
 class Code:
@@ -110,7 +115,7 @@ class Codes:
 
     def __str__(self) -> str:
         labels = [_in_sentence(str(code_label(self.vocabulary, code))) for code in self.codes]
-        if is_english():
+        if _english():
             return (" or " if self.any_of else ", ").join(labels)
         return ("或" if self.any_of else "、").join(labels)
 
