@@ -28,7 +28,8 @@ class AppError(Exception):
     `message` is the English message id, constant per kind of failure: variable parts are
     `%(name)s` placeholders filled from `params`, so the envelope can look the id up in the
     request's language (`app/translations`) and fill in the same values. `self.message` is
-    the English text with the values filled in."""
+    the English text with the values filled in (a `core.labels.Code` value shows its label in
+    the request's language); show people `translate(exc.msgid, exc.params)`."""
 
     status = 400
     code = "bad_request"
