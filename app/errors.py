@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.core.i18n import (
     FIELDS_INVALID,
+    FIELDS_TO_CHECK,
     INVALID_JSON,
     N_,
     UNEXPECTED,
@@ -20,6 +21,7 @@ from app.core.i18n import (
     translate,
     translate_details,
 )
+from app.core.labels import field_list
 
 log = logging.getLogger("gonghui.errors")
 
@@ -30,7 +32,8 @@ class AppError(Exception):
     `message` is the English message id, constant per kind of failure: variable parts are
     `%(name)s` placeholders filled from `params`, so the envelope can look the id up in the
     request's language (`app/translations`) and fill in the same values. `self.message` is
-    the English text with the values filled in."""
+    the English text with the values filled in (a `core.labels.Code` value shows its label in
+    the request's language); show people `translate(exc.msgid, exc.params)`."""
 
     status = 400
     code = "bad_request"
@@ -266,12 +269,14 @@ def _from_http_exception(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     details: dict[str, Any] = {}
+    params = None
     message = http_message(exc)
     messages = data.get("messages")
     if messages is not None:
         # webargs/flask-smorest validation: {"json": {"field": ["msg"]}} → flatten locations
         details = {"fields": _flatten_locations(messages)}
-        message = FIELDS_INVALID if status == 422 else message
+        if status == 422:
+            message, params = _fields_message(details["fields"])
     if status == 400 and messages is not None and "Invalid JSON" in str(messages):
         message = INVALID_JSON
     headers = {}
@@ -281,7 +286,15 @@ def _from_http_exception(exc: HTTPException):
     code = HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
     if status == 400 and messages is not None:
         code = "malformed_request"
-    return envelope(status, code, message, details, headers)
+    return envelope(status, code, message, details, headers, params)
+
+
+def _fields_message(fields: Any) -> tuple[str, dict | None]:
+    """"Check: Budget, Start date." naming the invalid fields by their labels."""
+    names = [name for name in fields if name != "_schema"] if isinstance(fields, dict) else []
+    if not names:
+        return FIELDS_INVALID, None
+    return FIELDS_TO_CHECK, {"fields": field_list(names)}
 
 
 def _flatten_locations(messages: dict) -> dict:

@@ -117,3 +117,19 @@ def test_station_feedback_waits_for_an_answer(demo, client, as_user):
                            json={"answer": "已安排维修，本周内修好。", "version": first["version"]})
     assert answered.status_code == 200, answered.get_json()
     assert len(todos(client, headers, "station_feedback_answer")) == 1
+
+
+def test_demo_to_dos_name_the_industry_in_chinese(app, client):
+    """The to-do summary shows the industry's label, as a request would write it."""
+    from app.core.labels import code_label
+    from app.members.models import INDUSTRIES
+
+    with app.app_context():
+        load_demo_data()
+    binhai = client.post("/api/v1/auth/wx-login", json={"code": "mock:officer-binhai"}).get_json()
+    todos = client.get("/api/v1/workbench/todos?kind=membership", headers={
+        "Authorization": f"Bearer {binhai['access_token']}"}).get_json()["items"]
+    assert todos and all(todo["kind_label"] == "入会申请" for todo in todos)
+    with app.test_request_context("/"):
+        chinese = {code_label(INDUSTRIES, code) for code in INDUSTRIES}
+    assert all(todo["summary"].split(" · ")[1] in chinese for todo in todos)

@@ -18,11 +18,13 @@ from app.aid.decisions import (
     open_step_todo,
 )
 from app.aid.history import record_event
-from app.aid.models import AidApplication, AidApplicationFile, AidProgram
+from app.aid.models import DOCUMENT_KINDS, AidApplication, AidApplicationFile, AidProgram
 from app.aid.programs import find_category, is_eligible
 from app.core import audit
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.i18n import N_, translate
+from app.core.labels import Code, Codes
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS
 from app.core.time import shown, utcnow
@@ -230,16 +232,20 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
     unlisted = unlisted_documents(application)
     if unlisted:
         raise Invalid("Documents this category does not ask for: %(kinds)s.",
-                      params={"kinds": ", ".join(unlisted)},
+                      params={"kinds": Codes(DOCUMENT_KINDS, unlisted)},
                       code="documents_not_needed",
-                      details={"fields": {"documents": [f"not needed: {kind}"
-                                                        for kind in unlisted]},
+                      details={"fields": {"documents": [
+                          translate(N_("Remove the %(kind)s: this category does not ask for it."),
+                                    {"kind": Code(DOCUMENT_KINDS, kind)}) for kind in unlisted]},
                                "unlisted": unlisted})
     missing = missing_documents(application)
     if missing:
-        raise Invalid("Missing documents: %(kinds)s.", params={"kinds": ", ".join(missing)},
+        raise Invalid("Missing documents: %(kinds)s.",
+                      params={"kinds": Codes(DOCUMENT_KINDS, missing)},
                       code="documents_missing",
-                      details={"fields": {"documents": [f"missing {kind}" for kind in missing]},
+                      details={"fields": {"documents": [
+                          translate(N_("Upload the %(kind)s."),
+                                    {"kind": Code(DOCUMENT_KINDS, kind)}) for kind in missing]},
                                "missing": missing})
     first = chain_orgs(application)[0]
     from_status = application.status

@@ -9,9 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.aid.access import get_batch, get_program
 from app.aid.budget import settle
 from app.aid.history import record_event
-from app.aid.models import AidApplication, DisbursementBatch
+from app.aid.models import STATUS_LABELS, AidApplication, DisbursementBatch
 from app.core import audit
 from app.core.crypto import mask_id_number
+from app.core.i18n import N_
+from app.core.labels import code_label, text, texts
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, OFFICERS, Role
@@ -144,13 +146,17 @@ def roster(*, actor_id: int, batch_id: int, reason: str) -> dict[str, list[list]
                  action="pii.roster", target_type="aid_batch", target_id=batch.id,
                  field="bank_account", reason=reason, after={"rows": len(rows)})
     db.session.commit()
-    header = ["序号", "申请编号", "村", "受助人", "身份证号", "类别", "档次", "金额（元）",
-              "开户人", "开户银行", "银行账号", "状态"]
+    header = texts(N_("No."), N_("Application no."), N_("Village"), N_("Beneficiary"),
+                   N_("ID card number"), N_("Category"), N_("Tier"), N_("Amount (yuan)"),
+                   N_("Account holder"), N_("Bank"), N_("Account number"), N_("Status"))
     lines = [[n, a.id, a.org.name, a.beneficiary_name, mask_id_number(a.beneficiary_id_number),
-              a.category_code, a.tier_code, a.amount_fen / 100, a.bank_holder, a.bank_name,
-              a.bank_account, a.status] for n, a in enumerate(rows, start=1)]
+              a.category_name, a.tier_name, a.amount_fen / 100, a.bank_holder, a.bank_name,
+              a.bank_account, code_label(STATUS_LABELS, a.status)]
+             for n, a in enumerate(rows, start=1)]
     paid_at = to_shanghai(batch.paid_at)
-    summary = [["批次", batch.name], ["项目", program.name], ["人数", batch.count],
-               ["合计（元）", batch.total_fen / 100],
-               ["发放时间", paid_at.strftime("%Y-%m-%d %H:%M") if paid_at else "未发放"]]
-    return {"发放名册": [header, *lines], "汇总": summary}
+    summary = [[text(N_("Batch")), batch.name], [text(N_("Program")), program.name],
+               [text(N_("People")), batch.count],
+               [text(N_("Total (yuan)")), batch.total_fen / 100],
+               [text(N_("Paid at")),
+                paid_at.strftime("%Y-%m-%d %H:%M") if paid_at else text(N_("Not paid yet"))]]
+    return {text(N_("Bank roster")): [header, *lines], text(N_("Summary")): summary}

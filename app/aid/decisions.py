@@ -13,8 +13,10 @@ from app.aid.access import get_application
 from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
 from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
-from app.aid.models import LIFECYCLE, AidApplication
+from app.aid.models import ACTION_LABELS, LIFECYCLE, AidApplication
 from app.core import audit, todos
+from app.core.i18n import N_, translate
+from app.core.labels import Code
 from app.core.pages import page_path
 from app.core.roles import Role
 from app.core.states import guarded_update, stale
@@ -22,7 +24,7 @@ from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notify.service import notify
-from app.orgs.models import Org
+from app.orgs.models import LEVEL_LABELS, Org
 
 TODO_KIND = "aid_application"
 
@@ -83,9 +85,9 @@ def chain_orgs(application: AidApplication) -> list[Org]:
         step_org = org_at_level(application, level)
         if step_org is None:
             message = "%(org)s has no %(level)s above it for this chain."
-            params = {"org": application.org.name, "level": level}
+            params = {"org": application.org.name, "level": Code(LEVEL_LABELS, level)}
             raise Invalid(message, params=params,
-                          details={"fields": {"org_id": [message % params]}})
+                          details={"fields": {"org_id": [translate(message, params)]}})
         orgs.append(step_org)
     return orgs
 
@@ -147,7 +149,8 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     ensure_current(application, version)
     step_org = _refuse_unless_step_approver(actor_id, application)
     if action != "approve" and not comment:
-        raise Invalid("Say why.", details={"fields": {"comment": [f"required to {action}"]}})
+        raise Invalid("Say why.", details={"fields": {"comment": [
+            translate(N_("required to %(action)s"), {"action": Code(ACTION_LABELS, action)})]}})
     program = application.program
     step = application.step
     is_final = is_final_step(application)
@@ -161,7 +164,7 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
         next_org = org_at_level(application, program.chain[step + 1])
         if next_org is None:
             raise Conflict("No %(level)s org above the applicant any more.",
-                           params={"level": program.chain[step + 1]})
+                           params={"level": Code(LEVEL_LABELS, program.chain[step + 1])})
         move(application, action, version=version, step=step + 1, step_org_id=next_org.id,
              last_comment=comment)
     elif action == "approve":

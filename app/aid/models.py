@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.time import UTCDateTime, utcnow
 from app.errors import FieldMessage
@@ -28,25 +29,45 @@ from app.files.models import StoredFile
 from app.orgs.models import LEVELS, Org
 
 KINDS = ("student", "family")
+KIND_LABELS = {"student": N_("Student aid"), "family": N_("Family aid")}
 DOCUMENT_KINDS = {
-    "id_card": "身份证",
-    "household_register": "户口簿",
-    "enrollment_certificate": "在读证明",
-    "admission_letter": "录取通知书",
-    "monitoring_certificate": "防返贫监测对象证明",
-    "bank_card": "银行卡",
-    "other": "其他材料",
+    "id_card": N_("ID card"),
+    "household_register": N_("Household register"),
+    "enrollment_certificate": N_("Certificate of enrolment"),
+    "admission_letter": N_("Admission letter"),
+    "monitoring_certificate": N_("Certificate of poverty-return monitoring"),
+    "bank_card": N_("Bank card"),
+    "other": N_("Other documents"),
 }
 RELATIONS = ("self", "child", "spouse", "parent", "sibling", "grandchild", "other")
+RELATION_LABELS = {
+    "self": N_("Self"), "child": N_("Child"), "spouse": N_("Spouse"), "parent": N_("Parent"),
+    "sibling": N_("Brother or sister"), "grandchild": N_("Grandchild"),
+    "other": N_("Other relation"),
+}
 # draft → submitted (step by step) → approved → paid; returned goes back to the applicant.
 STATUSES = ("draft", "submitted", "returned", "approved", "rejected", "withdrawn", "paid")
 # A withdrawn application frees the beneficiary's slot in the program (they may apply again);
 # a rejected one keeps it, otherwise a rejection could be undone by applying again.
 HOLDS_SLOT = "status <> 'withdrawn'"
 BATCH_STATUSES = ("open", "paid")
+# the labels of the codes (`core.labels`)
+STATUS_LABELS = {
+    "draft": N_("Draft"), "submitted": N_("Being reviewed"),
+    "returned": N_("Returned for changes"), "approved": N_("Approved"),
+    "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn"), "paid": N_("Paid out"),
+}
+ACTION_LABELS = {
+    "create": N_("Create"), "edit": N_("Edit"), "submit": N_("Submit"),
+    "resubmit": N_("Submit again"), "approve": N_("Approve"),
+    "return": N_("Return for changes"), "reject": N_("Reject"), "withdraw": N_("Withdraw"),
+    "pay": N_("Pay out"), "unbatch": N_("Remove from the batch"),
+}
+BATCH_STATUS_LABELS = {"open": N_("Waiting for the handover"), "paid": N_("Paid out")}
 
 # action → (statuses it may start from, status it leads to; None: decided by the step)
-LIFECYCLE = StateMachine("application", {
+LIFECYCLE = StateMachine("application", noun=N_("aid application"), statuses=STATUS_LABELS,
+                         actions=ACTION_LABELS, moves={
     "edit": (("draft", "returned"), None),
     "submit": (("draft", "returned"), "submitted"),
     "approve": (("submitted",), None),  # the next step, or approved after the last one
@@ -190,6 +211,20 @@ class AidApplication(CreatedAtMixin, db.Model):
         if self.step is None or self.step_org_id is None:
             return None
         return Step(index=self.step, level=self.program.chain[self.step], org=self.step_org)
+
+    @property
+    def category_name(self) -> str:
+        """The program's name of the category (the program's data, not a vocabulary)."""
+        category = next((c for c in self.program.categories if c["code"] == self.category_code),
+                        None)
+        return category["name"] if category else self.category_code
+
+    @property
+    def tier_name(self) -> str:
+        category = next((c for c in self.program.categories if c["code"] == self.category_code),
+                        {"tiers": []})
+        tier = next((t for t in category["tiers"] if t["code"] == self.tier_code), None)
+        return tier["name"] if tier else self.tier_code
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,24 @@ personal numbers by `core.fields.Masked` (core.crypto masks), the org and progra
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
 from app.aid.models import (
+    ACTION_LABELS,
+    BATCH_STATUS_LABELS,
     DOCUMENT_KINDS,
+    KIND_LABELS,
     KINDS,
+    RELATION_LABELS,
     RELATIONS,
+    STATUS_LABELS,
     STATUSES,
     category_problems,
     chain_problems,
 )
 from app.core.crypto import mask_bank_account, mask_id_number
-from app.core.fields import Masked, fen_field, text, version_field
+from app.core.fields import Label, Labels, Masked, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
-from app.orgs.models import LEVELS
+from app.orgs.models import LEVEL_LABELS, LEVELS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -97,7 +102,9 @@ class AidCategory(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    kind_label = Label(KIND_LABELS, source="kind")
     required_documents = fields.List(fields.String(), required=True)
+    required_document_labels = Labels(DOCUMENT_KINDS, source="required_documents")
     tiers = fields.List(fields.Nested(AidTier), required=True)
 
 
@@ -124,6 +131,7 @@ class AidProgramOut(Schema):
     eligible_orgs = fields.List(fields.Nested(OrgRef), required=True)
     categories = fields.List(fields.Nested(AidCategory), required=True)
     chain = fields.List(fields.String(), required=True)
+    chain_labels = Labels(LEVEL_LABELS, source="chain")
     budget_fen = fields.Integer(required=True)
     opens_at = ShanghaiDateTime(required=True)
     closes_at = ShanghaiDateTime(required=True)
@@ -228,6 +236,7 @@ class AidBeneficiary(Schema):
     id_number = Masked(mask_id_number, required=True, attribute="beneficiary_id_number",
                        metadata={"description": "masked"})
     relation = fields.String(required=True)
+    relation_label = Label(RELATION_LABELS, source="relation")
     school = fields.String(allow_none=True)
     grade = fields.String(allow_none=True)
     household_county = fields.String(required=True)
@@ -245,6 +254,7 @@ class AidBankAccount(Schema):
 class AidDocument(Schema):
     file_id = fields.Integer(required=True)
     kind = fields.String(required=True)
+    kind_label = Label(DOCUMENT_KINDS, source="kind")
     original_name = fields.String(required=True, attribute="file.original_name")
     content_type = fields.String(required=True, attribute="file.content_type")
 
@@ -252,6 +262,7 @@ class AidDocument(Schema):
 class AidStep(Schema):
     index = fields.Integer(required=True)
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
     org = fields.Nested(OrgRef, required=True)
 
 
@@ -263,12 +274,17 @@ class AidApplicationOut(Schema):
     applicant_id = fields.Integer(required=True)
     entered_by_officer = fields.Boolean(required=True)
     category_code = fields.String(required=True)
+    category_name = fields.String(required=True, metadata={
+        "description": "the program's name of the category"})
     tier_code = fields.String(required=True)
+    tier_name = fields.String(required=True, metadata={
+        "description": "the program's name of the tier"})
     amount_fen = fields.Integer(required=True)
     beneficiary = Inline(AidBeneficiary, required=True)
     bank_account = Inline(AidBankAccount, required=True)
     reason = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status_label = Label(STATUS_LABELS, source="status")
     current_step = fields.Nested(AidStep, allow_none=True)
     version = fields.Integer(required=True)
     last_comment = fields.String(allow_none=True)
@@ -281,8 +297,12 @@ class AidApplicationOut(Schema):
 
 class AidEvent(Schema):
     action = fields.String(required=True)
+    action_label = Label(ACTION_LABELS, source="action")
     from_status = fields.String(allow_none=True)
+    from_status_label = Label(STATUS_LABELS, source="from_status", required=False,
+                              allow_none=True)
     to_status = fields.String(required=True)
+    to_status_label = Label(STATUS_LABELS, source="to_status")
     step = fields.Integer(allow_none=True)
     org = fields.Nested(OrgRef, allow_none=True)
     comment = fields.String(allow_none=True)
@@ -318,6 +338,7 @@ class AidBatchOut(Schema):
     program_id = fields.Integer(required=True)
     name = fields.String(required=True)
     status = fields.String(required=True)
+    status_label = Label(BATCH_STATUS_LABELS, source="status")
     total_fen = fields.Integer(required=True)
     count = fields.Integer(required=True)
     version = fields.Integer(required=True)

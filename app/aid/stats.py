@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from app.aid.access import get_program
 from app.aid.approvers import is_chain_approver
 from app.aid.models import AidApplication, AidProgram
+from app.core.i18n import N_
+from app.core.labels import text, texts
 from app.core.roles import OFFICERS
 from app.extensions import db
 from app.orgs.models import Org
@@ -98,15 +100,18 @@ def program_stats(*, actor_id: int, program_id: int) -> ProgramStats:
 
 
 def stats_sheets(stats: ProgramStats) -> dict[str, list[list]]:
-    header = ["分组", "名称", "已批准人数", "已批准金额（元）", "已发放人数", "已发放金额（元）",
-              "审核中人数", "审核中金额（元）"]
+    header = texts(N_("Group"), N_("Name"), N_("Approved (people)"), N_("Approved (yuan)"),
+                   N_("Paid out (people)"), N_("Paid out (yuan)"), N_("Being reviewed (people)"),
+                   N_("Being reviewed (yuan)"))
 
     def line(key: str, label: str, row: Figures) -> list:
         return [key, label] + [value for name in FIGURES for value in (
             getattr(row, name).count, getattr(row, name).amount_fen / 100)]
 
     sheets = {}
-    for group, title in (("by_village", "按村"), ("by_category", "按类别"), ("by_tier", "按档次")):
-        sheets[title] = [header] + [line(r.key, r.label, r) for r in getattr(stats, group)] + [
-            line("total", "合计", stats.totals)]
+    for group, title in (("by_village", N_("By village")), ("by_category", N_("By category")),
+                         ("by_tier", N_("By tier"))):
+        sheets[text(title)] = [header] + [
+            line(r.key, r.label, r) for r in getattr(stats, group)] + [
+            line("total", text(N_("Total")), stats.totals)]
     return sheets

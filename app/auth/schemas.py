@@ -4,8 +4,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from app.auth.service import avatar_url
 from app.core.crypto import mask_phone
-from app.core.fields import Masked, text
+from app.core.fields import Label, Masked, text
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
+from app.core.labels import ROLES
 from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 
 
@@ -58,6 +59,7 @@ class RoleOut(Schema):
     org_id = fields.Integer(required=True)
     org_name = fields.String(required=True, attribute="org.name")
     role = fields.String(required=True)
+    role_label = Label(ROLES, source="role")
 
 
 class MembershipStateOut(Schema):
@@ -66,7 +68,7 @@ class MembershipStateOut(Schema):
     status = fields.String(required=True, validate=validate.OneOf(list(MEMBERSHIP_LABELS)),
                            metadata={"description": "none: never applied; else the live "
                                                     "(pending, approved) or latest application"})
-    status_label = fields.String(required=True, metadata={"example": "已入会"})
+    status_label = Label(MEMBERSHIP_LABELS, source="status", required=True)
     id = fields.Integer(allow_none=True, metadata={"description": "the membership application"})
     version = fields.Integer(allow_none=True)
     org = fields.Nested(OrgRef, allow_none=True, metadata={"description": "the org applied to"})

@@ -16,6 +16,7 @@ import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.i18n import N_
 from app.core.ratelimit import RateLimited
 from app.core.time import utcnow
 from app.core.wechat import wechat
@@ -23,7 +24,6 @@ from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthor
 from app.extensions import db
 from app.files.models import StoredFile
 from app.files.storage import get_storage
-from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 from app.members.models import Membership
 from app.orgs.models import OfficerRole, Org
 from app.orgs.scope import grants_of
@@ -40,10 +40,6 @@ class MembershipState:
     id: int | None = None
     org: Org | None = None
     version: int | None = None
-
-    @property
-    def status_label(self) -> str:
-        return MEMBERSHIP_LABELS[self.status]
 
 
 @dataclass
@@ -76,7 +72,7 @@ def _phone_code_invalid() -> AppError:
     # the caller is logged in: a bad code is a bad field (422), never 401 ("logged out")
     return Invalid("The phone number code is invalid or already used; ask for the phone "
                    "number again.", code="phone_code_invalid",
-                   details={"fields": {"code": ["invalid or already used"]}})
+                   details={"fields": {"code": [N_("invalid or already used")]}})
 
 
 def _exchange_code(call, *args, invalid=_login_code_invalid):

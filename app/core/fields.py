@@ -6,11 +6,14 @@ endpoint that takes it and in the OpenAPI document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from marshmallow import ValidationError, fields, validate
+from marshmallow.utils import get_value
 
 from app.core.i18n import N_
+from app.core.labels import code_label
 
 MAX_VERSION = 2**31 - 1
 # ten billion yuan: far above any budget, far below a 64-bit overflow in sums
@@ -89,3 +92,30 @@ class Nest(fields.Nested):
 
     def get_value(self, obj, attr, accessor=None, default=None):
         return {key: getattr(obj, source) for key, source in self.sources.items()}
+
+
+class Label(fields.String):
+    """Output: the label of the code at `source` (an attribute, dotted path or key) in the
+    request's language (`status_label`
+    next to `status`: `Label(PROJECT_STATUSES, source="status")`), documented as a string.
+    An unknown code is shown as it is."""
+
+    def __init__(self, vocabulary: Mapping[str, str], *, source: str, **kwargs) -> None:
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+        self.vocabulary, self.source = vocabulary, source
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return code_label(self.vocabulary, get_value(obj, self.source))
+
+
+class Labels(fields.List):
+    """Output: the labels of the codes in the list `source`, in the same order."""
+
+    def __init__(self, vocabulary: Mapping[str, str], *, source: str, **kwargs) -> None:
+        kwargs.setdefault("required", True)
+        super().__init__(fields.String(), **kwargs)
+        self.vocabulary, self.source = vocabulary, source
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return [code_label(self.vocabulary, code) for code in get_value(obj, self.source) or ()]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from werkzeug.exceptions import HTTPException
 
@@ -56,6 +56,15 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     babel.init_app(app, locale_selector=select_locale)
 
+    @app.after_request
+    def vary_by_language(response):
+        """A response whose words followed the request's language (labels, messages) says so
+        to caches; one that never chose a language (most successful reads) does not."""
+        chosen = getattr(g, "_flask_babel", None)
+        if chosen is not None and getattr(chosen, "babel_locale", None) is not None:
+            response.vary.add("Accept-Language")
+        return response
+
 
 def is_english() -> bool:
     locale = get_locale()  # None outside an app context: then the catalog is not read either
@@ -80,28 +89,51 @@ def translate(message: str, params: dict[str, Any] | None = None) -> str:
 
 def translate_details(details: dict) -> dict:
     """`details` with the messages under `fields` (nested dicts and lists of strings, as
-    marshmallow builds them) in the request's language; other details are data, untouched."""
-    fields = details.get("fields")
-    if fields is None or is_english():
+    marshmallow builds them) and under each import row's `fields` in the request's language,
+    each Chinese message naming its field ("预算金额：请填写整数。"); the keys stay the field
+    names clients map to inputs. Other details are data, untouched."""
+    if is_english():
         return details
-    return {**details, "fields": _translate_messages(fields)}
+    translated = dict(details)
+    if details.get("fields") is not None:
+        translated["fields"] = _translate_messages(details["fields"], None)
+    rows = details.get("rows")
+    if isinstance(rows, list) and all(isinstance(row, dict) for row in rows):
+        translated["rows"] = [{**row, "fields": _translate_messages(row["fields"], None)}
+                              if isinstance(row.get("fields"), dict) else row for row in rows]
+    return translated
 
 
-def _translate_messages(value: Any) -> Any:
-    if isinstance(value, str) and hasattr(value, "msgid"):  # errors.FieldMessage
-        return translate(value.msgid, value.params)
+def _translate_messages(value: Any, field: str | None) -> Any:
     if isinstance(value, str):
-        return translate_validation_message(value)
+        if hasattr(value, "msgid"):  # errors.FieldMessage: a message id with its values
+            message = translate(value.msgid, value.params)
+        else:
+            message = translate_validation_message(value)
+        if field is None:
+            return message
+        from app.core.labels import field_label  # labels import this module
+
+        return f"{field_label(field)}：{message}"
     if isinstance(value, dict):
-        return {key: _translate_messages(item) for key, item in value.items()}
+        return {key: _translate_messages(item, _leaf(key, field)) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_translate_messages(item) for item in value]
+        return [_translate_messages(item, field) for item in value]
     return value
+
+
+def _leaf(key: Any, field: str | None) -> str | None:
+    """The field a message under `key` is about: a list index or `_schema` keeps the parent."""
+    key = str(key)
+    if key.isdigit() or key == "_schema":
+        return field
+    return key
 
 
 # --- HTTP errors raised by Flask/werkzeug (routing, body size, method) ---------------------
 
 FIELDS_INVALID = N_("Some fields are invalid.")
+FIELDS_TO_CHECK = N_("Some fields are invalid; check: %(fields)s.")
 HTTP_MESSAGES = {
     400: N_("The request could not be understood; check its format."),
     401: N_("Log in first."),
@@ -209,6 +241,8 @@ def translate_validation_message(message: str) -> str:
         return translated
     for pattern, template in _PATTERNS:
         found = pattern.match(message)
-        if found:
-            return translate(template, found.groupdict())
+        if found:  # a value that is a message id itself (a format hint) is translated too
+            values = {name: get_translations().gettext(value)
+                      for name, value in found.groupdict().items()}
+            return translate(template, values)
     return message

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, update
 
 from app.core.i18n import N_
+from app.core.labels import Code, Codes
 from app.errors import Conflict, InvalidTransition
 from app.extensions import db
 
@@ -31,11 +32,19 @@ Move = tuple[tuple[str, ...], str | None]
 
 
 class StateMachine:
-    """action → (statuses it may start from, status it leads to or None for "stays")."""
+    """action → (statuses it may start from, status it leads to or None for "stays").
 
-    def __init__(self, name: str, moves: Mapping[str, Move]) -> None:
+    `noun` (a message id: "project"), `statuses` and `actions` (vocabularies, `core.labels`)
+    are the words the 409 shows instead of the codes: "当前揭榜项目状态为“投标中”…"."""
+
+    def __init__(self, name: str, moves: Mapping[str, Move], *, noun: str | None = None,
+                 statuses: Mapping[str, str] | None = None,
+                 actions: Mapping[str, str] | None = None) -> None:
         self.name = name
         self.moves = dict(moves)
+        self.noun = {name: noun or name}
+        self.statuses = statuses or {}
+        self.actions = actions or {}
 
     def allowed(self, status: str) -> list[str]:
         """The actions that may start from `status`, in declaration order."""
@@ -56,8 +65,10 @@ class StateMachine:
                 (N_("This %(thing)s is %(status)s; it cannot %(action)s. Allowed now: %(allowed)s.")
                  if allowed else
                  N_("This %(thing)s is %(status)s; it cannot %(action)s. Nothing is allowed now.")),
-                params={"status": status, "thing": self.name, "action": action,
-                        "allowed": ", ".join(allowed)},
+                params={"status": Code(self.statuses, status),
+                        "thing": Code(self.noun, self.name),
+                        "action": Code(self.actions, action),
+                        "allowed": Codes(self.actions, allowed)},
                 details={"status": status, "action": action, "allowed": allowed})
         return status if target is None else target
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.core import idcard, todos
 from app.core.crypto import keyed_hash
+from app.core.labels import code_label
 from app.core.time import utcnow
 from app.extensions import db
 from app.members.models import INDUSTRIES, Membership
@@ -148,7 +149,7 @@ def add_membership(user: User, org: Org, *, name: str, id_number: str, industry:
         todos.open_todo(
             kind="membership", object_id=membership.id, org_id=org.id, org_path=org.path,
             role="approver", title=f"入会申请：{name}", version=1, waiting_since=created,
-            summary=f"{org.name} · {INDUSTRIES[industry]} · {occupation}",
+            summary=f"{org.name} · {code_label(INDUSTRIES, industry)} · {occupation}",
             action=f"/api/v1/memberships/{membership.id}/decision",
         )
 

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
+from app.core.i18n import N_
+from app.core.labels import code_label
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
@@ -57,7 +59,7 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
     todos.open_todo(
         kind=TODO_KIND, object_id=membership.id, org_id=org.id, org_path=org.path,
         role=Role.APPROVER, title=f"入会申请：{real_name}", version=membership.version,
-        summary=f"{org.name} · {INDUSTRIES[industry]} · {occupation}",
+        summary=f"{org.name} · {code_label(INDUSTRIES, industry)} · {occupation}",
         action=f"/api/v1/memberships/{membership.id}/decision",
     )
     db.session.commit()
@@ -100,7 +102,7 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
     authorize(actor_id, org, DECIDERS)
     if action == "reject" and not reason:
         raise Invalid("Say why the application is rejected.",
-                      details={"fields": {"reason": ["required when rejecting"]}})
+                      details={"fields": {"reason": [N_("required when rejecting")]}})
     before = {"status": membership.status, "version": membership.version}
     applicant_id = membership.user_id
     # of two officers deciding at once, one matches; the other gets 409 stale_version

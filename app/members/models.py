@@ -9,30 +9,26 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.i18n import N_
 from app.core.time import UTCDateTime
 from app.extensions import db
 from app.orgs.models import Org
 
 INDUSTRIES = {
-    "express_delivery": "快递",
-    "food_delivery": "外卖配送",
-    "ride_hailing": "网约车",
-    "freight": "货运",
-    "domestic_service": "家政服务",
-    "manufacturing": "制造业",
-    "construction": "建筑",
-    "sanitation": "环卫",
-    "other": "其他",
+    "express_delivery": N_("Express delivery"),
+    "food_delivery": N_("Food delivery"),
+    "ride_hailing": N_("Ride hailing"),
+    "freight": N_("Freight"),
+    "domestic_service": N_("Domestic service"),
+    "manufacturing": N_("Manufacturing"),
+    "construction": N_("Construction"),
+    "sanitation": N_("Sanitation"),
+    "other": N_("Other"),
 }
 STATUSES = ("pending", "approved", "rejected", "withdrawn")
-# what `GET /me` shows of the caller's membership ("none": never applied)
-STATUS_LABELS = {
-    "none": "未入会",
-    "pending": "入会审核中",
-    "approved": "已入会",
-    "rejected": "入会申请未通过",
-    "withdrawn": "入会申请已撤回",
-}
+STATUS_LABELS = {"none": N_("Not a member"), "pending": N_("Waiting for approval"),
+                 "approved": N_("Approved"), "rejected": N_("Rejected"),
+                 "withdrawn": N_("Withdrawn")}
 LIVE = "status IN ('pending', 'approved')"
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.core.i18n import N_
+from app.core.labels import code_label, text
 from app.core.roles import OFFICERS
 from app.core.time import SHANGHAI
 from app.errors import Invalid
@@ -23,7 +25,7 @@ class IndustryCount:
 
     @property
     def label(self) -> str:
-        return INDUSTRIES[self.industry]
+        return code_label(INDUSTRIES, self.industry)
 
 
 @dataclass
@@ -51,7 +53,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         start = datetime(year, number, 1, tzinfo=SHANGHAI)
     except ValueError:
         raise Invalid("month must look like 2026-11.",
-                      details={"fields": {"month": ["format YYYY-MM"]}}) from None
+                      details={"fields": {"month": [N_("format YYYY-MM")]}}) from None
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=SHANGHAI)
     return start, end
 
@@ -84,10 +86,11 @@ def monthly_report(*, actor_id: int, org_id: int, month: str) -> MonthlyReport:
 
 def report_sheets(report: MonthlyReport) -> dict[str, list[list]]:
     """The report as XLSX sheets (by industry, by org)."""
+    new_members = text(N_("New members"))
     return {
-        "按行业": [["行业", "industry", "新入会人数"]]
+        text(N_("By industry")): [[text(N_("Industry")), text(N_("Code")), new_members]]
         + [[row.label, row.industry, row.count] for row in report.by_industry]
-        + [["合计", "total", report.total]],
-        "按组织": [["组织", "org_id", "新入会人数"]]
+        + [[text(N_("Total")), "total", report.total]],
+        text(N_("By org")): [[text(N_("Org")), text(N_("Org no.")), new_members]]
         + [[row.org.name, row.org.id, row.count] for row in report.by_org],
     }

@@ -3,11 +3,11 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_id_number, mask_phone
-from app.core.fields import Masked, calendar_month, text, version_field
+from app.core.fields import Label, Masked, calendar_month, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.members.memberships import REVEALABLE
-from app.members.models import INDUSTRIES, STATUSES
+from app.members.models import INDUSTRIES, STATUS_LABELS, STATUSES
 
 
 class MembershipCreate(StrictSchema):
@@ -32,7 +32,9 @@ class MembershipOut(Schema):
     employer = fields.String(required=True)
     occupation = fields.String(required=True)
     industry = fields.String(required=True)
+    industry_label = Label(INDUSTRIES, source="industry")
     status = fields.String(required=True)
+    status_label = Label(STATUS_LABELS, source="status")
     version = fields.Integer(required=True)
     reason = fields.String(allow_none=True)
     created_at = ShanghaiDateTime(required=True)

@@ -9,11 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.i18n import N_
 from app.core.roles import ALL_ROLES
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
 
 LEVELS = ("province", "city", "county", "town", "village")
+LEVEL_LABELS = {"province": N_("Province"), "city": N_("City"), "county": N_("County"),
+                "town": N_("Town"), "village": N_("Village")}
 ROLES = ALL_ROLES
 # Byte order must hold for the path range scan, so PostgreSQL compares paths in the C collation.
 PathType = String(255).with_variant(String(255, collation="C"), "postgresql")

@@ -3,10 +3,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.auth.schemas import display_name
-from app.core.fields import text
+from app.core.fields import Label, text
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.labels import ROLES as ROLE_LABELS
 from app.core.pagination import ListQuerySchema, page_schema
-from app.orgs.models import LEVELS, ROLES
+from app.orgs.models import LEVEL_LABELS, LEVELS, ROLES
 
 
 class OrgOut(Schema):
@@ -14,6 +15,7 @@ class OrgOut(Schema):
     parent_id = fields.Integer(allow_none=True)
     name = fields.String(required=True)
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
     region_code = fields.String(allow_none=True)
     depth = fields.Integer(required=True)
     has_children = fields.Boolean(required=True, metadata={
@@ -72,6 +74,7 @@ class OfficerOut(Schema):
     nickname = fields.String(allow_none=True, attribute="user.nickname")
     display_name = display_name("user.display_name")
     role = fields.String(required=True)
+    role_label = Label(ROLE_LABELS, source="role")
     granted_at = ShanghaiDateTime(required=True)
 
 

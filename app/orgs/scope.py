@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, false, or_, select
 
+from app.core.labels import ROLES, Codes
 from app.core.roles import OFFICERS
 from app.errors import Forbidden, NotFound
 from app.extensions import db
@@ -113,7 +114,7 @@ def require_role_over(user_id: int | None, org: Org, roles: Iterable[str], *, hi
     if hide:
         raise NotFound("Not found.")
     raise Forbidden("This needs the %(roles)s role over %(org)s.",
-                    params={"roles": " or ".join(roles), "org": org.name})
+                    params={"roles": Codes(ROLES, roles, any_of=True), "org": org.name})
 
 
 def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
@@ -122,5 +123,5 @@ def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
         return
     if has_role_over(user_id, org, OFFICERS):
         raise Forbidden("This needs the %(roles)s role over %(org)s.",
-                        params={"roles": " or ".join(roles), "org": org.name})
+                        params={"roles": Codes(ROLES, roles, any_of=True), "org": org.name})
     raise NotFound("Not found.")

@@ -8,11 +8,13 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.core import audit
 from app.core.db import insert_unique
+from app.core.i18n import N_
+from app.core.labels import Code
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
-from app.orgs.models import LEVELS, OfficerRole, Org
+from app.orgs.models import LEVEL_LABELS, LEVELS, OfficerRole, Org
 from app.orgs.scope import forget_grants, get_org, get_org_or_404, in_subtree, orgs_under
 
 
@@ -79,8 +81,9 @@ def _check_level(parent: Org | None, level: str) -> None:
     if parent is not None and LEVELS.index(level) <= LEVELS.index(parent.level):
         raise Invalid(
             "A %(level)s cannot sit under a %(parent_level)s.",
-            params={"level": level, "parent_level": parent.level},
-            details={"fields": {"level": [f"must be below {parent.level}"]}},
+            params={"level": Code(LEVEL_LABELS, level),
+                    "parent_level": Code(LEVEL_LABELS, parent.level)},
+            details={"fields": {"level": [N_("Choose a level below the parent org's.")]}},
         )
 
 

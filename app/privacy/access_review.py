@@ -14,6 +14,8 @@ from sqlalchemy import Row, select
 
 from app.auth.models import User
 from app.core.audit import AuditRecord
+from app.core.i18n import N_
+from app.core.labels import code_label, field_label, text, texts
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS
 from app.core.time import to_shanghai
@@ -22,6 +24,12 @@ from app.orgs.scope import authorize, get_org_or_404, in_subtree
 
 # reveals of whole values, bank rosters, and officers opening someone's uploaded documents
 PII_ACTIONS = ("pii.reveal", "pii.roster", "file.read")
+PII_ACTION_LABELS = {"pii.reveal": N_("Showed a whole number"),
+                     "pii.roster": N_("Downloaded the bank roster"),
+                     "file.read": N_("Opened a file")}
+# the audited records' types (`audit.record(target_type=…)`)
+RECORD_LABELS = {"aid_application": N_("Aid application"), "aid_batch": N_("Batch"),
+                 "membership": N_("Membership application"), "file": N_("File")}
 
 
 def access_query(org: Org, *, officer_id: int | None, start: datetime | None,
@@ -67,8 +75,10 @@ def all_access(*, actor_id: int, org_id: int, **filters) -> Iterator[Row]:
 
 
 def access_sheets(rows) -> dict[str, list[list]]:
-    header = ["时间", "干部ID", "干部", "组织", "操作", "对象", "对象ID", "字段", "理由"]
-    return {"个人信息查看记录": [header] + [[
+    header = texts(N_("Time"), N_("Officer no."), N_("Officer"), N_("Org"), N_("Action"),
+                   N_("Record"), N_("Record no."), N_("Field"), N_("Reason"))
+    return {text(N_("Personal data access")): [header] + [[
         to_shanghai(r.created_at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_id,
-        r.officer_nickname, r.org_name, r.action, r.target_type, r.target_id, r.field,
-        r.reason] for r in rows]}
+        r.officer_nickname, r.org_name, code_label(PII_ACTION_LABELS, r.action),
+        code_label(RECORD_LABELS, r.target_type), r.target_id,
+        field_label(r.field) if r.field else None, r.reason] for r in rows]}

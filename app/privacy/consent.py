@@ -23,7 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from app.core import idcard
 from app.core.crypto import keyed_hash
 from app.core.db import insert_unique, is_unique_violation
-from app.core.i18n import is_english
+from app.core.i18n import N_, translate
+from app.core.labels import Code, Codes, code_label
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -110,7 +111,7 @@ def publish_policy(*, purpose: str, version: str, title: str, summary: str) -> P
         if not is_unique_violation(exc):
             raise
         raise Conflict("Version %(version)s of %(purpose)s exists already.",
-                       params={"version": version, "purpose": purpose},
+                       params={"version": version, "purpose": Code(PURPOSE_LABELS, purpose)},
                        code="policy_exists") from None
     return current_policy(purpose)
 
@@ -141,8 +142,11 @@ def grant(*, actor_id: int, purpose: str, data_kinds: list[str], policy_version:
     unknown = [kind for kind in kinds if kind not in PURPOSES[purpose]]
     if unknown:
         raise Invalid("%(purpose)s does not process %(data_kind)s.",
-                      params={"purpose": purpose, "data_kind": ", ".join(unknown)},
-                      details={"fields": {"data_kinds": [f"one of {list(PURPOSES[purpose])}"]}})
+                      params={"purpose": Code(PURPOSE_LABELS, purpose),
+                              "data_kind": ", ".join(unknown)},
+                      details={"fields": {"data_kinds": [
+                          translate(N_("choose one of %(kinds)s"),
+                                    {"kinds": Codes(DATA_KIND_LABELS, PURPOSES[purpose])})]}})
     current = current_policy(purpose).version
     if policy_version != current:
         raise Conflict("That policy version is not the current one; show the current one.",
@@ -150,16 +154,17 @@ def grant(*, actor_id: int, purpose: str, data_kinds: list[str], policy_version:
                        details={"purpose": purpose, "policy_version": current})
     if "minor_guardian" in kinds and not (subject and guardian_relation):
         raise Invalid("A guardian consent names the child and the guardian relation.",
-                      details={"fields": {"subject": ["required for minor_guardian"],
-                                          "guardian_relation": ["required for minor_guardian"]}})
+                      details={"fields": {
+                          "subject": [N_("required for a guardian's consent")],
+                          "guardian_relation": [N_("required for a guardian's consent")]}})
     if paper_reference and not subject:
         raise Invalid("A recorded paper consent names the person who signed it.",
-                      details={"fields": {"subject": ["required with paper_reference"]}})
+                      details={"fields": {"subject": [N_("required for a recorded paper form")]}})
     if subject and not paper_reference and "minor_guardian" not in kinds:
         raise Invalid("A person named in a consent is the child of a guardian consent or the "
                       "signer of a recorded paper form; your own consent names nobody.",
                       details={"fields": {"subject": [
-                          "only with minor_guardian or paper_reference"]}})
+                          N_("only for a guardian's consent or a recorded paper form")]}})
     number = None
     if subject:
         number = idcard.normalise(subject["id_number"])
@@ -235,19 +240,14 @@ def _active_kinds(user_id: int, purpose: str, kinds: list[str], subject: str) ->
 def missing_consents(purpose: str, kinds: list[str], **details) -> Forbidden:
     """403 consent_required naming every missing kind at once (with its label), so one consent
     screen (and one POST /me/consents) covers them all."""
-    labels = [DATA_KIND_LABELS[kind] for kind in kinds]
-    # the message names the kinds in the reader's language; `details` always carry the labels
-    if is_english():
-        named = {"kinds": ", ".join(kind.replace("_", " ") for kind in kinds),
-                 "purpose": f"the {purpose} application"}
-    else:
-        named = {"kinds": "、".join(labels), "purpose": PURPOSE_LABELS[purpose]}
+    labels = [code_label(DATA_KIND_LABELS, kind) for kind in kinds]
+    named = {"kinds": Codes(DATA_KIND_LABELS, kinds), "purpose": Code(PURPOSE_LABELS, purpose)}
     return Forbidden(
         "Consent to process %(kinds)s for %(purpose)s is needed first; agree to each of them "
         "(one request may give them all).",
         params=named,
         code="consent_required",
-        details={"purpose": purpose, "purpose_label": PURPOSE_LABELS[purpose],
+        details={"purpose": purpose, "purpose_label": code_label(PURPOSE_LABELS, purpose),
                  "data_kind": kinds[0],
                  "missing": [{"data_kind": kind, "label": label}
                              for kind, label in zip(kinds, labels, strict=True)],

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
+from app.core.i18n import N_
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -20,15 +21,18 @@ PURPOSES: dict[str, tuple[str, ...]] = {
 }
 DATA_KINDS = tuple(sorted({kind for kinds in PURPOSES.values() for kind in kinds}))
 # what a consent screen shows for each kind and purpose (a 403 consent_required names them)
-DATA_KIND_LABELS = {
-    "id_number": "身份证号",
-    "bank_account": "银行账号",
-    "certificate": "证明材料",
-    "minor_guardian": "监护人同意（不满十四周岁的受助人）",
-}
-PURPOSE_LABELS = {"membership": "入会申请", "aid": "帮扶申请"}
 GUARDIAN_RELATIONS = ("parent", "grandparent", "sibling", "legal_guardian", "other")
 DELETION_STATUSES = ("blocked", "scheduled", "done")
+# the labels of the codes (`core.labels`)
+PURPOSE_LABELS = {"membership": N_("Union membership"), "aid": N_("Aid applications")}
+DATA_KIND_LABELS = {"id_number": N_("ID card number"), "bank_account": N_("Bank account"),
+                    "certificate": N_("Certificates"),
+                    "minor_guardian": N_("Guardian's consent for a minor")}
+GUARDIAN_RELATION_LABELS = {"parent": N_("Parent"), "grandparent": N_("Grandparent"),
+                            "sibling": N_("Brother or sister"),
+                            "legal_guardian": N_("Legal guardian"), "other": N_("Other relation")}
+DELETION_STATUS_LABELS = {"blocked": N_("Cannot be deleted yet"),
+                          "scheduled": N_("Deletion scheduled"), "done": N_("Deleted")}
 ACTIVE = "withdrawn_at IS NULL"
 CURRENT = "is_current"
 

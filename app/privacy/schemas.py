@@ -11,11 +11,20 @@ from marshmallow import (
     validates_schema,
 )
 
-from app.core.fields import Nest
+from app.core.fields import Label, Labels, Nest
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
-from app.privacy.models import DATA_KINDS, DELETION_STATUSES, GUARDIAN_RELATIONS, PURPOSES
+from app.privacy.models import (
+    DATA_KIND_LABELS,
+    DATA_KINDS,
+    DELETION_STATUS_LABELS,
+    DELETION_STATUSES,
+    GUARDIAN_RELATION_LABELS,
+    GUARDIAN_RELATIONS,
+    PURPOSE_LABELS,
+    PURPOSES,
+)
 
 
 def _printable(value: str) -> None:
@@ -25,6 +34,7 @@ def _printable(value: str) -> None:
 
 class PolicyOut(Schema):
     purpose = fields.String(required=True)
+    purpose_label = Label(PURPOSE_LABELS, source="purpose")
     version = fields.String(required=True)
     title = fields.String(required=True)
     summary = fields.String(required=True)
@@ -32,6 +42,7 @@ class PolicyOut(Schema):
                                     metadata={"description": "null: the built-in first version"})
     data_kinds = fields.List(fields.String(), required=True,
                              metadata={"description": "each needs its own consent"})
+    data_kind_labels = Labels(DATA_KIND_LABELS, source="data_kinds")
 
 
 class PolicyList(Schema):
@@ -83,10 +94,14 @@ class ConsentOut(Schema):
 
     id = fields.Integer(required=True, attribute="consent.id")
     purpose = fields.String(required=True, attribute="consent.purpose")
+    purpose_label = Label(PURPOSE_LABELS, source="consent.purpose")
     data_kind = fields.String(required=True, attribute="consent.data_kind")
+    data_kind_label = Label(DATA_KIND_LABELS, source="consent.data_kind")
     policy_version = fields.String(required=True, attribute="consent.policy_version")
     subject_name = fields.String(allow_none=True, attribute="consent.subject_name")
     guardian_relation = fields.String(allow_none=True, attribute="consent.guardian_relation")
+    guardian_relation_label = Label(GUARDIAN_RELATION_LABELS, source="consent.guardian_relation",
+                                    required=False, allow_none=True)
     recorded_by = fields.Integer(allow_none=True, attribute="consent.recorded_by")
     paper_reference = fields.String(allow_none=True, attribute="consent.paper_reference")
     granted_at = ShanghaiDateTime(required=True, attribute="consent.granted_at")
@@ -123,6 +138,7 @@ class DeletionBlocker(Schema):
 
 class DeletionRequestOut(Schema):
     id = fields.Integer(required=True)
+    status_label = Label(DELETION_STATUS_LABELS, source="status")
     status = fields.String(required=True, validate=validate.OneOf(DELETION_STATUSES),
                            metadata={"description": "blocked: open applications need the data "
                                                     "(see reasons); scheduled: erased on "

@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from app.core import time as clock
 from app.core.i18n import N_
+from app.core.labels import Code
 from app.core.roles import DECIDERS, MANAGERS, OFFICERS
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.members.models import Membership
 from app.orgs.scope import has_role_over
-from app.projects.models import RUNNING, Project
+from app.projects.models import PROJECT_STATUSES, RUNNING, Project
 
 
 def get_project(actor_id: int, project_id: int, *, roles: Iterable[str] | None = None
@@ -83,6 +84,6 @@ def require_member(actor_id: int) -> None:
 def require_running(project: Project, statuses: tuple[str, ...] = RUNNING) -> None:
     if project.status not in statuses:
         raise Conflict("Not possible while the project is %(status)s.",
-                       params={"status": project.status},
+                       params={"status": Code(PROJECT_STATUSES, project.status)},
                        code="project_not_running",
                        details={"status": project.status, "allowed_statuses": list(statuses)})

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit, todos
 from app.core import time as clock
 from app.core.db import insert_unique, is_unique_violation
+from app.core.i18n import N_, translate
 from app.core.pagination import Page, keyset_page
 from app.core.states import guarded_update
 from app.errors import Conflict, Invalid, NotFound
@@ -32,7 +33,8 @@ def check_amount(project: Project, requested_fen: int) -> None:
     if requested_fen > project.budget_fen:
         raise Invalid("The requested amount exceeds the budget.",
                       details={"fields": {"requested_fen": [
-                          f"must be at most {project.budget_fen}"]}})
+                          translate(N_("must be at most the budget, %(budget_fen)s fen"),
+                                    {"budget_fen": project.budget_fen})]}})
 
 
 def submit(*, actor_id: int, project_id: int, plan: str, qualifications: str,

@@ -1,7 +1,6 @@
 """The caller's own 揭榜挂帅 lists: "my bids" and "my projects" (the ones I lead or work on),
-each one keyset page in one statement, with the project each row is about.
-
-The labels are a small local table until the shared labels kit takes them over."""
+each one keyset page in one statement, with the project each row is about (the labels of
+their codes are the domain's, in `models.py`)."""
 
 from __future__ import annotations
 
@@ -11,29 +10,6 @@ from sqlalchemy.orm import joinedload, with_expression
 from app.core.pagination import Page, keyset_page
 from app.projects.models import Bid, TeamMember
 from app.projects.team import minutes_logged
-
-PROJECT_STATUS_LABELS = {
-    "draft": "草稿",
-    "published": "揭榜中",
-    "awarded": "已揭榜",
-    "in_progress": "实施中",
-    "under_review": "待验收",
-    "completed": "已完成",
-    "failed": "未通过验收",
-    "cancelled": "已取消",
-}
-BID_STATUS_LABELS = {
-    "submitted": "已提交",
-    "withdrawn": "已撤回",
-    "won": "已中榜",
-    "lost": "未中榜",
-}
-TEAM_ROLE_LABELS = {
-    "leader": "揭榜负责人",
-    "working_group": "工作专班",
-    "instructor": "指导员",
-    "volunteer": "志愿者",
-}
 
 
 def my_bids(*, actor_id: int, limit: int, cursor: str | None) -> Page[Bid]:

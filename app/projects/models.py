@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.auth.models import User
 from app.core.db import BigIntPK, CreatedAtMixin
+from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.time import UTCDateTime
 from app.extensions import db
@@ -33,15 +34,34 @@ PROJECT_LEVELS = ("county", "town", "village")
 STATUSES = ("draft", "published", "awarded", "in_progress", "under_review", "completed",
             "failed", "cancelled")
 CATEGORIES = {
-    "employment": "就业创业",
-    "skills": "技能提升",
-    "culture": "文化生活",
-    "rights": "权益维护",
-    "care": "困难帮扶",
-    "safety": "安全生产",
-    "services": "服务阵地",
-    "other": "其他",
+    "employment": N_("Employment and business"),
+    "skills": N_("Skills"),
+    "culture": N_("Culture and leisure"),
+    "rights": N_("Workers' rights"),
+    "care": N_("Help for families in need"),
+    "safety": N_("Work safety"),
+    "services": N_("Service sites"),
+    "other": N_("Other"),
 }
+# the labels of the codes (`core.labels`): statuses, actions, bids, team roles, outcomes
+PROJECT_STATUSES = {
+    "draft": N_("Draft"), "published": N_("Open for bids"), "awarded": N_("Awarded"),
+    "in_progress": N_("In progress"), "under_review": N_("Results under review"),
+    "completed": N_("Completed"), "failed": N_("Failed"), "cancelled": N_("Cancelled"),
+}
+PROJECT_ACTIONS = {
+    "edit": N_("Edit"), "publish": N_("Publish"), "cancel": N_("Cancel"),
+    "award": N_("Choose the winning bid"), "start": N_("Start"),
+    "submit": N_("Submit the results for review"), "complete": N_("Mark completed"),
+    "fail": N_("Mark failed"), "rework": N_("Send back for rework"),
+}
+OUTCOME_LABELS = {"completed": N_("Completed"), "failed": N_("Failed"),
+                  "rework": N_("Needs rework")}
+BID_STATUS_LABELS = {"submitted": N_("Bid submitted"), "withdrawn": N_("Withdrawn"),
+                     "won": N_("Won"), "lost": N_("Not chosen")}
+BID_ACTIONS = {"edit": N_("Edit"), "withdraw": N_("Withdraw")}
+TEAM_ROLE_LABELS = {"leader": N_("Project leader"), "working_group": N_("Working group"),
+                    "instructor": N_("Instructor"), "volunteer": N_("Volunteer")}
 BID_STATUSES = ("submitted", "withdrawn", "won", "lost")
 LIVE_BID = "status <> 'withdrawn'"
 WON_BID = "status = 'won'"
@@ -49,7 +69,8 @@ TEAM_ROLES = ("leader", "working_group", "instructor", "volunteer")
 OUTCOMES = ("completed", "failed", "rework")
 
 # The project lifecycle: action → (statuses it may start from, status it leads to).
-LIFECYCLE = StateMachine("project", {
+LIFECYCLE = StateMachine("project", noun=N_("project"), statuses=PROJECT_STATUSES,
+                         actions=PROJECT_ACTIONS, moves={
     "publish": (("draft",), "published"),
     "cancel": (("draft", "published"), "cancelled"),
     "award": (("published",), "awarded"),
@@ -65,7 +86,8 @@ RUNNING = ("awarded", "in_progress", "under_review")
 VOLUNTEER_OPEN = ("awarded", "in_progress")
 SURVEY_OPEN = ("in_progress", "under_review", "completed")
 # A bid is live while submitted; the award (or a cancel) settles every live bid.
-BID_STATES = StateMachine("bid", {
+BID_STATES = StateMachine("bid", noun=N_("bid"), statuses=BID_STATUS_LABELS,
+                          actions=BID_ACTIONS, moves={
     "edit": (("submitted",), None),
     "withdraw": (("submitted",), "withdrawn"),
     "win": (("submitted",), "won"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.core import audit, todos
 from app.core import time as clock
+from app.core.i18n import N_
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS
@@ -66,7 +67,8 @@ def check_dates(bid_deadline: date, due_date: date, *, new_deadline: bool = True
 def check_goals(goals: list[dict[str, Any]]) -> None:
     names = [goal["name"] for goal in goals]
     if len(set(names)) != len(names):
-        raise Invalid("Goal names must differ.", details={"fields": {"goals": ["duplicate name"]}})
+        raise Invalid("Goal names must differ.",
+                      details={"fields": {"goals": [N_("duplicate name")]}})
 
 
 def move(project: Project, action: str, *, actor_id: int, actor_role: str,

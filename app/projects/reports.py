@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core import audit
+from app.core.i18n import N_, translate
 from app.core.pagination import Page, keyset_page
 from app.errors import Invalid
 from app.extensions import db
@@ -24,8 +25,9 @@ def add_report(*, actor_id: int, project_id: int, period: str, actuals: list[dic
     unknown = sorted({row["goal"] for row in actuals} - known)
     if unknown:
         raise Invalid("Actuals must name the project's goals.",
-                      details={"fields": {"actuals": [f"unknown goal: {name}"
-                                                      for name in unknown]}})
+                      details={"fields": {"actuals": [
+                          translate(N_("the project has no goal %(name)s"), {"name": name})
+                          for name in unknown]}})
     report = ProgressReport(project_id=project.id, author_id=actor_id, period=period,
                             actuals=actuals, text=text, photo_file_ids=photo_file_ids)
     db.session.add(report)

@@ -3,24 +3,27 @@
 Output schemas dump model objects (and the stats dataclasses). Values derived from a row are
 model properties (`Project.progress`, `.satisfaction`, `TeamMember.hours`), `allowed_actions`
 (filled per caller by `projects.actions`)
-or typed fields (`Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
+or typed fields (`core.fields.Label`, `attribute="user.nickname"`): `fields.Method`/`Function` would
 document them without a type (and as readOnly), changing the OpenAPI document.
 """
 
 from marshmallow import Schema, fields, validate
 
 from app.auth.schemas import AvatarUrl, display_name
-from app.core.fields import day, fen_field, text, version_field
+from app.core.fields import Label, day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
+from app.orgs.models import LEVEL_LABELS
 from app.projects.actions import ACTIONS
-from app.projects.mine import BID_STATUS_LABELS, PROJECT_STATUS_LABELS, TEAM_ROLE_LABELS
 from app.projects.models import (
+    BID_STATUS_LABELS,
     BID_STATUSES,
     CATEGORIES,
     OUTCOMES,
     PROJECT_LEVELS,
+    PROJECT_STATUSES,
     STATUSES,
+    TEAM_ROLE_LABELS,
     TEAM_ROLES,
 )
 
@@ -30,17 +33,6 @@ ALLOWED_ACTIONS_DOC = (
     "POST …/volunteers; report = POST …/reports; release_tranche = POST …/tranches; "
     "add_team_member = POST …/team; answer_survey = POST …/survey; completed, failed, rework "
     "= the outcome of POST …/evaluation.")
-
-
-class Label(fields.String):
-    """The label of the code in `source` (`CATEGORIES[obj.category]`), documented as a string."""
-
-    def __init__(self, labels: dict[str, str], *, source: str, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.labels, self.source = labels, source
-
-    def get_value(self, obj, attr, accessor=None, default=None):
-        return self.labels[getattr(obj, self.source)]
 
 
 class Goal(StrictSchema):
@@ -91,6 +83,7 @@ class ProjectQuery(ListQuerySchema):
 
 class ProjectOrg(OrgRef):
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
 
 
 class GoalProgress(Schema):
@@ -122,7 +115,7 @@ class ProjectOut(Schema):
     title = fields.String(required=True)
     problem = fields.String(required=True)
     category = fields.String(required=True)
-    category_label = Label(CATEGORIES, source="category", required=True)
+    category_label = Label(CATEGORIES, source="category")
     goals = fields.List(fields.Nested(Goal), required=True)
     progress = fields.List(fields.Nested(GoalProgress), required=True)
     budget_fen = fields.Integer(required=True)
@@ -132,6 +125,7 @@ class ProjectOut(Schema):
     bids_close_at = ShanghaiDateTime(required=True)
     due_date = fields.Date(required=True)
     status = fields.String(required=True)
+    status_label = Label(PROJECT_STATUSES, source="status")
     version = fields.Integer(required=True)
     allowed_actions = fields.List(fields.String(validate=validate.OneOf(ACTIONS)), required=True,
                                   metadata={"description": ALLOWED_ACTIONS_DOC})
@@ -182,6 +176,7 @@ class BidOut(Schema):
     team = fields.List(fields.Nested(ProposedMember), required=True)
     requested_fen = fields.Integer(required=True)
     status = fields.String(required=True)
+    status_label = Label(BID_STATUS_LABELS, source="status")
     version = fields.Integer(required=True)
     created_at = ShanghaiDateTime(required=True)
     updated_at = ShanghaiDateTime(allow_none=True)
@@ -197,7 +192,7 @@ class MyProjectRef(Schema):
     title = fields.String(required=True)
     org = fields.Nested(OrgRef, required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    status_label = Label(PROJECT_STATUS_LABELS, source="status", required=True)
+    status_label = Label(PROJECT_STATUSES, source="status", required=True)
     bids_close_at = ShanghaiDateTime(required=True)
     due_date = fields.Date(required=True)
 
@@ -254,6 +249,7 @@ class TeamMemberOut(Schema):
     display_name = display_name("user.display_name")
     avatar_url = AvatarUrl(user="user")
     role = fields.String(required=True)
+    role_label = Label(TEAM_ROLE_LABELS, source="role")
     duty = fields.String(allow_none=True)
     hours = fields.Float(required=True)
     created_at = ShanghaiDateTime(required=True)
@@ -349,6 +345,7 @@ class ProjectStatsRow(Schema):
 
 class ProjectLevelStats(ProjectStatsRow):
     level = fields.String(required=True)
+    level_label = Label(LEVEL_LABELS, source="level")
 
 
 class ProjectStats(Schema):

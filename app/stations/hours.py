@@ -13,11 +13,12 @@ import json
 import re
 from datetime import datetime
 
+from app.core.i18n import N_, translate
 from app.core.time import SHANGHAI
 
 # how to write the hours in an import cell, with an example (said when a cell is not that)
-CELL_FORMAT = ('write JSON such as {"weekly": {"mon": [["09:00", "18:00"]]}} '
-               '(Monday 09:00 to 18:00), or 24h for always open')
+CELL_FORMAT = N_('write JSON such as {"weekly": {"mon": [["09:00", "18:00"]]}} '
+                  '(Monday 09:00 to 18:00), or 24h for always open')
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_WEEK = 7 * 1440
 UNKNOWN_MASK = b""  # the read model's pattern of unknown hours (Moment.is_open → None)
@@ -38,31 +39,33 @@ def _minutes(text: str) -> int:
 
 
 def problems(hours: dict) -> list[str]:
-    """Human-readable problems with an opening-hours object (empty when valid)."""
+    """Human-readable problems with an opening-hours object (empty when valid), in the
+    request's language."""
     if not isinstance(hours, dict):
-        return ["must be an object"]
+        return [translate(N_("must be an object"))]
     unknown = set(hours) - {"always", "weekly", "closed_dates"}
-    found = [f"unknown key {key}" for key in sorted(unknown)]
+    found = [translate(N_("unknown key %(key)s"), {"key": key}) for key in sorted(unknown)]
     closed = hours.get("closed_dates", []) or []
     if not isinstance(closed, list):
-        return found + ["closed_dates must be a list of YYYY-MM-DD dates"]
+        return found + [translate(N_("closed_dates must be a list of YYYY-MM-DD dates"))]
     for day in closed:
         try:
             datetime.strptime(day, "%Y-%m-%d")
         except (ValueError, TypeError):
-            found.append(f"bad closed date {day!r}")
+            found.append(translate(N_("bad closed date %(day)s"), {"day": repr(day)}))
     if hours.get("always") is True or not known(hours):
         return found
     weekly = hours.get("weekly")
     if not isinstance(weekly, dict) or not weekly:
-        return found + ['give {"always": true}, a "weekly" object, or {} when the hours are '
-                        'unknown']
+        return found + [translate(N_('give {"always": true}, a "weekly" object, or {} when the '
+                                     'hours are unknown'))]
     for day, ranges in weekly.items():
         if day not in DAYS:
-            found.append(f"unknown weekday {day}")
+            found.append(translate(N_("unknown weekday %(day)s"), {"day": day}))
             continue
         if not isinstance(ranges, list):
-            found.append(f"{day} must be a list of [open, close] pairs")
+            found.append(translate(N_("%(day)s must be a list of [open, close] pairs"),
+                                   {"day": day}))
             continue
         for pair in ranges:
             try:
@@ -70,7 +73,8 @@ def problems(hours: dict) -> list[str]:
                 if len(pair) != 2 or start == end or start == 1440:
                     raise ValueError
             except (ValueError, TypeError, AttributeError):
-                found.append(f"{day}: bad range {pair!r} (use [\"HH:MM\", \"HH:MM\"])")
+                found.append(translate(N_('%(day)s: bad range %(pair)s (use ["HH:MM", "HH:MM"])'),
+                                       {"day": day, "pair": repr(pair)}))
     return found
 
 

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from app.auth.current import current_user, optional_user
 from app.core.http import ApiBlueprint
 from app.core.i18n import is_english
+from app.core.labels import code_label
 from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
 from app.core.xlsx import XLSX_MIME
@@ -30,7 +31,7 @@ from app.stations.schemas import (
     nearby_query_fast,
 )
 from app.stations.search import nearby_json
-from app.stations.vocab import SERVICES
+from app.stations.vocab import SERVICE_LABELS
 
 blp = ApiBlueprint("stations", __name__, description="Outdoor-worker stations")
 
@@ -57,8 +58,9 @@ class NearbyView(MethodView):
 class ServicesView(MethodView):
     @blp.response(200, ServiceList)
     def get(self):
-        """The fixed service vocabulary with Chinese labels."""
-        return {"items": [{"code": code, "label": label} for code, label in SERVICES.items()]}
+        """The fixed service vocabulary with labels (Chinese; English on request)."""
+        return {"items": [{"code": code, "label": code_label(SERVICE_LABELS, code)}
+                          for code in SERVICE_LABELS]}
 
 
 @blp.route("/stations/by-code/<string:code>")

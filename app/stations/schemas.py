@@ -12,13 +12,22 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, missing, validate
 from webargs.fields import DelimitedList
 
-from app.core.fields import lat_field, lng_field, text, version_field
+from app.core.fields import Label, Labels, lat_field, lng_field, text, version_field
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import utcnow
 from app.stations import hours, template
 from app.stations.links import map_links
-from app.stations.vocab import HOST_TYPES, KINDS, SERVICES, STATUSES
+from app.stations.vocab import (
+    HOST_TYPE_LABELS,
+    HOST_TYPES,
+    KIND_LABELS,
+    KINDS,
+    SERVICE_LABELS,
+    SERVICES,
+    STATUS_LABELS,
+    STATUSES,
+)
 
 COORDS = ("gcj02", "wgs84", "bd09")
 STORED_COORD = "gcj02"  # what the stations table holds
@@ -243,17 +252,22 @@ class StationOut(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    kind_label = Label(KIND_LABELS, source="kind")
     host_type = fields.String(required=True)
+    host_type_label = Label(HOST_TYPE_LABELS, source="host_type")
     partner_name = fields.String(allow_none=True)
     address = fields.String(required=True)
     location = DerivedNested(LocationOut, of=location_of, required=True)
     services = fields.List(fields.String(), required=True)
+    service_labels = Labels(SERVICE_LABELS, source="services",
+                            metadata={"description": "the labels of `services`, in order"})
     opening_hours = fields.Dict(required=True)
     open_now = DerivedBoolean(of=is_open_now, required=True, allow_none=True, metadata=OPEN_NOW)
     hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
     phone = fields.String(allow_none=True)
     photos = fields.List(fields.String(), required=True)
     status = fields.String(required=True)
+    status_label = Label(STATUS_LABELS, source="status")
     amap_poi_id = fields.String(allow_none=True)
     baidu_uid = fields.String(allow_none=True)
     rating = DerivedFloat(of=rating_of, allow_none=True)
@@ -313,7 +327,9 @@ class GeoProperties(Schema):
     name = fields.String(required=True)
     code = fields.String(required=True)
     kind = fields.String(required=True)
+    kind_label = Label(KIND_LABELS, source="kind")
     status = fields.String(required=True)
+    status_label = Label(STATUS_LABELS, source="status")
     address = fields.String(required=True)
     services = fields.List(fields.String(), required=True)
     coord = fields.Constant(STORED_COORD, required=True,

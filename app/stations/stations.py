@@ -10,6 +10,7 @@ from sqlalchemy.orm import undefer_group
 
 from app.core import audit
 from app.core.db import is_unique_violation
+from app.core.i18n import N_
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, OFFICERS, Role
 from app.core.states import StateMachine, guarded_update, stale
@@ -23,6 +24,7 @@ from app.stations.access import get_org, get_station
 from app.stations.geo import to_gcj02
 from app.stations.models import Station
 from app.stations.search import refresh_search_row
+from app.stations.vocab import ACTION_LABELS, STATUS_LABELS
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off a sign
 EDITABLE = ("name", "kind", "host_type", "partner_name", "address", "services",
@@ -30,7 +32,8 @@ EDITABLE = ("name", "kind", "host_type", "partner_name", "address", "services",
 
 # Closing is final (suspend to pause); any other status may move to any status.
 NOT_CLOSED = ("planned", "active", "suspended")
-LIFECYCLE = StateMachine("station", {
+LIFECYCLE = StateMachine("station", noun=N_("station"), statuses=STATUS_LABELS,
+                         actions=ACTION_LABELS, moves={
     "edit": (NOT_CLOSED, None),
     "plan": (NOT_CLOSED, "planned"),
     "activate": (NOT_CLOSED, "active"),
@@ -107,7 +110,7 @@ def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
     if version is None and changes.get("status") == "closed":
         raise Invalid("Closing a station is final: send the version you saw.",
                       code="version_required",
-                      details={"fields": {"version": ["required to close the station"]}})
+                      details={"fields": {"version": [N_("required to close the station")]}})
     if version is not None and version != station.version:
         raise stale(Station, station.id, noun="station", machine=LIFECYCLE)
     if not LIFECYCLE.can(station.status, "edit"):

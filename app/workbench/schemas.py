@@ -2,9 +2,10 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.core.fields import Nest, version_field
+from app.core.fields import Label, Nest, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.i18n import N_
+from app.core.labels import TODO_KINDS
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.todos import KINDS
 
@@ -24,6 +25,7 @@ class TodoQuery(ListQuerySchema):
 
 class TodoOut(Schema):
     kind = fields.String(required=True)
+    kind_label = Label(TODO_KINDS, source="kind")
     id = fields.Integer(required=True, attribute="object_id")
     title = fields.String(required=True)
     summary = fields.String(required=True)

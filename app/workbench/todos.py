@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, func, literal, or_, select, tuple_
 
+from app.core.i18n import N_
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.core.time import utcnow
 from app.core.todos import BATCH_HANDLERS, TodoItem
@@ -53,7 +54,7 @@ def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
         org = get_org_or_404(org_id)
         if not has_role_over(user_id, org):
             raise Invalid("You hold no role over this org.",
-                          details={"fields": {"org_id": ["outside your orgs"]}})
+                          details={"fields": {"org_id": [N_("outside your orgs")]}})
         query = query.where(in_subtree(TodoItem.org_path, org.path))
     return query
 

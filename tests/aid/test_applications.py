@@ -87,7 +87,10 @@ def test_submit_names_missing_documents(world, program):
                               json=body).get_json()
     response = world.submit(draft)
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"]["missing"] == ["enrollment_certificate"]
+    error = response.get_json()["error"]
+    assert error["details"]["missing"] == ["enrollment_certificate"]  # the codes, for clients
+    assert error["message"] == "请先上传以下材料：在读证明。"  # what to do, by the label
+    assert error["details"]["fields"]["documents"] == ["证明材料：请上传在读证明。"]
 
 
 def test_submit_outside_the_window_is_422(world):

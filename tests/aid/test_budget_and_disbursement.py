@@ -74,6 +74,18 @@ def test_batch_roster_paid_and_stats(app, world, program):
     assert roster.status_code == 200
     sheet = load_workbook(BytesIO(roster.data))["发放名册"]
     assert sheet.max_row == 3 and "6230520012345678" in [c.value for c in sheet[2]]
+    # labels, as the stats sheets show them, never the codes (issue 15, item 11)
+    header, first = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert header[5:7] == ["类别", "档次"] and header[-1] == "状态"
+    assert first[5:7] == [one["category_name"], one["tier_name"]] and first[-1] == "已通过"
+    assert one["category_code"] not in first and "approved" not in first
+    english = world.client.get(f"/api/v1/aid/batches/{batch['id']}/roster.xlsx",
+                               query_string={"reason": "银行代发"},
+                               headers={**admin, "Accept-Language": "en"})
+    english_sheet = load_workbook(BytesIO(english.data))["Bank roster"]
+    assert [c.value for c in english_sheet[1]][5:7] == ["Category", "Tier"]
+    assert [c.value for c in english_sheet[2]][-1] == "Approved"
+    assert "Accept-Language" in english.headers["Vary"]
     assert world.client.get(f"/api/v1/aid/batches/{batch['id']}/roster.xlsx",
                             headers=admin).status_code == 422
 
@@ -98,7 +110,8 @@ def test_batch_roster_paid_and_stats(app, world, program):
     with app.app_context():
         reads = db.session.scalars(select(AuditRecord).where(
             AuditRecord.action == "pii.roster")).all()
-        assert [(r.field, r.reason) for r in reads] == [("bank_account", "银行代发")]
+        # the Chinese and the English download: each read audited
+        assert [(r.field, r.reason) for r in reads] == [("bank_account", "银行代发")] * 2
 
 
 def budget_of(world, program) -> dict:

@@ -112,7 +112,8 @@ def test_grant_and_revoke_role(client, tree, as_user):
     again = client.post(url, headers=headers, json={"openid": "mock-plain", "role": "reviewer"})
     assert again.status_code == 409
     me = client.get("/api/v1/me", headers=as_user("plain")).get_json()
-    assert me["roles"] == [{"org_id": tree["village3"], "org_name": "丙村", "role": "reviewer"}]
+    assert me["roles"] == [{"org_id": tree["village3"], "org_name": "丙村", "role": "reviewer",
+                            "role_label": "审核员"}]
     grant_id = granted.get_json()["id"]
     assert client.delete(f"{url}/{grant_id}", headers=headers).status_code == 204
     assert client.get("/api/v1/me", headers=as_user("plain")).get_json()["roles"] == []

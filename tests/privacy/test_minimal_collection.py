@@ -60,6 +60,7 @@ def test_submit_refuses_documents_the_category_does_not_list(world, program):
     error = response.get_json()["error"]
     assert error["code"] == "documents_not_needed"
     assert error["details"]["unlisted"] == ["household_register"]
+    assert error["message"] == "该类别不需要以下材料，请移除：户口簿。"
     fixed = world.client.patch(f"/api/v1/aid/applications/{draft['id']}",
                                headers=world.as_user("applicant"),
                                json={"version": draft["version"], "documents": documents[:2]})

@@ -53,6 +53,8 @@ def test_binhai_stats_equal_a_hand_count(app, client):
     assert stats["total"] == expected["total"]
     for row in stats["by_level"]:
         level = row.pop("level")
+        assert row.pop("level_label") == {"county": "县级", "town": "乡镇（街道）",
+                                          "village": "村（社区）"}[level]
         assert row == expected[level], level
     assert [row["published"] for row in (expected["county"], expected["town"],
                                          expected["village"])] == [8, 34, 136]

@@ -200,6 +200,7 @@ def test_import_dry_run_then_real_xlsx_and_geojson(client, tree, as_user):
     assert geo.headers["Content-Type"].startswith("application/geo+json")
     feature = geo.get_json()["features"][0]
     assert feature["geometry"]["coordinates"] == [112.24, 30.33]
+    assert feature["properties"]["status_label"] == "运行中"  # labels next to the codes
     assert client.get(f"/api/v1/orgs/{tree['town2']}/stations.geojson",
                       headers=as_user("town1_reviewer")).status_code == 404
 

@@ -93,7 +93,7 @@ def test_decided_item_leaves_the_queue(client, as_user, queue):
 
 
 def test_batch_with_fresh_stale_forbidden_and_unknown_items(client, as_user, queue):
-    headers = as_user("town1_approver")
+    headers = {**as_user("town1_approver"), "Accept-Language": "en"}  # English wording checked
     client.post(f"/api/v1/memberships/{queue['v2']['id']}/decision",
                 headers=as_user("village2_approver"), json={"action": "approve", "version": 1})
     response = client.post("/api/v1/workbench/batch-decisions", headers=headers, json={
@@ -119,6 +119,26 @@ def test_batch_with_fresh_stale_forbidden_and_unknown_items(client, as_user, que
     mine = client.get(f"/api/v1/memberships/{queue['v1']['id']}",
                       headers=as_user("town1_approver")).get_json()
     assert mine["status"] == "approved"
+
+
+def test_batch_results_are_in_chinese_by_default(client, as_user, queue):
+    client.post(f"/api/v1/memberships/{queue['v2']['id']}/decision",
+                headers=as_user("village2_approver"), json={"action": "approve", "version": 1})
+    response = client.post("/api/v1/workbench/batch-decisions",
+                           headers=as_user("town1_approver"), json={
+        "action": "approve", "items": [
+            {"kind": "membership", "id": queue["v1"]["id"], "version": 1},   # fresh
+            {"kind": "membership", "id": queue["v2"]["id"], "version": 1},   # stale
+            {"kind": "project_bids", "id": 1, "version": 1},                 # not batchable
+            {"kind": "project_award", "id": 1, "version": 1},                # no such kind
+        ]})
+    results = response.get_json()["results"]
+    assert [r["code"] for r in results] == [
+        "done", "stale_version", "batch_not_allowed", "unknown_kind"]  # codes stay English
+    assert [r["message"] for r in results[:3]] == [
+        "已处理。", "内容在你打开后已被修改，请刷新后重试。",
+        "“揭榜定榜”需要逐项处理，请打开每一项分别处理。"]
+    assert results[3]["message"].startswith("没有这种待办类型（'project_award'）")
 
 
 def test_batch_input_is_validated(client, as_user):

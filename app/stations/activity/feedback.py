@@ -16,6 +16,7 @@ from sqlalchemy import select
 import wxclient
 from app.auth.models import User
 from app.core import audit, todos
+from app.core.i18n import N_
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
@@ -27,6 +28,7 @@ from app.extensions import db
 from app.notify.service import notify
 from app.stations.access import get_feedback, get_station
 from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
+from app.stations.vocab import FEEDBACK_ACTIONS, FEEDBACK_STATUS_LABELS
 
 TODO_KIND = "station_feedback"
 ANSWER_KIND = "station_feedback_answer"
@@ -35,7 +37,8 @@ LOW_RATING = 2  # stars at or under this wait for an answer
 # width) or a clause ending in 吗 ("有热水吗"), which is how a worker types one.
 QUESTION = re.compile(r"[?？]|吗(?=[\s。，,！!~～]|$)")
 # held by the content check → published or rejected; an answer changes no status
-REVIEW = StateMachine("feedback", {
+REVIEW = StateMachine("feedback", noun=N_("feedback"), statuses=FEEDBACK_STATUS_LABELS,
+                      actions=FEEDBACK_ACTIONS, moves={
     "approve": (("in_review",), "visible"),
     "reject": (("in_review",), "rejected"),
     "answer": (FEEDBACK_STATUSES, None),
@@ -55,7 +58,7 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
                                      details={"errcode": exc.errcode}) from None
         if verdict.suggest == "risky":
             raise Invalid("This text cannot be published.", code="content_rejected",
-                          details={"fields": {"text": ["rejected by the content check"]}})
+                          details={"fields": {"text": [N_("rejected by the content check")]}})
         if verdict.suggest == "review":
             status = "in_review"
     feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,

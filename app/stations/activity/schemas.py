@@ -2,10 +2,11 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.core.fields import Label, version_field
 from app.core.fields import text as text_field
-from app.core.fields import version_field
 from app.core.http import ShanghaiDateTime, StrictSchema
 from app.core.pagination import page_schema
+from app.stations.vocab import FEEDBACK_STATUS_LABELS
 
 
 class CheckinOut(Schema):
@@ -39,6 +40,7 @@ class FeedbackOut(Schema):
     rating = fields.Integer(required=True)
     text = fields.String(allow_none=True)
     status = fields.String(required=True)
+    status_label = Label(FEEDBACK_STATUS_LABELS, source="status")
     version = fields.Integer(required=True)
     answer = fields.String(allow_none=True)
     answered_at = ShanghaiDateTime(allow_none=True)

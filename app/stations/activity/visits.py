@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.core.i18n import N_, translate
 from app.core.roles import OFFICERS
 from app.errors import Invalid
 from app.extensions import db
@@ -20,10 +21,13 @@ def visits(*, actor_id: int, station_id: int, start: date, end: date) -> list[Vi
     station = get_station(actor_id, station_id, roles=OFFICERS)
     if end < start:
         raise Invalid("The start of the range is after its end; swap from and to.",
-                      details={"fields": {"from": [f"must not be after to ({end})"]}})
+                      details={"fields": {"from": [
+                          translate(N_("must not be after to (%(end)s)"), {"end": end})]}})
     if (end - start).days > MAX_RANGE_DAYS:
         raise Invalid("Give a range of at most a year.",
-                      details={"fields": {"to": [f"at most {MAX_RANGE_DAYS} days after from"]}})
+                      details={"fields": {"to": [
+                          translate(N_("at most %(days)s days after from"),
+                                    {"days": MAX_RANGE_DAYS})]}})
     return list(db.session.scalars(select(VisitDay).where(
         VisitDay.station_id == station.id, VisitDay.day >= start, VisitDay.day <= end)
         .order_by(VisitDay.day)))
