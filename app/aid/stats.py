@@ -109,8 +109,9 @@ def stats_sheets(stats: ProgramStats) -> dict[str, list[list]]:
             getattr(row, name).count, getattr(row, name).amount_fen / 100)]
 
     sheets = {}
-    for group, title in (("by_village", N_("By village")), ("by_category", N_("By category")),
-                         ("by_tier", N_("By tier"))):
+    titles = {"by_village": N_("By village"), "by_category": N_("By category"),
+              "by_tier": N_("By tier")}
+    for group, title in titles.items():
         sheets[text(title)] = [header] + [
             line(r.key, r.label, r) for r in getattr(stats, group)] + [
             line("total", text(N_("Total")), stats.totals)]

@@ -68,8 +68,11 @@ def field_list(names: Iterable[str]) -> str:
 
 
 def _in_sentence(label: str) -> str:
-    """An English label inside a sentence starts lower case ("This bid is withdrawn")."""
-    return label[:1].lower() + label[1:] if label[:1].isupper() and _english() else label
+    """An English label inside a sentence starts lower case ("This bid is withdrawn"), an
+    acronym stays as it is ("ID card number")."""
+    if not _english() or not label[:1].isupper() or label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 class Code:
@@ -138,11 +141,15 @@ TODO_KINDS: dict[str, str] = {
     "project_review": N_("Project results to evaluate"),
     "station_feedback": N_("Station feedback to check"),
     "station_feedback_answer": N_("Station feedback to answer"),
+    "aid_no_approver": N_("Aid step without an approver"),
 }
 
 
 FIELDS: dict[str, str] = {
     "accepted": N_("Accepted templates"),
+    "avatar_file_id": N_("Profile picture"),
+    "data_kinds": N_("Kinds of personal data"),
+    "nickname": N_("Nickname"),
     "action": N_("Action"),
     "actual": N_("Actual value"),
     "actuals": N_("Actual values"),

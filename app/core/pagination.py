@@ -19,6 +19,7 @@ from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.types import TypeDecorator
 
 from app.core.http import StrictSchema
+from app.core.i18n import N_
 from app.errors import Invalid
 from app.extensions import db
 
@@ -51,7 +52,8 @@ class Page(Generic[T]):
 
 
 def _invalid_cursor() -> Invalid:
-    return Invalid("The cursor is not valid.", details={"fields": {"cursor": ["invalid"]}})
+    return Invalid("The cursor is not valid.",
+                   details={"fields": {"cursor": [N_("Start again from the first page.")]}})
 
 
 def encode_cursor(values: Sequence[Any]) -> str:

@@ -50,7 +50,8 @@ def test_one_service_problem_keeps_its_own_message(world):
     error = world.client.post("/api/v1/aid/programs", headers=world.as_user("prov_admin"),
                               json=body).get_json()["error"]
     said = "部分可申请组织不存在，请重新选择。"
-    assert (error["message"], error["details"]["fields"]) == (said, {"eligible_org_ids": [said]})
+    assert (error["message"], error["details"]["fields"]) == (
+        said, {"eligible_org_ids": [f"可申请的组织：{said}"]})
 
 
 def test_application_lists_every_problem_the_service_finds(world, program):

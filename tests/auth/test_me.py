@@ -25,12 +25,12 @@ def test_me_follows_the_membership_from_pending_to_approved(client, tree, as_use
     headers = as_user("applicant")
     pending = applied(client, headers, tree["village1"])
     membership = me(client, headers)["membership"]
-    assert membership["status"] == "pending" and membership["status_label"] == "入会审核中"
+    assert membership["status"] == "pending" and membership["status_label"] == "待审核"
     assert membership["id"] == pending["id"]
     assert membership["org"]["id"] == tree["village1"] and membership["org"]["name"]
     assert decide(client, as_user("village1_approver"), pending).status_code == 200
     membership = me(client, headers)["membership"]
-    assert (membership["status"], membership["status_label"]) == ("approved", "已入会")
+    assert (membership["status"], membership["status_label"]) == ("approved", "已通过")
 
 
 def test_a_rejected_application_shows_until_a_new_one_is_live(client, tree, as_user):
@@ -38,7 +38,7 @@ def test_a_rejected_application_shows_until_a_new_one_is_live(client, tree, as_u
     first = applied(client, headers, tree["village1"])
     assert decide(client, as_user("village1_approver"), first, "reject",
                   reason="材料不全").status_code == 200
-    assert me(client, headers)["membership"]["status_label"] == "入会申请未通过"
+    assert me(client, headers)["membership"]["status_label"] == "未通过"
     second = applied(client, headers, tree["village2"], sequence=2)
     membership = me(client, headers)["membership"]
     assert (membership["id"], membership["status"]) == (second["id"], "pending")

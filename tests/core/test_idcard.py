@@ -58,4 +58,4 @@ def test_the_api_names_the_problem_in_chinese(client, tree, as_user):
     error = response.get_json()["error"]
     assert error["message"] == "身份证号码有误，请对照身份证核对后重新填写。"
     assert error["details"]["fields"]["id_number"] == [
-        "前 6 位不是有效的地区代码，请对照身份证核对。"]
+        "身份证号：前 6 位不是有效的地区代码，请对照身份证核对。"]

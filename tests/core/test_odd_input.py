@@ -30,7 +30,7 @@ def test_cursors_that_decode_to_impossible_keys_are_422(client, tree, as_user, k
     response = client.get(f"/api/v1/workbench/todos?cursor={cursor_of(key)}",
                           headers=as_user("county_admin"))
     assert _error(response, 422, "validation_error")["details"]["fields"] == {
-        "cursor": ["invalid"]}
+        "cursor": ["翻页位置：已失效，请从第一页重新开始。"]}
 
 
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2101-01"])
@@ -39,7 +39,7 @@ def test_months_outside_the_calendar_are_422(client, tree, as_user, month):
                           headers=as_user("county_admin"))
     error = _error(response, 422, "validation_error")
     assert error["details"]["fields"]["month"] == [
-        "请填写 2000-01 至 2100-12 之间的月份，例如 2026-11。"]
+        "月份：请填写 2000-01 至 2100-12 之间的月份，例如 2026-11。"]
 
 
 def test_a_month_at_the_edge_of_the_range_is_answered(client, tree, as_user):

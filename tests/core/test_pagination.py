@@ -90,7 +90,7 @@ def raw(text: str) -> str:
 def test_a_mangled_cursor_is_a_422(entries, cursor):
     with pytest.raises(Invalid) as refused:
         keyset_page(select(Entry), keys=[Entry.id], limit=5, cursor=cursor)
-    assert refused.value.details == {"fields": {"cursor": ["invalid"]}}
+    assert refused.value.details == {"fields": {"cursor": ["Start again from the first page."]}}
 
 
 @pytest.mark.parametrize("values", [["yesterday", 3], ["2026-11-01T00:00:00", 3], [5, 3]])

@@ -205,8 +205,10 @@ def test_monthly_report_json_and_xlsx(client, tree, as_user, pending):
 def test_an_invalid_id_number_says_why_in_chinese(client, tree, as_user):
     response = apply(client, as_user("applicant"), tree["village1"], id_number="320922199001010010")
     error = response.get_json()["error"]
-    assert error["message"] == "身份证号码无效（校验位不符，请核对最后一位），请核对后重新填写。"
-    assert error["details"]["fields"]["id_number"] == ["身份证号：校验位不符，请核对最后一位"]
+    assert error["message"] == "身份证号码有误，请对照身份证核对后重新填写。"
+    assert error["details"]["fields"]["id_number"] == [
+        "身份证号：最后一位校验码不符，请对照身份证核对号码。"]
     english = apply(client, {**as_user("applicant"), "Accept-Language": "en"}, tree["village1"],
                     id_number="320922199001010010").get_json()["error"]
-    assert english["details"]["fields"]["id_number"] == ["the check digit does not match"]
+    assert english["details"]["fields"]["id_number"] == [
+        "The last character does not match; check the number against the ID card."]

@@ -27,7 +27,7 @@ def test_membership_id_number_needs_consent_then_works(client, tree, as_user):
     assert refused.status_code == 403
     assert error_of(refused)["code"] == "consent_required"
     assert error_of(refused)["details"] == {
-        "purpose": "membership", "purpose_label": "入会申请", "data_kind": "id_number",
+        "purpose": "membership", "purpose_label": "入会", "data_kind": "id_number",
         "missing": [{"data_kind": "id_number", "label": "身份证号"}],
         "policy_version": current_policy_version(client, "membership"),
         "subject_required": False}
@@ -46,13 +46,14 @@ def test_aid_id_number_and_bank_account_each_need_their_own_consent(world, progr
     assert refused.status_code == 403
     assert missing(refused) == ["id_number", "bank_account"]  # every missing kind at once
     assert [m["label"] for m in error_of(refused)["details"]["missing"]] == ["身份证号",
-                                                                              "银行账号"]
-    assert "身份证号、银行账号" in error_of(refused)["message"]
+                                                                              "银行账户"]
+    assert "身份证号、银行账户" in error_of(refused)["message"]
     english = world.client.post("/api/v1/aid/applications", json=body,
                                 headers={**world.as_user("applicant"), "Accept-Language": "en"})
     assert error_of(english)["message"].startswith(
-        "Consent to process id number, bank account for the aid application")
-    assert error_of(english)["details"]["missing"] == error_of(refused)["details"]["missing"]
+        "Consent to process ID card number, bank account for aid applications")
+    assert [m["label"] for m in error_of(english)["details"]["missing"]] == [
+        "ID card number", "Bank account"]  # the labels follow the language too
     give_consents(world.client, world.as_user("applicant"), "aid", kinds=["id_number"])
     refused = post_aid(world, "applicant", body)
     assert refused.status_code == 403

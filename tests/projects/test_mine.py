@@ -50,13 +50,13 @@ def test_my_bids_show_the_project_title_and_state_with_labels(driver, client, as
     assert mine["project"]["id"] == run.id
     assert mine["project"]["title"] == run.project["title"]
     assert (mine["project"]["status"], mine["project"]["status_label"]) == ("published",
-                                                                            "揭榜中")
+                                                                            "投标中")
     assert mine["project"]["org"]["name"]
     run.award()
     (won,) = items(client, as_user("bidder"), "/api/v1/me/bids")
     (lost,) = items(client, as_user("rival"), "/api/v1/me/bids")
-    assert (won["status_label"], won["project"]["status_label"]) == ("已中榜", "已揭榜")
-    assert lost["status_label"] == "未中榜"
+    assert (won["status_label"], won["project"]["status_label"]) == ("已中选", "已揭榜")
+    assert lost["status_label"] == "未中选"
 
 
 def test_nobody_sees_anothers_bids(driver, client, as_user):
@@ -85,7 +85,7 @@ def test_my_projects_show_my_role_and_hours(app, driver, client, as_user):
     run.ok(f"/volunteers/{place['id']}/hours", "leader",
            {"hours": 2.5, "worked_on": "2026-11-30"})
     (led,) = items(client, as_user("leader"), "/api/v1/me/projects")
-    assert (led["role"], led["role_label"]) == ("leader", "揭榜负责人")
+    assert (led["role"], led["role_label"]) == ("leader", "揭榜人")
     assert led["project"]["id"] == run.id and led["project"]["status_label"] == "实施中"
     (helped,) = items(client, as_user("helper"), "/api/v1/me/projects")
     assert helped == {**helped, "team_member_id": place["id"], "role": "volunteer",
