@@ -95,7 +95,9 @@ def deliver(message_id: int, worker: str) -> str:
         return "skipped"
     try:  # a value WeChat would refuse (47003): not sent, and the credit is kept
         values = render(template["fields"], message.data, utcnow())
-    except ValueRefused as exc:
+    except ValueRefused as exc:  # the reason names the field and rule, never the value
+        log.warning("subscribe value refused", extra={"fields": {
+            "outbox_id": message_id, "field": exc.key, "reason": exc.reason}})
         _finish(message_id, worker, status="failed", attempts=message.attempts + 1,
                 last_error=f"value refused before sending: {exc}"[:500])
         return "failed"
