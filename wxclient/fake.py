@@ -1,6 +1,7 @@
 """Fake WeChat API server for tests and local runs (standard library only).
 
-Serves the real paths and field names (``/sns/jscode2session``, ``/cgi-bin/stable_token``,
+Serves the real paths and field names (``/sns/jscode2session``, ``/cgi-bin/token``,
+``/cgi-bin/stable_token``,
 ``/wxa/business/getuserphonenumber``, ``/cgi-bin/message/subscribe/send``,
 ``/wxa/msg_sec_check``, ``/wxa/getwxacodeunlimit``) plus control endpoints for tests running
 in another process:
@@ -134,10 +135,13 @@ class FakeWeChatServer:
         token_ttl: float = 7200,
         blocked_words: tuple[str, ...] | list[str] = ("违禁词",),
         review_words: tuple[str, ...] | list[str] = ("待审词",),
+        open_platform: bool = False,
     ) -> None:
+        """``open_platform``: the app is bound to an Open Platform account, so logins carry
+        a ``unionid`` (without it WeChat sends none)."""
         self.host = host
         self.port = port
-        self.state = FakeState(appid, secret, token_ttl, blocked_words, review_words)
+        self.state = FakeState(appid, secret, token_ttl, blocked_words, review_words, open_platform)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -236,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--appid", default="wx-fake-appid")
     parser.add_argument("--secret", default="fake-secret")
     parser.add_argument("--token-ttl", type=float, default=7200)
+    parser.add_argument(
+        "--open-platform",
+        action="store_true",
+        help="bound to an Open Platform account: logins carry a unionid",
+    )
     args = parser.parse_args(argv)
     server = FakeWeChatServer(
         host=args.host,
@@ -243,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         appid=args.appid,
         secret=args.secret,
         token_ttl=args.token_ttl,
+        open_platform=args.open_platform,
     ).start()
     stopping = threading.Event()
 

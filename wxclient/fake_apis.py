@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .fake_wire import Reply, err, json_body, json_reply, make_png, request_id
+from .values import field_type, problem
 
 __all__ = ["FakeApis", "Handler"]
 
@@ -20,6 +21,8 @@ Handler = Callable[[dict[str, str], bytes], Reply]
 _SCENE_RE = re.compile(r"^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$")
 _PHONE_RE = re.compile(r"^mock-phone:(\d{11})$")
 _ENV_VERSIONS = ("release", "trial", "develop")
+MAX_CONTENT = 2500  # msg_sec_check content limit (characters)
+CLASSIC_OVERLAP = 300  # a /cgi-bin/token answer leaves the previous token usable this long
 
 
 class FakeApis:
@@ -30,6 +33,8 @@ class FakeApis:
     token_ttl: float
     blocked_words: list[str]
     review_words: list[str]
+    open_platform: bool
+    _classic: str | None
     _lock: threading.Lock
     _tokens: dict[str, list[Any]]
     _current: str | None
@@ -40,6 +45,7 @@ class FakeApis:
     def _routes(self) -> dict[str, tuple[str, Handler]]:
         return {
             "/sns/jscode2session": ("GET", self._jscode2session),
+            "/cgi-bin/token": ("GET", self._classic_token),
             "/cgi-bin/stable_token": ("POST", self._stable_token),
             "/wxa/business/getuserphonenumber": ("POST", self._phone_number),
             "/cgi-bin/message/subscribe/send": ("POST", self._subscribe_send),
@@ -83,24 +89,48 @@ class FakeApis:
             key = self._session_keys.setdefault(
                 name, base64.b64encode(secrets.token_bytes(16)).decode()
             )
-        return json_reply(
-            {"session_key": key, "openid": f"mock-{name}", "unionid": f"union-{name}"}
-        )
+        answer = {"session_key": key, "openid": f"mock-{name}"}
+        if self.open_platform:  # WeChat sends unionid only for an app bound to an Open Platform
+            answer["unionid"] = f"union-{name}"
+        return json_reply(answer)
+
+    @staticmethod
+    def _credentials_problem(data: dict[str, Any], appid: str, secret: str) -> Reply | None:
+        if data.get("grant_type") != "client_credential":
+            return err(40002, "invalid grant_type")
+        if not data.get("appid"):
+            return err(41002, "appid missing")
+        if data["appid"] != appid:
+            return err(40013, "invalid appid")
+        if not data.get("secret"):
+            return err(41004, "appsecret missing")
+        if data["secret"] != secret:
+            return err(40125, "invalid appsecret")
+        return None
+
+    def _classic_token(self, query: dict[str, str], body: bytes) -> Reply:
+        """GET /cgi-bin/token: every call issues a new token; the previous one stays usable
+        for five minutes. Isolated from stable_token (neither invalidates the other)."""
+        problem_reply = self._credentials_problem(query, self.appid, self.secret)
+        if problem_reply is not None:
+            return problem_reply
+        now = time.time()
+        with self._lock:
+            previous = self._tokens.get(self._classic) if self._classic else None
+            if previous is not None:
+                previous[0] = min(float(previous[0]), now + CLASSIC_OVERLAP)
+            token = secrets.token_urlsafe(48)
+            self._tokens[token] = [now + self.token_ttl, False]
+            self._classic = token
+        return json_reply({"access_token": token, "expires_in": int(self.token_ttl)})
 
     def _stable_token(self, query: dict[str, str], body: bytes) -> Reply:
         data = json_body(body)
         if data is None:
             return err(47001, "data format error")
-        if data.get("grant_type") != "client_credential":
-            return err(40002, "invalid grant_type")
-        if not data.get("appid"):
-            return err(41002, "appid missing")
-        if data["appid"] != self.appid:
-            return err(40013, "invalid appid")
-        if not data.get("secret"):
-            return err(41004, "appsecret missing")
-        if data["secret"] != self.secret:
-            return err(40125, "invalid appsecret")
+        problem_reply = self._credentials_problem(data, self.appid, self.secret)
+        if problem_reply is not None:
+            return problem_reply
         force = data.get("force_refresh") in (True, "true", 1)
         now = time.time()
         with self._lock:
@@ -151,7 +181,12 @@ class FakeApis:
             )
         ):
             return err(47003, "argument invalid! data is empty or invalid")
-        if "mock-missing" in str(data.get("page") or ""):
+        for key, item in fields.items():
+            value = item["value"]
+            if problem(field_type(str(key)), value if isinstance(value, str) else str(value)):
+                return err(47003, f"argument invalid! data.{key}.value invalid")
+        page = str(data.get("page") or "")
+        if page.startswith("/") or "mock-missing" in page:
             return err(41030, "invalid page")
         if str(touser).startswith("mock-unsub"):
             return err(43101, "user refuse to accept the msg")
@@ -163,22 +198,31 @@ class FakeApis:
         data = json_body(body)
         if data is None:
             return err(47001, "data format error")
-        if data.get("version") != 2:
-            return err(47001, "data format error: version must be 2")
-        if not data.get("openid"):
+        v1 = data.get("version", 1) == 1  # the content-only body WeChat still answers
+        if not v1 and data.get("version") != 2:
+            return err(47001, "data format error: version must be 1 or 2")
+        if not v1 and not data.get("openid"):
             return err(40003, "invalid openid")
-        if data.get("scene") not in (1, 2, 3, 4):
+        if not v1 and data.get("scene") not in (1, 2, 3, 4):
             return err(40129, "invalid scene")
-        if not isinstance(data.get("content"), str):
+        content = data.get("content")
+        if not isinstance(content, str) or not content:
             return err(44002, "empty post data")
-        # Match on the raw UTF-8 text like WeChat does: \\u-escaped words are not recognised.
-        raw = body.decode("utf-8")
+        if len(content) > MAX_CONTENT:
+            return err(47001, f"data format error: content is over {MAX_CONTENT} characters")
+        # Match on the decoded text: \\u-escaped JSON is the same text to WeChat.
+        fields = ("content",) if v1 else ("content", "nickname", "title", "signature")
+        text = "\n".join(str(data[f]) for f in fields if isinstance(data.get(f), str))
         with self._lock:
             blocked, review = list(self.blocked_words), list(self.review_words)
-        hit = next((w for w in blocked if w and w in raw), None)
+        hit = next((w for w in blocked if w and w in text), None)
+        if v1:
+            if hit:
+                return err(87014, "risky content")
+            return json_reply({"errcode": 0, "errmsg": "ok"})
         suggest, label = ("risky", 21000) if hit else ("pass", 100)
         if hit is None:
-            hit = next((w for w in review if w and w in raw), None)
+            hit = next((w for w in review if w and w in text), None)
             if hit is not None:
                 suggest, label = "review", 20012
         detail: list[dict[str, Any]] = [
@@ -224,6 +268,8 @@ class FakeApis:
         if data.get("env_version", "release") not in _ENV_VERSIONS:
             return err(40097, "invalid args: env_version")
         page = str(data.get("page") or "")
+        if page.startswith("/") or "?" in page:  # no leading slash, no query: data is the scene
+            return err(41030, "invalid page")
         if data.get("check_path", True) and "mock-missing" in page:
             return err(41030, "invalid page")
         return Reply(200, make_png(f"{page}?{scene}", width), "image/png")

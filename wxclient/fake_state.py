@@ -26,9 +26,11 @@ class FakeState(FakeApis):
         token_ttl: float,
         blocked_words: tuple[str, ...] | list[str],
         review_words: tuple[str, ...] | list[str],
+        open_platform: bool = False,
     ) -> None:
         self.appid = appid
         self.secret = secret
+        self.open_platform = open_platform
         self._initial = (float(token_ttl), list(blocked_words), list(review_words))
         self._lock = threading.Lock()
         self.reset()
@@ -43,6 +45,7 @@ class FakeState(FakeApis):
             self.review_words = list(review)
             self._tokens: dict[str, list[float | bool]] = {}  # token -> [expires_at, revoked]
             self._current: str | None = None
+            self._classic: str | None = None
             self._faults: deque[list[Any]] = deque()  # [kind, remaining, hang_seconds]
             self._messages: list[dict[str, Any]] = []
             self._calls: Counter[str] = Counter()
@@ -123,7 +126,7 @@ class FakeState(FakeApis):
         want_method, handler = route
         if method != want_method:
             return err(43002 if want_method == "POST" else 43001, f"require {want_method} method")
-        if path != "/sns/jscode2session" and path != "/cgi-bin/stable_token":
+        if path not in ("/sns/jscode2session", "/cgi-bin/stable_token", "/cgi-bin/token"):
             problem = self._check_token(query.get("access_token"))
             if problem is not None:
                 return problem

@@ -24,7 +24,7 @@ from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.extensions import db
 from app.notify.models import OutboxMessage, SubscriptionCredit
-from app.notify.templates import render
+from app.notify.templates import ValueRefused, render
 
 log = logging.getLogger("gonghui.outbox")
 RETRYABLE = (wxclient.SystemBusy, wxclient.TransportError, wxclient.RateLimited,
@@ -90,14 +90,24 @@ def deliver(message_id: int, worker: str) -> str:
         return "lost_lease"
     template = _template_for(message.event)
     user = db.session.get(User, message.user_id)
-    if template is None or user is None or not _spend_credit(user.id, template["template_id"]):
+    if template is None or user is None:
+        _finish(message_id, worker, status="skipped", last_error="no template or subscription")
+        return "skipped"
+    try:  # a value WeChat would refuse (47003): not sent, and the credit is kept
+        values = render(template["fields"], message.data, utcnow())
+    except ValueRefused as exc:  # the reason names the field and rule, never the value
+        log.warning("subscribe value refused", extra={"fields": {
+            "outbox_id": message_id, "field": exc.key, "reason": exc.reason}})
+        _finish(message_id, worker, status="failed", attempts=message.attempts + 1,
+                last_error=f"value refused before sending: {exc}"[:500])
+        return "failed"
+    if not _spend_credit(user.id, template["template_id"]):
         _finish(message_id, worker, status="skipped", last_error="no template or subscription")
         return "skipped"
     db.session.commit()  # the credit is spent even if WeChat then fails: one accept, one try
     try:
         wechat().send_subscribe_message(
-            user.openid, template["template_id"],
-            render(template["fields"], message.data, utcnow()), page=message.page,
+            user.openid, template["template_id"], values, page=message.page,
             miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"])
     except (wxclient.NotSubscribed, wxclient.TemplateError) as exc:
         _finish(message_id, worker, status="failed", attempts=message.attempts + 1,

@@ -48,6 +48,26 @@ def test_sends_with_credit_and_fits_field_limits(app_ctx, fake_wechat):
     assert "年" in sent["data"]["time3"]["value"]
 
 
+def test_a_value_wechat_would_refuse_is_not_sent_and_keeps_the_credit(
+        app_ctx, fake_wechat, monkeypatch):
+    monkeypatch.setitem(app_ctx.config, "WECHAT_TEMPLATES", {"*": {
+        "template_id": TEMPLATE, "fields": {"thing1": "title", "phrase2": "status"}}})
+    user = make_user("grace")
+    notify(user_id=user.id, event="membership.approved", title="入会申请", body="-",
+           data={"status": "approved"})
+    notify(user_id=user.id, event="membership.approved", title="入会申请", body="-",
+           data={"status": "已通过"})
+    db.session.commit()
+    record_subscriptions(user_id=user.id, accepted=[TEMPLATE], rejected=[])
+    assert worker.run_once("w1") == {"failed": 1, "sent": 1}
+    refused, sent = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert refused.status == "failed"
+    assert refused.last_error.startswith("value refused before sending: phrase2")
+    assert sent.status == "sent"  # the one credit went to the message that could be sent
+    [message] = fake_wechat.sent_messages()
+    assert message["data"]["phrase2"] == {"value": "已通过"}
+
+
 def test_without_subscription_credit_nothing_is_sent(app_ctx, fake_wechat):
     queue_for("bob", count=2, credits=1)
     assert worker.run_once("w1") == {"sent": 1, "skipped": 1}

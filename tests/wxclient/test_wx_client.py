@@ -29,10 +29,15 @@ def test_login_mock_code_is_reusable(client: WeChatClient) -> None:
     first = client.code_to_session("mock:alice")
     again = client.code_to_session("mock:alice")
     assert first.openid == "mock-alice"
-    assert first.unionid == "union-alice"
+    assert first.unionid is None  # not bound to an Open Platform: WeChat sends no unionid
     assert len(first.session_key) >= 16
     assert again == first
     assert first.session_key not in repr(first)
+
+
+def test_login_unionid_only_when_bound_to_open_platform(make_client: Any) -> None:
+    with FakeWeChatServer(open_platform=True) as bound:
+        assert make_client(bound).code_to_session("mock:alice").unionid == "union-alice"
 
 
 def test_login_mock_once_reuse_is_invalid_code(client: WeChatClient) -> None:

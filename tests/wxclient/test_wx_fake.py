@@ -51,7 +51,7 @@ def _login(fake: FakeWeChatServer, **params: str) -> dict[str, Any]:
 def test_login_reply_shape_and_checks(fake: FakeWeChatServer) -> None:
     ok = _login(fake, js_code="mock:zoe")
     assert "errcode" not in ok
-    assert ok["openid"] == "mock-zoe" and ok["unionid"] == "union-zoe"
+    assert ok["openid"] == "mock-zoe" and "unionid" not in ok
     assert _login(fake, js_code="mock:zoe", appid="wx-other")["errcode"] == 40013
     assert _login(fake, js_code="mock:zoe", secret="nope")["errcode"] == 40125
     assert _login(fake, js_code="")["errcode"] == 41008
@@ -87,18 +87,141 @@ def test_short_ttl_tokens(fake: FakeWeChatServer) -> None:
     assert _token(fake)["access_token"] != reply["access_token"]  # < 300 s left: new one
 
 
-def test_escaped_json_hides_blocked_words_like_wechat(fake: FakeWeChatServer) -> None:
+def test_blocked_words_are_matched_on_decoded_content(fake: FakeWeChatServer) -> None:
     token = _token(fake)["access_token"]
     body = {"version": 2, "openid": "mock-a", "scene": 2, "content": "含有违禁词"}
-    escaped = requests.post(
+    escaped = requests.post(  # requests' json= sends \\u escapes: the same text to WeChat
         fake.url + "/wxa/msg_sec_check", params={"access_token": token}, json=body, timeout=5
     ).json()
-    assert escaped["result"]["suggest"] == "pass"  # pitfall: ensure_ascii escapes
+    assert escaped["result"] == {"suggest": "risky", "label": 21000}
     raw = _post(fake, "/wxa/msg_sec_check", body, token)
     assert raw["errcode"] == 0 and raw["result"] == {"suggest": "risky", "label": 21000}
     assert raw["detail"][-1]["keyword"] == "违禁词"
-    assert _post(fake, "/wxa/msg_sec_check", {**body, "version": 1}, token)["errcode"] != 0
+    assert _post(fake, "/wxa/msg_sec_check", {**body, "version": 3}, token)["errcode"] == 47001
     assert _post(fake, "/wxa/msg_sec_check", {**body, "openid": ""}, token)["errcode"] == 40003
+
+
+@pytest.mark.parametrize("version", [None, 1])
+def test_v1_body_answers_87014_on_a_blocked_word(fake: FakeWeChatServer, version: Any) -> None:
+    token = _token(fake)["access_token"]
+    body: dict[str, Any] = (
+        {"content": "含有违禁词"}
+        if version is None
+        else {"content": "含有违禁词", "version": version}
+    )
+    assert _post(fake, "/wxa/msg_sec_check", body, token)["errcode"] == 87014
+    clean = _post(fake, "/wxa/msg_sec_check", {**body, "content": "你好"}, token)
+    assert clean["errcode"] == 0 and "result" not in clean
+
+
+def test_content_over_2500_characters_is_refused(fake: FakeWeChatServer) -> None:
+    token = _token(fake)["access_token"]
+    body = {"version": 2, "openid": "mock-a", "scene": 2, "content": "好" * 2500}
+    assert _post(fake, "/wxa/msg_sec_check", body, token)["errcode"] == 0
+    too_long = _post(fake, "/wxa/msg_sec_check", {**body, "content": "好" * 2501}, token)
+    assert too_long["errcode"] == 47001
+    assert _post(fake, "/wxa/msg_sec_check", {"content": "好" * 2501}, token)["errcode"] == 47001
+
+
+def test_classic_token_endpoint(fake: FakeWeChatServer) -> None:
+    query = {"grant_type": "client_credential", "appid": fake.appid, "secret": fake.secret}
+    first = requests.get(fake.url + "/cgi-bin/token", params=query, timeout=5).json()
+    assert first["expires_in"] == 7200 and len(first["access_token"]) >= 32
+    body = {"version": 2, "openid": "mock-a", "scene": 2, "content": "你好"}
+    assert _post(fake, "/wxa/msg_sec_check", body, first["access_token"])["errcode"] == 0
+    second = requests.get(fake.url + "/cgi-bin/token", params=query, timeout=5).json()
+    assert second["access_token"] != first["access_token"]
+    # the previous token keeps working for the five-minute overlap
+    assert _post(fake, "/wxa/msg_sec_check", body, first["access_token"])["errcode"] == 0
+    for key, value, errcode in [
+        ("grant_type", "x", 40002),
+        ("appid", "wx-other", 40013),
+        ("secret", "nope", 40125),
+    ]:
+        bad = requests.get(fake.url + "/cgi-bin/token", params={**query, key: value}, timeout=5)
+        assert bad.json()["errcode"] == errcode
+    assert (
+        requests.post(fake.url + "/cgi-bin/token", params=query, timeout=5).json()["errcode"]
+        == 43001
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "errcode"),
+    [("pages/a/b", 0), ("pages/a/b?id=7", 0), ("/pages/a/b", 41030), ("/pages/a/b?id=7", 41030)],
+)
+def test_subscribe_page_has_no_leading_slash(
+    fake: FakeWeChatServer, page: str, errcode: int
+) -> None:
+    token = _token(fake)["access_token"]
+    body = {
+        "touser": "mock-a",
+        "template_id": "t",
+        "page": page,
+        "data": {"thing1": {"value": "x"}},
+    }
+    assert _post(fake, "/cgi-bin/message/subscribe/send", body, token)["errcode"] == errcode
+
+
+@pytest.mark.parametrize("page", ["/pages/a/b", "pages/a/b?id=7"])
+def test_code_page_has_no_leading_slash_nor_query(fake: FakeWeChatServer, page: str) -> None:
+    token = _token(fake)["access_token"]
+    reply = _post(fake, "/wxa/getwxacodeunlimit", {"scene": "a", "page": page}, token)
+    assert reply["errcode"] == 41030
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("number1", "12a"),
+        ("letter2", "abc123"),
+        ("phrase3", "approved"),
+        ("car_number4", "青A·12345"),
+        ("date5", "明天"),
+        ("thing6", ""),
+        ("amount7", "123"),
+        ("name8", "张" * 11),
+        ("name9", "A" * 21),
+        ("time10", "25:00"),
+        ("thing11", "a\nb"),
+        ("thing12", "字" * 21),
+        ("symbol13", "abc"),
+        ("phone_number14", "1" * 18),
+    ],
+)
+def test_subscribe_value_breaking_its_type_is_47003(
+    fake: FakeWeChatServer, key: str, value: str
+) -> None:
+    token = _token(fake)["access_token"]
+    body = {"touser": "mock-a", "template_id": "t", "data": {key: {"value": value}}}
+    reply = _post(fake, "/cgi-bin/message/subscribe/send", body, token)
+    assert reply["errcode"] == 47003 and f"data.{key}.value" in reply["errmsg"]
+    assert fake.sent_messages() == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("number1", "12.5"),
+        ("letter2", "abc"),
+        ("phrase3", "已通过"),
+        ("car_number4", "青A12345"),
+        ("date5", "2026年12月1日"),
+        ("date6", "2026-12-01 ~ 2026-12-03"),
+        ("amount7", "¥123456789.00元"),
+        ("name8", "张" * 10),
+        ("name9", "Mary-Jane O'Neil"),
+        ("time10", "2026年12月01日 15:01"),
+        ("time11", "15:01~16:00"),
+        ("phone_number12", "+86-0766-66888866"),
+        ("symbol13", "%"),
+        ("character_string14", "NO.2026-001"),
+    ],
+)
+def test_subscribe_valid_values_are_accepted(fake: FakeWeChatServer, key: str, value: str) -> None:
+    token = _token(fake)["access_token"]
+    body = {"touser": "mock-a", "template_id": "t", "data": {key: {"value": value}}}
+    assert _post(fake, "/cgi-bin/message/subscribe/send", body, token)["errcode"] == 0
 
 
 def test_method_and_unknown_path(fake: FakeWeChatServer) -> None:
