@@ -17,7 +17,8 @@ def test_create_root_org_and_grant_role(app, client, login):
                                   "--org-id", str(org["id"]), "--role", "admin"])
     assert granted.exit_code == 0, granted.output
     roles = client.get("/api/v1/me", headers=headers).get_json()["roles"]
-    assert roles == [{"org_id": org["id"], "org_name": "四川省总工会", "role": "admin"}]
+    assert roles == [{"org_id": org["id"], "org_name": "四川省总工会", "role": "admin",
+                      "role_label": "管理员"}]
     again = runner.invoke(args=["gonghui", "grant-role", "--openid", "mock-sichuan-admin",
                                 "--org-id", str(org["id"]), "--role", "admin"])
     assert again.exit_code != 0 and "already" in again.output
