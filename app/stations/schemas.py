@@ -9,9 +9,8 @@ import re
 from datetime import datetime
 
 from marshmallow import Schema, fields, missing, validate
-from webargs.fields import DelimitedList
 
-from app.core.fields import lat_field, lng_field, text, version_field
+from app.core.fields import ListParam, lat_field, lng_field, split_list_param, text, version_field
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import utcnow
@@ -97,8 +96,8 @@ class NearbyQuery(StrictSchema):
     coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
     radius = fields.Integer(load_default=1000, validate=validate.Range(1, 5000))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
-    services = DelimitedList(fields.String(validate=validate.OneOf(list(SERVICES))),
-                             load_default=list)
+    services = ListParam(fields.String(validate=validate.OneOf(list(SERVICES))),
+                         load_default=list)
     open_now = fields.Boolean(load_default=False)
 
 
@@ -117,6 +116,12 @@ def nearby_query_fast(args) -> dict | None:
     """
     found = {"coord": "gcj02", "radius": 1000, "limit": 20, "services": [], "open_now": False}
     for key, values in args.lists():
+        if key == "services":
+            codes = split_list_param(values)
+            if not all(code in SERVICES for code in codes):
+                return None
+            found[key] = codes
+            continue
         if len(values) != 1:
             return None
         value = values[0]
@@ -138,11 +143,6 @@ def nearby_query_fast(args) -> dict | None:
             if value not in COORDS:
                 return None
             found[key] = value
-        elif key == "services":
-            codes = value.split(",")
-            if not all(code in SERVICES for code in codes):
-                return None
-            found[key] = codes
         elif key == "open_now":
             flag = _FLAGS.get(value)
             if flag is None:
