@@ -25,7 +25,7 @@ from app.stations.schemas import (
     StationUpdate,
     nearby_query_fast,
 )
-from app.stations.search import nearby_json
+from app.stations.search import nearby_json, wants_english
 from app.stations.vocab import SERVICES
 
 blp = ApiBlueprint("stations", __name__, description="Outdoor-worker stations")
@@ -45,7 +45,7 @@ class NearbyView(MethodView):
         lat, lng = to_gcj02(query["lat"], query["lng"], query["coord"])
         body = nearby_json(lat=lat, lng=lng, radius_m=query["radius"], limit=query["limit"],
                            services=query["services"], open_now=query["open_now"],
-                           now=utcnow())
+                           now=utcnow(), english=wants_english())
         return Response(body, mimetype="application/json")
 
 

@@ -19,8 +19,13 @@ from app.stations.links import map_links
 from app.stations.vocab import HOST_TYPES, KINDS, SERVICES, STATUSES
 
 COORDS = ("gcj02", "wgs84", "bd09")
+MAX_PHOTOS = 9
 STORED_COORD = "gcj02"  # what the stations table holds
-PER_REQUEST_FIELDS = ("distance_m", "walk_minutes", "open_now")
+# spliced per request: they depend on the query, the moment, the language or on counters
+# that feedback moves without rewriting the card
+PER_REQUEST_FIELDS = ("distance_m", "walk_minutes", "open_now", "today_hours", "services",
+                      "rating", "rating_count")
+PHOTO_PATH = "/api/v1/stations/photos/%d"  # public, immutable per id (stations.photos)
 
 
 class _Derived:
@@ -43,6 +48,14 @@ class DerivedBoolean(_Derived, fields.Boolean):
 
 
 class DerivedFloat(_Derived, fields.Float):
+    pass
+
+
+class DerivedString(_Derived, fields.String):
+    pass
+
+
+class DerivedList(_Derived, fields.List):
     pass
 
 
@@ -70,6 +83,26 @@ OPEN_NOW = {"description": "open at this moment (Asia/Shanghai); null when the o
                            "are unknown (`hours_known: false`), false on a closed date"}
 HOURS_KNOWN = {"description": "false when the opening hours are unknown: never show the "
                               "station as open then"}
+
+
+def photo_ref(photo_id: int) -> dict:
+    url = PHOTO_PATH % photo_id
+    return {"id": photo_id, "url": url, "thumbnail_url": url + "/thumbnail"}
+
+
+def photos_of(station) -> list[dict]:
+    return [photo_ref(photo_id) for photo_id in station.photos or []]
+
+
+def thumbnail_of(station) -> str | None:
+    """The card's picture: the first photo's thumbnail (None without photos)."""
+    photos = station.photos or []
+    return photo_ref(photos[0])["thumbnail_url"] if photos else None
+
+
+def open_location_of(station) -> dict:
+    return map_links(lat=station.lat, lng=station.lng, name=station.name,
+                     address=station.address)["open_location"]
 
 
 def rating_of(station) -> float | None:
@@ -168,33 +201,54 @@ class Links(Schema):
     open_location = fields.Nested(OpenLocation, required=True)
 
 
+class ServiceLabel(Schema):
+    code = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+PHOTO_URL = {"description": "path on this API's host; the image never changes (cached as "
+                            "immutable)"}
+
+
+class PhotoRef(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata=PHOTO_URL)
+    thumbnail_url = fields.String(required=True, metadata={
+        "description": "240 px wide JPEG; " + PHOTO_URL["description"]})
+
+
 class NearbyItem(Schema):
-    """One nearby result. The search splices stored cards (this schema without
-    PER_REQUEST_FIELDS, dumped from the Station) with the per-request fields."""
+    """One nearby card (a list screen's row). The search splices stored cards (this schema
+    without PER_REQUEST_FIELDS, dumped from the Station) with the per-request fields. Map
+    links for web pages are in the station's detail."""
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
     address = fields.String(required=True)
     code = fields.String(required=True)
-    location = DerivedNested(LocationOut, of=location_of, required=True)
     distance_m = fields.Integer(required=True)
     walk_minutes = fields.Integer(required=True)
     open_now = fields.Boolean(required=True, allow_none=True, metadata=OPEN_NOW)
     hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
-    services = fields.List(fields.String(), required=True)
-    links = DerivedNested(Links, of=links_of, required=True)
+    today_hours = fields.String(required=True, metadata={
+        "description": "today's opening hours as text (Asia/Shanghai), e.g. 今天 08:00–20:00, "
+                       "今天休息, 营业时间未知; English with Accept-Language: en"})
+    services = fields.List(fields.Nested(ServiceLabel), required=True)
+    rating = fields.Float(required=True, allow_none=True,
+                          metadata={"description": "average visible rating, two decimals"})
+    rating_count = fields.Integer(required=True)
+    thumbnail_url = DerivedString(of=thumbnail_of, required=True, allow_none=True, metadata={
+        "description": "the first photo's thumbnail (path on this API's host); null without "
+                       "photos"})
+    open_location = DerivedNested(OpenLocation, of=open_location_of, required=True, metadata={
+        "description": "the parameters of wx.openLocation (GCJ-02)"})
 
 
 class NearbyResult(Schema):
     items = fields.List(fields.Nested(NearbyItem), required=True)
     radius_m = fields.Integer(required=True)
     nearest_outside = fields.Nested(NearbyItem, allow_none=True, required=True)
-
-
-class ServiceLabel(Schema):
-    code = fields.String(required=True)
-    label = fields.String(required=True)
 
 
 class ServiceList(Schema):
@@ -212,14 +266,18 @@ class StationWrite(StrictSchema):
                            validate=validate.Length(max=len(SERVICES)))
     opening_hours = fields.Dict()
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
-    photos = fields.List(fields.String(validate=validate.Length(max=200)),
-                         validate=validate.Length(max=9))
+    photos = fields.List(id_field(), validate=validate.Length(max=MAX_PHOTOS), metadata={
+        "description": "ids of photos uploaded to this station (POST /stations/{id}/photos), "
+                       "in display order; the first one is the card's picture"})
     status = fields.String(validate=validate.OneOf(STATUSES))
     amap_poi_id = text(32, min_length=None, allow_none=True)
     baidu_uid = text(32, min_length=None, allow_none=True)
 
 
 class StationCreate(StationWrite):
+    class Meta(StrictSchema.Meta):
+        exclude = ("photos",)  # photos are uploaded to the station once it exists
+
     org_id = id_field(required=True)
     name = text(100, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(KINDS)))
@@ -251,7 +309,7 @@ class StationOut(Schema):
     open_now = DerivedBoolean(of=is_open_now, required=True, allow_none=True, metadata=OPEN_NOW)
     hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
     phone = fields.String(allow_none=True)
-    photos = fields.List(fields.String(), required=True)
+    photos = DerivedList(fields.Nested(PhotoRef), of=photos_of, required=True)
     status = fields.String(required=True)
     amap_poi_id = fields.String(allow_none=True)
     baidu_uid = fields.String(allow_none=True)
