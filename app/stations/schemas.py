@@ -8,6 +8,7 @@ nearby result). A nearby item is the station's card (`cards.card`, this schema w
 import re
 from datetime import datetime
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, missing, validate
 
 from app.core.fields import ListParam, lat_field, lng_field, split_list_param, text, version_field
@@ -215,6 +216,10 @@ class PhotoRef(Schema):
     url = fields.String(required=True, metadata=PHOTO_URL)
     thumbnail_url = fields.String(required=True, metadata={
         "description": "240 px wide JPEG; " + PHOTO_URL["description"]})
+
+
+class PhotoUpload(StrictSchema):
+    file = Upload(required=True, metadata={"description": "a JPEG or PNG photo"})
 
 
 class NearbyItem(Schema):
