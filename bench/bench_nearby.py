@@ -93,7 +93,7 @@ def load(app, count: int) -> None:
                              "[]", "active", 1, now, now))
             shape = SimpleNamespace(id=station_id, name=name, kind="outdoor_worker_station",
                                     address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
-                                    services=services,
+                                    services=services, photos=[],
                                     opening_hours=weekly if is_weekly else {"always": True})
             text = card(shape)
             search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
