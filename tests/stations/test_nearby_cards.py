@@ -77,8 +77,8 @@ def test_services_filter_in_both_spellings(client, place, query):
 
 
 def test_services_filter_repeated_through_the_schema_too(client, place):
-    """A query the fast parser leaves to the schema (`Lat` spelled oddly is refused, so use
-    an uncommon but valid spelling: `open_now=True`)."""
+    """A query the fast parser leaves to the schema (`open_now=True` is valid but not one of
+    its canonical spellings), so NearbyQuery's ListParam reads the repeated key."""
     wanted = place(services=["wifi", "toilet"])
     place(services=["wifi"])
     body = client.get(NEARBY + "&open_now=True&services=wifi&services=toilet").get_json()
