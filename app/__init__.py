@@ -42,6 +42,7 @@ def register_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app.auth.current import register_jwt_callbacks
     from app.core import apidoc, i18n, proxies, ratelimit
+    from app.core.compression import register_compression
     from app.core.http import refuse_nul_in_path
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
@@ -51,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
     app.config.setdefault("API_SPEC_OPTIONS", apidoc.spec_options())
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    register_compression(app)  # first registered, so it runs after every other after_request
     db.init_app(app)
     register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))

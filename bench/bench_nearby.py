@@ -93,7 +93,7 @@ def load(app, count: int) -> None:
                              "[]", "active", 1, now, now))
             shape = SimpleNamespace(id=station_id, name=name, kind="outdoor_worker_station",
                                     address=address, code=f"B{station_id:09d}", lat=lat, lng=lng,
-                                    services=services,
+                                    services=services, photos=[],
                                     opening_hours=weekly if is_weekly else {"always": True})
             text = card(shape)
             search.append((station_id, lat_cell(lat), lat, lng, services_mask(services),
@@ -199,7 +199,7 @@ def explain(fast, point, inline: bool) -> None:
 
 
 def http_run(database_url: str, points, seconds: float, clients: int, rounds: int,
-             card_cache: int) -> None:
+             card_cache: int, gzip: bool = False) -> None:
     port = 18765
     instance = tempfile.mkdtemp(prefix="gonghui-bench-")
     env = {**os.environ, "DATABASE_URL": database_url, "GONGHUI_INSTANCE_DIR": instance,
@@ -231,7 +231,8 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
         for _ in range(rounds):
             per_round = {}
             for label, path_for in paths.items():
-                samples, elapsed, bad = load_http(port, path_for, seconds / rounds, clients)
+                samples, elapsed, bad = load_http(port, path_for, seconds / rounds, clients,
+                                                  gzip)
                 latencies[label] += samples
                 busy[label] += elapsed
                 errors[label] += bad
@@ -253,10 +254,12 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
         server.wait(10)
 
 
-def load_http(port: int, path_for, seconds: float, clients: int):
+def load_http(port: int, path_for, seconds: float, clients: int, gzip: bool = False):
     """`clients` client threads hammering for `seconds` (http.client reconnects whenever the
     sync workers close a connection); returns the latencies (ms),
-    the elapsed time and the count of non-200 answers."""
+    the elapsed time and the count of non-200 answers. `gzip`: ask for compressed answers
+    (as the mini-program does; the bytes are not decoded here)."""
+    headers = {"Accept-Encoding": "gzip"} if gzip else {}
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -268,7 +271,7 @@ def load_http(port: int, path_for, seconds: float, clients: int):
         local, bad, i = [], 0, offset
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            connection.request("GET", path_for(i))
+            connection.request("GET", path_for(i), headers=headers)
             response = connection.getresponse()
             response.read()
             local.append((time.perf_counter() - started) * 1000)
@@ -293,6 +296,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5000)
     parser.add_argument("--postgres", help="server URL to create a bench database on")
     parser.add_argument("--http", action="store_true")
+    parser.add_argument("--gzip", action="store_true",
+                        help="HTTP clients send Accept-Encoding: gzip (nearby is compressed)")
     parser.add_argument("--seconds", type=float, default=15, help="per endpoint, all rounds")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=4)
@@ -343,7 +348,8 @@ def main() -> None:
             load(app, args.stations)
         service_layer(app, label, points, args.repeat)
         if args.http:
-            http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache)
+            http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache,
+                     args.gzip)
 
 
 if __name__ == "__main__":

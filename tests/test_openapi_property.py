@@ -48,4 +48,7 @@ schema = schemathesis.openapi.from_dict(_spec())
 def test_whole_api_never_fails_with_5xx_and_matches_schema(case, app, client, tree):
     case.operation.schema.app = app
     world = seed_officer_world(app, client)
-    case.call_and_validate(headers=world.headers_for(case), checks=CHECKS, app=app)
+    # schemathesis asks for gzip like a browser but its WSGI transport does not decode it
+    # (core.compression is tested in tests/core/test_compression.py)
+    headers = {**world.headers_for(case), "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, checks=CHECKS, app=app)

@@ -54,6 +54,36 @@ def text(max_length: int, *, min_length: int = 1, **kwargs) -> fields.String:
     return fields.String(validate=validators, **kwargs)
 
 
+class ListParam(fields.List):
+    """A list filter in a query string, taken in both spellings and any mix of them:
+    `services=a,b`, `services=a&services=b` (documented as the repeated form). A lone empty
+    value (`services=`) is the empty list."""
+
+    is_multiple = True  # webargs hands over every value of a repeated key
+    delimiter = ","
+
+    def __init__(self, inner, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("description", "repeat the parameter or separate values with "
+                                           "commas (`a,b`)")
+        super().__init__(inner, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(isinstance(item, str) for item in values):
+            raise self.make_error("invalid")
+        parts = [] if values in ([""], ("",)) else [
+            part for item in values for part in item.split(self.delimiter)]
+        return super()._deserialize(parts, attr, data, **kwargs)
+
+
+def split_list_param(values: list[str]) -> list[str]:
+    """`ListParam`'s reading of a key's raw values (fast parsers of hot query strings)."""
+    if values == [""]:
+        return []
+    return [part for item in values for part in item.split(",")]
+
+
 def day(**kwargs) -> fields.Date:
     """A calendar day (Asia/Shanghai) within a sane range."""
     return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),

@@ -240,3 +240,67 @@ def from_cell(cell: str) -> dict:
     if not weekly:
         raise ValueError(text)
     return {"weekly": {day: weekly[day] for day in DAYS if day in weekly}}
+
+
+# --- today's hours as a card shows them ---------------------------------------------------
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def day_ranges(mask_bytes: bytes, weekday: int) -> list[tuple[int, int, bool]]:
+    """(start, end, ends the next day) minute ranges of the day `weekday` (0 = Monday) in a
+    week bitmap; a range open at midnight runs on into the next day's first range."""
+    week = int.from_bytes(mask_bytes, "little")
+    day = week >> (weekday * 1440) & ((1 << 1440) - 1)
+    after = week >> (((weekday + 1) % 7) * 1440) & ((1 << 1440) - 1)
+    ranges, minute = [], 0
+    while minute < 1440:
+        if not day >> minute & 1:
+            minute += 1
+            continue
+        start = minute
+        while minute < 1440 and day >> minute & 1:
+            minute += 1
+        end, next_day = minute, False
+        if end == 1440 and start > 0 and after & 1:
+            end, next_day = 0, True
+            while end < 1440 and after >> end & 1:
+                end += 1
+            if end == 1440:  # open through the next day: say until midnight
+                end, next_day = 1440, False
+        ranges.append((start, end, next_day))
+    return ranges
+
+
+# (Chinese, English) wordings of today's hours
+TODAY = {
+    "open": ("今天 %s", "Today %s"),
+    "always": ("今天 24 小时营业", "Open 24 hours today"),
+    "closed": ("今天休息", "Closed today"),
+    "unknown": ("营业时间未知", "Opening hours unknown"),
+    "next_day": ("次日%s", "%s next day"),
+    "separator": ("、", ", "),
+}
+
+
+def today_text(mask_bytes: bytes | None, closed_today: bool, weekday: int,
+               english: bool = False) -> str:
+    """Today's hours as text: `mask_bytes` is the week bitmap (None: always open,
+    UNKNOWN_MASK: unknown hours); `closed_today` when today is a closed date."""
+    say = 1 if english else 0
+    if closed_today:
+        return TODAY["closed"][say]
+    if mask_bytes is None:
+        return TODAY["always"][say]
+    if not mask_bytes:
+        return TODAY["unknown"][say]
+    ranges = day_ranges(mask_bytes, weekday)
+    if not ranges:
+        return TODAY["closed"][say]
+    if ranges == [(0, 1440, False)]:
+        return TODAY["always"][say]
+    parts = [f"{_clock(start)}–" + (TODAY["next_day"][say] % _clock(end) if next_day
+                                    else _clock(end))
+             for start, end, next_day in ranges]
+    return TODAY["open"][say] % TODAY["separator"][say].join(parts)

@@ -53,7 +53,8 @@ class Station(CreatedAtMixin, db.Model):
     services: Mapped[list[str]] = mapped_column(JSON)
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON)
     phone: Mapped[str | None] = mapped_column(String(32))
-    photos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # ids of StationPhoto rows of this station, in display order (the first is the card's)
+    photos: Mapped[list[int]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16))
     amap_poi_id: Mapped[str | None] = mapped_column(String(32))
     baidu_uid: Mapped[str | None] = mapped_column(String(32))
@@ -81,7 +82,7 @@ class StationSearchRow(db.Model):
         Index("uq_station_search_station_id", "station_id", unique=True),
         Index("ix_station_search_cover", "lat_cell", "lng",
               postgresql_include=["lat", "station_id", "services_mask", "hours_id",
-                                  "closed_dates", "card_key"]),
+                                  "closed_dates", "card_key", "rating_sum", "rating_count"]),
         {"sqlite_with_rowid": False},
     )
 
@@ -97,6 +98,32 @@ class StationSearchRow(db.Model):
     # 64-bit hash of the card: a process may keep cards it has read and trust them while the
     # key matches (cards.CardCache); PostgreSQL then answers the scan from the index alone
     card_key: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # visible ratings: counters moved by feedback in one atomic UPDATE (concurrent feedback
+    # never loses one), so a new rating does not rewrite the card; nearby divides per request
+    rating_sum: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    rating_count: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class StationPhoto(CreatedAtMixin, db.Model):
+    """A public station photo uploaded by the station's admins: re-encoded image and a
+    thumbnail made at upload, both under generated storage keys. A photo never changes
+    (a new picture is a new row), so its URLs are cached as immutable."""
+
+    __tablename__ = "station_photos"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id", ondelete="CASCADE"),
+                                            index=True)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                               ondelete="SET NULL"))
+    content_type: Mapped[str] = mapped_column(String(32))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    thumbnail_key: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    thumbnail_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 class HoursPattern(db.Model):

@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from flask import Response, after_this_request
+from flask import Response, after_this_request, request
 from flask.views import MethodView
 
 from app.auth.current import current_user, optional_user
@@ -12,7 +12,7 @@ from app.core.labels import code_label
 from app.core.ratelimit import client_ip, public_limit, rate_limit
 from app.core.time import utcnow
 from app.core.xlsx import XLSX_MIME
-from app.stations import exports, imports, stations
+from app.stations import exports, imports, photos, stations
 from app.stations.access import get_station
 from app.stations.geo import to_gcj02
 from app.stations.schemas import (
@@ -23,14 +23,17 @@ from app.stations.schemas import (
     NearbyQuery,
     NearbyResult,
     OrgStationsQuery,
+    PhotoRef,
+    PhotoUpload,
     ServiceList,
     StationCreate,
     StationOut,
     StationPage,
     StationUpdate,
     nearby_query_fast,
+    photo_ref,
 )
-from app.stations.search import nearby_json
+from app.stations.search import nearby_json, wants_english
 from app.stations.vocab import SERVICE_LABELS
 
 blp = ApiBlueprint("stations", __name__, description="Outdoor-worker stations")
@@ -50,7 +53,7 @@ class NearbyView(MethodView):
         lat, lng = to_gcj02(query["lat"], query["lng"], query["coord"])
         body = nearby_json(lat=lat, lng=lng, radius_m=query["radius"], limit=query["limit"],
                            services=query["services"], open_now=query["open_now"],
-                           now=utcnow())
+                           now=utcnow(), english=wants_english())
         return Response(body, mimetype="application/json")
 
 
@@ -101,6 +104,59 @@ class StationView(MethodView):
         """Edit, suspend or close (status) a station; pass `version` to guard edits."""
         return stations.update_station(actor_id=current_user().id, station_id=station_id,
                                        changes=body)
+
+
+# a photo id never shows other bytes: browsers, WeChat and CDNs may keep it for a year
+PHOTO_CACHE = "public, max-age=31536000, immutable"
+PHOTO_CONTENT = {content_type: {"schema": {"type": "string", "format": "binary"}}
+                 for content_type in ("image/jpeg", "image/png")}
+NOT_MODIFIED = {"description": "Not modified (If-None-Match named this photo's ETag)"}
+
+
+@blp.route("/stations/<int:station_id>/photos")
+class StationPhotosView(MethodView):
+    @blp.auth()
+    @blp.arguments(PhotoUpload, location="files")
+    @blp.response(201, PhotoRef)
+    @blp.errors(404, 413)
+    def post(self, files, station_id):
+        """Upload a public photo of the station (its admins); then list its id in the
+        station's `photos` (PATCH) to show it."""
+        photo = photos.upload_photo(actor_id=current_user().id, station_id=station_id,
+                                    stream=files["file"].stream)
+        return photo_ref(photo.id)
+
+
+def _photo_response(photo_id: int, *, thumbnail_only: bool) -> Response:
+    photo, data = photos.photo_bytes(photo_id, thumbnail_only=thumbnail_only)
+    etag = photo.sha256 + ("-t" if thumbnail_only else "")
+    response = Response(data, mimetype="image/jpeg" if thumbnail_only else photo.content_type,
+                        headers={"Cache-Control": PHOTO_CACHE,
+                                 "X-Content-Type-Options": "nosniff"})
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+@blp.route("/stations/photos/<int:photo_id>")
+class PhotoView(MethodView):
+    @blp.doc(responses={"200": {"description": "The photo (public, immutable)",
+                                "content": PHOTO_CONTENT}, "304": NOT_MODIFIED})
+    @blp.errors(404)
+    def get(self, photo_id):
+        """A station photo (public; cached as immutable: a photo id never changes)."""
+        return _photo_response(photo_id, thumbnail_only=False)
+
+
+@blp.route("/stations/photos/<int:photo_id>/thumbnail")
+class PhotoThumbnailView(MethodView):
+    @blp.doc(responses={"200": {"description": "The 240 px wide JPEG thumbnail (public, "
+                                              "immutable)",
+                                "content": {"image/jpeg": PHOTO_CONTENT["image/jpeg"]}},
+                        "304": NOT_MODIFIED})
+    @blp.errors(404)
+    def get(self, photo_id):
+        """A station photo's thumbnail (public; cached as immutable)."""
+        return _photo_response(photo_id, thumbnail_only=True)
 
 
 @blp.route("/orgs/<int:org_id>/stations")

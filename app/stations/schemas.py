@@ -10,9 +10,17 @@ from datetime import datetime
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, missing, validate
-from webargs.fields import DelimitedList
 
-from app.core.fields import Label, Labels, lat_field, lng_field, text, version_field
+from app.core.fields import (
+    Label,
+    Labels,
+    ListParam,
+    lat_field,
+    lng_field,
+    split_list_param,
+    text,
+    version_field,
+)
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import utcnow
@@ -30,8 +38,13 @@ from app.stations.vocab import (
 )
 
 COORDS = ("gcj02", "wgs84", "bd09")
+MAX_PHOTOS = 9
 STORED_COORD = "gcj02"  # what the stations table holds
-PER_REQUEST_FIELDS = ("distance_m", "walk_minutes", "open_now")
+# spliced per request: they depend on the query, the moment, the language or on counters
+# that feedback moves without rewriting the card
+PER_REQUEST_FIELDS = ("distance_m", "walk_minutes", "open_now", "today_hours", "services",
+                      "rating", "rating_count")
+PHOTO_PATH = "/api/v1/stations/photos/%d"  # public, immutable per id (stations.photos)
 
 
 class _Derived:
@@ -54,6 +67,14 @@ class DerivedBoolean(_Derived, fields.Boolean):
 
 
 class DerivedFloat(_Derived, fields.Float):
+    pass
+
+
+class DerivedString(_Derived, fields.String):
+    pass
+
+
+class DerivedList(_Derived, fields.List):
     pass
 
 
@@ -83,6 +104,26 @@ HOURS_KNOWN = {"description": "false when the opening hours are unknown: never s
                               "station as open then"}
 
 
+def photo_ref(photo_id: int) -> dict:
+    url = PHOTO_PATH % photo_id
+    return {"id": photo_id, "url": url, "thumbnail_url": url + "/thumbnail"}
+
+
+def photos_of(station) -> list[dict]:
+    return [photo_ref(photo_id) for photo_id in station.photos or []]
+
+
+def thumbnail_of(station) -> str | None:
+    """The card's picture: the first photo's thumbnail (None without photos)."""
+    photos = station.photos or []
+    return photo_ref(photos[0])["thumbnail_url"] if photos else None
+
+
+def open_location_of(station) -> dict:
+    return map_links(lat=station.lat, lng=station.lng, name=station.name,
+                     address=station.address)["open_location"]
+
+
 def rating_of(station) -> float | None:
     """Average of the visible ratings, two decimals (None without any)."""
     average = station.rating_average
@@ -107,8 +148,8 @@ class NearbyQuery(StrictSchema):
     coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
     radius = fields.Integer(load_default=1000, validate=validate.Range(1, 5000))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 50))
-    services = DelimitedList(fields.String(validate=validate.OneOf(list(SERVICES))),
-                             load_default=list)
+    services = ListParam(fields.String(validate=validate.OneOf(list(SERVICES))),
+                         load_default=list)
     open_now = fields.Boolean(load_default=False)
 
 
@@ -127,6 +168,12 @@ def nearby_query_fast(args) -> dict | None:
     """
     found = {"coord": "gcj02", "radius": 1000, "limit": 20, "services": [], "open_now": False}
     for key, values in args.lists():
+        if key == "services":
+            codes = split_list_param(values)
+            if not all(code in SERVICES for code in codes):
+                return None
+            found[key] = codes
+            continue
         if len(values) != 1:
             return None
         value = values[0]
@@ -148,11 +195,6 @@ def nearby_query_fast(args) -> dict | None:
             if value not in COORDS:
                 return None
             found[key] = value
-        elif key == "services":
-            codes = value.split(",")
-            if not all(code in SERVICES for code in codes):
-                return None
-            found[key] = codes
         elif key == "open_now":
             flag = _FLAGS.get(value)
             if flag is None:
@@ -178,33 +220,58 @@ class Links(Schema):
     open_location = fields.Nested(OpenLocation, required=True)
 
 
+class ServiceLabel(Schema):
+    code = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+PHOTO_URL = {"description": "path on this API's host; the image never changes (cached as "
+                            "immutable)"}
+
+
+class PhotoRef(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True, metadata=PHOTO_URL)
+    thumbnail_url = fields.String(required=True, metadata={
+        "description": "240 px wide JPEG; " + PHOTO_URL["description"]})
+
+
+class PhotoUpload(StrictSchema):
+    file = Upload(required=True, metadata={"description": "a JPEG or PNG photo"})
+
+
 class NearbyItem(Schema):
-    """One nearby result. The search splices stored cards (this schema without
-    PER_REQUEST_FIELDS, dumped from the Station) with the per-request fields."""
+    """One nearby card (a list screen's row). The search splices stored cards (this schema
+    without PER_REQUEST_FIELDS, dumped from the Station) with the per-request fields. Map
+    links for web pages are in the station's detail."""
 
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
     address = fields.String(required=True)
     code = fields.String(required=True)
-    location = DerivedNested(LocationOut, of=location_of, required=True)
     distance_m = fields.Integer(required=True)
     walk_minutes = fields.Integer(required=True)
     open_now = fields.Boolean(required=True, allow_none=True, metadata=OPEN_NOW)
     hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
-    services = fields.List(fields.String(), required=True)
-    links = DerivedNested(Links, of=links_of, required=True)
+    today_hours = fields.String(required=True, metadata={
+        "description": "today's opening hours as text (Asia/Shanghai), e.g. 今天 08:00–20:00, "
+                       "今天休息, 营业时间未知; English with Accept-Language: en"})
+    services = fields.List(fields.Nested(ServiceLabel), required=True)
+    rating = fields.Float(required=True, allow_none=True,
+                          metadata={"description": "average visible rating, two decimals"})
+    rating_count = fields.Integer(required=True)
+    thumbnail_url = DerivedString(of=thumbnail_of, required=True, allow_none=True, metadata={
+        "description": "the first photo's thumbnail (path on this API's host); null without "
+                       "photos"})
+    open_location = DerivedNested(OpenLocation, of=open_location_of, required=True, metadata={
+        "description": "the parameters of wx.openLocation (GCJ-02)"})
 
 
 class NearbyResult(Schema):
     items = fields.List(fields.Nested(NearbyItem), required=True)
     radius_m = fields.Integer(required=True)
     nearest_outside = fields.Nested(NearbyItem, allow_none=True, required=True)
-
-
-class ServiceLabel(Schema):
-    code = fields.String(required=True)
-    label = fields.String(required=True)
 
 
 class ServiceList(Schema):
@@ -222,14 +289,18 @@ class StationWrite(StrictSchema):
                            validate=validate.Length(max=len(SERVICES)))
     opening_hours = fields.Dict()
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
-    photos = fields.List(fields.String(validate=validate.Length(max=200)),
-                         validate=validate.Length(max=9))
+    photos = fields.List(id_field(), validate=validate.Length(max=MAX_PHOTOS), metadata={
+        "description": "ids of photos uploaded to this station (POST /stations/{id}/photos), "
+                       "in display order; the first one is the card's picture"})
     status = fields.String(validate=validate.OneOf(STATUSES))
     amap_poi_id = text(32, min_length=None, allow_none=True)
     baidu_uid = text(32, min_length=None, allow_none=True)
 
 
 class StationCreate(StationWrite):
+    class Meta(StrictSchema.Meta):
+        exclude = ("photos",)  # photos are uploaded to the station once it exists
+
     org_id = id_field(required=True)
     name = text(100, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(KINDS)))
@@ -265,7 +336,7 @@ class StationOut(Schema):
     open_now = DerivedBoolean(of=is_open_now, required=True, allow_none=True, metadata=OPEN_NOW)
     hours_known = DerivedBoolean(of=hours_known_of, required=True, metadata=HOURS_KNOWN)
     phone = fields.String(allow_none=True)
-    photos = fields.List(fields.String(), required=True)
+    photos = DerivedList(fields.Nested(PhotoRef), of=photos_of, required=True)
     status = fields.String(required=True)
     status_label = Label(STATUS_LABELS, source="status")
     amap_poi_id = fields.String(allow_none=True)

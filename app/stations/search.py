@@ -8,22 +8,25 @@ caller's transaction, `rebuild_search` recomputes every row from the stations ta
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from flask import request
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.fastread import reader
+from app.core.i18n import ENGLISH, select_locale
 from app.extensions import db
 from app.stations import hours
 from app.stations.cards import card, card_cache, card_key
 from app.stations.geo import EARTH_RADIUS_M, METRES_PER_DEGREE_LAT
-from app.stations.models import HoursPattern, Station, StationSearchRow
-from app.stations.vocab import services_mask
+from app.stations.models import Feedback, HoursPattern, Station, StationSearchRow
+from app.stations.vocab import SERVICES, SERVICES_EN, service_codes, services_mask
 
 CELLS_PER_DEGREE = 100
 WALK_METRES_PER_MINUTE = 80
@@ -64,14 +67,27 @@ def hours_pattern_id(opening_hours: dict) -> int | None:
         return db.session.scalar(select(HoursPattern.id).where(HoursPattern.digest == digest))
 
 
-def search_values(station: Any, hours_id: int | None) -> dict[str, Any]:
-    """The read-model row of an active station (any object with the Station attributes)."""
+def search_values(station: Any, hours_id: int | None, ratings: tuple[int, int]) -> dict[str, Any]:
+    """The read-model row of an active station (any object with the Station attributes);
+    `ratings`: (sum, count) of its visible ratings."""
     closed = ",".join(station.opening_hours.get("closed_dates", []) or []) or None
     text = card(station)
     return {"station_id": station.id, "lat_cell": lat_cell(station.lat), "lat": station.lat,
             "lng": station.lng, "services_mask": services_mask(station.services),
             "hours_id": hours_id, "closed_dates": closed, "card": text,
-            "card_key": card_key(text)}
+            "card_key": card_key(text), "rating_sum": int(ratings[0] or 0),
+            "rating_count": int(ratings[1] or 0)}
+
+
+def _visible_ratings(station_column):
+    """(sum, count) of the visible ratings of the station in `station_column`, as columns."""
+    feedback = Feedback.__table__
+    visible = (feedback.c.station_id == station_column) & (feedback.c.status == "visible")
+    total = (select(func.coalesce(func.sum(feedback.c.rating), 0)).where(visible)
+             .correlate_except(feedback).scalar_subquery())
+    count = (select(func.count()).select_from(feedback).where(visible)
+             .correlate_except(feedback).scalar_subquery())
+    return total.label("rating_sum"), count.label("rating_count")
 
 
 def refresh_search_row(station: Station) -> None:
@@ -79,8 +95,17 @@ def refresh_search_row(station: Station) -> None:
     db.session.execute(delete(StationSearchRow).where(StationSearchRow.station_id == station.id))
     if station.status != "active":
         return
+    ratings = db.session.execute(select(*_visible_ratings(station.id))).one()
     db.session.add(StationSearchRow(
-        **search_values(station, hours_pattern_id(station.opening_hours))))
+        **search_values(station, hours_pattern_id(station.opening_hours), tuple(ratings))))
+
+
+def add_rating(station_id: int, rating: int) -> None:
+    """A rating became visible: one atomic counter UPDATE in the caller's transaction (the
+    card stays as it is; nearby divides per request)."""
+    db.session.execute(update(StationSearchRow).where(StationSearchRow.station_id == station_id)
+                       .values(rating_sum=StationSearchRow.rating_sum + rating,
+                               rating_count=StationSearchRow.rating_count + 1))
 
 
 @dataclass
@@ -96,7 +121,7 @@ class RebuildCounts:
 
 
 SEARCH_COLUMNS = ("station_id", "lat_cell", "lat", "lng", "services_mask", "hours_id",
-                  "closed_dates", "card", "card_key")
+                  "closed_dates", "card", "card_key", "rating_sum", "rating_count")
 
 
 def rebuild_search(connection: Connection, *, batch: int = REBUILD_BATCH,
@@ -116,7 +141,8 @@ def rebuild_search(connection: Connection, *, batch: int = REBUILD_BATCH,
         rows = connection.execute(
             select(stations.c.id, stations.c.name, stations.c.kind, stations.c.address,
                    stations.c.code, stations.c.lat, stations.c.lng, stations.c.services,
-                   stations.c.opening_hours, stations.c.status)
+                   stations.c.opening_hours, stations.c.status, stations.c.photos,
+                   *_visible_ratings(stations.c.id))
             .where(stations.c.id > last_id).order_by(stations.c.id).limit(batch)).all()
         if not rows:
             return counts
@@ -134,7 +160,8 @@ def rebuild_search(connection: Connection, *, batch: int = REBUILD_BATCH,
                     stale_ids.append(row.id)
                     counts.removed += 1
                 continue
-            values = search_values(row, _pattern_id(connection, known, row.opening_hours))
+            values = search_values(row, _pattern_id(connection, known, row.opening_hours),
+                                   (row.rating_sum, row.rating_count))
             if had == tuple(values[name] for name in SEARCH_COLUMNS):
                 counts.unchanged += 1
                 continue
@@ -183,14 +210,60 @@ class Hit:
     open_now: bool | None  # None: unknown hours
     card: bytes | None  # UTF-8 JSON object; None until filled from the cache or by id
     key: int = 0  # the row's card_key (a cached card is good while it matches)
+    mask: int = 0  # services
+    hours_id: int | None = None
+    closed_today: bool = False
+    rating_sum: int = 0
+    rating_count: int = 0
 
-    def json(self) -> bytes:
+    def json(self, words: Words) -> bytes:
         walk = -(-self.distance_m // WALK_METRES_PER_MINUTE)
-        return b'%s,"distance_m":%d,"walk_minutes":%d,"open_now":%s}' % (
-            self.card[:-1], self.distance_m, walk, _JSON_OPEN[self.open_now])
+        count = self.rating_count
+        rating = b"%r" % round(self.rating_sum / count, 2) if count else b"null"
+        return (b'%s,"distance_m":%d,"walk_minutes":%d,"open_now":%s,"today_hours":%s,'
+                b'"services":%s,"rating":%s,"rating_count":%d}') % (
+            self.card[:-1], self.distance_m, walk, _JSON_OPEN[self.open_now],
+            words.today(self.hours_id, self.closed_today), words.services(self.mask), rating,
+            count)
 
 
 _JSON_OPEN = {True: b"true", False: b"false", None: b"null"}
+_WORDS_MAX = 50_000  # memoised texts per database before they are dropped and made again
+
+
+class Words:
+    """The texts of one request's cards (language, today's weekday) as JSON bytes, memoised
+    per database across requests: services labels by mask, today's hours by pattern."""
+
+    __slots__ = ("fast", "weekday", "english", "memo")
+
+    def __init__(self, fast, moment: hours.Moment, english: bool) -> None:
+        self.fast, self.english = fast, english
+        self.weekday = moment.minute // 1440
+        memo = fast.cache.get("station_words")
+        if memo is None or len(memo) > _WORDS_MAX:
+            memo = fast.cache["station_words"] = {}
+        self.memo = memo
+
+    def services(self, mask: int) -> bytes:
+        key = ("s", mask, self.english)
+        found = self.memo.get(key)
+        if found is None:
+            labels = SERVICES_EN if self.english else SERVICES
+            found = self.memo[key] = json.dumps(
+                [{"code": code, "label": labels[code]} for code in service_codes(mask)],
+                ensure_ascii=False, separators=(",", ":")).encode()
+        return found
+
+    def today(self, hours_id: int | None, closed_today: bool) -> bytes:
+        key = ("t", hours_id, closed_today, self.weekday, self.english)
+        found = self.memo.get(key)
+        if found is None:
+            mask = None if hours_id is None else _pattern(self.fast, hours_id)
+            found = self.memo[key] = json.dumps(
+                hours.today_text(mask, closed_today, self.weekday, self.english),
+                ensure_ascii=False).encode()
+        return found
 
 
 def _query(fast, sql: str, params: dict | list) -> list:
@@ -253,8 +326,9 @@ def candidates_sql(fast, lat, lng, radius_m, mask, inline) -> tuple[str, dict | 
     inline, or with their keys only (answered from the covering index on PostgreSQL)."""
     clause, params = _box(fast, lat, lng, radius_m, mask)
     card_column = _CARD_BYTES[fast.dialect] if inline else "NULL"
-    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, {card_column} "
-            f"FROM station_search WHERE {clause}", params)
+    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, services_mask, "
+            f"rating_sum, rating_count, {card_column} FROM station_search WHERE {clause}",
+            params)
 
 
 def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline,
@@ -272,7 +346,9 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline,
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
     hits = []
-    for station_id, row_lat, row_lng, hours_id, closed, key, card_bytes in rows:
+    today = moment.date
+    for (station_id, row_lat, row_lng, hours_id, closed, key, mask, rating_sum, rating_count,
+         card_bytes) in rows:
         p2 = row_lat * _RADIANS
         h = (sin((p2 - p1) / 2) ** 2
              + cos_p1 * cos(p2) * sin((row_lng - lng) * _RADIANS / 2) ** 2)
@@ -280,15 +356,34 @@ def _hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline,
         if distance > radius_m:
             continue
         if hours_id is None and not closed:
-            is_open = True
+            is_open, closed_today = True, False
         else:
             is_open = moment.is_open(None if hours_id is None else _pattern(fast, hours_id),
                                      closed)
             if open_now_only and not is_open:
                 continue
-        hits.append(Hit(metres(distance), station_id, is_open, card_bytes, key))
+            closed_today = bool(closed) and today in closed
+        hits.append(Hit(metres(distance), station_id, is_open, card_bytes, key, mask, hours_id,
+                        closed_today, rating_sum, rating_count))
     hits.sort(key=_rank)
     return hits
+
+
+_LANGUAGES: dict[str, bool] = {}  # Accept-Language header → English?
+
+
+def wants_english() -> bool:
+    """The request asks for English (core.i18n's choice), memoised by header: the hot path
+    never runs the locale selector for a header it has seen."""
+    header = request.headers.get("Accept-Language")
+    if not header:
+        return False
+    found = _LANGUAGES.get(header)
+    if found is None:
+        if len(_LANGUAGES) > 1000:
+            _LANGUAGES.clear()
+        found = _LANGUAGES[header] = select_locale() == ENGLISH
+    return found
 
 
 def _rank(hit: Hit) -> tuple[int, int]:
@@ -316,7 +411,7 @@ def _fill_cards(fast, cache, hits: list[Hit]) -> list[Hit]:
 
 
 def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: list[str],
-                open_now: bool, now: datetime) -> bytes:
+                open_now: bool, now: datetime, english: bool = False) -> bytes:
     """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02.
 
     SQLite reads cards inline (they sit in the scanned rows). PostgreSQL with a warm card
@@ -335,8 +430,9 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
         cache.observe([(hit.station_id, hit.key, hit.card) for hit in hits])
     nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
                                          moment)
-    items = b",".join([hit.json() for hit in hits])
-    outside = nearest.json() if nearest else b"null"
+    words = Words(fast, moment, english)
+    items = b",".join([hit.json(words) for hit in hits])
+    outside = nearest.json(words) if nearest else b"null"
     return b'{"items":[%s],"radius_m":%d,"nearest_outside":%s}' % (items, radius_m, outside)
 
 
@@ -384,8 +480,8 @@ def ring_sql(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[
         clause += f" AND (services_mask & {mark('mask')}) = {mark('mask2')}"
         named += [("mask", mask), ("mask2", mask)]
     params: dict | list = dict(named) if pg else [value for _, value in named]
-    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, NULL "
-            f"FROM station_search WHERE {clause}", params)
+    return (f"SELECT station_id, lat, lng, hours_id, closed_dates, card_key, services_mask, "
+            f"rating_sum, rating_count, NULL FROM station_search WHERE {clause}", params)
 
 
 def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment) -> Hit | None:

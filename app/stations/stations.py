@@ -23,6 +23,7 @@ from app.stations import hours
 from app.stations.access import get_org, get_station
 from app.stations.geo import to_gcj02
 from app.stations.models import Station
+from app.stations.photos import check_photos
 from app.stations.search import refresh_search_row
 from app.stations.vocab import ACTION_LABELS, STATUS_LABELS
 
@@ -120,6 +121,8 @@ def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
         LIFECYCLE.check(station.status, ACTION_TO[changes["status"]])
     if "opening_hours" in changes:
         _check_hours(changes["opening_hours"])
+    if "photos" in changes:
+        check_photos(station.id, changes["photos"])
     values = {key: changes[key] for key in EDITABLE if key in changes}
     if "location" in changes:
         _apply_location(values, changes["location"])

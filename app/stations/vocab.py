@@ -31,6 +31,32 @@ SERVICES = {
     "lockers": "储物柜",
     "shower": "淋浴",
 }
+# the same services in English (Accept-Language: en), in the same order
+SERVICES_EN = {
+    "drinking_water": "Drinking water",
+    "hot_water": "Hot water",
+    "microwave": "Microwave",
+    "refrigerator": "Fridge",
+    "toilet": "Toilet",
+    "phone_charging": "Phone charging",
+    "ebike_charging": "E-bike charging",
+    "rest_seats": "Seats",
+    "air_conditioning": "Air conditioning",
+    "heating": "Heating",
+    "first_aid_kit": "First-aid kit",
+    "umbrella": "Umbrellas to borrow",
+    "repair_tools": "Repair tools",
+    "wifi": "Wi-Fi",
+    "reading_room": "Reading room",
+    "chess_room": "Chess and cards room",
+    "calligraphy_room": "Calligraphy and painting room",
+    "yoga_room": "Yoga room",
+    "counselling_room": "Counselling room",
+    "nursing_room": "Nursing room",
+    "wheelchair_access": "Wheelchair access",
+    "lockers": "Lockers",
+    "shower": "Shower",
+}
 SERVICE_BITS = {code: 1 << index for index, code in enumerate(SERVICES)}
 KINDS = {"outdoor_worker_station": "户外劳动者服务站", "love_station": "爱心驿站",
          "union_post": "工会驿站"}
@@ -78,6 +104,11 @@ FEEDBACK_STATUS_LABELS = {"visible": N_("Published"), "in_review": N_("Being che
                           "rejected": N_("Not published")}
 FEEDBACK_ACTIONS = {"approve": N_("Publish"), "reject": N_("Do not publish"),
                     "answer": N_("Answer")}
+
+
+def service_codes(mask: int) -> list[str]:
+    """The codes of a services mask, in vocabulary order."""
+    return [code for code, bit in SERVICE_BITS.items() if mask & bit]
 
 
 def services_mask(codes: list[str]) -> int:

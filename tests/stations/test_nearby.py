@@ -232,10 +232,11 @@ def test_http_nearby_shape_and_wgs84_input(client, city_stations):
     body = response.get_json()
     assert body["radius_m"] == 3000 and len(body["items"]) == 5
     item = body["items"][0]
-    assert set(item) == {"id", "name", "kind", "address", "code", "location", "distance_m",
-                         "walk_minutes", "open_now", "hours_known", "services", "links"}
+    assert set(item) == {"id", "name", "kind", "address", "code", "distance_m",
+                         "walk_minutes", "open_now", "hours_known", "today_hours", "services",
+                         "rating", "rating_count", "thumbnail_url", "open_location"}
     assert item["walk_minutes"] == -(-item["distance_m"] // 80)
-    assert item["location"]["coord"] == "gcj02"
+    assert set(item["open_location"]) == {"latitude", "longitude", "name", "address", "scale"}
     distances = [i["distance_m"] for i in body["items"]]
     assert distances == sorted(distances)
     # the same place given in WGS-84 finds the same stations

@@ -91,3 +91,16 @@ def test_every_single_field_variation_agrees():
                 assert found == reference(pairs), pairs
                 checked += 1
     assert checked > 40  # the fast path did take part
+
+
+def test_repeated_services_read_like_a_comma_list():
+    repeated = [("lat", "36.6"), ("lng", "101.7"), ("services", "toilet"), ("services", "wifi")]
+    comma = [("lat", "36.6"), ("lng", "101.7"), ("services", "toilet,wifi")]
+    mixed = [("lat", "36.6"), ("lng", "101.7"), ("services", "toilet,wifi"),
+             ("services", "drinking_water")]
+    assert fast(repeated)["services"] == reference(repeated)["services"] == ["toilet", "wifi"]
+    assert fast(comma)["services"] == reference(comma)["services"] == ["toilet", "wifi"]
+    assert fast(mixed)["services"] == reference(mixed)["services"] == [
+        "toilet", "wifi", "drinking_water"]
+    assert reference([("lat", "1"), ("lng", "2"), ("services", "wifi"),
+                      ("services", "spa")]) is INVALID

@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 from app.extensions import db
 from app.stations.cards import card
 from app.stations.models import Station, StationSearchRow
-from app.stations.schemas import PER_REQUEST_FIELDS, Links, LocationOut, NearbyItem, OpenLocation
+from app.stations.schemas import PER_REQUEST_FIELDS, NearbyItem, OpenLocation
 from tests.factories.stations import make_station
 
 XINING = (36.6171, 101.7782)
@@ -24,9 +24,8 @@ def test_card_keys_equal_the_nearby_item_fields(app_ctx, tree):
     stored = json.loads(card(station))
     assert set(stored) | set(PER_REQUEST_FIELDS) == field_names(NearbyItem)
     assert not set(stored) & set(PER_REQUEST_FIELDS)
-    assert set(stored["location"]) == field_names(LocationOut)
-    assert set(stored["links"]) == field_names(Links)
-    assert set(stored["links"]["open_location"]) == field_names(OpenLocation)
+    assert set(stored["open_location"]) == field_names(OpenLocation)
+    assert "links" not in stored  # web map links are in the station's detail only
 
 
 def test_a_nearby_answer_item_has_exactly_the_documented_fields(client, tree, app):

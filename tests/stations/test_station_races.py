@@ -35,3 +35,22 @@ def test_racing_reviews_of_held_feedback_one_wins(app, as_user, held):
          {"action": "approve" if n % 2 else "reject", "version": 1}) for n in range(8)])
     counts = statuses(responses)
     assert counts[200] == 1 and counts[409] == 7, counts
+
+
+def test_racing_ratings_are_all_counted_on_the_card(app, client, as_user, station_id,
+                                                    fake_wechat):
+    """Twelve workers rate at once: the read model's counters lose none (atomic UPDATE)."""
+    ratings = [5, 4, 3, 2, 1, 5, 4, 3, 5, 5, 4, 2]
+    users = [f"rater{n}" for n in range(len(ratings))]
+    headers = [as_user(user) for user in users]
+    responses = race(app, [
+        ("post", f"/api/v1/stations/{station_id}/feedback", headers[n], {"rating": rating})
+        for n, rating in enumerate(ratings)])
+    assert statuses(responses)[201] == len(ratings), statuses(responses)
+    with app.app_context():
+        row = db.session.scalar(select(StationSearchRow)
+                                .where(StationSearchRow.station_id == station_id))
+        assert (row.rating_sum, row.rating_count) == (sum(ratings), len(ratings))
+    card_ = client.get("/api/v1/stations/nearby?lat=36.6171&lng=101.7782").get_json()["items"][0]
+    assert card_["rating"] == round(sum(ratings) / len(ratings), 2)
+    assert card_["rating_count"] == len(ratings)

@@ -28,6 +28,7 @@ from app.extensions import db
 from app.notify.service import notify
 from app.stations.access import get_feedback, get_station
 from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
+from app.stations.search import add_rating
 from app.stations.vocab import FEEDBACK_ACTIONS, FEEDBACK_STATUS_LABELS
 
 TODO_KIND = "station_feedback"
@@ -68,6 +69,7 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
     if status == "in_review":
         _open_review_todo(feedback, station)
     else:
+        add_rating(station.id, rating)
         _open_answer_todo_if_waiting(feedback, station)
     db.session.commit()
     return feedback
@@ -119,6 +121,8 @@ def review(*, actor_id: int, feedback_id: int, action: str, version: int) -> Fee
     guarded_update(feedback, values={"status": new_status}, version=version, status=before,
                    noun="feedback", machine=REVIEW)
     todos.close_todo(kind=TODO_KIND, object_id=feedback.id)
+    if new_status == "visible":
+        add_rating(feedback.station_id, feedback.rating)
     _open_answer_todo_if_waiting(feedback, feedback.station)  # published: may wait for one
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,
                  action=f"feedback.{action}", target_type="station_feedback",
