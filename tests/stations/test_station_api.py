@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations.models import Station, StationSearchRow
-from tests.factories.stations import station_data
+from tests.factories.stations import check_in, sign_scene, station_data
 
 
 def create(client, headers, org_id, **overrides):
@@ -89,21 +89,22 @@ def test_closed_station_cannot_be_edited(client, as_user, station):
     assert response.status_code == 409
 
 
-def test_checkin_counts_once_per_ten_minutes(client, as_user, station, clock):
+def test_checkin_counts_once_per_ten_minutes(app, client, as_user, station, clock):
     url = f"/api/v1/stations/{station['id']}/checkins"
-    assert client.post(url).status_code == 401
-    first = client.post(url, headers=as_user("plain")).get_json()
-    second = client.post(url, headers=as_user("plain")).get_json()
+    body = {"scene": sign_scene(app, station["id"])}
+    assert client.post(url, json=body).status_code == 401
+    first = client.post(url, headers=as_user("plain"), json=body).get_json()
+    second = client.post(url, headers=as_user("plain"), json=body).get_json()
     assert first == {"counted": True, "visits_today": 1}
     assert second == {"counted": False, "visits_today": 1}
-    other = client.post(url, headers=as_user("worker2")).get_json()
+    other = client.post(url, headers=as_user("worker2"), json=body).get_json()
     assert other == {"counted": True, "visits_today": 2}
     clock.shift(timedelta(minutes=11))
-    assert client.post(url, headers=as_user("plain")).get_json()["counted"] is True
+    assert client.post(url, headers=as_user("plain"), json=body).get_json()["counted"] is True
 
 
-def test_visits_for_officers_only(client, as_user, station):
-    client.post(f"/api/v1/stations/{station['id']}/checkins", headers=as_user("plain"))
+def test_visits_for_officers_only(app, client, as_user, station):
+    check_in(client, as_user("plain"), app, station["id"])
     url = f"/api/v1/stations/{station['id']}/visits?from=2020-01-01&to=2020-12-31"
     assert client.get(url, headers=as_user("plain")).status_code == 404
     assert client.get(url, headers=as_user("village2_approver")).status_code == 404

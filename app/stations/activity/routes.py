@@ -8,6 +8,7 @@ from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
 from app.stations.activity import checkins, feedback, visits
 from app.stations.activity.schemas import (
+    CheckinCreate,
     CheckinOut,
     FeedbackAnswer,
     FeedbackCreate,
@@ -24,12 +25,16 @@ blp = ApiBlueprint("station_activity", __name__,
 
 @blp.route("/stations/<int:station_id>/checkins")
 class CheckinView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
+    @blp.arguments(CheckinCreate)
     @blp.response(201, CheckinOut)
     @blp.errors(404)
-    def post(self, station_id):
-        """Check in after scanning the station's code (counted once per 10 minutes)."""
-        return checkins.check_in(actor_id=current_user().id, station_id=station_id)
+    def post(self, body, station_id):
+        """Check in with the scene of the station's code (counted once per 10 minutes).
+
+        A scene that is not this station's sign is 403 `wrong_station_code` and not counted.
+        """
+        return checkins.check_in(actor_id=current_user().id, station_id=station_id, **body)
 
 
 @blp.route("/stations/<int:station_id>/visits")
