@@ -119,8 +119,9 @@ def test_qrcode_png_for_admins(client, as_user, station, fake_wechat):
     assert response.data.startswith(b"\x89PNG")
 
 
-def test_feedback_content_check_paths(client, as_user, station, fake_wechat):
+def test_feedback_content_check_paths(app, client, as_user, station, fake_wechat):
     url = f"/api/v1/stations/{station['id']}/feedback"
+    check_in(client, as_user("plain"), app, station["id"])
     ok = client.post(url, headers=as_user("plain"), json={"rating": 5, "text": "热水很方便"})
     assert ok.status_code == 201 and ok.get_json()["status"] == "visible"
     risky = client.post(url, headers=as_user("plain"), json={"rating": 1, "text": "违禁词"})
@@ -135,12 +136,13 @@ def test_feedback_content_check_paths(client, as_user, station, fake_wechat):
     assert client.post(review, headers=as_user("plain"), json=body).status_code == 404
     assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 200
     assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 409
-    assert len(client.get(url).get_json()["items"]) == 2
+    assert len(client.get(url).get_json()["items"]) == 2  # both texts stay listed
     detail = client.get(f"/api/v1/stations/{station['id']}").get_json()
-    assert detail["rating"] == 3.5 and detail["rating_count"] == 2
+    assert detail["rating"] == 2 and detail["rating_count"] == 1  # the latest rating counts
 
 
 def test_officer_answers_feedback_and_worker_is_told(client, as_user, station, app):
+    check_in(client, as_user("plain"), app, station["id"])
     created = client.post(f"/api/v1/stations/{station['id']}/feedback", headers=as_user("plain"),
                           json={"rating": 4}).get_json()
     url = f"/api/v1/feedback/{created['id']}/answer"
@@ -218,7 +220,8 @@ def _answer_todos(client, as_user, who="county_admin"):
     (3, "还行", False), (5, "热水很方便", False), (5, None, False),
 ])
 def test_low_ratings_and_questions_wait_for_the_station_admins_answer(
-        client, as_user, station, rating, text, waits):
+        app, client, as_user, station, rating, text, waits):
+    check_in(client, as_user("plain"), app, station["id"])
     created = client.post(f"/api/v1/stations/{station['id']}/feedback",
                           headers=as_user("plain"), json={"rating": rating, "text": text})
     assert created.status_code == 201
@@ -238,8 +241,9 @@ def test_low_ratings_and_questions_wait_for_the_station_admins_answer(
         assert _answer_todos(client, as_user) == {}
 
 
-def test_held_feedback_waits_for_an_answer_once_published(client, as_user, station):
+def test_held_feedback_waits_for_an_answer_once_published(app, client, as_user, station):
     url = f"/api/v1/stations/{station['id']}/feedback"
+    check_in(client, as_user("plain"), app, station["id"])
     held = [client.post(url, headers=as_user("plain"),
                         json={"rating": 1, "text": "待审词"}).get_json() for _ in range(2)]
     assert _answer_todos(client, as_user) == {}  # the review comes first

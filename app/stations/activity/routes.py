@@ -63,12 +63,17 @@ class QrCodeView(MethodView):
 
 @blp.route("/stations/<int:station_id>/feedback")
 class FeedbackView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(FeedbackCreate)
     @blp.response(201, FeedbackOut)
-    @blp.errors(404, 503)
+    @blp.errors(404, 409, 503)
     def post(self, body, station_id):
-        """Rate the station 1–5 with optional text (WeChat content check applies)."""
+        """Rate the station 1–5 with optional text (WeChat content check applies).
+
+        Needs a check-in at the station in the last `RATING_CHECKIN_DAYS` days (7 by default;
+        else 403 `checkin_required`). A user's rating counts once per station: new feedback
+        replaces their earlier rating (the earlier text stays listed).
+        """
         return feedback.leave_feedback(user=current_user(), station_id=station_id, **body)
 
     @blp.arguments(ListQuerySchema, location="query")
