@@ -169,8 +169,8 @@ def _visible_feedback(column):
             .correlate_except(Feedback).scalar_subquery())
 
 
-# A station's rating over its visible feedback, each user's latest only: one correlated subquery each, loaded together
-# on first access (one statement) or inline in a list's SELECT (`undefer_group("rating")`).
+# A station's rating over its visible feedback, each user's latest only: one correlated
+# subquery each, loaded together on first access (one statement) or inline in a list's SELECT (`undefer_group("rating")`).
 Station.rating_average = column_property(_visible_feedback(func.avg(Feedback.rating)),
                                          deferred=True, group="rating")
 Station.rating_count = column_property(_visible_feedback(func.count(Feedback.id)),
