@@ -170,7 +170,8 @@ def _visible_feedback(column):
 
 
 # A station's rating over its visible feedback, each user's latest only: one correlated
-# subquery each, loaded together on first access (one statement) or inline in a list's SELECT (`undefer_group("rating")`).
+# subquery each, loaded together on first access (one statement) or inline in a list's
+# SELECT (`undefer_group("rating")`).
 Station.rating_average = column_property(_visible_feedback(func.avg(Feedback.rating)),
                                          deferred=True, group="rating")
 Station.rating_count = column_property(_visible_feedback(func.count(Feedback.id)),
