@@ -82,3 +82,25 @@ def test_replay_within_the_window_counts_once(app, client, as_user, station_id):
                for _ in range(5)]
     assert answers == [True, False, False, False, False]
     assert counted(app) == 1
+
+
+def test_the_printed_code_carries_the_sign_scene(app, client, as_user, station_id,
+                                                  monkeypatch):
+    """What the admins print is what a check-in needs."""
+    from app.stations.activity import checkins
+
+    asked = []
+
+    class Recorder:
+        def get_unlimited_code(self, scene, *, page):
+            asked.append((scene, page))
+            return b"\x89PNG"
+
+    monkeypatch.setattr(checkins, "wechat", Recorder)
+    response = client.get(f"/api/v1/stations/{station_id}/qrcode",
+                          headers=as_user("county_admin"))
+    assert response.status_code == 200
+    assert asked == [(sign_scene(app, station_id), "pages/stations/checkin")]
+    check = client.post(f"/api/v1/stations/{station_id}/checkins", headers=as_user("plain"),
+                        json={"scene": asked[0][0]})
+    assert check.status_code == 201 and check.get_json()["counted"] is True
