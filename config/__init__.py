@@ -115,6 +115,8 @@ class BaseConfig:
         # X-Forwarded-For is believed only from these proxies (app/core/proxies.py)
         self.TRUSTED_PROXY_NETWORKS = env.get("TRUSTED_PROXY_NETWORKS", "")
         self.TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
+        # a station rating needs a counted check-in there within this many days
+        self.RATING_CHECKIN_DAYS = _env_int("RATING_CHECKIN_DAYS", 7)
         self.RATELIMIT_PUBLIC = env.get("RATELIMIT_PUBLIC", "120 per minute")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "60 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"

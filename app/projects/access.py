@@ -13,8 +13,9 @@ from app.core.roles import DECIDERS, MANAGERS, OFFICERS
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.members.models import Membership
+from app.orgs.models import Org
 from app.orgs.scope import has_role_over
-from app.projects.models import PROJECT_STATUSES, RUNNING, Project
+from app.projects.models import PROJECT_STATUSES, RUNNING, Project, TeamMember
 
 
 def get_project(actor_id: int, project_id: int, *, roles: Iterable[str] | None = None
@@ -72,6 +73,42 @@ def is_member(actor_id: int) -> bool:
     """Whether the user's union membership was approved."""
     return db.session.scalar(select(Membership.id).where(
         Membership.user_id == actor_id, Membership.status == "approved").limit(1)) is not None
+
+
+def member_org_path(actor_id: int) -> str | None:
+    """The org path of the user's approved membership (None when not a member)."""
+    return db.session.scalar(select(Org.path).join(Membership, Membership.org_id == Org.id)
+                             .where(Membership.user_id == actor_id,
+                                    Membership.status == "approved").limit(1))
+
+
+def serves(project: Project, member_path: str | None) -> bool:
+    """Whether a member of the org at `member_path` is among the project's beneficiaries.
+
+    Beneficiaries are the approved union members of the project's org or an org under it: the
+    people a project of that union is for. Membership is decided by officers on an ID number
+    (one live membership per person), so new accounts cannot make themselves beneficiaries.
+    """
+    return member_path is not None and member_path.startswith(project.org.path)
+
+
+def works_on(actor_id: int, project: Project) -> bool:
+    """The leader or anyone on the team (instructors, volunteers)."""
+    return project.leader_id == actor_id or db.session.scalar(select(TeamMember.id).where(
+        TeamMember.project_id == project.id, TeamMember.user_id == actor_id).limit(1)) is not None
+
+
+def require_beneficiary(actor_id: int, project: Project) -> None:
+    """403 `own_project` for the people who do the work, `not_beneficiary` for everyone the
+    project does not serve."""
+    if works_on(actor_id, project):
+        raise Forbidden("The people who work on a project do not answer its survey; the "
+                        "members it serves do.", code="own_project")
+    if not serves(project, member_org_path(actor_id)):
+        raise Forbidden("Only union members of %(org)s or an org under it answer this "
+                        "survey; apply for membership there if the project serves you.",
+                        params={"org": project.org.name}, code="not_beneficiary",
+                        details={"org_id": project.org_id})
 
 
 def require_member(actor_id: int) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.core.roles import DECIDERS, MANAGERS
 from app.extensions import db
 from app.orgs.scope import has_role_over
-from app.projects.access import bidding_open, is_member
+from app.projects.access import bidding_open, member_org_path, serves
 from app.projects.models import (
     LIFECYCLE,
     OUTCOMES,
@@ -30,7 +30,6 @@ from app.projects.models import (
     VOLUNTEER_OPEN,
     Bid,
     Project,
-    SurveyAnswer,
     TeamMember,
 )
 
@@ -45,29 +44,33 @@ class Caller:
     """What the checks need to know of the caller, loaded once for a page of projects."""
 
     id: int
-    member: bool
+    member_path: str | None  # the org path of their approved membership
     live_bids: set[int] = field(default_factory=set)      # projects with a live bid of theirs
     my_bids: dict[int, Bid] = field(default_factory=dict)  # that live bid, per project
     volunteering: set[int] = field(default_factory=set)   # projects they volunteer on
-    answered: set[int] = field(default_factory=set)       # projects whose survey they answered
+    on_team: set[int] = field(default_factory=set)        # projects they are on the team of
     with_live_bids: set[int] = field(default_factory=set)  # projects with any bid to award
+
+    @property
+    def member(self) -> bool:
+        return self.member_path is not None
 
 
 def load_caller(actor_id: int, project_ids: list[int]) -> Caller:
-    """Five statements whatever the number of projects."""
+    """Four statements whatever the number of projects."""
     def ids(query) -> set[int]:
         return set(db.session.scalars(query)) if project_ids else set()
 
     in_page = (Bid.project_id.in_(project_ids),)
     mine = {bid.project_id: bid for bid in db.session.scalars(select(Bid).where(
         *in_page, Bid.bidder_id == actor_id, Bid.status != "withdrawn"))} if project_ids else {}
+    team = db.session.execute(select(TeamMember.project_id, TeamMember.role).where(
+        TeamMember.project_id.in_(project_ids), TeamMember.user_id == actor_id)).all() \
+        if project_ids else []
     return Caller(
-        id=actor_id, member=is_member(actor_id), live_bids=set(mine), my_bids=mine,
-        volunteering=ids(select(TeamMember.project_id).where(
-            TeamMember.project_id.in_(project_ids), TeamMember.user_id == actor_id,
-            TeamMember.role == "volunteer")),
-        answered=ids(select(SurveyAnswer.project_id).where(
-            SurveyAnswer.project_id.in_(project_ids), SurveyAnswer.user_id == actor_id)),
+        id=actor_id, member_path=member_org_path(actor_id), live_bids=set(mine), my_bids=mine,
+        volunteering={pid for pid, role in team if role == "volunteer"},
+        on_team={pid for pid, _role in team},
         with_live_bids=ids(select(Bid.project_id).where(
             *in_page, Bid.status == "submitted").distinct()),
     )
@@ -96,7 +99,9 @@ def allowed_for(caller: Caller, project: Project) -> list[str]:
                             and project.released_fen < project.budget_fen),
         "add_team_member": manager and status in RUNNING,
         "submit": leader and LIFECYCLE.can(status, "submit"),
-        "answer_survey": status in SURVEY_OPEN and pid not in caller.answered,
+        # beneficiaries only, not the people who work on it; a new answer replaces the old
+        "answer_survey": (status in SURVEY_OPEN and serves(project, caller.member_path)
+                          and not leader and pid not in caller.on_team),
     }
     for move, outcome in OUTCOME_OF.items():
         allowed[outcome] = decider and not leader and LIFECYCLE.can(status, move)

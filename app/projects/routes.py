@@ -294,12 +294,16 @@ class EvaluationView(MethodView):
 
 @blp.route("/projects/<int:project_id>/survey")
 class SurveyView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(SurveyBody)
     @blp.response(200, ProjectOut)
     @blp.errors(404, 409)
     def post(self, body, project_id):
-        """A beneficiary's one-question satisfaction answer (one per user)."""
+        """A beneficiary's one-question satisfaction answer (one per user; a new one replaces it).
+
+        Beneficiaries are the approved union members of the project's org or an org under it;
+        anyone else is 403 `not_beneficiary`, the leader and the team 403 `own_project`.
+        """
         return review.answer_survey(actor_id=me(), project_id=project_id, **body)
 
 

@@ -168,6 +168,10 @@ class Feedback(CreatedAtMixin, db.Model):
         CheckConstraint(f"status IN {FEEDBACK_STATUSES}", name="status"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
         Index("ix_station_feedback_station_status", "station_id", "status"),
+        # one rating per user per station counts: a new one supersedes the old (feedback.py)
+        Index("uq_station_feedback_current", "station_id", "user_id", unique=True,
+              postgresql_where=db.text("superseded_at IS NULL"),
+              sqlite_where=db.text("superseded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -180,18 +184,21 @@ class Feedback(CreatedAtMixin, db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # set when the same user rated the station again: the text stays, the rating stops counting
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     station: Mapped[Station] = relationship(Station, lazy="select")
 
 
 def _visible_feedback(column):
     return (select(column).where(Feedback.station_id == Station.id,
-                                 Feedback.status == "visible")
+                                 Feedback.status == "visible", Feedback.superseded_at.is_(None))
             .correlate_except(Feedback).scalar_subquery())
 
 
-# A station's rating over its visible feedback: one correlated subquery each, loaded together
-# on first access (one statement) or inline in a list's SELECT (`undefer_group("rating")`).
+# A station's rating over its visible feedback, each user's latest only: one correlated
+# subquery each, loaded together on first access (one statement) or inline in a list's
+# SELECT (`undefer_group("rating")`).
 Station.rating_average = column_property(_visible_feedback(func.avg(Feedback.rating)),
                                          deferred=True, group="rating")
 Station.rating_count = column_property(_visible_feedback(func.count(Feedback.id)),

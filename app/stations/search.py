@@ -82,7 +82,8 @@ def search_values(station: Any, hours_id: int | None, ratings: tuple[int, int]) 
 def _visible_ratings(station_column):
     """(sum, count) of the visible ratings of the station in `station_column`, as columns."""
     feedback = Feedback.__table__
-    visible = (feedback.c.station_id == station_column) & (feedback.c.status == "visible")
+    visible = ((feedback.c.station_id == station_column) & (feedback.c.status == "visible")
+               & feedback.c.superseded_at.is_(None))
     total = (select(func.coalesce(func.sum(feedback.c.rating), 0)).where(visible)
              .correlate_except(feedback).scalar_subquery())
     count = (select(func.count()).select_from(feedback).where(visible)
@@ -100,12 +101,13 @@ def refresh_search_row(station: Station) -> None:
         **search_values(station, hours_pattern_id(station.opening_hours), tuple(ratings))))
 
 
-def add_rating(station_id: int, rating: int) -> None:
-    """A rating became visible: one atomic counter UPDATE in the caller's transaction (the
-    card stays as it is; nearby divides per request)."""
+def add_rating(station_id: int, rating: int, *, count: int = 1) -> None:
+    """A rating became visible (`count=-1`, with `-rating`: a visible one stopped counting):
+    one atomic counter UPDATE in the caller's transaction (the card stays as it is; nearby
+    divides per request)."""
     db.session.execute(update(StationSearchRow).where(StationSearchRow.station_id == station_id)
                        .values(rating_sum=StationSearchRow.rating_sum + rating,
-                               rating_count=StationSearchRow.rating_count + 1))
+                               rating_count=StationSearchRow.rating_count + count))
 
 
 @dataclass

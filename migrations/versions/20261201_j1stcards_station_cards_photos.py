@@ -2,7 +2,7 @@
 station photos with thumbnails
 
 Revision ID: j1stcards
-Revises: k1nogap
+Revises: l1ratingonce
 Create Date: 2026-12-01 13:30:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'j1stcards'
-down_revision = 'k1nogap'
+down_revision = 'l1ratingonce'
 branch_labels = None
 depends_on = None
 

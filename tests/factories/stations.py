@@ -46,3 +46,17 @@ def scatter(org_id: int, rng: random.Random, centre: tuple[float, float], count:
             opening_hours=rng.choice(HOURS_CHOICES),
             status=rng.choice(["active"] * 8 + ["suspended", "closed", "planned"]),
         )
+
+
+def sign_scene(app, station_id: int) -> str:
+    """The `scene` of the station's printed mini-program code (what a real scan sends)."""
+    from app.stations.activity.checkins import sign_scene as scene_of
+    from app.stations.models import Station
+    with app.app_context():
+        return scene_of(db.session.get(Station, station_id))
+
+
+def check_in(client, headers, app, station_id: int):
+    """A check-in with the station's sign, as the check-in page sends it after a scan."""
+    return client.post(f"/api/v1/stations/{station_id}/checkins", headers=headers,
+                       json={"scene": sign_scene(app, station_id)})

@@ -17,33 +17,29 @@ EXPECTED = {
         "draft": ["edit", "publish", "cancel"], "published": ["cancel"],
         "bidding_closed": ["cancel", "award"],
         "awarded": ["start", "release_tranche", "add_team_member"],
-        "in_progress": ["release_tranche", "add_team_member", "answer_survey"],
-        "under_review": ["release_tranche", "add_team_member", "completed", "failed", "rework",
-                         "answer_survey"],
-        "completed": ["answer_survey"],
+        "in_progress": ["release_tranche", "add_team_member"],
+        "under_review": ["release_tranche", "add_team_member", "completed", "failed", "rework"],
     },
     "county_admin": {
         "draft": ["edit", "publish", "cancel"], "published": ["cancel"],
         "bidding_closed": ["cancel"],
         "awarded": ["start", "release_tranche", "add_team_member"],
-        "in_progress": ["release_tranche", "add_team_member", "answer_survey"],
-        "under_review": ["release_tranche", "add_team_member", "answer_survey"],
-        "completed": ["answer_survey"],
+        "in_progress": ["release_tranche", "add_team_member"],
+        "under_review": ["release_tranche", "add_team_member"],
     },
+    # the leader: a member of the project's subtree, but the people who work on a project do
+    # not answer its survey
     "bidder": {
         "published": ["bid"], "awarded": ["start"],
-        "in_progress": ["report", "submit", "answer_survey"],
-        "under_review": ["answer_survey"], "completed": ["answer_survey"],
+        "in_progress": ["report", "submit"],
     },
+    # an approved member of village1, under the county project: a beneficiary
     "member": {
         "published": ["bid"], "awarded": ["volunteer"],
         "in_progress": ["volunteer", "answer_survey"],
         "under_review": ["answer_survey"], "completed": ["answer_survey"],
     },
-    "plain": {
-        "in_progress": ["answer_survey"], "under_review": ["answer_survey"],
-        "completed": ["answer_survey"],
-    },
+    "plain": {},  # not a member: not among the beneficiaries
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.factories.stations import make_station
+from tests.factories.stations import check_in, make_station
 
 
 @pytest.fixture
@@ -18,8 +18,9 @@ def station_id(app, client, tree) -> int:
 
 
 @pytest.fixture
-def held(client, as_user, station_id, fake_wechat) -> int:
+def held(app, client, as_user, station_id, fake_wechat) -> int:
     """Feedback on `station_id` the content check held for review (version 1)."""
+    check_in(client, as_user("plain"), app, station_id)
     response = client.post(f"/api/v1/stations/{station_id}/feedback", headers=as_user("plain"),
                            json={"rating": 2, "text": "待审词"})
     assert response.get_json()["status"] == "in_review"

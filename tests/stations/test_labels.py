@@ -35,7 +35,10 @@ def test_the_service_list_follows_the_language(client):
     assert {"code": "toilet", "label": "Toilet"} in english
 
 
-def test_feedback_shows_its_status_label(client, as_user, station_id, fake_wechat):
+def test_feedback_shows_its_status_label(app, client, as_user, station_id, fake_wechat):
+    from tests.factories.stations import check_in
+
+    assert check_in(client, as_user("plain"), app, station_id).status_code == 201
     response = client.post(f"/api/v1/stations/{station_id}/feedback", headers=as_user("plain"),
                            json={"rating": 2, "text": "待审词"})
     assert (response.get_json()["status"], response.get_json()["status_label"]) == \

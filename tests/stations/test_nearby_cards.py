@@ -87,15 +87,18 @@ def test_services_filter_repeated_through_the_schema_too(client, place):
 
 def test_rating_follows_visible_feedback_without_rewriting_the_card(app, client, place,
                                                                     fake_wechat, as_user):
+    from tests.factories.stations import check_in
+
     station_id = place()
     card = one_card(client)
     assert card["rating"] is None and card["rating_count"] == 0
-    for rating in (5, 4, 4):
+    for who, rating in (("rater-a", 5), ("rater-b", 4), ("rater-c", 4), ("rater-a", 3)):
+        assert check_in(client, as_user(who), app, station_id).status_code in (200, 201)
         response = client.post(f"/api/v1/stations/{station_id}/feedback",
-                               headers=as_user("plain"), json={"rating": rating})
+                               headers=as_user(who), json={"rating": rating})
         assert response.status_code == 201, response.get_json()
-    card = one_card(client)
-    assert card["rating"] == 4.33 and card["rating_count"] == 3
+    card = one_card(client)  # rater-a's 3 replaced their 5: one rating per person counts
+    assert card["rating"] == 3.67 and card["rating_count"] == 3
     detail = client.get(f"/api/v1/stations/{station_id}").get_json()
     assert detail["rating"] == card["rating"]
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.core.time import SHANGHAI
 from app.extensions import db
 from app.stations.models import Station, StationSearchRow
-from tests.factories.stations import station_data
+from tests.factories.stations import check_in, sign_scene, station_data
 
 
 def create(client, headers, org_id, **overrides):
@@ -89,21 +89,22 @@ def test_closed_station_cannot_be_edited(client, as_user, station):
     assert response.status_code == 409
 
 
-def test_checkin_counts_once_per_ten_minutes(client, as_user, station, clock):
+def test_checkin_counts_once_per_ten_minutes(app, client, as_user, station, clock):
     url = f"/api/v1/stations/{station['id']}/checkins"
-    assert client.post(url).status_code == 401
-    first = client.post(url, headers=as_user("plain")).get_json()
-    second = client.post(url, headers=as_user("plain")).get_json()
+    body = {"scene": sign_scene(app, station["id"])}
+    assert client.post(url, json=body).status_code == 401
+    first = client.post(url, headers=as_user("plain"), json=body).get_json()
+    second = client.post(url, headers=as_user("plain"), json=body).get_json()
     assert first == {"counted": True, "visits_today": 1}
     assert second == {"counted": False, "visits_today": 1}
-    other = client.post(url, headers=as_user("worker2")).get_json()
+    other = client.post(url, headers=as_user("worker2"), json=body).get_json()
     assert other == {"counted": True, "visits_today": 2}
     clock.shift(timedelta(minutes=11))
-    assert client.post(url, headers=as_user("plain")).get_json()["counted"] is True
+    assert client.post(url, headers=as_user("plain"), json=body).get_json()["counted"] is True
 
 
-def test_visits_for_officers_only(client, as_user, station):
-    client.post(f"/api/v1/stations/{station['id']}/checkins", headers=as_user("plain"))
+def test_visits_for_officers_only(app, client, as_user, station):
+    check_in(client, as_user("plain"), app, station["id"])
     url = f"/api/v1/stations/{station['id']}/visits?from=2020-01-01&to=2020-12-31"
     assert client.get(url, headers=as_user("plain")).status_code == 404
     assert client.get(url, headers=as_user("village2_approver")).status_code == 404
@@ -118,8 +119,9 @@ def test_qrcode_png_for_admins(client, as_user, station, fake_wechat):
     assert response.data.startswith(b"\x89PNG")
 
 
-def test_feedback_content_check_paths(client, as_user, station, fake_wechat):
+def test_feedback_content_check_paths(app, client, as_user, station, fake_wechat):
     url = f"/api/v1/stations/{station['id']}/feedback"
+    check_in(client, as_user("plain"), app, station["id"])
     ok = client.post(url, headers=as_user("plain"), json={"rating": 5, "text": "热水很方便"})
     assert ok.status_code == 201 and ok.get_json()["status"] == "visible"
     risky = client.post(url, headers=as_user("plain"), json={"rating": 1, "text": "违禁词"})
@@ -134,12 +136,13 @@ def test_feedback_content_check_paths(client, as_user, station, fake_wechat):
     assert client.post(review, headers=as_user("plain"), json=body).status_code == 404
     assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 200
     assert client.post(review, headers=as_user("county_admin"), json=body).status_code == 409
-    assert len(client.get(url).get_json()["items"]) == 2
+    assert len(client.get(url).get_json()["items"]) == 2  # both texts stay listed
     detail = client.get(f"/api/v1/stations/{station['id']}").get_json()
-    assert detail["rating"] == 3.5 and detail["rating_count"] == 2
+    assert detail["rating"] == 2 and detail["rating_count"] == 1  # the latest rating counts
 
 
 def test_officer_answers_feedback_and_worker_is_told(client, as_user, station, app):
+    check_in(client, as_user("plain"), app, station["id"])
     created = client.post(f"/api/v1/stations/{station['id']}/feedback", headers=as_user("plain"),
                           json={"rating": 4}).get_json()
     url = f"/api/v1/feedback/{created['id']}/answer"
@@ -218,7 +221,8 @@ def _answer_todos(client, as_user, who="county_admin"):
     (3, "还行", False), (5, "热水很方便", False), (5, None, False),
 ])
 def test_low_ratings_and_questions_wait_for_the_station_admins_answer(
-        client, as_user, station, rating, text, waits):
+        app, client, as_user, station, rating, text, waits):
+    check_in(client, as_user("plain"), app, station["id"])
     created = client.post(f"/api/v1/stations/{station['id']}/feedback",
                           headers=as_user("plain"), json={"rating": rating, "text": text})
     assert created.status_code == 201
@@ -238,8 +242,9 @@ def test_low_ratings_and_questions_wait_for_the_station_admins_answer(
         assert _answer_todos(client, as_user) == {}
 
 
-def test_held_feedback_waits_for_an_answer_once_published(client, as_user, station):
+def test_held_feedback_waits_for_an_answer_once_published(app, client, as_user, station):
     url = f"/api/v1/stations/{station['id']}/feedback"
+    check_in(client, as_user("plain"), app, station["id"])
     held = [client.post(url, headers=as_user("plain"),
                         json={"rating": 1, "text": "待审词"}).get_json() for _ in range(2)]
     assert _answer_todos(client, as_user) == {}  # the review comes first

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.factories.stations import make_station
+from tests.factories.stations import check_in, make_station
 from tests.helpers import recorded_statements
 
 WEEKDAYS = {"weekly": {"mon": [["08:00", "20:00"]]}}
@@ -41,6 +41,7 @@ def test_pages_follow_the_cursor_and_ratings_match_the_detail(app, client, tree,
     headers = as_user("county_admin")
     url = f"/api/v1/orgs/{tree['town1']}/stations?limit=2"
     first = client.get(url, headers=headers).get_json()["items"][0]
+    check_in(client, as_user("plain"), app, first["id"])
     client.post(f"/api/v1/stations/{first['id']}/feedback", headers=as_user("plain"),
                 json={"rating": 4})
     seen, cursor = [], None

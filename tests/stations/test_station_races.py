@@ -39,10 +39,15 @@ def test_racing_reviews_of_held_feedback_one_wins(app, as_user, held):
 
 def test_racing_ratings_are_all_counted_on_the_card(app, client, as_user, station_id,
                                                     fake_wechat):
-    """Twelve workers rate at once: the read model's counters lose none (atomic UPDATE)."""
+    """Twelve workers who checked in rate at once: the read model's counters lose none
+    (atomic UPDATE)."""
+    from tests.factories.stations import check_in
+
     ratings = [5, 4, 3, 2, 1, 5, 4, 3, 5, 5, 4, 2]
     users = [f"rater{n}" for n in range(len(ratings))]
     headers = [as_user(user) for user in users]
+    for one in headers:
+        assert check_in(client, one, app, station_id).status_code == 201
     responses = race(app, [
         ("post", f"/api/v1/stations/{station_id}/feedback", headers[n], {"rating": rating})
         for n, rating in enumerate(ratings)])

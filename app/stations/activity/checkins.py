@@ -1,26 +1,57 @@
-"""Check-ins: a worker scans the station's mini-program code; one visit counted per 10 minutes."""
+"""Check-ins: a worker scans the station's mini-program code; one visit counted per 10 minutes.
+
+The code's `scene` is `s=<public code>&k=<sign key>`. The public code is in every nearby
+answer, so it proves nothing; the sign key is an HMAC of the station (server key, never in an
+answer) and is only on the printed sign — a check-in has to show both. A sign is static, so a
+photo of it is as good as a scan: what bounds a replay is that one user counts at most once
+per station per 10 minutes (the unique (station, user, window) index), the length of a real
+stop at a station; a rating needs a counted check-in (feedback.py).
+"""
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 import wxclient
+from app.core.crypto import keyed_hash
 from app.core.db import is_unique_violation
 from app.core.pages import page_path
 from app.core.roles import ADMINS
 from app.core.time import SHANGHAI, utcnow
 from app.core.wechat import wechat
-from app.errors import ServiceUnavailable
+from app.errors import Forbidden, ServiceUnavailable
 from app.extensions import db
 from app.stations.access import get_station
-from app.stations.models import Checkin, VisitDay
+from app.stations.models import Checkin, Station, VisitDay
 
 CHECKIN_WINDOW_SECONDS = 600
 MINIPROGRAM_PAGE = page_path("stations/checkin")
+SIGN_KEY_LENGTH = 10  # hex characters; the scene stays within WeChat's 32
+
+
+def sign_key(station: Station) -> str:
+    """The key printed on the station's sign only (an HMAC of the station under the server key)."""
+    return keyed_hash(f"station-sign:{station.id}:{station.code}")[:SIGN_KEY_LENGTH]
+
+
+def sign_scene(station: Station) -> str:
+    """The `scene` of the station's mini-program code: public code and sign key."""
+    return f"s={station.code}&k={sign_key(station)}"
+
+
+def scene_matches(station: Station, scene: str) -> bool:
+    """Whether `scene` (as the page got it, decoded or not) is this station's sign."""
+    decoded = unquote(scene.strip())
+    parts = dict(part.partition("=")[::2] for part in decoded.split("&") if part)
+    return (parts.get("s", "").upper() == station.code
+            and hmac.compare_digest(parts.get("k", "").lower().encode(),
+                                    sign_key(station).encode()))
 
 
 @dataclass(frozen=True)
@@ -33,20 +64,24 @@ def station_code_png(*, actor_id: int, station_id: int) -> bytes:
     """The station's unlimited mini-program code; scanning it opens the check-in page."""
     station = get_station(actor_id, station_id, roles=ADMINS)
     try:
-        return wechat().get_unlimited_code(f"s={station.code}", page=MINIPROGRAM_PAGE)
+        return wechat().get_unlimited_code(sign_scene(station), page=MINIPROGRAM_PAGE)
     except wxclient.WeChatError as exc:
         raise ServiceUnavailable("WeChat could not make the code; try again shortly.",
                                  code="wechat_unavailable",
                                  details={"errcode": exc.errcode}) from None
 
 
-def check_in(*, actor_id: int, station_id: int) -> CheckinResult:
+def check_in(*, actor_id: int, station_id: int, scene: str) -> CheckinResult:
     """Count a visit unless this user was counted here in the last 10 minutes.
 
-    The window check reads the last counted check-in; the unique (station, user, window)
-    index stops two racing scans from both counting.
+    `scene` must be the station's sign (403 `wrong_station_code`, nothing counted). The window
+    check reads the last counted check-in; the unique (station, user, window) index stops two
+    racing scans from both counting.
     """
     station = get_station(None, station_id)
+    if not scene_matches(station, scene):
+        raise Forbidden("This is not the code on this station's sign. Scan the code on the "
+                        "sign at the station to check in.", code="wrong_station_code")
     now = utcnow()
     recent = db.session.scalar(select(Checkin.id).where(
         Checkin.station_id == station.id, Checkin.user_id == actor_id,

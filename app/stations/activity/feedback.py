@@ -5,17 +5,25 @@ Two to-dos for the station's admins: the content check's hold (`station_feedback
 by approve/reject, batchable) and published feedback waiting for an answer
 (`station_feedback_answer`: a low rating or a question, until answered; an answer needs its
 own text, so it is never batched).
+
+Only a visitor rates, and each counts once: a rating needs a counted check-in at the station
+in the last `RATING_CHECKIN_DAYS` days (403 `checkin_required`), and a user's new feedback
+supersedes their earlier one on the station (its text and answer stay, its rating stops
+counting; the partial unique index on (station, user) of current feedback is the rule).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 
 import wxclient
 from app.auth.models import User
 from app.core import audit, todos
+from app.core.db import insert_unique
 from app.core.i18n import N_
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
@@ -23,11 +31,11 @@ from app.core.roles import ADMINS, Role
 from app.core.states import StateMachine, guarded_update
 from app.core.time import utcnow
 from app.core.wechat import wechat
-from app.errors import Invalid, ServiceUnavailable
+from app.errors import Conflict, Forbidden, Invalid, ServiceUnavailable
 from app.extensions import db
 from app.notify.service import notify
 from app.stations.access import get_feedback, get_station
-from app.stations.models import FEEDBACK_STATUSES, Feedback, Station
+from app.stations.models import FEEDBACK_STATUSES, Checkin, Feedback, Station
 from app.stations.search import add_rating
 from app.stations.vocab import FEEDBACK_ACTIONS, FEEDBACK_STATUS_LABELS
 
@@ -47,8 +55,12 @@ REVIEW = StateMachine("feedback", noun=N_("feedback"), statuses=FEEDBACK_STATUS_
 
 
 def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None) -> Feedback:
-    """Text passes WeChat's content check: risky → 422, review → hidden until approved."""
+    """Text passes WeChat's content check: risky → 422, review → hidden until approved.
+
+    Needs a check-in here in the last days; replaces the user's earlier rating of the station.
+    """
     station = get_station(None, station_id)
+    require_recent_checkin(user.id, station)
     status = "visible"
     if text:
         try:
@@ -64,8 +76,7 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
             status = "in_review"
     feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,
                         status=status, version=1)
-    db.session.add(feedback)
-    db.session.flush()
+    _replace_current(feedback)
     if status == "in_review":
         _open_review_todo(feedback, station)
     else:
@@ -73,6 +84,44 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
         _open_answer_todo_if_waiting(feedback, station)
     db.session.commit()
     return feedback
+
+
+def require_recent_checkin(user_id: int, station: Station) -> None:
+    days = current_app.config["RATING_CHECKIN_DAYS"]
+    since = utcnow() - timedelta(days=days)
+    visited = db.session.scalar(select(Checkin.id).where(
+        Checkin.user_id == user_id, Checkin.station_id == station.id,
+        Checkin.created_at > since).limit(1))
+    if visited is None:
+        raise Forbidden("Rate a station after visiting it: scan the code on its sign to check "
+                        "in, then rate it within %(days)s days.", params={"days": days},
+                        code="checkin_required", details={"days": days})
+
+
+def _replace_current(feedback: Feedback) -> None:
+    """Supersede the user's current feedback on the station and add the new one (flushes).
+
+    Two racing posts of one user: the index lets one through; the other tries once more
+    against the winner, then is told to try again.
+    """
+    for _attempt in range(2):
+        current = db.session.execute(
+            select(Feedback.id, Feedback.status, Feedback.rating).where(
+                Feedback.station_id == feedback.station_id, Feedback.user_id == feedback.user_id,
+                Feedback.superseded_at.is_(None))).first()
+        if current is not None:
+            # the conditional UPDATE: of two racing posts only one retires the old rating
+            retired = db.session.execute(
+                update(Feedback).where(Feedback.id == current.id,
+                                       Feedback.superseded_at.is_(None))
+                .values(superseded_at=utcnow()).execution_options(synchronize_session=False)
+            ).rowcount
+            if retired == 1 and current.status == "visible":
+                add_rating(feedback.station_id, -current.rating, count=-1)  # stops counting
+        if insert_unique(feedback):
+            return
+    raise Conflict("Your rating of this station is being saved from another request; "
+                   "try again.", code="rating_in_progress")
 
 
 def waits_for_answer(feedback: Feedback) -> bool:
@@ -121,7 +170,7 @@ def review(*, actor_id: int, feedback_id: int, action: str, version: int) -> Fee
     guarded_update(feedback, values={"status": new_status}, version=version, status=before,
                    noun="feedback", machine=REVIEW)
     todos.close_todo(kind=TODO_KIND, object_id=feedback.id)
-    if new_status == "visible":
+    if new_status == "visible" and feedback.superseded_at is None:  # a replaced one never counts
         add_rating(feedback.station_id, feedback.rating)
     _open_answer_todo_if_waiting(feedback, feedback.station)  # published: may wait for one
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=feedback.station.org_id,

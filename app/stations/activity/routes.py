@@ -8,6 +8,7 @@ from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
 from app.stations.activity import checkins, feedback, visits
 from app.stations.activity.schemas import (
+    CheckinCreate,
     CheckinOut,
     FeedbackAnswer,
     FeedbackCreate,
@@ -24,12 +25,16 @@ blp = ApiBlueprint("station_activity", __name__,
 
 @blp.route("/stations/<int:station_id>/checkins")
 class CheckinView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
+    @blp.arguments(CheckinCreate)
     @blp.response(201, CheckinOut)
     @blp.errors(404)
-    def post(self, station_id):
-        """Check in after scanning the station's code (counted once per 10 minutes)."""
-        return checkins.check_in(actor_id=current_user().id, station_id=station_id)
+    def post(self, body, station_id):
+        """Check in with the scene of the station's code (counted once per 10 minutes).
+
+        A scene that is not this station's sign is 403 `wrong_station_code` and not counted.
+        """
+        return checkins.check_in(actor_id=current_user().id, station_id=station_id, **body)
 
 
 @blp.route("/stations/<int:station_id>/visits")
@@ -58,12 +63,17 @@ class QrCodeView(MethodView):
 
 @blp.route("/stations/<int:station_id>/feedback")
 class FeedbackView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(FeedbackCreate)
     @blp.response(201, FeedbackOut)
-    @blp.errors(404, 503)
+    @blp.errors(404, 409, 503)
     def post(self, body, station_id):
-        """Rate the station 1–5 with optional text (WeChat content check applies)."""
+        """Rate the station 1–5 with optional text (WeChat content check applies).
+
+        Needs a check-in at the station in the last `RATING_CHECKIN_DAYS` days (7 by default;
+        else 403 `checkin_required`). A user's rating counts once per station: new feedback
+        replaces their earlier rating (the earlier text stays listed).
+        """
         return feedback.leave_feedback(user=current_user(), station_id=station_id, **body)
 
     @blp.arguments(ListQuerySchema, location="query")

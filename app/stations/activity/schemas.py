@@ -9,6 +9,13 @@ from app.core.pagination import page_schema
 from app.stations.vocab import FEEDBACK_STATUS_LABELS
 
 
+class CheckinCreate(StrictSchema):
+    scene = fields.String(required=True, validate=validate.Length(1, 64), metadata={
+        "description": "the `scene` of the station's mini-program code as the check-in page "
+                       "received it (`s=<code>&k=<key>`, URL-encoded or decoded); the key is "
+                       "printed on the sign only", "example": "s=ZH7K2M9Q&k=3f9a0c1b2d"})
+
+
 class CheckinOut(Schema):
     counted = fields.Boolean(required=True, metadata={
         "description": "false when this user was already counted here in the last 10 minutes"})
