@@ -11,7 +11,7 @@ from app.core.db import insert_unique, is_unique_violation
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
-from app.core.states import guarded_update
+from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
@@ -106,6 +106,8 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
                       details={"fields": {"reason": ["required when rejecting"]}})
     before = {"status": membership.status, "version": membership.version}
     applicant_id = membership.user_id
+    if membership.version != version:  # an older state: stale, whatever it became since
+        raise stale(Membership, membership_id, noun="application", machine=LIFECYCLE)
     LIFECYCLE.check(membership.status, action)
     # of two officers deciding at once, one matches; the other gets 409 stale_version. An
     # approval meets the unique index on approved ID numbers: the person is a member already
@@ -140,6 +142,8 @@ def withdraw(*, actor_id: int, membership_id: int, version: int) -> Membership:
     membership = get_membership(actor_id, membership_id)
     if membership.user_id != actor_id:
         raise Forbidden("Only the applicant withdraws an application.")
+    if membership.version != version:
+        raise stale(Membership, membership_id, noun="application", machine=LIFECYCLE)
     LIFECYCLE.check(membership.status, "withdraw")
     guarded_update(membership, version=version, status="pending", noun="application",
                    machine=LIFECYCLE, values={"status": "withdrawn"})
