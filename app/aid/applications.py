@@ -133,18 +133,22 @@ def _take_slot(application: AidApplication, *, actor_id: int, version: int,
     except IntegrityError as exc:
         if not is_unique_violation(exc):
             raise
-        own = db.session.scalar(select(AidApplication.id).where(
-            AidApplication.program_id == application.program_id,
-            AidApplication.beneficiary_id_hash == application.beneficiary_id_hash,
-            AidApplication.applicant_id == actor_id,
-            AidApplication.id != application.id,
-            AidApplication.status.not_in(("draft", "withdrawn"))))
-        if own is not None:
-            raise Conflict("You already applied for this beneficiary in this program.",
-                           code="application_exists",
-                           details={"application_id": own}) from None
-        raise Conflict("This application cannot be submitted for this beneficiary; ask "
-                       "your union office.", code="beneficiary_unavailable") from None
+        raise _duplicate(application, actor_id) from None
+
+
+def _duplicate(application: AidApplication, actor_id: int) -> Conflict:
+    """What the caller learns of the application holding the slot: its id if it is theirs."""
+    own = db.session.scalar(select(AidApplication.id).where(
+        AidApplication.program_id == application.program_id,
+        AidApplication.beneficiary_id_hash == application.beneficiary_id_hash,
+        AidApplication.applicant_id == actor_id,
+        AidApplication.id != application.id,
+        AidApplication.status.not_in(("draft", "withdrawn"))))
+    if own is not None:
+        return Conflict("You already applied for this beneficiary in this program.",
+                        code="application_exists", details={"application_id": own})
+    return Conflict("This application cannot be submitted for this beneficiary; ask "
+                    "your union office.", code="beneficiary_unavailable")
 
 
 def create_application(*, actor_id: int, program_id: int, org_id: int, category_code: str,
@@ -224,6 +228,17 @@ def update_application(*, actor_id: int, application_id: int, version: int,
                              with_documents=bool(changes.get("documents")))
     if "documents" in changes:
         _set_documents(application, changes["documents"], mine)
+    if "beneficiary" in changes and application.status != "draft":
+        # a returned application holds its slot: another beneficiary's taken one is refused
+        # (checked before the write; the unique index still refuses a racing twin)
+        with db.session.no_autoflush:
+            taken = db.session.scalar(select(AidApplication.id).where(
+                AidApplication.program_id == application.program_id,
+                AidApplication.beneficiary_id_hash == application.beneficiary_id_hash,
+                AidApplication.id != application.id,
+                AidApplication.status.not_in(("draft", "withdrawn"))))
+            if taken is not None:
+                raise _duplicate(application, actor_id)
     commit_keeping_loaded()
     return application
 

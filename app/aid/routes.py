@@ -98,12 +98,16 @@ class ApplicationView(MethodView):
         """Status, current step and full history (the applicant or officers over its org)."""
         return access.get_application(current_user().id, application_id)
 
+    @failure_budget("aid-duplicates", duplicate_limit, user_or_ip,
+                    codes=frozenset({"application_exists", "beneficiary_unavailable"}))
     @blp.auth()
     @blp.arguments(AidApplicationUpdate)
     @blp.response(200, AidApplicationDetail)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 429)
     def patch(self, body, application_id):
-        """Edit a draft or returned application (the applicant, with the version seen)."""
+        """Edit a draft or returned application (the applicant, with the version seen). A
+        returned application keeps the beneficiary's slot: moving it to a beneficiary whose
+        slot is taken is 409 as on submit."""
         return applications.update_application(actor_id=current_user().id,
                                                application_id=application_id, **body)
 

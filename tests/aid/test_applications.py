@@ -235,3 +235,19 @@ def test_edit_is_refused_once_submitted(world, program, app):
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(AidApplication, application["id"]).reason != "改"
+
+
+def test_a_returned_application_cannot_move_onto_a_taken_beneficiary(world, program):
+    """A returned application keeps its slot; editing it onto another submitted
+    beneficiary's ID number is the submit's 409, not a database error."""
+    world.submitted(program["id"], who="other", sequence=2)
+    mine = world.submitted(program["id"], who="squatter", org="village2")
+    returned = world.decide(mine, "village2_approver", "return", "请核对").get_json()
+    body = application_body(program["id"], world.tree["village2"], [], sequence=2)
+    world.consent("squatter", body)
+    response = world.client.patch(f"/api/v1/aid/applications/{mine['id']}",
+                                  headers=world.as_user("squatter"),
+                                  json={"version": returned["version"],
+                                        "beneficiary": body["beneficiary"]})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["code"] == "beneficiary_unavailable"
