@@ -118,6 +118,9 @@ class BaseConfig:
         # a station rating needs a counted check-in there within this many days
         self.RATING_CHECKIN_DAYS = _env_int("RATING_CHECKIN_DAYS", 7)
         self.RATELIMIT_PUBLIC = env.get("RATELIMIT_PUBLIC", "120 per minute")
+        # answers "this beneficiary cannot apply again" per user: probing ID numbers program
+        # after program stops after a few
+        self.RATELIMIT_DUPLICATES = env.get("RATELIMIT_DUPLICATES", "5 per hour")
         self.RATELIMIT_WRITES = env.get("RATELIMIT_WRITES", "60 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.aid.access import get_application, get_program
@@ -22,13 +23,14 @@ from app.aid.models import DOCUMENT_KINDS, AidApplication, AidApplicationFile, A
 from app.aid.programs import find_category, is_eligible
 from app.core import audit
 from app.core.crypto import keyed_hash
-from app.core.db import insert_unique
+from app.core.db import is_unique_violation
 from app.core.i18n import N_, translate
 from app.core.labels import Code, Codes
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS
 from app.core.time import shown, utcnow
 from app.errors import Conflict, FieldMessage, FieldProblems, Invalid
+from app.extensions import db
 from app.files.service import owned_files
 from app.members.memberships import validated_id_number
 from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
@@ -113,11 +115,42 @@ def _set_documents(application: AidApplication, documents: list[dict[str, Any]],
     application.documents = kept  # the ones left out are deleted (delete-orphan)
 
 
-def _flush_unique(application: AidApplication) -> None:
-    """The partial unique index refuses a second live application for a beneficiary."""
-    insert_unique(application, duplicate=Conflict(
-        "This beneficiary already has an application in this program.",
-        code="application_exists"))
+def _check_window(program: AidProgram) -> None:
+    if not program.opens_at <= utcnow() < program.closes_at:
+        raise Invalid("The program is not taking applications now.", code="outside_window",
+                      details={"opens_at": shown(program.opens_at),
+                               "closes_at": shown(program.closes_at)})
+
+
+def _take_slot(application: AidApplication, *, actor_id: int, version: int,
+               **values: Any) -> None:
+    """Submit through the partial unique index on submitted-or-later applications: of two
+    racing submits for one beneficiary the second is refused. The answer tells the caller
+    only what they already know: their own application for the beneficiary by its id, and
+    anybody else's as a plain "cannot be submitted" (these answers are rate-limited per user).
+    """
+    try:
+        with db.session.begin_nested():
+            move(application, "submit", version=version, **values)
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise _duplicate(application, actor_id) from None
+
+
+def _duplicate(application: AidApplication, actor_id: int) -> Conflict:
+    """What the caller learns of the application holding the slot: its id if it is theirs."""
+    own = db.session.scalar(select(AidApplication.id).where(
+        AidApplication.program_id == application.program_id,
+        AidApplication.beneficiary_id_hash == application.beneficiary_id_hash,
+        AidApplication.applicant_id == actor_id,
+        AidApplication.id != application.id,
+        AidApplication.status.not_in(("draft", "withdrawn"))))
+    if own is not None:
+        return Conflict("You already applied for this beneficiary in this program.",
+                        code="application_exists", details={"application_id": own})
+    return Conflict("This application cannot be submitted for this beneficiary; ask "
+                    "your union office.", code="beneficiary_unavailable")
 
 
 def create_application(*, actor_id: int, program_id: int, org_id: int, category_code: str,
@@ -126,6 +159,7 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
                        documents: list[dict[str, Any]], on_behalf: bool) -> AidApplication:
     """A draft by a member (for themselves or family) or an officer entering it on behalf."""
     program = get_program(actor_id, program_id)
+    _check_window(program)
     if on_behalf:
         authorize(actor_id, get_org_or_404(org_id), OFFICERS)
     application = AidApplication(program=program, applicant_id=actor_id,
@@ -150,7 +184,8 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
     require_aid_consents(actor_id=actor_id,
                          beneficiary_id_number=application.beneficiary_id_number,
                          on_behalf=on_behalf, with_documents=bool(documents))
-    _flush_unique(application)
+    db.session.add(application)
+    db.session.flush()
     _set_documents(application, documents, mine)
     record_event(application, actor_id=actor_id, action="create", from_status=None,
                  to_status="draft")
@@ -193,9 +228,19 @@ def update_application(*, actor_id: int, application_id: int, version: int,
                              beneficiary_id_number=application.beneficiary_id_number,
                              on_behalf=application.entered_by_officer,
                              with_documents=bool(changes.get("documents")))
-    _flush_unique(application)
     if "documents" in changes:
         _set_documents(application, changes["documents"], mine)
+    if "beneficiary" in changes and application.status != "draft":
+        # a returned application holds its slot: another beneficiary's taken one is refused
+        # (checked before the write; the unique index still refuses a racing twin)
+        with db.session.no_autoflush:
+            taken = db.session.scalar(select(AidApplication.id).where(
+                AidApplication.program_id == application.program_id,
+                AidApplication.beneficiary_id_hash == application.beneficiary_id_hash,
+                AidApplication.id != application.id,
+                AidApplication.status.not_in(("draft", "withdrawn"))))
+            if taken is not None:
+                raise _duplicate(application, actor_id)
     commit_keeping_loaded()
     return application
 
@@ -223,10 +268,7 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
     application = get_application(actor_id, application_id, applicant_only=True)
     program = application.program
     now = utcnow()
-    if not program.opens_at <= now < program.closes_at:
-        raise Invalid("The program is not taking applications now.", code="outside_window",
-                      details={"opens_at": shown(program.opens_at),
-                               "closes_at": shown(program.closes_at)})
+    _check_window(program)
     if not is_eligible(program, application.org):
         raise _invalid("org_id", "The applicant org is not eligible for this program.")
     unlisted = unlisted_documents(application)
@@ -249,8 +291,8 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
                                "missing": missing})
     first = chain_orgs(application)[0]
     from_status = application.status
-    move(application, "submit", version=version, status="submitted", step=0,
-         step_org_id=first.id, submitted_at=now, last_comment=None)
+    _take_slot(application, actor_id=actor_id, version=version, status="submitted", step=0,
+               step_org_id=first.id, submitted_at=now, last_comment=None)
     record_event(application, actor_id=actor_id,
                  action="resubmit" if from_status == "returned" else "submit",
                  from_status=from_status, to_status="submitted", step=0, org_id=first.id)

@@ -47,9 +47,11 @@ RELATION_LABELS = {
 }
 # draft → submitted (step by step) → approved → paid; returned goes back to the applicant.
 STATUSES = ("draft", "submitted", "returned", "approved", "rejected", "withdrawn", "paid")
-# A withdrawn application frees the beneficiary's slot in the program (they may apply again);
-# a rejected one keeps it, otherwise a rejection could be undone by applying again.
-HOLDS_SLOT = "status <> 'withdrawn'"
+# The beneficiary's slot in a program is taken on submit: a draft holds nothing (anybody may
+# type a stranger's ID number into one, and that must not block the person's own application).
+# A withdrawn application frees the slot (they may apply again); a rejected one keeps it,
+# otherwise a rejection could be undone by applying again.
+HOLDS_SLOT = "status NOT IN ('draft', 'withdrawn')"
 BATCH_STATUSES = ("open", "paid")
 # the labels of the codes (`core.labels`)
 STATUS_LABELS = {
@@ -148,7 +150,8 @@ class AidApplication(CreatedAtMixin, db.Model):
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint(f"relation IN {RELATIONS}", name="relation"),
-        # One application per beneficiary per program: the database refuses the racing twin.
+        # One submitted (or later) application per beneficiary per program: of two racing
+        # submits the database refuses the second.
         Index("uq_aid_applications_program_beneficiary", "program_id", "beneficiary_id_hash",
               unique=True, postgresql_where=db.text(HOLDS_SLOT),
               sqlite_where=db.text(HOLDS_SLOT)),

@@ -26,6 +26,7 @@ from app.aid.schemas import (
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
+from app.core.ratelimit import duplicate_limit, failure_budget, user_or_ip
 from app.core.xlsx import XLSX_MIME, xlsx_response
 
 blp = ApiBlueprint("aid", __name__, description="Aid programs (扶智纾困) and applications")
@@ -97,24 +98,33 @@ class ApplicationView(MethodView):
         """Status, current step and full history (the applicant or officers over its org)."""
         return access.get_application(current_user().id, application_id)
 
+    @failure_budget("aid-duplicates", duplicate_limit, user_or_ip,
+                    codes=frozenset({"application_exists", "beneficiary_unavailable"}))
     @blp.auth()
     @blp.arguments(AidApplicationUpdate)
     @blp.response(200, AidApplicationDetail)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 429)
     def patch(self, body, application_id):
-        """Edit a draft or returned application (the applicant, with the version seen)."""
+        """Edit a draft or returned application (the applicant, with the version seen). A
+        returned application keeps the beneficiary's slot: moving it to a beneficiary whose
+        slot is taken is 409 as on submit."""
         return applications.update_application(actor_id=current_user().id,
                                                application_id=application_id, **body)
 
 
 @blp.route("/aid/applications/<int:application_id>/submit")
 class SubmitView(MethodView):
+    @failure_budget("aid-duplicates", duplicate_limit, user_or_ip,
+                    codes=frozenset({"application_exists", "beneficiary_unavailable"}))
     @blp.auth()
     @blp.arguments(AidVersionIn)
     @blp.response(200, AidApplicationDetail)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 429)
     def post(self, body, application_id):
-        """Submit (or resubmit after a return): checks window, eligibility and documents."""
+        """Submit (or resubmit after a return): checks window, eligibility and documents.
+        The beneficiary's slot in the program is taken here, not by a draft: 409
+        application_exists when the caller already applied for them, 409
+        beneficiary_unavailable otherwise (these answers are limited per user: 429)."""
         return applications.submit(actor_id=current_user().id, application_id=application_id,
                                    **body)
 

@@ -150,6 +150,7 @@ FIELDS: dict[str, str] = {
     "avatar_file_id": N_("Profile picture"),
     "data_kinds": N_("Kinds of personal data"),
     "nickname": N_("Nickname"),
+    "scene": N_("Code on the station's sign"),
     "action": N_("Action"),
     "actual": N_("Actual value"),
     "actuals": N_("Actual values"),

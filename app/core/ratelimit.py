@@ -201,5 +201,9 @@ def login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def duplicate_limit() -> str:
+    return current_app.config["RATELIMIT_DUPLICATES"]
+
+
 def public_limit() -> str:
     return current_app.config["RATELIMIT_PUBLIC"]

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
-from app.core.db import insert_unique
+from app.core.db import insert_unique, is_unique_violation
 from app.core.i18n import N_
 from app.core.labels import code_label
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
-from app.core.states import guarded_update
+from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.members.access import get_membership
-from app.members.models import INDUSTRIES, Membership
+from app.members.models import INDUSTRIES, LIFECYCLE, Membership
 from app.notify.service import notify
 from app.orgs.scope import (
     authorize,
@@ -53,9 +54,11 @@ def apply(*, actor_id: int, org_id: int, real_name: str, id_number: str, employe
         id_number_hash=keyed_hash(number), phone=phone, employer=employer,
         occupation=occupation, industry=industry, status="pending", version=1,
     )
+    # only the caller's own live application is a duplicate here (they know of it); another
+    # person's membership under the same ID number is not told to whoever types it
     insert_unique(membership, duplicate=Conflict(
-        "There is already a pending or approved membership for this person.",
-        code="membership_exists"))
+        "You already have a pending or approved membership application; withdraw the "
+        "pending one to apply elsewhere.", code="membership_exists"))
     todos.open_todo(
         kind=TODO_KIND, object_id=membership.id, org_id=org.id, org_path=org.path,
         role=Role.APPROVER, title=f"入会申请：{real_name}", version=membership.version,
@@ -105,10 +108,22 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
                       details={"fields": {"reason": [N_("required when rejecting")]}})
     before = {"status": membership.status, "version": membership.version}
     applicant_id = membership.user_id
-    # of two officers deciding at once, one matches; the other gets 409 stale_version
-    guarded_update(membership, version=version, status="pending", noun="application",
-                   values={"status": DECISIONS[action], "reason": reason,
-                           "decided_by": actor_id, "decided_at": utcnow()})
+    if membership.version != version:  # an older state: stale, whatever it became since
+        raise stale(Membership, membership_id, noun="application", machine=LIFECYCLE)
+    LIFECYCLE.check(membership.status, action)
+    # of two officers deciding at once, one matches; the other gets 409 stale_version. An
+    # approval meets the unique index on approved ID numbers: the person is a member already
+    # (no savepoint: the refusal ends the request, whose transaction is discarded as a whole)
+    try:
+        guarded_update(membership, version=version, status="pending", noun="application",
+                       machine=LIFECYCLE,
+                       values={"status": DECISIONS[action], "reason": reason,
+                               "decided_by": actor_id, "decided_at": utcnow()})
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise Conflict("This person is already a member under this ID number; reject this "
+                       "application.", code="already_member") from None
     audit.record(actor_id=actor_id, actor_role=Role.APPROVER, org_id=org.id,
                  action=f"membership.{action}", target_type="membership",
                  target_id=membership_id, reason=reason, before=before,
@@ -120,6 +135,21 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
            + (f"原因：{reason}" if reason else ""),
            data={"org_name": org.name, "result": outcome, "reason": reason or ""},
            page=page_path("members/detail", id=membership_id))
+    db.session.commit()
+    return membership
+
+
+def withdraw(*, actor_id: int, membership_id: int, version: int) -> Membership:
+    """The applicant takes back a pending application; its to-do closes."""
+    membership = get_membership(actor_id, membership_id)
+    if membership.user_id != actor_id:
+        raise Forbidden("Only the applicant withdraws an application.")
+    if membership.version != version:
+        raise stale(Membership, membership_id, noun="application", machine=LIFECYCLE)
+    LIFECYCLE.check(membership.status, "withdraw")
+    guarded_update(membership, version=version, status="pending", noun="application",
+                   machine=LIFECYCLE, values={"status": "withdrawn"})
+    todos.close_todo(kind=TODO_KIND, object_id=membership_id)
     db.session.commit()
     return membership
 

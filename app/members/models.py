@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.i18n import N_
+from app.core.states import StateMachine
 from app.core.time import UTCDateTime
 from app.extensions import db
 from app.orgs.models import Org
@@ -30,6 +31,16 @@ STATUS_LABELS = {"none": N_("Not a member"), "pending": N_("Waiting for approval
                  "approved": N_("Approved"), "rejected": N_("Rejected"),
                  "withdrawn": N_("Withdrawn")}
 LIVE = "status IN ('pending', 'approved')"
+# an ID number is taken by an approved membership only: a pending application with a
+# stranger's number blocks nobody (the officer approving the second one is told)
+MEMBER = "status = 'approved'"
+# action → (statuses it may start from, status it leads to)
+LIFECYCLE = StateMachine("membership", {
+    "approve": (("pending",), "approved"),
+    "reject": (("pending",), "rejected"),
+    "withdraw": (("pending",), "withdrawn"),
+}, noun=N_("membership application"), statuses=STATUS_LABELS,
+    actions={"approve": N_("Approve"), "reject": N_("Reject"), "withdraw": N_("Withdraw")})
 
 
 class Membership(CreatedAtMixin, db.Model):
@@ -37,10 +48,10 @@ class Membership(CreatedAtMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         CheckConstraint(f"industry IN {tuple(INDUSTRIES)}", name="industry"),
-        # One live (pending or approved) membership per ID number and per user: the database
-        # is the last line of defence against two racing applications.
+        # One approved membership per ID number and one live (pending or approved)
+        # application per user: the database is the last line of defence against races.
         Index("uq_memberships_live_id_number", "id_number_hash", unique=True,
-              postgresql_where=db.text(LIVE), sqlite_where=db.text(LIVE)),
+              postgresql_where=db.text(MEMBER), sqlite_where=db.text(MEMBER)),
         Index("uq_memberships_live_user", "user_id", unique=True,
               postgresql_where=db.text(LIVE), sqlite_where=db.text(LIVE)),
         Index("ix_memberships_org_status_created", "org_id", "status", "created_at"),

@@ -18,6 +18,7 @@ from app.members.schemas import (
     ReportQuery,
     RevealOut,
     RevealRequest,
+    Withdrawal,
 )
 
 blp = ApiBlueprint("members", __name__, description="Membership (建会入会)")
@@ -70,9 +71,24 @@ class DecisionView(MethodView):
     @blp.response(200, MembershipOut)
     @blp.errors(404, 409)
     def post(self, body, membership_id):
-        """Approve or reject with the version you saw (stale → 409)."""
+        """Approve or reject with the version you saw (stale → 409 stale_version; approving
+        a second application under the ID number of an approved member → 409
+        already_member)."""
         return memberships.decide(actor_id=current_user().id, membership_id=membership_id,
                                   **body)
+
+
+@blp.route("/memberships/<int:membership_id>/withdraw")
+class WithdrawView(MethodView):
+    @blp.auth()
+    @blp.arguments(Withdrawal)
+    @blp.response(200, MembershipOut)
+    @blp.errors(404, 409)
+    def post(self, body, membership_id):
+        """The applicant withdraws a pending application with the version they saw (an
+        officer over the org: 403; anyone else: 404; not pending or stale: 409)."""
+        return memberships.withdraw(actor_id=current_user().id, membership_id=membership_id,
+                                    **body)
 
 
 @blp.route("/memberships/<int:membership_id>/reveal")

@@ -55,6 +55,10 @@ class Decision(StrictSchema):
     version = version_field()
 
 
+class Withdrawal(StrictSchema):
+    version = version_field()
+
+
 class RevealRequest(StrictSchema):
     field = fields.String(required=True, validate=validate.OneOf(list(REVEALABLE)))
     reason = text(500, min_length=2, required=True)

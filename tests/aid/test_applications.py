@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -26,11 +27,53 @@ def test_draft_is_masked_and_encrypted_at_rest(app, world, program):
         assert "6230520012345678" not in raw[1] and raw[0].startswith("v1:")
 
 
-def test_same_beneficiary_twice_in_a_program_is_409(world, program):
-    assert world.draft(program["id"]).status_code == 201
-    again = world.draft(program["id"], who="someone_else", org="village2")
+def test_a_strangers_draft_holds_no_slot(world, program):
+    """Anybody may type a stranger's ID number into a draft; it blocks nobody (issue 16 #4)."""
+    squat = world.draft(program["id"], who="squatter", org="village2")
+    assert squat.status_code == 201
+    own = world.draft(program["id"])
+    assert own.status_code == 201, own.get_json()
+    assert world.submit(own.get_json()).status_code == 200
+
+
+def test_a_duplicate_submit_tells_only_what_the_caller_knows(world, program):
+    first = world.submitted(program["id"])
+    # the caller's own second application for the beneficiary: told which one they have
+    again = world.submit(world.draft(program["id"]).get_json())
     assert again.status_code == 409
-    assert again.get_json()["error"]["code"] == "application_exists"
+    error = again.get_json()["error"]
+    assert error["code"] == "application_exists"
+    assert error["details"] == {"application_id": first["id"]}
+    # a stranger: neither the application, its state nor its applicant
+    squat = world.submit(world.draft(program["id"], who="squatter", org="village2").get_json(),
+                         who="squatter")
+    assert squat.status_code == 409
+    error = squat.get_json()["error"]
+    assert error["code"] == "beneficiary_unavailable"
+    assert error["details"] in ({}, None) and str(first["id"]) not in error["message"]
+
+
+def test_duplicate_answers_are_limited_per_user(app, world, program, monkeypatch):
+    """Probing ID number after ID number stops after a few answers; others are not slowed."""
+    monkeypatch.setitem(app.config, "RATELIMIT_DUPLICATES", "2 per hour")
+    world.submitted(program["id"])
+    drafts = [world.draft(program["id"], who="squatter", org="village2").get_json()
+              for _ in range(3)]
+    answers = [world.submit(draft, who="squatter") for draft in drafts]
+    assert [a.status_code for a in answers] == [409, 409, 429]
+    assert answers[2].get_json()["error"]["code"] == "rate_limited"
+    assert "Retry-After" in answers[2].headers
+    other = world.submitted(program["id"], who="honest", sequence=5)
+    assert other["status"] == "submitted"
+
+
+def test_creating_a_draft_outside_the_window_is_422(world):
+    closed = world.create_program(**window(days_before=30, days_after=-1))
+    response = world.draft(closed["id"])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "outside_window"
+    later = world.create_program(**window(days_before=-2, days_after=30))
+    assert world.draft(later["id"]).get_json()["error"]["code"] == "outside_window"
 
 
 def test_withdrawn_frees_the_slot_but_rejected_keeps_it(world, program):
@@ -42,7 +85,8 @@ def test_withdrawn_frees_the_slot_but_rejected_keeps_it(world, program):
     second = world.submitted(program["id"])
     rejected = world.decide(second, "village1_approver", "reject", "材料不实")
     assert rejected.status_code == 200
-    assert world.draft(program["id"]).status_code == 409
+    again = world.submit(world.draft(program["id"]).get_json())
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "application_exists"
 
 
 def test_unknown_category_tier_or_ineligible_org_is_422(world, program):
@@ -93,9 +137,10 @@ def test_submit_names_missing_documents(world, program):
     assert error["details"]["fields"]["documents"] == ["证明材料：请上传在读证明。"]
 
 
-def test_submit_outside_the_window_is_422(world):
-    closed = world.create_program(**window(days_before=30, days_after=-1))
+def test_submit_outside_the_window_is_422(world, clock):
+    closed = world.create_program(**window(days_before=1, days_after=1))
     draft = world.draft(closed["id"]).get_json()
+    clock.shift(timedelta(days=2))
     response = world.submit(draft)
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "outside_window"
@@ -104,7 +149,7 @@ def test_submit_outside_the_window_is_422(world):
 def test_outside_window_details_show_the_times_as_the_program_does(world):
     """Times in error details follow the resources: Asia/Shanghai with the +08:00 offset."""
     closed = world.create_program(**window(days_before=30, days_after=-1))
-    details = world.submit(world.draft(closed["id"]).get_json()).get_json()["error"]["details"]
+    details = world.draft(closed["id"]).get_json()["error"]["details"]
     assert details == {"opens_at": closed["opens_at"], "closes_at": closed["closes_at"]}
     assert details["closes_at"].endswith("+08:00")
 
@@ -193,3 +238,19 @@ def test_edit_is_refused_once_submitted(world, program, app):
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(AidApplication, application["id"]).reason != "改"
+
+
+def test_a_returned_application_cannot_move_onto_a_taken_beneficiary(world, program):
+    """A returned application keeps its slot; editing it onto another submitted
+    beneficiary's ID number is the submit's 409, not a database error."""
+    world.submitted(program["id"], who="other", sequence=2)
+    mine = world.submitted(program["id"], who="squatter", org="village2")
+    returned = world.decide(mine, "village2_approver", "return", "请核对").get_json()
+    body = application_body(program["id"], world.tree["village2"], [], sequence=2)
+    world.consent("squatter", body)
+    response = world.client.patch(f"/api/v1/aid/applications/{mine['id']}",
+                                  headers=world.as_user("squatter"),
+                                  json={"version": returned["version"],
+                                        "beneficiary": body["beneficiary"]})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["code"] == "beneficiary_unavailable"

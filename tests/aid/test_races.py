@@ -21,7 +21,7 @@ from app.core.crypto import keyed_hash
 from app.core.time import utcnow
 from app.extensions import db
 from tests.concurrency import race, statuses
-from tests.factories.aid import CATEGORIES, application_body
+from tests.factories.aid import CATEGORIES
 from tests.helpers import make_user, valid_id_number
 
 pytestmark = pytest.mark.postgres
@@ -95,17 +95,25 @@ def test_200_final_approvals_against_a_budget_for_100(app, client, tree, as_user
         assert approved_sum == program.budget_fen
 
 
-def test_same_beneficiary_applied_at_once_one_wins(app, client, tree, as_user, world):
+def test_same_beneficiary_submitted_at_once_one_wins(app, client, tree, as_user, world):
+    """Drafts hold no slot (anybody may type a stranger's ID number); the slot is taken on
+    submit, and of twelve racing submits for one ID number the database lets one through."""
     program = world.create_program()
-    bodies = []
+    drafts = []
     for n in range(12):
-        who = f"racer{n}"
-        world.consent(who)
-        bodies.append(("post", "/api/v1/aid/applications", as_user(who),
-                       application_body(program["id"], tree["village1"], [], sequence=77)))
-    responses = race(app, bodies)
+        created = world.draft(program["id"], who=f"racer{n}", sequence=77)
+        assert created.status_code == 201, created.get_json()
+        drafts.append((f"racer{n}", created.get_json()))
+    responses = race(app, [
+        ("post", f"/api/v1/aid/applications/{draft['id']}/submit", as_user(who),
+         {"version": draft["version"]}) for who, draft in drafts])
     counts = statuses(responses)
-    assert counts == {201: 1, 409: 11}, counts
+    assert counts == {200: 1, 409: 11}, counts
+    codes = {r.get_json()["error"]["code"] for r in responses if r.status_code == 409}
+    assert codes == {"beneficiary_unavailable"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AidApplication).where(
+            AidApplication.status == "submitted")) == 1
 
 
 def test_two_approvers_racing_on_one_step_one_wins(app, client, tree, as_user, world):

@@ -51,10 +51,79 @@ def test_lowercase_x_check_digit_is_accepted(client, tree, as_user):
     assert response.status_code == 201
 
 
-def test_one_live_membership_per_id_number(client, tree, as_user, pending):
-    again = apply(client, as_user("someone-else"), tree["village2"])
+def test_one_live_membership_per_user(client, tree, as_user, pending):
+    again = apply(client, as_user("applicant"), tree["village2"], id_number=valid_id_number(
+        sequence=9))
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "membership_exists"
+
+
+def test_a_strangers_pending_application_blocks_nobody(client, tree, as_user):
+    """Typing a stranger's ID number neither blocks them nor tells whether they applied."""
+    number = valid_id_number(sequence=31)
+    squat = apply(client, as_user("squatter"), tree["village2"], id_number=number)
+    assert squat.status_code == 201
+    own = apply(client, as_user("applicant"), tree["village1"], id_number=number)
+    assert own.status_code == 201, own.get_json()
+    approved = client.post(f"/api/v1/memberships/{own.get_json()['id']}/decision",
+                           headers=as_user("village1_approver"),
+                           json={"action": "approve", "version": 1})
+    assert approved.status_code == 200
+    # another application under a member's ID number is taken, and says nothing to its maker
+    late = apply(client, as_user("late-squatter"), tree["village1"], id_number=number)
+    assert late.status_code == 201 and late.get_json()["status"] == "pending"
+    # the officer approving it is told the person is a member already
+    second = client.post(f"/api/v1/memberships/{late.get_json()['id']}/decision",
+                         headers=as_user("village1_approver"),
+                         json={"action": "approve", "version": 1})
+    assert second.status_code == 409
+    assert second.get_json()["error"]["code"] == "already_member"
+    rejected = client.post(f"/api/v1/memberships/{late.get_json()['id']}/decision",
+                           headers=as_user("village1_approver"),
+                           json={"action": "reject", "reason": "已入会", "version": 1})
+    assert rejected.status_code == 200
+
+
+def test_applicant_withdraws_a_pending_application(app, client, tree, as_user, pending):
+    from app.core.todos import find_todo
+
+    url = f"/api/v1/memberships/{pending['id']}/withdraw"
+    with app.app_context():
+        assert find_todo("membership", pending["id"]) is not None
+    stale = client.post(url, headers=as_user("applicant"), json={"version": 7})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_version"
+    done = client.post(url, headers=as_user("applicant"), json={"version": 1})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["status"] == "withdrawn" and done.get_json()["version"] == 2
+    with app.app_context():
+        assert find_todo("membership", pending["id"]) is None
+    again = client.post(url, headers=as_user("applicant"), json={"version": 2})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "invalid_transition"
+    # the slot is free again: the applicant may apply elsewhere
+    assert apply(client, as_user("applicant"), tree["village2"]).status_code == 201
+
+
+def test_a_decided_application_cannot_be_withdrawn(client, as_user, pending):
+    client.post(f"/api/v1/memberships/{pending['id']}/decision",
+                headers=as_user("village1_approver"), json={"action": "approve", "version": 1})
+    response = client.post(f"/api/v1/memberships/{pending['id']}/withdraw",
+                           headers=as_user("applicant"), json={"version": 2})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "invalid_transition"
+
+
+WITHDRAW_MATRIX = [
+    (None, 401), ("plain", 404), ("village2_approver", 404), ("village1_approver", 403),
+    ("county_admin", 403), ("applicant", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), WITHDRAW_MATRIX)
+def test_withdraw_matrix(client, as_user, pending, who, status):
+    response = client.post(f"/api/v1/memberships/{pending['id']}/withdraw",
+                           headers=as_user(who), json={"version": 1})
+    assert response.status_code == status, response.get_json()
 
 
 def test_unknown_org_is_404(client, as_user, tree):
