@@ -1,4 +1,10 @@
-"""Where file bytes live: a small interface with a local-disk implementation."""
+"""Where file bytes live: a small interface, local disk (the embedded default) or an
+S3-compatible object store (FILE_STORAGE=s3: Tencent COS, Aliyun OSS, MinIO, SeaweedFS...).
+
+Every instance behind a load balancer reads the same bucket, so a file uploaded on one is
+served by any other. The app always proxies the bytes (public pictures too): the bucket stays
+private, URLs stay the app's own, and the access checks and audit of `files.service` apply.
+"""
 
 from __future__ import annotations
 
@@ -51,13 +57,80 @@ class LocalDiskStorage:
         self._path(key).unlink(missing_ok=True)
 
 
+class S3Storage:
+    """Objects `<prefix><first two chars of key>/<key>` in one bucket (boto3 client)."""
+
+    def __init__(self, *, bucket: str, endpoint_url: str | None, region: str | None,
+                 access_key_id: str | None, secret_access_key: str | None,
+                 prefix: str = "", addressing_style: str = "auto",
+                 timeout_seconds: float = 5.0) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket, self.prefix = bucket, prefix
+        self.identity = (bucket, endpoint_url, region, access_key_id, prefix, addressing_style)
+        self.client = boto3.client(
+            "s3", endpoint_url=endpoint_url or None, region_name=region or None,
+            aws_access_key_id=access_key_id or None,
+            aws_secret_access_key=secret_access_key or None,
+            config=Config(signature_version="s3v4", s3={"addressing_style": addressing_style},
+                          connect_timeout=timeout_seconds, read_timeout=timeout_seconds,
+                          retries={"max_attempts": 3, "mode": "standard"}))
+
+    def _key(self, key: str) -> str:
+        if not KEY_PATTERN.match(key):
+            raise ValueError("storage keys are generated names")
+        return f"{self.prefix}{key[:2]}/{key}"
+
+    def save(self, key: str, data: bytes) -> None:
+        # one PUT: an object is whole or absent, like the local rename
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def load(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                raise FileNotFoundError(key) from None
+            raise
+        with response["Body"] as body:
+            return body.read()
+
+    def delete(self, key: str) -> None:
+        # deleting an absent object succeeds in S3, as `unlink(missing_ok=True)` does here
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+
+def s3_settings(config) -> dict:
+    return {
+        "bucket": config["FILE_STORAGE_S3_BUCKET"],
+        "endpoint_url": config.get("FILE_STORAGE_S3_ENDPOINT") or None,
+        "region": config.get("FILE_STORAGE_S3_REGION") or None,
+        "access_key_id": config.get("FILE_STORAGE_S3_ACCESS_KEY_ID") or None,
+        "secret_access_key": config.get("FILE_STORAGE_S3_SECRET_ACCESS_KEY") or None,
+        "prefix": config.get("FILE_STORAGE_S3_PREFIX") or "",
+        "addressing_style": config.get("FILE_STORAGE_S3_ADDRESSING") or "auto",
+    }
+
+
 def default_root() -> Path:
     return Path(current_app.root_path).parent / "instance" / "files"
 
 
 def get_storage() -> Storage:
-    """The configured backend (local disk under FILE_STORAGE_DIR by default)."""
+    """The configured backend: FILE_STORAGE=s3 for the object store, else local disk under
+    FILE_STORAGE_DIR."""
     storage = current_app.extensions.get("gonghui_file_storage")
+    if current_app.config.get("FILE_STORAGE", "local") == "s3":
+        settings = s3_settings(current_app.config)
+        identity = tuple(settings[name] for name in (
+            "bucket", "endpoint_url", "region", "access_key_id", "prefix", "addressing_style"))
+        if not isinstance(storage, S3Storage) or storage.identity != identity:
+            storage = S3Storage(**settings)
+            current_app.extensions["gonghui_file_storage"] = storage
+        return storage
     root = Path(current_app.config.get("FILE_STORAGE_DIR") or default_root())
     if not isinstance(storage, LocalDiskStorage) or storage.root != root.resolve():
         storage = LocalDiskStorage(root)
