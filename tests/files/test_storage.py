@@ -145,3 +145,13 @@ def test_config_from_the_environment(monkeypatch):
         BaseConfig()
     monkeypatch.delenv("FILE_STORAGE")
     assert BaseConfig().FILE_STORAGE == "local"
+
+
+def test_a_prefix_keeps_the_app_in_its_corner_of_a_shared_bucket(app, s3_server):
+    bucket = s3_server.new_bucket()
+    instance = Flask("prefixed")
+    instance.config.update(s3_server.config(bucket), FILE_STORAGE_S3_PREFIX="gonghui/")
+    with instance.app_context():
+        get_storage().save(KEY, b"x")
+    [obj] = s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]
+    assert obj["Key"] == f"gonghui/01/{KEY}"
