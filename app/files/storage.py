@@ -8,12 +8,27 @@ private, URLs stay the app's own, and the access checks and audit of `files.serv
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
+
+from app.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The object store does not answer (or refuses our keys): 503, retry shortly."""
+
+    code = "file_storage_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Files cannot be reached for a moment; try again in a few seconds.",
+                         headers={"Retry-After": "5"})
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}\.(jpg|png|pdf)$")
 
@@ -82,25 +97,45 @@ class S3Storage:
             raise ValueError("storage keys are generated names")
         return f"{self.prefix}{key[:2]}/{key}"
 
-    def save(self, key: str, data: bytes) -> None:
-        # one PUT: an object is whole or absent, like the local rename
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
-
-    def load(self, key: str) -> bytes:
-        from botocore.exceptions import ClientError
+    def _call(self, operation: str, key: str, **params):
+        """One S3 call; an absent object is FileNotFoundError, any other failure (down,
+        timing out, refusing the keys) is logged by its kind only and answered 503."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            return getattr(self.client, operation)(Bucket=self.bucket, Key=self._key(key),
+                                                   **params)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            code = exc.response.get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404", "NotFound"):
                 raise FileNotFoundError(key) from None
-            raise
-        with response["Body"] as body:
-            return body.read()
+            log.error("file storage refused a call", extra={"fields": {
+                "operation": operation, "error": code}})
+            raise StorageUnavailable() from None
+        except BotoCoreError as exc:
+            log.error("file storage unavailable", extra={"fields": {
+                "operation": operation, "error": type(exc).__name__}})
+            raise StorageUnavailable() from None
+
+    def save(self, key: str, data: bytes) -> None:
+        # one PUT: an object is whole or absent, like the local rename
+        self._call("put_object", key, Body=data)
+
+    def load(self, key: str) -> bytes:
+        response = self._call("get_object", key)
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            with response["Body"] as body:
+                return body.read()
+        except BotoCoreError as exc:  # the connection dropped mid-body
+            log.error("file storage unavailable", extra={"fields": {
+                "operation": "read", "error": type(exc).__name__}})
+            raise StorageUnavailable() from None
 
     def delete(self, key: str) -> None:
         # deleting an absent object succeeds in S3, as `unlink(missing_ok=True)` does here
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        self._call("delete_object", key)
 
 
 def s3_settings(config) -> dict:

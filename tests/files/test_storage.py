@@ -3,12 +3,13 @@ real server (SeaweedFS, tests/s3server.py). Every behaviour runs on both."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from app.files.storage import LocalDiskStorage, S3Storage, get_storage
+from app.files.storage import LocalDiskStorage, S3Storage, StorageUnavailable, get_storage
 from config import BaseConfig
 from tests.factories.aid import png_bytes, upload
 
@@ -120,15 +121,58 @@ def test_two_apps_on_one_bucket_share_files(app, s3_server, tmp_path):
         get_storage().load(KEY)
 
 
-def test_wrong_keys_fail_loudly(app, s3_server, tmp_path):
-    from botocore.exceptions import ClientError
-
+def test_wrong_keys_are_503_and_logged(app, s3_server, caplog):
     settings = {**s3_server.config(s3_server.new_bucket()),
                 "FILE_STORAGE_S3_SECRET_ACCESS_KEY": "not-the-secret"}
     instance = Flask("wrong")
     instance.config.update(settings)
-    with instance.app_context(), pytest.raises(ClientError):
+    with instance.app_context(), pytest.raises(StorageUnavailable):
         get_storage().save(KEY, b"x")
+    assert any(record.getMessage() == "file storage refused a call"
+               and record.fields["error"] == "SignatureDoesNotMatch"
+               for record in caplog.records)
+    assert "not-the-secret" not in caplog.text
+
+
+def dead_endpoint() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"  # nobody listens there now
+
+
+def test_a_storage_outage_is_503_with_retry_after(client, login, app, monkeypatch, s3_server,
+                                                   tmp_path):
+    for name, value in s3_server.config(s3_server.new_bucket()).items():
+        monkeypatch.setitem(app.config, name, value)
+    headers = login("pictured")
+    file_id = upload(client, headers, png_bytes(size=(64, 64)), name="a.png").get_json()["id"]
+    avatar_url = client.patch("/api/v1/me", headers=headers,
+                              json={"avatar_file_id": file_id}).get_json()["avatar_url"]
+    monkeypatch.setitem(app.config, "FILE_STORAGE_S3_ENDPOINT", dead_endpoint())
+    for response in (upload(client, headers, png_bytes(), name="b.png"),
+                     client.get(f"/api/v1/files/{file_id}", headers=headers),
+                     client.get(avatar_url)):
+        assert response.status_code == 503, response.get_json()
+        assert response.get_json()["error"]["code"] == "file_storage_unavailable"
+        assert response.headers["Retry-After"] == "5"
+    english = client.get(avatar_url, headers={"Accept-Language": "en"}).get_json()
+    assert english["error"]["message"].startswith("Files cannot be reached")
+    assert "文件" in client.get(avatar_url).get_json()["error"]["message"]
+    # the failed upload left no row behind
+    with app.app_context():
+        from app.extensions import db
+        from app.files.models import StoredFile
+
+        assert db.session.query(StoredFile).count() == 1
+
+
+def test_removing_deleted_files_survives_an_outage(app_ctx, monkeypatch, s3_server):
+    from app.files.service import remove_stored
+
+    for name, value in s3_server.config(s3_server.new_bucket()).items():
+        monkeypatch.setitem(app_ctx.config, name, value)
+    monkeypatch.setitem(app_ctx.config, "FILE_STORAGE_S3_ENDPOINT", dead_endpoint())
+    remove_stored([KEY, OTHER])  # after a commit: orphan bytes, never an error for the caller
 
 
 def test_config_from_the_environment(monkeypatch):
