@@ -79,12 +79,16 @@ class S3Storage:
                  access_key_id: str | None, secret_access_key: str | None,
                  prefix: str = "", addressing_style: str = "auto",
                  timeout_seconds: float = 5.0) -> None:
-        import boto3
+        import boto3  # imported only when configured: local disk never pays for it
         from botocore.config import Config
 
         self.bucket, self.prefix = bucket, prefix
-        self.identity = (bucket, endpoint_url, region, access_key_id, prefix, addressing_style)
-        self.client = boto3.client(
+        self.settings = {"bucket": bucket, "endpoint_url": endpoint_url, "region": region,
+                         "access_key_id": access_key_id, "secret_access_key": secret_access_key,
+                         "prefix": prefix, "addressing_style": addressing_style}
+        # a session of its own: boto3's default session is not safe to build clients from
+        # in several threads at once; the client itself is thread-safe
+        self.client = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url or None, region_name=region or None,
             aws_access_key_id=access_key_id or None,
             aws_secret_access_key=secret_access_key or None,
@@ -160,9 +164,7 @@ def get_storage() -> Storage:
     storage = current_app.extensions.get("gonghui_file_storage")
     if current_app.config.get("FILE_STORAGE", "local") == "s3":
         settings = s3_settings(current_app.config)
-        identity = tuple(settings[name] for name in (
-            "bucket", "endpoint_url", "region", "access_key_id", "prefix", "addressing_style"))
-        if not isinstance(storage, S3Storage) or storage.identity != identity:
+        if not isinstance(storage, S3Storage) or storage.settings != settings:
             storage = S3Storage(**settings)
             current_app.extensions["gonghui_file_storage"] = storage
         return storage
