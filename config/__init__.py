@@ -105,6 +105,16 @@ class BaseConfig:
         self.FIELD_HASH_KEY = env.get("FIELD_HASH_KEY") or None
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.FILE_STORAGE_DIR = env.get("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files"))
+        # "local" (disk under FILE_STORAGE_DIR, one instance) or "s3" (an S3-compatible bucket
+        # every instance shares; docs/operations.md)
+        self.FILE_STORAGE = env.get("FILE_STORAGE", "local")
+        if self.FILE_STORAGE not in ("local", "s3"):
+            raise RuntimeError("FILE_STORAGE must be 'local' or 's3'")
+        for name in ("BUCKET", "ENDPOINT", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY",
+                     "PREFIX", "ADDRESSING"):
+            setattr(self, f"FILE_STORAGE_S3_{name}", env.get(f"FILE_STORAGE_S3_{name}") or None)
+        if self.FILE_STORAGE == "s3" and not self.FILE_STORAGE_S3_BUCKET:
+            raise RuntimeError("FILE_STORAGE=s3 needs FILE_STORAGE_S3_BUCKET")
         self.FILE_MAX_BYTES = _env_int("FILE_MAX_BYTES", 5 * 1024 * 1024)
         # station cards each process keeps for nearby search on PostgreSQL (~1 kB each; 0 = off)
         self.NEARBY_CARD_CACHE = _env_int("NEARBY_CARD_CACHE", 50_000)

@@ -24,7 +24,7 @@ from app.extensions import db
 from config import TestConfig, normalise_database_url
 from wxclient.fake import FakeWeChatServer
 
-pytest_plugins = ["tests.plugins.log_scan", "tests.plugins.error_codes"]
+pytest_plugins = ["tests.plugins.log_scan", "tests.plugins.error_codes", "tests.s3server"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")

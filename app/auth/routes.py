@@ -91,7 +91,7 @@ class AvatarView(MethodView):
         "description": "The picture; cacheable for good (a new picture gets a new URL)",
         "content": {kind: {"schema": {"type": "string", "format": "binary"}}
                     for kind in service.AVATAR_TYPES}}})
-    @blp.errors(404)
+    @blp.errors(404, 503)
     def get(self, token):
         """A user's picture, public (an `<image src>` sends no token): what team and bid lists
         link as `avatar_url`. 404 once the user replaced or removed it."""

@@ -22,7 +22,7 @@ class FilesView(MethodView):
     @blp.auth(forbidden=False)
     @blp.arguments(FileUpload, location="files")
     @blp.response(201, FileOut)
-    @blp.errors(413, 422)
+    @blp.errors(413, 422, 503)
     def post(self, files):
         """Upload a JPEG, PNG or PDF (type from content; images re-encoded without EXIF)."""
         upload = files["file"]
@@ -35,7 +35,7 @@ class FileView(MethodView):
     @blp.auth(forbidden=False)
     @blp.doc(responses={"200": {"description": "The file, as an attachment",
                                 "content": DOWNLOAD_CONTENT}})
-    @blp.errors(404)
+    @blp.errors(404, 503)
     def get(self, file_id):
         """Download a file (its uploader, or officers who may see an application holding it)."""
         stored, data = service.download(actor_id=current_user().id, file_id=file_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +18,10 @@ from app.errors import NotFound, PayloadTooLarge
 from app.extensions import db
 from app.files.content import EXTENSIONS, clean, display_name
 from app.files.models import StoredFile
-from app.files.storage import get_storage
+from app.files.storage import StorageUnavailable, get_storage
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 # Other domains say who else may read a file they hold (e.g. officers over an application):
 # rule(actor_id, file_id) → the id of the org the reader acts for (the read is audited under
@@ -60,7 +63,8 @@ def upload(*, actor_id: int, stream: BinaryIO, filename: str | None) -> StoredFi
     try:
         db.session.commit()
     except Exception:
-        get_storage().delete(key)
+        with contextlib.suppress(StorageUnavailable):  # orphan bytes, not a hidden DB error
+            get_storage().delete(key)
         raise
     return record
 
@@ -138,4 +142,7 @@ def remove_stored(keys: list[str]) -> None:
     """After the commit: a failure here leaves orphan bytes, never a row without its file."""
     storage = get_storage()
     for key in keys:
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except StorageUnavailable:  # the change is committed: the bytes stay as orphans
+            log.warning("file storage unavailable: a deleted file's bytes were left behind")

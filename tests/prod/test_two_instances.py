@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def instances(fake_wechat, tmp_path_factory):
+def instances(fake_wechat, tmp_path_factory, s3_server):
     url = create_postgres_database("gonghui_pair")
     application = build_app(url, fake_wechat.url)
     with application.app_context():
@@ -54,6 +54,8 @@ def instances(fake_wechat, tmp_path_factory):
         "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"p" * 32).decode(),
         "RATELIMIT_PUBLIC": "5 per minute", "LOG_LEVEL": "WARNING",
         "GONGHUI_INSTANCE_DIR": str(logs),
+        # files in one S3-compatible bucket; each instance still has a disk of its own
+        **s3_server.config(s3_server.new_bucket()),
     }
     ports, processes = [free_port(), free_port()], []
     for port in ports:
@@ -62,6 +64,7 @@ def instances(fake_wechat, tmp_path_factory):
         metrics.mkdir()
         # the production config itself (preloaded app, two forked workers per instance)
         instance_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
+                        "FILE_STORAGE_DIR": str(logs / f"files-{port}"),
                         "GUNICORN_ACCESS_LOG": str(logs / f"access-{port}.log"),
                         "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
         processes.append((subprocess.Popen(
@@ -121,6 +124,28 @@ def test_login_on_one_refresh_on_other_logout_everywhere(instances):
     assert requests.get(f"{b}/api/v1/me", headers=bearer(fresh["access_token"])).status_code == 401
     again = requests.post(f"{b}/api/v1/auth/refresh", headers=bearer(fresh["refresh_token"]))
     assert again.status_code == 401
+
+
+def test_a_file_uploaded_on_one_is_downloaded_from_the_other(instances):
+    (a, b), _ = instances
+    from tests.factories.aid import png_bytes
+
+    token = requests.post(f"{a}/api/v1/auth/wx-login", json={"code": "mock:pair-files"}).json()
+    headers = bearer(token["access_token"])
+    stored = requests.post(f"{a}/api/v1/files", headers=headers,
+                           files={"file": ("证件.png", png_bytes(size=(32, 32)), "image/png")})
+    assert stored.status_code == 201, stored.text
+    file_id = stored.json()["id"]
+    download = requests.get(f"{b}/api/v1/files/{file_id}", headers=headers)
+    assert download.status_code == 200 and download.content.startswith(b"\x89PNG")
+    # a public picture set on one instance is served by the other, without a token
+    shown = requests.patch(f"{b}/api/v1/me", headers=headers, json={"avatar_file_id": file_id})
+    assert shown.status_code == 200, shown.text
+    path = shown.json()["avatar_url"].split("/api/v1/", 1)[1]
+    picture = requests.get(f"{a}/api/v1/{path}")
+    assert picture.status_code == 200 and picture.content == download.content
+    # neither instance wrote the bytes to its own disk
+    assert not any(Path(ACCESS_LOGS[0]).parent.glob("files-*/**/*.png"))
 
 
 def test_rate_limit_is_shared_by_both_instances(instances):
