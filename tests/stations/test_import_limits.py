@@ -125,7 +125,7 @@ def test_missing_columns_are_refused_before_the_rows_are_read(client, tree, as_u
 @pytest.mark.parametrize("body", [
     '<row r="1">' + "<c/>" * 200_000 + "</row>",  # empty cells by the thousand
     f'<row r="1">{cells(1, HEADER)}<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>',
-])
+], ids=["200k-empty-cells", "value-in-column-XFD"])
 def test_a_row_too_wide_is_refused(client, tree, as_user, body):
     response = post(client, tree, as_user, with_sheet(body), "s.xlsx")
     assert response.status_code == 422
