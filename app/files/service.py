@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from app.core import audit
+from app.core.db import dialect_name
 from app.errors import NotFound, PayloadTooLarge
 from app.extensions import db
 from app.files.content import DEFAULT_MAX_DECODED_BYTES, EXTENSIONS, clean, display_name
@@ -50,7 +51,12 @@ def used_bytes(user_id: int) -> int:
 
 
 def check_quota(user_id: int, adding: int) -> None:
-    """413 `storage_quota_exceeded` when `adding` bytes more would pass the user's quota."""
+    """413 `storage_quota_exceeded` when `adding` bytes more would pass the user's quota. On
+    PostgreSQL the user's row stays locked until the upload commits, so uploads at once are
+    counted one after the other (SQLite, one embedded process, has no such lock)."""
+    if dialect_name() == "postgresql":  # two uploads at once: the second sums after the first
+        db.session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"),
+                           {"id": user_id})
     quota, used = quota_bytes(), used_bytes(user_id)
     if used + adding > quota:
         raise PayloadTooLarge(

@@ -111,3 +111,26 @@ def test_the_quota_is_per_user(client, login, small_quota):
     assert upload(client, first, PDF).status_code == 201
     assert upload(client, first, PDF).status_code == 413
     assert upload(client, second, PDF).status_code == 201
+
+
+@pytest.mark.postgres
+def test_uploads_at_once_cannot_pass_the_quota_together(app, client, login, small_quota):
+    """Each user holds one file; two more at once would take them past the quota: one is
+    stored, the other is 413 (the user's row is locked while an upload counts and commits)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    outcomes = []
+    for round_ in range(4):
+        headers = login(f"racer{round_}")
+        assert upload(client, headers, PDF).status_code == 201
+        barrier = threading.Barrier(2)
+
+        def one(_, headers=headers, barrier=barrier):
+            own = app.test_client()
+            barrier.wait()
+            return upload(own, headers, PDF).status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes.append(sorted(pool.map(one, range(2))))
+    assert outcomes == [[201, 413]] * 4
