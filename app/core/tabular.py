@@ -37,6 +37,7 @@ MAX_UNPACKED = 24 * 1024 * 1024  # an XLSX of 5,000 rows unpacks to ~2 MB; a zip
 MAX_MEMBERS = 500  # parts in the archive (a workbook of a few sheets has ~20)
 MAX_COLUMNS = 100  # columns read; a value further right is refused, not dropped
 MAX_CELLS_PER_ROW = 1000  # <c> elements in one row (formatted empty cells included)
+MAX_STRINGS_PER_ROW = 20  # shared strings per row read (5,000 rows of the template: ~40,000)
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: Excel 97-2003 .xls (and .doc …)
 
 
@@ -184,18 +185,41 @@ def _scan_sheet(source, *, last_row: int) -> None:
             element.clear()
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    """The part holding the workbook's first sheet (as openpyxl finds it: workbook.xml's
-    first <sheet>, through the workbook's relationships)."""
+def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None]:
+    """The parts holding the workbook's first sheet and its shared strings, as openpyxl finds
+    them: workbook.xml's first <sheet> through the workbook's relationships, the strings by
+    their content type."""
     from defusedxml.ElementTree import fromstring
+
+    def path(target: str) -> str:
+        return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
     book = fromstring(archive.read("xl/workbook.xml"))
     sheet = next(element for element in book.iter() if element.tag.endswith("}sheet"))
     rel_id = next(value for key, value in sheet.attrib.items() if key.endswith("}id"))
-    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(element.get("Target") for element in rels
-                  if element.get("Id") == rel_id)
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    rels = list(fromstring(archive.read("xl/_rels/workbook.xml.rels")))
+    target = next(element.get("Target") for element in rels if element.get("Id") == rel_id)
+    types = fromstring(archive.read("[Content_Types].xml"))
+    strings = next((element.get("PartName") for element in types
+                    if (element.get("ContentType") or "").endswith(".sharedStrings+xml")), None)
+    return path(target), strings.lstrip("/") if strings else None
+
+
+def _count_strings(source, *, most: int) -> None:
+    """openpyxl keeps every shared string: more than `most` (a few KB zipped can hold
+    millions of empty ones) is refused before it reads them."""
+    from defusedxml.ElementTree import iterparse
+
+    count = 0
+    parser = iterparse(source, events=("start", "end"))
+    _event, root = next(parser)
+    for event, element in parser:
+        if event == "start" and element.tag.endswith("}si"):
+            count += 1
+            if count > most:
+                raise Invalid("The XLSX file cannot be read.")
+        elif event == "end" and element.tag.endswith("}si"):
+            root.clear()
 
 
 def iter_xlsx(payload: bytes, *, last_row: int) -> Iterator[tuple[int, list[str]]]:
@@ -206,8 +230,12 @@ def iter_xlsx(payload: bytes, *, last_row: int) -> Iterator[tuple[int, list[str]
     _check_archive(payload)
     try:  # before openpyxl opens the book: its look for the dimension parses the sheet
         archive = zipfile.ZipFile(io.BytesIO(payload))
-        with archive.open(_first_sheet(archive)) as source:
+        sheet_part, strings_part = _parts(archive)
+        with archive.open(sheet_part) as source:
             _scan_sheet(source, last_row=last_row)
+        if strings_part in archive.namelist():
+            with archive.open(strings_part) as source:
+                _count_strings(source, most=last_row * MAX_STRINGS_PER_ROW)
     except Invalid:
         raise
     except Exception:

@@ -157,3 +157,41 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size(client, tree, as_user):
     response = post(client, tree, as_user, buffer.getvalue(), "s.xlsx")
     assert response.status_code == 422
     assert response.get_json()["error"]["message"] == "XLSX 文件无法读取，请检查文件后重新上传。"
+
+
+def strings_bomb(count: int) -> bytes:
+    """A workbook with a shared-string table of `count` empty strings (zips to a few KB)."""
+    source = zipfile.ZipFile(io.BytesIO(with_sheet(good_rows())))
+    table = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">'
+             + "<si><t/></si>" * count + "</sst>")
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" '
+                                    f'ContentType="{kind}"/></Types>'.encode())
+            archive.writestr(item.filename, data)
+        archive.writestr("xl/sharedStrings.xml", table)
+    return out.getvalue()
+
+
+def test_a_shared_string_table_of_millions_is_refused_cheaply():
+    """openpyxl keeps every shared string (and its parse keeps every element): 1.5 million
+    empty ones took ~100 MB. They are counted in a stream and refused first."""
+    payload = strings_bomb(1_500_000)
+    assert len(payload) < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(tabular.Invalid):
+            tabular.read_table("s.xlsx", payload, max_rows=5000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024, peak
+
+
+def test_a_normal_shared_string_table_is_read(client, tree, as_user, app):
+    response = post(client, tree, as_user, strings_bomb(1000), "s.xlsx")
+    assert response.status_code == 200, response.get_json()
