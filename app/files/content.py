@@ -8,6 +8,7 @@ from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.core.i18n import N_
 from app.errors import Invalid
 
 SIGNATURES = (
@@ -34,7 +35,7 @@ def sniff(data: bytes) -> str:
         if data.startswith(signature):
             return content_type
     raise Invalid("Only JPEG, PNG and PDF files are accepted.", code="unsupported_file_type",
-                  details={"fields": {"file": ["content is not JPEG, PNG or PDF"]}})
+                  details={"fields": {"file": [N_("content is not JPEG, PNG or PDF")]}})
 
 
 def target_mode(mode: str, content_type: str) -> str:
@@ -79,11 +80,11 @@ def reencode_image(data: bytes, content_type: str, *,
         with Image.open(BytesIO(data)) as probe:
             if probe.width * probe.height > MAX_PIXELS:
                 raise Invalid("The image is too large.",
-                              details={"fields": {"file": ["too many pixels"]}})
+                              details={"fields": {"file": [N_("too many pixels")]}})
             needed = decoded_bytes(probe.size, probe.mode, content_type, turned=_turned(probe))
             if needed > max_decoded_bytes:
                 raise Invalid("The image is too large.",
-                              details={"fields": {"file": ["too many pixels"]}})
+                              details={"fields": {"file": [N_("too many pixels")]}})
             probe.verify()
         with Image.open(BytesIO(data)) as image:
             image.load()
@@ -103,13 +104,13 @@ def reencode_image(data: bytes, content_type: str, *,
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         raise Invalid("The image cannot be read.", code="unsupported_file_type",
-                      details={"fields": {"file": ["not a readable image"]}}) from None
+                      details={"fields": {"file": [N_("not a readable image")]}}) from None
 
 
 def check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-1024:]:
         raise Invalid("The PDF is incomplete.", code="unsupported_file_type",
-                      details={"fields": {"file": ["not a complete PDF"]}})
+                      details={"fields": {"file": [N_("not a complete PDF")]}})
 
 
 def clean(data: bytes, *, max_decoded_bytes: int = DEFAULT_MAX_DECODED_BYTES

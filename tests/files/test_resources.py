@@ -40,7 +40,8 @@ def test_an_image_needing_more_memory_than_allowed_is_refused_before_decoding(
     monkeypatch.setattr("PIL.ImageFile.ImageFile.load",
                         lambda self: decoded.append(self.size) or real_load(self))
     headers = login("uploader")
-    response = upload(client, headers, png("RGBA", (1000, 1000)), name="big.png")
+    response = upload(client, {**headers, "Accept-Language": "en"}, png("RGBA", (1000, 1000)),
+                      name="big.png")
     assert response.status_code == 422, response.get_json()
     assert response.get_json()["error"]["details"]["fields"]["file"] == ["too many pixels"]
     assert decoded == [] and not list(file_storage.rglob("*.png"))
