@@ -116,6 +116,12 @@ class BaseConfig:
         if self.FILE_STORAGE == "s3" and not self.FILE_STORAGE_S3_BUCKET:
             raise RuntimeError("FILE_STORAGE=s3 needs FILE_STORAGE_S3_BUCKET")
         self.FILE_MAX_BYTES = _env_int("FILE_MAX_BYTES", 5 * 1024 * 1024)
+        # what one user's uploads may take in storage together (413 storage_quota_exceeded)
+        self.FILE_QUOTA_BYTES = _env_int("FILE_QUOTA_BYTES", 200 * 1024 * 1024)
+        # the memory an image's re-encoding may need (pixels x bytes per pixel, its copies)
+        self.IMAGE_MAX_DECODED_BYTES = _env_int("IMAGE_MAX_DECODED_BYTES", 128 * 1024 * 1024)
+        # rows one station import may hold (the file is read streaming and stops past it)
+        self.IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 5000)
         # station cards each process keeps for nearby search on PostgreSQL (~1 kB each; 0 = off)
         self.NEARBY_CARD_CACHE = _env_int("NEARBY_CARD_CACHE", 50_000)
         # logins per address: a ceiling high enough for a crowd behind one carrier NAT; what

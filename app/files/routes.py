@@ -24,7 +24,13 @@ class FilesView(MethodView):
     @blp.response(201, FileOut)
     @blp.errors(413, 422, 503)
     def post(self, files):
-        """Upload a JPEG, PNG or PDF (type from content; images re-encoded without EXIF)."""
+        """Upload a JPEG, PNG or PDF (type from content; images re-encoded without EXIF).
+
+        A file over the size limit is a 413 `payload_too_large`; one that would take the
+        caller's files past their storage quota (200 MB by default) a 413
+        `storage_quota_exceeded` with `details.used_bytes`, `quota_bytes` and `file_bytes`;
+        an image needing too much memory to decode (too many pixels for its colour depth) a
+        422."""
         upload = files["file"]
         return service.upload(actor_id=current_user().id, stream=upload.stream,
                               filename=upload.filename)

@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, text
 
 from app.core import audit
+from app.core.db import dialect_name
 from app.errors import NotFound, PayloadTooLarge
 from app.extensions import db
-from app.files.content import EXTENSIONS, clean, display_name
+from app.files.content import DEFAULT_MAX_DECODED_BYTES, EXTENSIONS, clean, display_name
 from app.files.models import StoredFile
 from app.files.storage import StorageUnavailable, get_storage
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 log = logging.getLogger(__name__)
+DEFAULT_QUOTA_BYTES = 200 * 1024 * 1024
+MB = 1024 * 1024
 
 # Other domains say who else may read a file they hold (e.g. officers over an application):
 # rule(actor_id, file_id) → the id of the org the reader acts for (the read is audited under
@@ -40,14 +43,46 @@ def max_bytes() -> int:
     return int(current_app.config.get("FILE_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
+def quota_bytes() -> int:
+    return int(current_app.config.get("FILE_QUOTA_BYTES") or DEFAULT_QUOTA_BYTES)
+
+
+def used_bytes(user_id: int) -> int:
+    """What the user's uploads take in storage now."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(StoredFile.size_bytes), 0))
+                                 .where(StoredFile.uploader_id == user_id)))
+
+
+def check_quota(user_id: int, adding: int) -> None:
+    """413 `storage_quota_exceeded` when `adding` bytes more would pass the user's quota. On
+    PostgreSQL the user's row stays locked until the upload commits, so uploads at once are
+    counted one after the other (SQLite, one embedded process, has no such lock)."""
+    if dialect_name() == "postgresql":  # two uploads at once: the second sums after the first
+        db.session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"),
+                           {"id": user_id})
+    quota, used = quota_bytes(), used_bytes(user_id)
+    if used + adding > quota:
+        raise PayloadTooLarge(
+            "Your files take %(used_mb)s MB of the %(quota_mb)s MB each account may store, "
+            "and this file needs %(size_mb)s MB more; upload a smaller file or ask your union "
+            "to remove documents that are no longer needed.",
+            params={"used_mb": f"{used / MB:.1f}", "quota_mb": f"{quota / MB:.1f}",
+                    "size_mb": f"{adding / MB:.1f}"},
+            code="storage_quota_exceeded",
+            details={"used_bytes": used, "quota_bytes": quota, "file_bytes": adding})
+
+
 def upload(*, actor_id: int, stream: BinaryIO, filename: str | None) -> StoredFile:
-    """Check, clean and store one upload; the client's name is kept only as a label."""
+    """Check, clean and store one upload; the client's name is kept only as a label. A user's
+    files together stay within FILE_QUOTA_BYTES (the size as stored, after re-encoding)."""
     limit = max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge("Files may be at most %(max_kb)s KB.",
                               params={"max_kb": limit // 1024}, details={"max_bytes": limit})
-    cleaned, content_type = clean(data)
+    cleaned, content_type = clean(data, max_decoded_bytes=int(
+        current_app.config.get("IMAGE_MAX_DECODED_BYTES") or DEFAULT_MAX_DECODED_BYTES))
+    check_quota(actor_id, len(cleaned))
     key = f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
     record = StoredFile(
         uploader_id=actor_id, storage_key=key, original_name=display_name(filename, content_type),

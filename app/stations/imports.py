@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from marshmallow import ValidationError
 
 from app.core import audit
@@ -181,7 +182,11 @@ def import_stations(*, actor_id: int, org_id: int, filename: str, payload: bytes
     headers of the row errors in English when `english`, their messages in the request's
     language like every error's)."""
     org = get_org(actor_id, org_id, roles=ADMINS)
-    table = read_table(filename, payload, max_rows=MAX_ROWS, is_header=_is_header)
+    max_rows = int(current_app.config.get("IMPORT_MAX_ROWS") or MAX_ROWS)
+    # read as a stream: the columns are checked as soon as the header is read, the rows stop
+    # at the cap (core.tabular)
+    table = read_table(filename, payload, max_rows=max_rows, is_header=_is_header,
+                       check_header=lambda header: _columns(header, english))
     positions = _columns(table.header, english)
     schema = StationCreate()
     valid, problems = [], []

@@ -23,6 +23,7 @@ from app.core.fields import (
 )
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
+from app.core.tabular import MAX_COLUMNS, last_row_read
 from app.core.time import utcnow
 from app.stations import hours, template
 from app.stations.links import map_links
@@ -367,7 +368,12 @@ class ImportFile(StrictSchema):
         "code, Chinese or English header (a trailing `*` is ignored; other columns are "
         "ignored); a coded cell holds the code or its Chinese or English label; services are "
         "separated by `|` (or `、` `;`). XLSX: the first sheet, no macros, no formulas. "
-        f"At most {template.MAX_ROWS:,} rows.\n\n{template.columns_markdown()}\n\n"
+        f"At most {template.MAX_ROWS:,} rows (the server's IMPORT_MAX_ROWS), "
+        f"{MAX_COLUMNS} columns and a sheet ending by row {last_row_read(template.MAX_ROWS):,} "
+        "(blank rows included); a file past a limit is a 422 (`details.max_rows` or "
+        "`details.max_columns`) before the rest is read, and missing columns are refused "
+        "before any row is read."
+        f"\n\n{template.columns_markdown()}\n\n"
         "**Opening hours** (Asia/Shanghai): `周一至周五 08:00-20:00；周六、周日 09:00-17:00` or "
         "`mon-fri 08:00-20:00; sat-sun 09:00-17:00` (days: 周一…周日, 星期一…, 工作日, 周末, "
         "每天, mon…sun, weekdays, weekends, daily; a part without days is every day; "
