@@ -26,8 +26,9 @@ class WeChatClient:
     :class:`~wxclient.tokens.RedisTokenStore` for several processes). Token-invalid replies
     trigger one refresh-and-retry; busy (-1) and transport failures are retried
     ``busy_retries`` times with exponential ``backoff``. ``breaker`` (default: a
-    :class:`~wxclient.breaker.CircuitBreaker` of 5 failures and 30 s) makes every call raise
-    :class:`~wxclient.breaker.CircuitOpen` at once while WeChat is down. ``on_error(api_name, errcode)`` is
+    :class:`~wxclient.breaker.CircuitBreaker` of 5 failures and 30 s) makes every call
+    raise :class:`~wxclient.breaker.CircuitOpen` at once while WeChat is down.
+    ``on_error(api_name, errcode)`` is
     called for every error reply or transport failure seen, retried or not.
     """
 
