@@ -132,6 +132,7 @@ def deliver(message_id: int, worker: str) -> str:
     if template is None or user is None:
         _finish(message_id, worker, status="skipped", last_error="no template or subscription")
         return "skipped"
+    values = render(template["fields"], message.data, utcnow())
     template_id = template["template_id"]
     if message.credit_held and message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         # every send of this row so far died with its worker: stop trying
@@ -144,8 +145,7 @@ def deliver(message_id: int, worker: str) -> str:
     db.session.refresh(message)
     try:
         wechat().send_subscribe_message(
-            user.openid, template_id,
-            render(template["fields"], message.data, utcnow()), page=message.page,
+            user.openid, template_id, values, page=message.page,
             miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"])
     except wxclient.CircuitOpen as exc:
         # nothing went out: not an attempt; come back when the breaker lets a probe through
