@@ -65,7 +65,12 @@ class BaseConfig:
     WECHAT_MINIPROGRAM_STATE = "formal"
     OUTBOX_MAX_ATTEMPTS = 5
     OUTBOX_LEASE_SECONDS = 60
-    WECHAT_TIMEOUT = (3.05, 5.0)
+    # (connect, read) seconds per attempt: a hanging WeChat costs a login seconds, not minutes
+    WECHAT_TIMEOUT = (1.5, 3.0)
+    # per process: after this many consecutive timeouts or transport failures every WeChat call
+    # answers 503 wechat_unavailable at once; one probe goes out after the cool-down (0: off)
+    WECHAT_BREAKER_FAILURES = 5
+    WECHAT_BREAKER_COOLDOWN = 30.0
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600
     # a refresh token spent this recently answers again (two tabs, a retry), not a logout
     REFRESH_REUSE_GRACE_SECONDS = 30
@@ -145,6 +150,10 @@ class BaseConfig:
         if env.get("WECHAT_TEMPLATES_JSON"):
             self.WECHAT_TEMPLATES = json.loads(env["WECHAT_TEMPLATES_JSON"])
         self.WECHAT_MINIPROGRAM_STATE = env.get("WECHAT_MINIPROGRAM_STATE", "formal")
+        self.WECHAT_BREAKER_FAILURES = _env_int("WECHAT_BREAKER_FAILURES",
+                                                self.WECHAT_BREAKER_FAILURES)
+        self.WECHAT_BREAKER_COOLDOWN = float(env.get("WECHAT_BREAKER_COOLDOWN",
+                                                     self.WECHAT_BREAKER_COOLDOWN))
 
 
 class DevelopmentConfig(BaseConfig):
@@ -171,6 +180,8 @@ class TestConfig(BaseConfig):
     TESTING = True
     WECHAT_TIMEOUT = (1.0, 1.0)
     WECHAT_BACKOFF = 0.01
+    # tests inject faults on one long-lived client; the breaker tests turn it on themselves
+    WECHAT_BREAKER_FAILURES = 0
 
     def __init__(self) -> None:
         super().__init__()

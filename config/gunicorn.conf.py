@@ -13,7 +13,10 @@ if os.environ.get("METRICS_PORT"):
     # /metrics answers only on this internal bind (the app checks the port)
     bind.append(f"127.0.0.1:{os.environ['METRICS_PORT']}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers by default: a request waiting on WeChat (bounded by WECHAT_TIMEOUT and the
+# circuit breaker) holds one thread, not the worker every other request needs. Four threads
+# fit the database pool (DB_POOL_SIZE 5 per process).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

@@ -3,6 +3,7 @@
 The bundled fake server lives in :mod:`wxclient.fake` and is not imported here.
 """
 
+from .breaker import CircuitBreaker, CircuitOpen
 from .client import PNG_SIGNATURE, WeChatClient
 from .errors import (
     InvalidCode,
@@ -20,6 +21,8 @@ from .tokens import MemoryTokenStore, RedisTokenStore, TokenStore
 
 __all__ = [
     "PNG_SIGNATURE",
+    "CircuitBreaker",
+    "CircuitOpen",
     "InvalidCode",
     "MemoryTokenStore",
     "NotSubscribed",

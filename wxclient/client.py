@@ -9,6 +9,7 @@ from typing import Any
 
 import requests
 
+from .breaker import CircuitBreaker
 from .errors import INVALID_REPLY_ERRCODE, TokenInvalid, WeChatError
 from .models import PhoneInfo, SessionInfo, TextCheck
 from .tokens import MemoryTokenStore, TokenStore
@@ -24,7 +25,10 @@ class WeChatClient:
     ``token_store`` (default: a per-instance :class:`MemoryTokenStore`; pass a shared
     :class:`~wxclient.tokens.RedisTokenStore` for several processes). Token-invalid replies
     trigger one refresh-and-retry; busy (-1) and transport failures are retried
-    ``busy_retries`` times with exponential ``backoff``. ``on_error(api_name, errcode)`` is
+    ``busy_retries`` times with exponential ``backoff``. ``breaker`` (default: a
+    :class:`~wxclient.breaker.CircuitBreaker` of 5 failures and 30 s) makes every call
+    raise :class:`~wxclient.breaker.CircuitOpen` at once while WeChat is down.
+    ``on_error(api_name, errcode)`` is
     called for every error reply or transport failure seen, retried or not.
     """
 
@@ -35,12 +39,13 @@ class WeChatClient:
         base_url: str = "https://api.weixin.qq.com",
         token_store: TokenStore | None = None,
         session: requests.Session | None = None,
-        timeout: float | tuple[float, float] = (3.05, 5.0),
+        timeout: float | tuple[float, float] = (1.5, 3.0),
         busy_retries: int = 2,
         backoff: float = 0.2,
         refresh_margin: float = 300,
         logger: logging.Logger | None = None,
         on_error: OnError | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.appid = appid
         self._secret = secret
@@ -51,8 +56,10 @@ class WeChatClient:
         self.session = session if session is not None else requests.Session()
         self.refresh_margin = float(refresh_margin)
         self.log = logger if logger is not None else logging.getLogger("wxclient")
+        self.breaker = breaker if breaker is not None else CircuitBreaker()
         self._http = Transport(
-            base_url, self.session, timeout, busy_retries, backoff, self.log, on_error, secret
+            base_url, self.session, timeout, busy_retries, backoff, self.log, on_error, secret,
+            self.breaker,
         )
         self._token_key = f"{appid}:access_token"
         connect, read = (timeout, timeout) if isinstance(timeout, int | float) else timeout

@@ -12,6 +12,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
+from .breaker import CircuitBreaker, CircuitOpen
 from .errors import (
     INVALID_REPLY_ERRCODE,
     TRANSPORT_ERRCODE,
@@ -48,6 +49,7 @@ class Transport:
         logger: logging.Logger,
         on_error: OnError | None,
         secret: str,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session
@@ -57,6 +59,7 @@ class Transport:
         self.log = logger
         self.on_error = on_error
         self._secret = secret
+        self.breaker = breaker if breaker is not None else CircuitBreaker(failures=0)
 
     def request(
         self,
@@ -78,7 +81,9 @@ class Transport:
         attempts = self.busy_retries + 1
         for attempt in range(attempts):
             try:
-                return self._once(api, method, path, params, body, code_exchange, binary)
+                return self._guarded(api, method, path, params, body, code_exchange, binary)
+            except CircuitOpen:
+                raise
             except SystemBusy:
                 if attempt + 1 >= attempts:
                     raise
@@ -89,6 +94,36 @@ class Transport:
             self.log.debug("wechat %s: retry %d in %.2fs", api, attempt + 1, delay)
             time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _guarded(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        code_exchange: bool,
+        binary: bool,
+    ) -> Any:
+        """One attempt through the circuit breaker: fails at once while WeChat is down."""
+        try:
+            self.breaker.before(api)
+        except CircuitOpen as exc:
+            self.log.debug("wechat %s %s: circuit open", method, path)
+            raise self.notify(exc) from None
+        try:
+            result = self._once(api, method, path, params, body, code_exchange, binary)
+        except TransportError:
+            self.breaker.failed()
+            raise
+        except WeChatError:
+            self.breaker.succeeded()  # an error code is still an answer: WeChat is up
+            raise
+        except BaseException:
+            self.breaker.release()
+            raise
+        self.breaker.succeeded()
+        return result
 
     def _send(
         self, method: str, path: str, params: dict[str, Any] | None, body: dict[str, Any] | None

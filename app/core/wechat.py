@@ -8,7 +8,7 @@ from flask import current_app
 from app.core.metrics import count_wechat_error
 from app.core.tokenstore import DatabaseTokenStore, FallbackTokenStore
 from app.extensions import db
-from wxclient import MemoryTokenStore, RedisTokenStore, WeChatClient
+from wxclient import CircuitBreaker, MemoryTokenStore, RedisTokenStore, WeChatClient
 
 
 def redis_client() -> redis.Redis | None:
@@ -42,6 +42,8 @@ def wechat() -> WeChatClient:
             busy_retries=config["WECHAT_BUSY_RETRIES"],
             backoff=config["WECHAT_BACKOFF"],
             on_error=count_wechat_error,
+            breaker=CircuitBreaker(config["WECHAT_BREAKER_FAILURES"],
+                                   config["WECHAT_BREAKER_COOLDOWN"]),
         )
         current_app.extensions["gonghui_wechat"] = client
     return client

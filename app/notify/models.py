@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK, CreatedAtMixin
@@ -37,6 +47,9 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     # a worker's lease: rows it claimed stay invisible to others until claimed_until
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the row holds one spent subscription credit (taken when its send began, in the same
+    # commit): a send after a crash uses it instead of taking another; given back on a retry
+    credit_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SubscriptionCredit(db.Model):

@@ -1,10 +1,20 @@
 """The outbox worker: claims due rows with a lease, sends subscribe messages, records results.
 
-Delivery is at least once. A worker claims a batch in one short transaction (on PostgreSQL
-with FOR UPDATE SKIP LOCKED, so several workers never claim the same row), then sends and
-marks each row in its own transaction. A worker killed mid-batch leaves its unsent rows
-claimed until the lease ends; the next worker sends them. The duplicate window is one
-message per crash: a row WeChat accepted but whose "sent" mark was not yet committed.
+Delivery is at least once, and a crash costs at most one duplicate, never a message:
+
+* A worker claims a batch in one short transaction (on PostgreSQL with FOR UPDATE SKIP
+  LOCKED, so several workers never claim the same row).
+* Before each send one commit spends the user's subscription credit, marks the row as holding
+  it (``credit_held``), counts the attempt and renews the row's lease (``OUTBOX_LEASE_SECONDS``
+  from now: far longer than one send can take with the client's timeouts, so a live worker
+  never loses a row mid-send).
+* The outcome is one more commit: ``sent``/``failed`` keep the credit spent, a retry gives it
+  back in the same transaction that reschedules the row.
+* A worker killed mid-send leaves the row pending, claimed and holding its credit. When the
+  lease ends the next worker claims it and sends with the held credit, taking no second one.
+  If WeChat had accepted the killed worker's send, that resend is the one duplicate; if not,
+  it is the delivery. A row whose sends keep killing workers is parked after
+  ``OUTBOX_MAX_ATTEMPTS``, its credit given back.
 """
 
 from __future__ import annotations
@@ -73,12 +83,41 @@ def _spend_credit(user_id: int, template_id: str) -> bool:
     ).rowcount == 1
 
 
+def _mine(message_id: int, worker: str):
+    return update(OutboxMessage).where(
+        OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker
+    ).execution_options(synchronize_session=False)
+
+
 def _finish(message_id: int, worker: str, **values) -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
-        .values(claimed_by=None, claimed_until=None, **values)
-        .execution_options(synchronize_session=False))
+    db.session.execute(_mine(message_id, worker).values(
+        claimed_by=None, claimed_until=None, credit_held=False, **values))
+    db.session.commit()
+
+
+def _begin_send(message: OutboxMessage, worker: str, template_id: str) -> bool:
+    """One commit: the credit (unless the row holds one from a crashed send), the attempt and
+    a fresh lease. False when there is no credit to spend."""
+    if not message.credit_held and not _spend_credit(message.user_id, template_id):
+        return False
+    lease = utcnow() + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    db.session.execute(_mine(message.id, worker).values(
+        credit_held=True, attempts=OutboxMessage.attempts + 1, claimed_until=lease))
+    db.session.commit()
+    return True
+
+
+def _give_back(message: OutboxMessage, worker: str, template_id: str, **values) -> None:
+    """End the attempt without a delivery: the row's credit goes back in the same commit."""
+    released = db.session.execute(
+        _mine(message.id, worker).where(OutboxMessage.credit_held.is_(True))
+        .values(claimed_by=None, claimed_until=None, credit_held=False, **values)).rowcount
+    if released:
+        db.session.execute(
+            update(SubscriptionCredit)
+            .where(SubscriptionCredit.user_id == message.user_id,
+                   SubscriptionCredit.template_id == template_id)
+            .values(credits=SubscriptionCredit.credits + 1, updated_at=utcnow()))
     db.session.commit()
 
 
@@ -101,45 +140,49 @@ def deliver(message_id: int, worker: str) -> str:
         _finish(message_id, worker, status="failed", attempts=message.attempts + 1,
                 last_error=f"value refused before sending: {exc}"[:500])
         return "failed"
-    if not _spend_credit(user.id, template["template_id"]):
+    template_id = template["template_id"]
+    if message.credit_held and message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        # every send of this row so far died with its worker: stop trying
+        _give_back(message, worker, template_id, status="parked",
+                   last_error="the worker stopped while sending, too often")
+        return "parked"
+    if not _begin_send(message, worker, template_id):
         _finish(message_id, worker, status="skipped", last_error="no template or subscription")
         return "skipped"
-    db.session.commit()  # the credit is spent even if WeChat then fails: one accept, one try
+    db.session.refresh(message)
     try:
         wechat().send_subscribe_message(
-            user.openid, template["template_id"], values, page=message.page,
+            user.openid, template_id, values, page=message.page,
             miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"])
+    except wxclient.CircuitOpen as exc:
+        # nothing went out: not an attempt; come back when the breaker lets a probe through
+        return _retry_later(message, worker, template_id, f"{exc.errcode} {exc.errmsg}",
+                            counted=False)
     except (wxclient.NotSubscribed, wxclient.TemplateError) as exc:
-        _finish(message_id, worker, status="failed", attempts=message.attempts + 1,
-                last_error=f"{exc.errcode} {exc.errmsg}"[:500])
+        _finish(message_id, worker, status="failed", last_error=f"{exc.errcode} {exc.errmsg}"[:500])
         return "failed"
     except RETRYABLE as exc:
-        return _retry_later(message, worker, f"{exc.errcode} {exc.errmsg}")
+        return _retry_later(message, worker, template_id, f"{exc.errcode} {exc.errmsg}")
     except wxclient.WeChatError as exc:
-        _finish(message_id, worker, status="failed", attempts=message.attempts + 1,
-                last_error=f"{exc.errcode} {exc.errmsg}"[:500])
+        _finish(message_id, worker, status="failed", last_error=f"{exc.errcode} {exc.errmsg}"[:500])
         return "failed"
-    _finish(message_id, worker, status="sent", attempts=message.attempts + 1, sent_at=utcnow(),
-            last_error=None)
+    _finish(message_id, worker, status="sent", sent_at=utcnow(), last_error=None)
     return "sent"
 
 
-def _retry_later(message: OutboxMessage, worker: str, error: str) -> str:
-    attempts = message.attempts + 1
-    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        _finish(message.id, worker, status="parked", attempts=attempts, last_error=error[:500])
+def _retry_later(message: OutboxMessage, worker: str, template_id: str, error: str, *,
+                 counted: bool = True) -> str:
+    """Reschedule (or park) the row and give its credit back: it was not delivered."""
+    attempts = message.attempts if counted else message.attempts - 1
+    if counted and attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _give_back(message, worker, template_id, status="parked", last_error=error[:500])
         return "parked"
-    delay = min(3600, 30 * 2 ** (attempts - 1))
-    _finish(message.id, worker, attempts=attempts, last_error=error[:500],
-            next_attempt_at=utcnow() + timedelta(seconds=delay))
-    # give the credit back: the message was not delivered
-    template = _template_for(message.event)
-    db.session.execute(
-        update(SubscriptionCredit)
-        .where(SubscriptionCredit.user_id == message.user_id,
-               SubscriptionCredit.template_id == template["template_id"])
-        .values(credits=SubscriptionCredit.credits + 1))
-    db.session.commit()
+    if counted:
+        delay = min(3600, 30 * 2 ** (attempts - 1))
+    else:
+        delay = max(1.0, float(wechat().breaker.cooldown))
+    _give_back(message, worker, template_id, attempts=attempts, last_error=error[:500],
+               next_attempt_at=utcnow() + timedelta(seconds=delay))
     return "retry"
 
 
