@@ -1,0 +1,180 @@
+// Test helpers: render the REAL pages (WXML + WXSS + TS + TDesign) with miniprogram-simulate and
+// drive them like a user. See test/README.md.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fs from 'fs'
+import * as path from 'path'
+import simulate = require('miniprogram-simulate')
+import type { WxShim } from './setup'
+
+export const ROOT = path.resolve(__dirname, '..', 'miniprogram')
+
+export interface BackendInfo {
+  baseUrl: string
+  dir: string
+  fixtures: { sign_scenes: Record<string, string> }
+}
+
+let info: BackendInfo | null = null
+export function backendInfo(): BackendInfo {
+  if (!info) {
+    const file = process.env.GONGHUI_MP_BACKEND
+    if (!file) throw new Error('the backend was not started (jest globalSetup test/backend/start.js)')
+    info = JSON.parse(fs.readFileSync(file, 'utf8')) as BackendInfo
+  }
+  return info
+}
+
+/** The wx shim's state: settable inputs (persona, location, scanResult, network…) and recorders. */
+export const wxShim: WxShim = (globalThis as any).wxShim
+
+/** Log in as a demo person on the next wx.login (demo-worker, demo-member, officer-binhai…). */
+export function loginAs(persona: string): void {
+  wxShim.persona = persona
+  for (const k of ['gh.access_token', 'gh.refresh_token', 'gh.user']) wxShim.storage.delete(k)
+}
+
+/** Wait until the page's requests are done (and their setData ran). */
+export const settle = (timeoutMs?: number) => wxShim.idle(timeoutMs)
+
+export interface PageHandle {
+  comp: any // the j-component (querySelector, setData, dispatchEvent…)
+  instance: any // the page's `this`: data and methods
+  readonly data: any
+  path: string
+}
+
+const loaded = new Map<string, string>()
+let counter = 0
+
+function loadOnce(route: string): string {
+  const hit = loaded.get(route)
+  if (hit) return hit
+  const file = path.join(ROOT, route)
+  if (!fs.existsSync(file + '.json')) throw new Error(`no page ${route}`)
+  const tag = 'page-' + route.replace(/[^a-z0-9]+/gi, '-').toLowerCase() + '-' + ++counter
+  let id = ''
+  const doLoad = () => {
+    id = simulate.load(file, tag, { rootPath: ROOT, compilerOptions: { maxBuffer: 8 * 1024 * 1024 } } as any)
+  }
+  // Gotcha: a component file runs once per jest registry, so a second page sharing a component
+  // (state-view, TDesign…) would render it empty. Every further page loads in its own registry.
+  if (loaded.size === 0) doLoad()
+  else jest.isolateModules(doLoad)
+  loaded.set(route, id)
+  return id
+}
+
+/** Open a page like WeChat does: render it, attach it, onLoad(query), onShow, wait for requests. */
+export async function openPage(route: string, query: Record<string, string> = {}): Promise<PageHandle> {
+  route = route.replace(/^\//, '').split('?')[0]
+  const id = loadOnce(route)
+  const comp = simulate.render(id)
+  const parent = document.createElement('parent-wrapper')
+  document.body.appendChild(parent)
+  comp.attach(parent)
+  const inst = comp.instance
+  if (typeof inst.onLoad === 'function') await inst.onLoad(Object.assign({}, query))
+  if (typeof inst.onShow === 'function') await inst.onShow()
+  await settle()
+  return {
+    comp,
+    instance: inst,
+    get data() {
+      return inst.data
+    },
+    path: route,
+  }
+}
+
+/** Open the page of the last navigateTo/redirectTo/reLaunch (query parsed from its url). */
+export async function followNavigation(): Promise<PageHandle> {
+  const last = [...wxShim.nav].reverse().find((n) => n.url)
+  if (!last || !last.url) throw new Error('no navigation recorded')
+  const [p, q] = last.url.split('?')
+  const query: Record<string, string> = {}
+  new URLSearchParams(q || '').forEach((v, k) => (query[k] = v))
+  return openPage(p, query)
+}
+
+/** Visible text of the page (whitespace collapsed). */
+export function text(page: PageHandle | any, selector?: string): string {
+  const root = selector ? find(page, selector) : page.comp || page
+  const dom = root && (root.dom || (root.comp && root.comp.dom))
+  return dom ? (dom.textContent || '').replace(/\s+/g, ' ').trim() : ''
+}
+
+/** A node by selectComponent syntax ('#id', '.cls', '.a >>> .b'); throws when absent. */
+export function find(page: PageHandle | any, selector: string): any {
+  const comp = page.comp || page
+  const node = comp.querySelector(selector)
+  if (!node) throw new Error(`no ${selector} on ${page.path || 'component'}; text: ${text(page).slice(0, 300)}`)
+  return node
+}
+
+export function findAll(page: PageHandle | any, selector: string): any[] {
+  const comp = page.comp || page
+  return comp.querySelectorAll(selector) || []
+}
+
+export function exists(page: PageHandle | any, selector: string): boolean {
+  const comp = page.comp || page
+  return !!comp.querySelector(selector)
+}
+
+/** Dispatch an event on the node (for TDesign components: on their inner node, virtualHost). */
+export async function dispatch(page: PageHandle, selector: string, event: string, detail: any = {}): Promise<void> {
+  let node = find(page, selector)
+  if (!node.dom && node.querySelector) {
+    // a virtualHost TDesign component: its handlers sit on its first inner element
+    const inner = node.querySelector('.t-button') || node.querySelector('.t-cell') || node.querySelector('.t-tag') || node.querySelector('view')
+    if (inner) node = inner
+  }
+  node.dispatchEvent(event, { detail })
+  await settle()
+}
+
+/** Tap the node and wait for the requests it started. */
+export const tap = (page: PageHandle, selector: string, detail: any = {}) => dispatch(page, selector, 'tap', detail)
+
+/** Requests the pages made, e.g. writes('POST', '/checkins'). */
+export function requests(method?: string, pathPart?: string) {
+  return wxShim.requests.filter((r) => (!method || r.method === method) && (!pathPart || r.path.includes(pathPart)))
+}
+
+/** Call the backend directly (as a test fixture, not as the page): JSON in/out. */
+export async function backend(method: string, apiPath: string, body?: unknown, token?: string): Promise<{ status: number; data: any }> {
+  const http = require('http') as typeof import('http')
+  const url = new URL(backendInfo().baseUrl + (apiPath.startsWith('/api/') ? apiPath : '/api/v1' + apiPath))
+  const payload = body === undefined ? undefined : JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    const req = http.request({ method, hostname: url.hostname, port: url.port, path: url.pathname + url.search,
+      headers: Object.assign({ 'content-type': 'application/json', 'Accept-Language': 'zh-CN' },
+        token ? { Authorization: 'Bearer ' + token } : {}) }, (res) => {
+      let s = ''
+      res.setEncoding('utf8')
+      res.on('data', (c) => (s += c))
+      res.on('end', () => {
+        let data: any = s
+        try { data = s ? JSON.parse(s) : null } catch (e) { /* text */ }
+        resolve({ status: res.statusCode || 0, data })
+      })
+    })
+    req.on('error', reject)
+    if (payload) req.write(payload)
+    req.end()
+  })
+}
+
+/** An access token of a demo person, for fixture calls through backend(). */
+export async function tokenOf(persona: string): Promise<string> {
+  const r = await backend('POST', '/auth/wx-login', { code: `mock:${persona}` })
+  if (r.status !== 200) throw new Error(`login as ${persona}: ${r.status} ${JSON.stringify(r.data)}`)
+  return r.data.access_token
+}
+
+/** The scene printed on a station's sign (what its mini-program code carries). */
+export function signScene(stationId: number): string {
+  const s = backendInfo().fixtures.sign_scenes[String(stationId)]
+  if (!s) throw new Error(`no sign scene for station ${stationId}`)
+  return s
+}
