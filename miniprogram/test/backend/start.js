@@ -56,6 +56,15 @@ module.exports = async function globalSetup() {
   delete env.REDIS_URL
   const run = (args) => execFileSync(python, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
   try {
+    // the Chinese catalogs (.mo are not in git; `make` compiles them too)
+    const tdir = path.join(REPO, 'app', 'translations')
+    for (const lang of fs.readdirSync(tdir)) {
+      const po = path.join(tdir, lang, 'LC_MESSAGES', 'messages.po')
+      const mo = po.replace(/\.po$/, '.mo')
+      if (fs.existsSync(po) && (!fs.existsSync(mo) || fs.statSync(mo).mtimeMs < fs.statSync(po).mtimeMs)) {
+        run(['-m', 'babel.messages.frontend', 'compile', '-i', po, '-o', mo])
+      }
+    }
     run(['-m', 'flask', 'db', 'upgrade'])
     run(['-m', 'flask', 'gonghui', 'demo-data'])
     run([path.join(__dirname, 'fixtures.py'), path.join(dir, 'fixtures.json')])
