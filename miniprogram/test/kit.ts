@@ -73,8 +73,20 @@ export async function openPage(route: string, query: Record<string, string> = {}
   document.body.appendChild(parent)
   comp.attach(parent)
   const inst = comp.instance
-  if (typeof inst.onLoad === 'function') await inst.onLoad(Object.assign({}, query))
-  if (typeof inst.onShow === 'function') await inst.onShow()
+  // a lifecycle may wait for the user (the privacy popup): stop waiting for it then
+  const run = async (fn: () => any) => {
+    let blocked: any
+    const waitUser = new Promise<void>((resolve) => {
+      blocked = setInterval(() => wxShim.privacy.waiting && resolve(), 5)
+    })
+    try {
+      await Promise.race([Promise.resolve(fn()), waitUser])
+    } finally {
+      clearInterval(blocked)
+    }
+  }
+  if (typeof inst.onLoad === 'function') await run(() => inst.onLoad(Object.assign({}, query)))
+  if (typeof inst.onShow === 'function') await run(() => inst.onShow())
   await settle()
   return {
     comp,
@@ -103,22 +115,29 @@ export function text(page: PageHandle | any, selector?: string): string {
   return dom ? (dom.textContent || '').replace(/\s+/g, ' ').trim() : ''
 }
 
-/** A node by selectComponent syntax ('#id', '.cls', '.a >>> .b'); throws when absent. */
+function query(comp: any, selector: string, all: boolean): any {
+  const one = (s: string) => (all ? comp.querySelectorAll(s) : comp.querySelector(s))
+  let hit = one(selector)
+  // inside child components (state-view, TDesign…): pages' root element is <view class="page">
+  if ((!hit || (all && !hit.length)) && !selector.includes('>>>')) hit = one('.page >>> ' + selector)
+  return hit
+}
+
+/** A node by selectComponent syntax ('#id', '.cls', '.a >>> .b'), also inside child components
+ * (under the page's root `<view class="page">`); throws when absent. */
 export function find(page: PageHandle | any, selector: string): any {
   const comp = page.comp || page
-  const node = comp.querySelector(selector)
+  const node = query(comp, selector, false)
   if (!node) throw new Error(`no ${selector} on ${page.path || 'component'}; text: ${text(page).slice(0, 300)}`)
   return node
 }
 
 export function findAll(page: PageHandle | any, selector: string): any[] {
-  const comp = page.comp || page
-  return comp.querySelectorAll(selector) || []
+  return query(page.comp || page, selector, true) || []
 }
 
 export function exists(page: PageHandle | any, selector: string): boolean {
-  const comp = page.comp || page
-  return !!comp.querySelector(selector)
+  return !!query(page.comp || page, selector, false)
 }
 
 /** Dispatch an event on the node (for TDesign components: on their inner node, virtualHost). */

@@ -41,6 +41,7 @@ function freshState() {
       agreed: true, // false: privacy APIs first call the onNeedPrivacyAuthorization listener
       listener: null as null | ((resolve: (r: any) => void, info: any) => void),
       events: [] as string[],
+      waiting: false, // a privacy API waits for the user's answer in the popup
     },
     requests: [] as RecordedRequest[],
     openLocation: [] as any[],
@@ -164,11 +165,13 @@ function privacyGate(api: string, opts: any, then: () => void) {
     return call(opts, false, { errMsg: `${api}:fail privacy permission is not authorized` })
   }
   let answered = false
+  shim.privacy.waiting = true
   listener((r: any) => {
     shim.privacy.events.push(r && r.event)
     if (r && r.event === 'exposureAuthorization') return
     if (answered) return
     answered = true
+    shim.privacy.waiting = false
     if (r && r.event === 'agree') {
       shim.privacy.agreed = true
       then()

@@ -206,6 +206,8 @@ export async function request<T = any>(path: string, opts: RequestOptions = {}):
   const write = method !== 'GET'
   const key = write ? opts.idempotencyKey || newIdempotencyKey() : undefined
   const timeout = opts.timeout || REQUEST_TIMEOUT_MS
+  // a write always needs a user: log in first rather than spend a round trip on a 401
+  if (write && useAuth && !accessToken()) await ensureSession()
   for (let attempt = 0; ; attempt++) {
     if (useAuth && renewing) await renewing.catch(() => undefined)
     const header = baseHeader(opts.header)
@@ -264,6 +266,7 @@ export interface UploadOptions {
 /** wx.uploadFile (multipart POST) with the same auth, envelope errors and Idempotency-Key. */
 export async function upload<T = any>(path: string, filePath: string, opts: UploadOptions = {}): Promise<T> {
   const key = opts.idempotencyKey || newIdempotencyKey()
+  if (!accessToken()) await ensureSession()
   for (let attempt = 0; ; attempt++) {
     if (renewing) await renewing.catch(() => undefined)
     const header: Record<string, string> = { 'Accept-Language': 'zh-CN', 'Idempotency-Key': key }

@@ -12,12 +12,11 @@ export interface PrivacyPopupHost {
 let popup: PrivacyPopupHost | null = null
 let pending: Resolver | null = null
 let contractName = '《用户隐私保护指引》'
-let installed = false
 
-/** Register the listener once (app.ts onLaunch; the kit's openPage does it in tests). */
+/** Register the listener (app.ts onLaunch and every page's onLoad: WeChat keeps only the last
+ * listener, so registering again is harmless and survives a listener set elsewhere). */
 export function installPrivacyListener(): void {
-  if (installed || typeof wx.onNeedPrivacyAuthorization !== 'function') return
-  installed = true
+  if (typeof wx.onNeedPrivacyAuthorization !== 'function') return
   ;(wx as any).onNeedPrivacyAuthorization((resolve: Resolver) => {
     pending = resolve
     if (popup) {
@@ -69,5 +68,4 @@ export function openContract(): void {
 export function _resetPrivacy(): void {
   popup = null
   pending = null
-  installed = false
 }
