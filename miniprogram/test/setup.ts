@@ -66,7 +66,7 @@ const shim: WxShim = Object.assign(freshState(), {
     const end = Date.now() + timeoutMs
     let quiet = 0
     while (quiet < 3) {
-      await new Promise((r) => setTimeout(r, 5))
+      await new Promise((r) => setTimeout(r, 10))
       quiet = shim.pending === 0 ? quiet + 1 : 0
       if (Date.now() > end) throw new Error(`requests still pending after ${timeoutMs} ms`)
     }
@@ -76,11 +76,18 @@ const shim: WxShim = Object.assign(freshState(), {
 
 const later = (fn: () => void) => setTimeout(fn, 0)
 
+// Every async wx answer counts as pending until its callbacks ran and the page's continuation
+// (microtasks, the next wx call) had a macrotask turn: settle() waits for all of it.
 function call(opts: any, ok: boolean, res: any) {
+  shim.pending += 1
   later(() => {
-    if (ok) opts && opts.success && opts.success(res)
-    else opts && opts.fail && opts.fail(res)
-    opts && opts.complete && opts.complete(res)
+    try {
+      if (ok) opts && opts.success && opts.success(res)
+      else opts && opts.fail && opts.fail(res)
+      opts && opts.complete && opts.complete(res)
+    } finally {
+      setTimeout(() => (shim.pending -= 1), 0)
+    }
   })
   return undefined as any
 }
