@@ -103,3 +103,38 @@ test('the GET cache answers with the last good result when the network fails', a
   expect(cached.data).toEqual(fresh.data)
   await expect(api.getCached('/stations/nearby', q, 'never-cached')).rejects.toThrow('网络不给力')
 })
+
+test('upload() sends the file as multipart with auth and a key, and parses the answer', async () => {
+  const fs = require('fs') as typeof import('fs')
+  const os = require('os') as typeof import('os')
+  const path = require('path') as typeof import('path')
+  const zlib = require('zlib') as typeof import('zlib')
+  // a real 2×2 PNG (the backend sniffs the content)
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0 }
+  const chunk = (t: string, d: Buffer) => { const len = Buffer.alloc(4); len.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([len, td, c]) }
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(2, 0); ihdr.writeUInt32BE(2, 4); ihdr[8] = 8; ihdr[9] = 2
+  const raw = Buffer.from([0, 255, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255, 0, 0])
+  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-up-')), 'proof.png')
+  fs.writeFileSync(file, png)
+
+  loginAs('demo-uploader')
+  const out = await api.upload<{ id: number; content_type: string; size_bytes: number }>('/files', file)
+  expect(out.content_type).toBe('image/png')
+  expect(typeof out.id).toBe('number')
+  const sent = requests('POST', '/files')
+  expect(sent).toHaveLength(1)
+  expect(sent[0].header.Authorization).toMatch(/^Bearer /)
+  expect(sent[0].header['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/)
+  // a refused file is an ApiError with the API's Chinese message
+  fs.writeFileSync(file, 'not an image at all')
+  const err = await api.upload('/files', file).catch((e) => e)
+  expect(err).toBeInstanceOf(api.ApiError)
+  expect(err.status).toBe(422)
+  expect(err.message).toMatch(/[\u4e00-\u9fa5]/)
+})
