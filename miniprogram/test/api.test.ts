@@ -138,3 +138,24 @@ test('upload() sends the file as multipart with auth and a key, and parses the a
   expect(err.status).toBe(422)
   expect(err.message).toMatch(/[\u4e00-\u9fa5]/)
 })
+
+test('askSubscribe asks WeChat for the templates of the events and records the answer', async () => {
+  const sub = require('../miniprogram/utils/subscribe') as typeof import('../miniprogram/utils/subscribe')
+  loginAs('demo-subscriber')
+  const list = await sub.prepareSubscribe()
+  expect(list.length).toBeGreaterThan(0)
+  const first = list[0]
+  const answer = await sub.askSubscribe([first.events[0]])
+  expect(wxShim.subscribe).toHaveLength(1)
+  expect(wxShim.subscribe[0].tmplIds).toEqual([first.template_id])
+  expect(answer.accepted).toEqual([first.template_id])
+  const posted = requests('POST', '/me/subscriptions')
+  expect(posted).toHaveLength(1)
+  expect(posted[0].data).toEqual({ accepted: [first.template_id], rejected: [] })
+  const after = await sub.prepareSubscribe()
+  expect(after.find((t) => t.template_id === first.template_id)!.credits).toBe(first.credits + 1)
+
+  wxShim.subscribeAnswer = 'reject'
+  const no = await sub.askSubscribe([first.events[0]])
+  expect(no.rejected).toEqual([first.template_id])
+})
