@@ -2,7 +2,7 @@
 // Idempotency-Key reuse, single-flight refresh and the silent re-login.
 import * as crypto from 'crypto'
 import * as api from '../miniprogram/utils/api'
-import { backend, loginAs, requests, wxShim } from './kit'
+import { backend, loginAs, pngFile, requests, wxShim } from './kit'
 
 // TestConfig's fixed signing key (config/__init__.py): lets the test age a real token
 const JWT_KEY = 'test-jwt-secret-key-that-is-long-enough-for-hs256'
@@ -106,22 +106,7 @@ test('the GET cache answers with the last good result when the network fails', a
 
 test('upload() sends the file as multipart with auth and a key, and parses the answer', async () => {
   const fs = require('fs') as typeof import('fs')
-  const os = require('os') as typeof import('os')
-  const path = require('path') as typeof import('path')
-  const zlib = require('zlib') as typeof import('zlib')
-  // a real 2×2 PNG (the backend sniffs the content)
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    return c >>> 0
-  })
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0 }
-  const chunk = (t: string, d: Buffer) => { const len = Buffer.alloc(4); len.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([len, td, c]) }
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(2, 0); ihdr.writeUInt32BE(2, 4); ihdr[8] = 8; ihdr[9] = 2
-  const raw = Buffer.from([0, 255, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255, 0, 0])
-  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-up-')), 'proof.png')
-  fs.writeFileSync(file, png)
+  const file = pngFile(2, 2, 'proof.png')
 
   loginAs('demo-uploader')
   const out = await api.upload<{ id: number; content_type: string; size_bytes: number }>('/files', file)

@@ -197,3 +197,39 @@ export function signScene(stationId: number): string {
   if (!s) throw new Error(`no sign scene for station ${stationId}`)
   return s
 }
+
+/** A real PNG file on disk (w×h, one colour) for wx.chooseMedia / upload tests; returns its path. */
+export function pngFile(width = 64, height = 48, name = 'photo.png'): string {
+  const zlib = require('zlib') as typeof import('zlib')
+  const os = require('os') as typeof import('os')
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff
+    for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (t: string, d: Buffer) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(d.length)
+    const td = Buffer.concat([Buffer.from(t), d])
+    const c = Buffer.alloc(4)
+    c.writeUInt32BE(crc(td))
+    return Buffer.concat([len, td, c])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8
+  ihdr[9] = 2
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x66)])
+  const raw = Buffer.concat(Array.from({ length: height }, () => row))
+  const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gh-png-')), name)
+  fs.writeFileSync(file, png)
+  return file
+}

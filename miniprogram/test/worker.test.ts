@@ -1,6 +1,6 @@
 // Issue 17's first flow: a worker finds the nearest open station with drinking water, navigates
 // and checks in by scanning; rating after the visit; weak signal and double taps.
-import { backend, dispatch, exists, find, findAll, followNavigation, loginAs, openPage, requests, signScene, tap, text, tokenOf, wxShim } from './kit'
+import { backend, backendInfo, dispatch, exists, find, findAll, followNavigation, loginAs, openPage, requests, signScene, tap, text, pngFile, tokenOf, wxShim } from './kit'
 
 const XINING = { latitude: 36.6171, longitude: 101.7782 }
 
@@ -225,4 +225,20 @@ test('nothing within 1 km: the nearest station is shown anyway', async () => {
   const page = await openPage('pages/nearby/index')
   expect(text(page, '#nearest-outside')).toContain('1 公里内没有服务站，离你最近的是')
   expect(text(page, `#station-${api.nearest_outside.id}`)).toContain(api.nearest_outside.name)
+})
+
+test("the station's photos (uploaded by its officer) are shown from the API host", async () => {
+  const api = require('../miniprogram/utils/api') as typeof import('../miniprogram/utils/api')
+  const { items } = await nearbyFromApi('')
+  const target = items[3] || items[0]
+  loginAs('officer-xining')
+  const photo = await api.upload<{ id: number }>(`/stations/${target.id}/photos`, pngFile(320, 240))
+  const current = await api.get(`/stations/${target.id}`)
+  await api.patch(`/stations/${target.id}`, { photos: [photo.id], version: current.version })
+  loginAs('demo-worker')
+  const page = await openPage('pages/station/index', { id: String(target.id) })
+  const src = page.data.photos.map((p: any) => p.src)
+  expect(src).toHaveLength(1)
+  expect(src[0]).toMatch(new RegExp(`^${backendInfo().baseUrl}/api/v1/stations/photos/${photo.id}`))
+  expect(findAll(page, '.photo')).toHaveLength(1)
 })
