@@ -29,7 +29,6 @@ from app.privacy.models import (
     PURPOSES,
 )
 
-
 # visible text: no control character, and one character at least that is not a space (the
 # same class in Python and ECMAScript regular expressions, so the document states the rule)
 VISIBLE_PATTERN = ("^[^\\u0000-\\u001f]*[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a"
