@@ -113,6 +113,16 @@ def holidays_load(file: str) -> None:
     click.echo(json.dumps(workdays.load_calendar(rows)))
 
 
+@gonghui.command("hardship-reminders")
+@with_appcontext
+def hardship_reminders() -> None:
+    """Daily: to-dos for hardship files due for their yearly review or their follow-up six
+    months after exit (idempotent)."""
+    from app.hardship.upkeep import open_due_reminders
+
+    click.echo(json.dumps(open_due_reminders()))
+
+
 @gonghui.command("rebuild-search")
 @click.option("--batch", default=1000, show_default=True, help="stations per transaction")
 @with_appcontext
