@@ -21,6 +21,7 @@ from app.core.states import guarded_update
 from app.core.time import to_shanghai, utcnow
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.aid.notices import require_notices_passed
 from app.notify.service import notify
 
 
@@ -29,6 +30,7 @@ def create_batch(*, actor_id: int, program_id: int, name: str,
     """Put approved, not yet batched applications of the program into a new batch."""
     program = get_program(actor_id, program_id, roles=ADMINS)
     wanted = set(application_ids)
+    require_notices_passed(program, wanted)
     batch = DisbursementBatch(program=program, name=name, status="open", created_by=actor_id,
                               total_fen=0, count=0, version=1)
     db.session.add(batch)

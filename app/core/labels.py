@@ -307,4 +307,10 @@ FIELDS: dict[str, str] = {
     "work": N_("Work"),
     "yearly_fixed_costs_fen": N_("Yearly fixed costs"),
     "yearly_income_fen": N_("Yearly household income"),
+    "confirmations": N_("Confirmations"),
+    "excluded_by_program_ids": N_("Programs that exclude this one"),
+    "repeat_scope": N_("Repeat-aid scope"),
+    "repeat_rule": N_("Repeat-aid rule"),
+    "hardship_file_rule": N_("Hardship file rule"),
+    "required_confirmations": N_("Required confirmations"),
 }
