@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.aid import repeat
 from app.aid.access import get_application, get_program
 from app.aid.decisions import (
     chain_orgs,
@@ -18,7 +19,6 @@ from app.aid.decisions import (
     move,
     open_step_todo,
 )
-from app.aid import repeat
 from app.aid.history import record_event
 from app.aid.models import (
     CONFIRMATIONS,

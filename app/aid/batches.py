@@ -10,6 +10,7 @@ from app.aid.access import get_batch, get_program
 from app.aid.budget import settle
 from app.aid.history import record_event
 from app.aid.models import STATUS_LABELS, AidApplication, DisbursementBatch
+from app.aid.notices import require_notices_passed
 from app.core import audit
 from app.core.crypto import mask_id_number
 from app.core.i18n import N_
@@ -21,7 +22,6 @@ from app.core.states import guarded_update
 from app.core.time import to_shanghai, utcnow
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.aid.notices import require_notices_passed
 from app.notify.service import notify
 
 

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.aid import repeat
 from app.aid.access import get_application
 from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
 from app.aid.budget import left_fen, try_reserve, yuan
-from app.aid import repeat
 from app.aid.history import record_event
-from app.aid.notices import publish_notice
 from app.aid.models import ACTION_LABELS, LIFECYCLE, AidApplication
+from app.aid.notices import publish_notice
 from app.core import audit, todos
 from app.core.i18n import N_, translate
 from app.core.labels import Code

@@ -102,13 +102,13 @@ def set_holding(hardship_file: HardshipFile, holding: bool) -> None:
 
 
 def open_step_todo(hardship_file: HardshipFile, org, *, what: str,
-                   waiting_since: datetime | None = None) -> None:
+                   waiting_since: datetime | None = None, endpoint: str = "decisions") -> None:
     todos.open_todo(
         kind=TODO_KIND, object_id=hardship_file.id, org_id=org.id, org_path=org.path,
         exact_org=True, role=Role.APPROVER, version=hardship_file.version,
         title=f"困难职工档案：{hardship_file.head_name}"[:120],
         summary=f"{what} · {hardship_file.org.name} · {in_chinese(LEVELS[hardship_file.level])}",
-        action=f"/api/v1/hardship-files/{hardship_file.id}/decisions",
+        action=f"/api/v1/hardship-files/{hardship_file.id}/{endpoint}",
         waiting_since=waiting_since, batchable=False)
 
 

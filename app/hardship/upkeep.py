@@ -98,7 +98,7 @@ def propose_close(*, actor_id: int, file_id: int, version: int, reason: str,
     publish_notice(hardship_file, kind=EXIT_NOTICE_KIND, title="困难职工脱困公示")
     notice = notices.live_notice(EXIT_NOTICE_KIND, hardship_file.id)
     open_step_todo(hardship_file, county, what="脱困公示期满后销档",
-                   waiting_since=after_notice(notice.ends_on))
+                   waiting_since=after_notice(notice.ends_on), endpoint="confirm-close")
     todos.close_todo(kind=REVIEW_KIND, object_id=hardship_file.id)
     record_event(hardship_file, actor_id=actor_id, action="close", from_status="filed",
                  to_status="exit_notice", org_id=grassroots.id,
@@ -187,7 +187,8 @@ def open_due_reminders(now: datetime | None = None) -> dict[str, int]:
         HardshipFile.status == "filed", HardshipFile.review_due_on <= today))
     for hardship_file in due_reviews:
         if todos.find_todo(REVIEW_KIND, hardship_file.id) is None:
-            _remind(hardship_file, REVIEW_KIND, "年度复核到期", hardship_file.review_due_on)
+            _remind(hardship_file, REVIEW_KIND, "年度复核到期", hardship_file.review_due_on,
+                    "reviews")
             opened["reviews"] += 1
     due_follow_ups = db.session.scalars(select(HardshipFile).where(
         HardshipFile.status == "closed", HardshipFile.follow_up_until <= today,
@@ -195,16 +196,17 @@ def open_due_reminders(now: datetime | None = None) -> dict[str, int]:
     for hardship_file in due_follow_ups:
         if todos.find_todo(FOLLOW_UP_KIND, hardship_file.id) is None:
             _remind(hardship_file, FOLLOW_UP_KIND, "脱困满六个月回访",
-                    hardship_file.follow_up_until)
+                    hardship_file.follow_up_until, "follow-up")
             opened["follow_ups"] += 1
     db.session.commit()
     return opened
 
 
-def _remind(hardship_file: HardshipFile, kind: str, what: str, due: date) -> None:
+def _remind(hardship_file: HardshipFile, kind: str, what: str, due: date, endpoint: str) -> None:
     org = hardship_file.org
     todos.open_todo(kind=kind, object_id=hardship_file.id, org_id=org.id, org_path=org.path,
                     role=Role.APPROVER, version=hardship_file.version,
                     title=f"困难职工档案：{hardship_file.head_name}"[:120],
                     summary=f"{what}（{due.isoformat()}）· {org.name}",
-                    action=f"/api/v1/hardship-files/{hardship_file.id}", batchable=False)
+                    action=f"/api/v1/hardship-files/{hardship_file.id}/{endpoint}",
+                    batchable=False)

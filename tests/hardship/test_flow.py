@@ -35,7 +35,8 @@ def test_member_files_household_through_the_chain(client, as_user, county, clock
     assert hardship_file["step_org"]["id"] == county["village1"]
     # no approval before the home visit
     refused = decide(client, as_user, hardship_file, "village1_approver")
-    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "home_visit_missing"
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "home_visit_missing"
     visited = visit(client, as_user, county, hardship_file)
     assert visited.status_code == 201, visited.get_json()
     hardship_file = visited.get_json()
@@ -83,7 +84,8 @@ def test_yearly_review_exit_follow_up_and_reopen(app, client, as_user, county, c
     assert closing.status_code == 200, closing.get_json()
     hardship_file = closing.get_json()
     assert hardship_file["status"] == "exit_notice"
-    assert notice_of(client, county, hardship_file["id"], "hardship_exit")["title"] == "困难职工脱困公示"
+    exit_notice = notice_of(client, county, hardship_file["id"], "hardship_exit")
+    assert exit_notice["title"] == "困难职工脱困公示"
     early = client.post(f"/api/v1/hardship-files/{hardship_file['id']}/confirm-close",
                         headers=as_user(FILER), json={"version": hardship_file["version"]})
     assert early.status_code == 409 and early.get_json()["error"]["code"] == "notice_running"
