@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from app.aid.models import AIDED, AidApplication, AidProgram
 from app.core.db import dialect_name
@@ -25,32 +25,36 @@ def people(application: AidApplication, household: Household | None) -> list[str
     return sorted(hashes)
 
 
-def excluding_programs(program: AidProgram) -> list[int]:
-    """The programs whose aid excludes this one's; under a household rule the program's own
-    aid to another member of the household counts too (送温暖 once per family)."""
+def excluding_programs(program: AidProgram) -> set[int]:
+    """The programs this one names; under a household rule the program's own aid to another
+    member of the household counts too (送温暖 once per family)."""
     ids = set(program.excluded_by_program_ids or [])
     if program.repeat_scope == "household":
         ids.add(program.id)
-    return sorted(ids)
+    return ids
 
 
 def other_aid(application: AidApplication, household: Household | None) -> list[dict[str, Any]]:
-    """Aid given this year by an excluding program to the person or household: program,
-    year and amount — all an approver needs, nothing about the other org or applicant."""
+    """Aid given this year to the person or household by a program that excludes this one or
+    that this one excludes (the same need, whichever came first): program, year and amount —
+    all an approver needs, nothing about the other org or applicant."""
     program = application.program
-    excluding = excluding_programs(program)
-    if not excluding:
-        return []
+    named = excluding_programs(program)
     rows = db.session.execute(
         select(AidProgram.id, AidProgram.name, AidProgram.year,
-               func.sum(AidApplication.amount_fen))
+               AidProgram.excluded_by_program_ids, AidApplication.amount_fen)
         .join(AidProgram, AidProgram.id == AidApplication.program_id)
         .where(AidApplication.beneficiary_id_hash.in_(people(application, household)),
                AidApplication.id != application.id, AidApplication.status.in_(AIDED),
-               AidProgram.id.in_(excluding), AidProgram.year == program.year)
-        .group_by(AidProgram.id, AidProgram.name, AidProgram.year).order_by(AidProgram.id))
-    return [{"program_id": pid, "program_name": name, "year": year, "amount_fen": int(amount)}
-            for pid, name, year, amount in rows]
+               AidProgram.year == program.year)
+        .order_by(AidProgram.id, AidApplication.id))
+    found: dict[int, dict[str, Any]] = {}
+    for pid, name, year, their_list, amount in rows:
+        if pid in named or program.id in (their_list or []):
+            entry = found.setdefault(pid, {"program_id": pid, "program_name": name,
+                                           "year": year, "amount_fen": 0})
+            entry["amount_fen"] += amount
+    return list(found.values())
 
 
 def serialize_people(hashes: list[str]) -> None:
@@ -72,8 +76,10 @@ def refused() -> Conflict:
 def check(application: AidApplication, household: Household | None, *,
           lock: bool) -> list[dict[str, Any]]:
     """The other aid found (stored on the application for the approvers), or 409 repeat_aid
-    when the program refuses it."""
-    if lock and excluding_programs(application.program):
+    when the program refuses it. `lock` (the final approval) serialises per person first."""
+    if lock:
+        # every final approval takes the person's lock, excluded or not: the other program's
+        # check must see this one's approval once it commits
         serialize_people(people(application, household))
     found = other_aid(application, household)
     if found and application.program.repeat_rule == "refuse":
