@@ -165,7 +165,7 @@ def test_probing_a_household_answers_the_rule_only_and_is_limited(app, client, a
     monkeypatch.setitem(app.config, "RATELIMIT_DUPLICATES", "3 per hour")
     submitted(client, as_user, county, who="village1_approver")
     codes = []
-    for attempt in range(5):
+    for _ in range(5):
         probe = draft(client, as_user, county, who="plain", on_behalf=False)
         assert probe.status_code == 201, probe.get_json()
         response = submit(client, as_user, probe.get_json(), who="plain")
