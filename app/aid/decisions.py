@@ -171,8 +171,10 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
         move(application, action, version=version, step=step + 1, step_org_id=next_org.id,
              last_comment=comment)
     elif action == "approve":
-        # checked again, serialised per person: a parallel approval elsewhere is seen
-        household = household_of(application.beneficiary_id_hash)
+        # checked again, serialised per person: a parallel approval elsewhere is seen (the
+        # household is only looked up when the program's rule counts it)
+        household = (household_of(application.beneficiary_id_hash)
+                     if program.repeat_scope == "household" else None)
         found = repeat.check(application, household, lock=True)
         move(application, action, version=version, status="approved", step=None,
              step_org_id=None, decided_at=now, last_comment=comment, repeat_aid=found)
