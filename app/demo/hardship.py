@@ -97,7 +97,10 @@ def _day_at(day: date, hour: int = 10) -> datetime:
 def add_file(n: int, spec: DemoFile, county: Org, student: AidApplication | None
              ) -> HardshipFile:
     village, town = org_named(spec.village), org_named(TOWN)
+    # the household's own account opened it (the village's demo member), so the village's
+    # approver may decide it
     officer = ensure_user(f"officer-{VILLAGE_USERS[spec.village].removeprefix('aid-')}")
+    applicant = ensure_user(VILLAGE_USERS[spec.village])
     today = shanghai_today()
     head_number = demo_id_number("451224", f"{1972 + n}0{1 + n}12", 500 + n)
     spouse_number = demo_id_number("451224", f"{1974 + n}0{1 + n}20", 600 + n)
@@ -110,7 +113,7 @@ def add_file(n: int, spec: DemoFile, county: Org, student: AidApplication | None
     status = {"review_due": "filed"}.get(spec.state, spec.state)
     hardship_file = HardshipFile(
         org=village, org_id=village.id, county_org_id=county.id,
-        applicant_id=officer.id, entered_by_officer=True, head_name=spec.head,
+        applicant_id=applicant.id, entered_by_officer=False, head_name=spec.head,
         head_id_number=head_number, head_id_hash=keyed_hash(head_number),
         employer="东兰县务农", main_cause=spec.cause, secondary_causes=["schooling"]
         if spec.cause != "schooling" else [],

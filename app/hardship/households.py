@@ -130,6 +130,16 @@ def _replace_members(hardship_file: HardshipFile, members: list[HardshipMember],
         raise _household_taken(hardship_file, actor_id) from None
 
 
+def _held_elsewhere(hardship_file: HardshipFile) -> bool:
+    """Read before writing (a refusal then holds no write lock on SQLite); the partial unique
+    index is what refuses a racing submit."""
+    with db.session.no_autoflush:
+        hashes = [m.id_hash for m in hardship_file.members]
+        return db.session.scalar(select(HardshipMember.id).where(
+            HardshipMember.id_hash.in_(hashes), HardshipMember.holding.is_(True),
+            HardshipMember.file_id != hardship_file.id).limit(1)) is not None
+
+
 def _household_taken(hardship_file: HardshipFile, actor_id: int) -> Conflict:
     """What the caller learns: their own other file by its id, anybody else's as a plain
     refusal (the rule itself, nothing more; limited per user)."""
@@ -242,6 +252,8 @@ def submit(*, actor_id: int, file_id: int, version: int) -> HardshipFile:
                                "monthly_per_person_fen": hardship_file.monthly_per_person_fen,
                                "poverty_line_fen": hardship_file.poverty_line_fen})
     from_status = hardship_file.status
+    if _held_elsewhere(hardship_file):
+        raise _household_taken(hardship_file, actor_id)
     try:
         with db.session.begin_nested():
             move(hardship_file, "submit", version=version, step_org_id=grassroots.id,

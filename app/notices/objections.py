@@ -27,11 +27,17 @@ def lodge(*, actor_id: int, notice_id: int, reason: str) -> NoticeObjection:
     if notice.status != "open":
         raise Conflict("This notice is over; objections are no longer taken.",
                        code="notice_closed")
+    duplicate = Conflict("Your objection to this notice is waiting for an officer already.",
+                         code="objection_exists")
+    # answered before any write (SQLite: a refused request holds no write lock); the partial
+    # unique index refuses a racing twin
+    if db.session.scalar(select(NoticeObjection.id).where(
+            NoticeObjection.notice_id == notice.id, NoticeObjection.user_id == actor_id,
+            NoticeObjection.status == "open")) is not None:
+        raise duplicate
     objection = NoticeObjection(notice=notice, notice_id=notice.id, user_id=actor_id,
                                 reason=reason, status="open", version=1)
-    insert_unique(objection, duplicate=Conflict(
-        "Your objection to this notice is waiting for an officer already.",
-        code="objection_exists"))
+    insert_unique(objection, duplicate=duplicate)
     # the counter moves only while the notice is open (a notice passing at the same moment
     # updates the same row: exactly one of the two wins)
     moved = db.session.execute(

@@ -78,7 +78,10 @@ def require_passed(subject_kind: str, subject_id: int) -> Notice:
     notice = live_notice(subject_kind, subject_id)
     if notice is None:
         raise Conflict("There is no notice being published for this.", code="notice_missing")
-    if _close(notice, "passed", only_if_clear=True):
+    # the answer from what was read first, before any write; the conditional UPDATE then
+    # guards against an objection lodged meanwhile
+    if not (notice.open_objections or shanghai_today() <= notice.ends_on) and _close(
+            notice, "passed", only_if_clear=True):
         return notice
     if notice.status == "open" and notice.open_objections:
         raise Conflict("An objection to the notice is waiting for an officer.",
