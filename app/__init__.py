@@ -80,8 +80,10 @@ def register_blueprints(app: Flask) -> None:
     from app.core.docs import blp as docs_assets
     from app.extensions import api
     from app.files.routes import blp as files
+    from app.hardship.routes import blp as hardship
     from app.health.routes import blp as health
     from app.members.routes import blp as members
+    from app.notices.routes import blp as notices
     from app.notify.routes import blp as notify
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
@@ -96,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy,
+        stations, station_activity, station_planning, privacy, hardship, notices,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -108,14 +110,17 @@ def register_domain_hooks() -> None:
     from app.auth.hooks import register_hooks as auth
     from app.core import idempotency, personal_data
     from app.files.hooks import register_hooks as files
+    from app.hardship.hooks import register_hooks as hardship
     from app.members.hooks import register_hooks as members
+    from app.notices.hooks import register_hooks as notices
     from app.notify.hooks import register_hooks as notify
     from app.orgs.hooks import register_hooks as orgs
     from app.projects.hooks import register_hooks as projects
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, projects, stations, notify, files):
+    for register in (auth, orgs, aid, members, projects, stations, hardship, notices,
+                     notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)
@@ -129,6 +134,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.cli import gonghui
+    from app.core import workdays  # noqa: F401  (its calendar table is part of the schema)
 
     app.cli.add_command(gonghui)
 

@@ -90,6 +90,7 @@ class BaseConfig:
         "aid_personal": 5 * 365,
         "membership_rejected": 180,
         "deleted_accounts": 0,
+        "hardship_closed": 10 * 365,  # files are kept ten years after closing
     }
 
     def __init__(self) -> None:

@@ -92,6 +92,7 @@ def get_application(actor_id: int, application_id: int, *,
                                        and (application.viewer_decides_step
                                             or is_officer_over(actor_id, application.org)))):
         raise NotFound("No such application.")
+    application.viewer_is_applicant = application.applicant_id == actor_id
     if applicant_only and application.applicant_id != actor_id:
         raise Forbidden("Only the applicant may change or withdraw this application.")
     return application

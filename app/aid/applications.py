@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.aid import repeat
 from app.aid.access import get_application, get_program
 from app.aid.decisions import (
     chain_orgs,
@@ -19,7 +20,13 @@ from app.aid.decisions import (
     open_step_todo,
 )
 from app.aid.history import record_event
-from app.aid.models import DOCUMENT_KINDS, AidApplication, AidApplicationFile, AidProgram
+from app.aid.models import (
+    CONFIRMATIONS,
+    DOCUMENT_KINDS,
+    AidApplication,
+    AidApplicationFile,
+    AidProgram,
+)
 from app.aid.programs import find_category, is_eligible
 from app.core import audit
 from app.core.crypto import keyed_hash
@@ -32,6 +39,7 @@ from app.core.time import shown, utcnow
 from app.errors import Conflict, FieldMessage, FieldProblems, Invalid
 from app.extensions import db
 from app.files.service import owned_files
+from app.hardship.lookup import Household, household_of
 from app.members.memberships import validated_id_number
 from app.orgs.scope import authorize, get_org_or_404, grants_of, org_scope_clause
 from app.privacy.consent import require_aid_consents
@@ -156,7 +164,8 @@ def _duplicate(application: AidApplication, actor_id: int) -> Conflict:
 def create_application(*, actor_id: int, program_id: int, org_id: int, category_code: str,
                        tier_code: str, beneficiary: dict[str, Any],
                        bank_account: dict[str, str], reason: str,
-                       documents: list[dict[str, Any]], on_behalf: bool) -> AidApplication:
+                       documents: list[dict[str, Any]], on_behalf: bool,
+                       confirmations: list[str] | None = None) -> AidApplication:
     """A draft by a member (for themselves or family) or an officer entering it on behalf."""
     program = get_program(actor_id, program_id)
     _check_window(program)
@@ -164,7 +173,8 @@ def create_application(*, actor_id: int, program_id: int, org_id: int, category_
         authorize(actor_id, get_org_or_404(org_id), OFFICERS)
     application = AidApplication(program=program, applicant_id=actor_id,
                                  entered_by_officer=on_behalf, reason=reason, status="draft",
-                                 version=1)
+                                 version=1, confirmations=sorted(set(confirmations or [])),
+                                 repeat_aid=[])
     # every problem at once: each step's field problems are collected, then raised together
     problems = FieldProblems()
     with problems.check():
@@ -215,6 +225,8 @@ def update_application(*, actor_id: int, application_id: int, version: int,
         _set_bank_account(application, changes["bank_account"])
     if "reason" in changes:
         application.reason = changes["reason"]
+    if "confirmations" in changes:
+        application.confirmations = sorted(set(changes["confirmations"]))
     if not problems.has("category_code", "tier_code"):
         with problems.check():
             _check_student_fields(application, program)
@@ -263,6 +275,21 @@ def unlisted_documents(application: AidApplication) -> list[str]:
     return sorted(_attached_kinds(application) - set(category["required_documents"]))
 
 
+def _check_hardship_file(application: AidApplication, household: Household | None) -> None:
+    """A program may require the beneficiary's household to be filed (or other evidence)."""
+    rule = application.program.hardship_file_rule
+    if rule == "none" or (household is not None and household.is_filed):
+        return
+    if rule == "or_evidence" and "other" in _attached_kinds(application):
+        return
+    message = (N_("This program needs the beneficiary's household to have a filed hardship "
+                  "file.") if rule == "required" else
+               N_("This program needs a filed hardship file or other evidence of hardship "
+                  "(attach it as other documents)."))
+    raise Invalid(message, code="hardship_file_required",
+                  details={"fields": {"documents": [FieldMessage(message)]}, "rule": rule})
+
+
 def submit(*, actor_id: int, application_id: int, version: int) -> AidApplication:
     """Into the chain at its first step; a returned application starts again from there."""
     application = get_application(actor_id, application_id, applicant_only=True)
@@ -289,10 +316,24 @@ def submit(*, actor_id: int, application_id: int, version: int) -> AidApplicatio
                           translate(N_("Upload the %(kind)s."),
                                     {"kind": Code(DOCUMENT_KINDS, kind)}) for kind in missing]},
                                "missing": missing})
+    missing_confirmations = [code for code in program.required_confirmations or []
+                             if code not in (application.confirmations or [])]
+    if missing_confirmations:
+        raise Invalid("Confirm first: %(items)s.",
+                      params={"items": Codes(CONFIRMATIONS, missing_confirmations)},
+                      code="confirmations_missing",
+                      details={"fields": {"confirmations": [
+                          translate(N_("Confirm: %(item)s."), {"item": Code(CONFIRMATIONS, c)})
+                          for c in missing_confirmations]}, "missing": missing_confirmations})
+    household = household_of(application.beneficiary_id_hash)
+    _check_hardship_file(application, household)
+    found = repeat.check(application, household, lock=False)
     first = chain_orgs(application)[0]
     from_status = application.status
     _take_slot(application, actor_id=actor_id, version=version, status="submitted", step=0,
-               step_org_id=first.id, submitted_at=now, last_comment=None)
+               step_org_id=first.id, submitted_at=now, last_comment=None, repeat_aid=found,
+               hardship_file_id=household.file_id if household and household.is_filed else None,
+               hardship_level=household.level if household and household.is_filed else None)
     record_event(application, actor_id=actor_id,
                  action="resubmit" if from_status == "returned" else "submit",
                  from_status=from_status, to_status="submitted", step=0, org_id=first.id)

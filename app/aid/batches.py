@@ -10,6 +10,7 @@ from app.aid.access import get_batch, get_program
 from app.aid.budget import settle
 from app.aid.history import record_event
 from app.aid.models import STATUS_LABELS, AidApplication, DisbursementBatch
+from app.aid.notices import require_notices_passed
 from app.core import audit
 from app.core.crypto import mask_id_number
 from app.core.i18n import N_
@@ -29,6 +30,7 @@ def create_batch(*, actor_id: int, program_id: int, name: str,
     """Put approved, not yet batched applications of the program into a new batch."""
     program = get_program(actor_id, program_id, roles=ADMINS)
     wanted = set(application_ids)
+    require_notices_passed(program, wanted)
     batch = DisbursementBatch(program=program, name=name, status="open", created_by=actor_id,
                               total_fen=0, count=0, version=1)
     db.session.add(batch)

@@ -52,3 +52,15 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}{whole}.{cents:02d}"
+
+
+def release(*, program_id: int, amount_fen: int) -> bool:
+    """Give back an approval's reservation (the approval was revoked); False if it was not
+    reserved."""
+    moved = db.session.execute(
+        update(AidProgram)
+        .where(AidProgram.id == program_id, AidProgram.reserved_fen >= amount_fen)
+        .values(reserved_fen=AidProgram.reserved_fen - amount_fen)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return moved == 1

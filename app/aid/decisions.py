@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.aid import repeat
 from app.aid.access import get_application
 from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
 from app.aid.budget import left_fen, try_reserve, yuan
 from app.aid.history import record_event
 from app.aid.models import ACTION_LABELS, LIFECYCLE, AidApplication
+from app.aid.notices import publish_notice
 from app.core import audit, todos
 from app.core.i18n import N_, translate
 from app.core.labels import Code
@@ -23,6 +25,7 @@ from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
+from app.hardship.lookup import household_of
 from app.notify.service import notify
 from app.orgs.models import LEVEL_LABELS, Org
 
@@ -168,8 +171,15 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
         move(application, action, version=version, step=step + 1, step_org_id=next_org.id,
              last_comment=comment)
     elif action == "approve":
+        # checked again, serialised per person: a parallel approval elsewhere is seen (the
+        # household is only looked up when the program's rule counts it)
+        household = (household_of(application.beneficiary_id_hash)
+                     if program.repeat_scope == "household" else None)
+        found = repeat.check(application, household, lock=True)
         move(application, action, version=version, status="approved", step=None,
-             step_org_id=None, decided_at=now, last_comment=comment)
+             step_org_id=None, decided_at=now, last_comment=comment, repeat_aid=found)
+        if program.notice_working_days:
+            publish_notice(application)
     elif action == "return":
         move(application, action, version=version, status="returned", step=None,
              step_org_id=None, last_comment=comment)

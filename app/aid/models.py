@@ -64,8 +64,24 @@ ACTION_LABELS = {
     "resubmit": N_("Submit again"), "approve": N_("Approve"),
     "return": N_("Return for changes"), "reject": N_("Reject"), "withdraw": N_("Withdraw"),
     "pay": N_("Pay out"), "unbatch": N_("Remove from the batch"),
+    "revoke": N_("Revoke after an objection"),
 }
 BATCH_STATUS_LABELS = {"open": N_("Waiting for the handover"), "paid": N_("Paid out")}
+# no repeat aid (issue 21): whose aid counts (the beneficiary, or their whole household as
+# their open hardship file lists it) and what a conflict does
+REPEAT_SCOPES = {"person": N_("The same person"), "household": N_("The same household")}
+REPEAT_RULES = {"flag": N_("Flag it to the approver"), "refuse": N_("Refuse the application")}
+HARDSHIP_FILE_RULES = {"none": N_("No hardship file needed"),
+                       "required": N_("An open hardship file is required"),
+                       "or_evidence": N_("An open hardship file or other evidence")}
+# exclusions the national rules name, which a program may ask the applicant to confirm
+CONFIRMATIONS = {
+    "not_military_academy": N_("Not a student at a military academy"),
+    "not_free_teacher_training": N_("Not on a free teacher-training place"),
+    "not_funded_elsewhere": N_("Not already funded by government or others for this need"),
+}
+# aid given: what the repeat-aid rule counts
+AIDED = ("approved", "paid")
 
 # action → (statuses it may start from, status it leads to; None: decided by the step)
 LIFECYCLE = StateMachine("application", noun=N_("aid application"), statuses=STATUS_LABELS,
@@ -77,6 +93,8 @@ LIFECYCLE = StateMachine("application", noun=N_("aid application"), statuses=STA
     "reject": (("submitted",), "rejected"),
     "withdraw": (("draft", "submitted", "returned"), "withdrawn"),
     "pay": (("approved",), "paid"),
+    # an objection to the program's public notice upheld: the approval is undone
+    "revoke": (("approved",), "rejected"),
 })
 
 
@@ -90,6 +108,12 @@ class AidProgram(CreatedAtMixin, db.Model):
         # The last line of defence against overspending, whatever the application code does.
         CheckConstraint("reserved_fen + paid_fen <= budget_fen", name="within_budget"),
         CheckConstraint("opens_at < closes_at", name="window"),
+        CheckConstraint(f"repeat_scope IN {tuple(REPEAT_SCOPES)}", name="repeat_scope"),
+        CheckConstraint(f"repeat_rule IN {tuple(REPEAT_RULES)}", name="repeat_rule"),
+        CheckConstraint(f"hardship_file_rule IN {tuple(HARDSHIP_FILE_RULES)}",
+                        name="hardship_file_rule"),
+        CheckConstraint("notice_working_days IS NULL OR notice_working_days BETWEEN 1 AND 30",
+                        name="notice_working_days"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -106,6 +130,14 @@ class AidProgram(CreatedAtMixin, db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # no repeat aid: the programs whose aid in the same year excludes this program's
+    excluded_by_program_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    repeat_scope: Mapped[str] = mapped_column(String(16), default="person")
+    repeat_rule: Mapped[str] = mapped_column(String(8), default="flag")
+    hardship_file_rule: Mapped[str] = mapped_column(String(16), default="none")
+    required_confirmations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # 公示 before payment: approved applications are published this many working days
+    notice_working_days: Mapped[int | None] = mapped_column(Integer)
 
     owner_org: Mapped[Org] = relationship(lazy="joined", innerjoin=True)
     eligible_orgs: Mapped[list[Org]] = relationship(
@@ -190,6 +222,13 @@ class AidApplication(CreatedAtMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the beneficiary's open hardship file when submitted, and its level then
+    hardship_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hardship_files.id", ondelete="SET NULL"))
+    hardship_level: Mapped[str | None] = mapped_column(String(16))
+    # other aid the repeat-aid rule found (program, year, amount), for the approvers
+    repeat_aid: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     program: Mapped[AidProgram] = relationship()
     org: Mapped[Org] = relationship(foreign_keys=[org_id])
@@ -208,6 +247,13 @@ class AidApplication(CreatedAtMixin, db.Model):
     # not a column: the orgs above the applicant org, nearest first, set by
     # access.get_application (step orgs and the orgs of the history are among them)
     orgs_above: tuple[Org, ...] = ()
+    # set by access.get_application: the viewer is the applicant (who never sees other aid)
+    viewer_is_applicant: bool = True
+
+    @property
+    def repeat_aid_for_viewer(self) -> list[dict[str, Any]] | None:
+        """Other aid found by the repeat-aid rule: officers only (null for the applicant)."""
+        return None if self.viewer_is_applicant else self.repeat_aid
 
     @property
     def current_step(self) -> Step | None:

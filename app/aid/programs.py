@@ -43,7 +43,11 @@ def _check_eligible_orgs(owner: Org, org_ids: list[int],
 def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
                    eligible_org_ids: list[int], categories: list[dict[str, Any]],
                    budget_fen: int, opens_at: datetime, closes_at: datetime,
-                   chain: list[str]) -> AidProgram:
+                   chain: list[str], excluded_by_program_ids: list[int] | None = None,
+                   repeat_scope: str = "person", repeat_rule: str = "flag",
+                   hardship_file_rule: str = "none",
+                   required_confirmations: list[str] | None = None,
+                   notice_working_days: int | None = None) -> AidProgram:
     owner = get_org_or_404(owner_org_id)
     authorize(actor_id, owner, ADMINS)
     # every problem at once (the schema checked the same rules for HTTP callers)
@@ -53,11 +57,20 @@ def create_program(*, actor_id: int, name: str, year: int, owner_org_id: int,
     for message in category_problems(categories):
         problems.invalid("categories", message.msgid, message.params)
     eligible = _check_eligible_orgs(owner, eligible_org_ids, problems)
+    excluded_by = sorted(set(excluded_by_program_ids or []))
+    known = set(db.session.scalars(select(AidProgram.id).where(AidProgram.id.in_(excluded_by))))
+    if len(known) != len(excluded_by):
+        problems.invalid("excluded_by_program_ids", "Some of these programs do not exist: "
+                         "%(ids)s.", {"ids": sorted(set(excluded_by) - known)})
     problems.raise_if_any()
     program = AidProgram(
         name=name, year=year, owner_org_id=owner.id, categories=categories, chain=chain,
         budget_fen=budget_fen, reserved_fen=0, paid_fen=0, opens_at=opens_at,
-        closes_at=closes_at, created_by=actor_id,
+        closes_at=closes_at, created_by=actor_id, excluded_by_program_ids=excluded_by,
+        repeat_scope=repeat_scope, repeat_rule=repeat_rule,
+        hardship_file_rule=hardship_file_rule,
+        required_confirmations=sorted(set(required_confirmations or [])),
+        notice_working_days=notice_working_days,
     )
     db.session.add(program)
     db.session.flush()

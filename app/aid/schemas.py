@@ -10,11 +10,15 @@ from marshmallow import Schema, ValidationError, fields, missing, validate, vali
 from app.aid.models import (
     ACTION_LABELS,
     BATCH_STATUS_LABELS,
+    CONFIRMATIONS,
     DOCUMENT_KINDS,
+    HARDSHIP_FILE_RULES,
     KIND_LABELS,
     KINDS,
     RELATION_LABELS,
     RELATIONS,
+    REPEAT_RULES,
+    REPEAT_SCOPES,
     STATUS_LABELS,
     STATUSES,
     category_problems,
@@ -34,6 +38,7 @@ from app.core.fields import (
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
+from app.hardship.models import LEVELS as HARDSHIP_LEVELS
 from app.orgs.models import LEVEL_LABELS, LEVELS
 
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$")
@@ -104,6 +109,26 @@ class AidProgramCreate(StrictSchema):
                         metadata={"description": "levels from the applicant upwards, "
                                                  "e.g. village, town, county, province",
                                   "enum": upward_chains()})
+    excluded_by_program_ids = fields.List(id_field(), load_default=list,
+                                          validate=validate.Length(max=50), metadata={
+        "description": "programs whose aid in the same year excludes this program's (no "
+                       "repeat aid for the same need)"})
+    repeat_scope = fields.String(load_default="person",
+                                 validate=validate.OneOf(list(REPEAT_SCOPES)), metadata={
+        "description": "person, or household: any member of the beneficiary's open "
+                       "hardship file (then this program's own aid to the household counts)"})
+    repeat_rule = fields.String(load_default="flag", validate=validate.OneOf(list(REPEAT_RULES)),
+                                metadata={"description": "flag to the approver, or refuse"})
+    hardship_file_rule = fields.String(load_default="none",
+                                       validate=validate.OneOf(list(HARDSHIP_FILE_RULES)))
+    required_confirmations = fields.List(
+        fields.String(validate=validate.OneOf(list(CONFIRMATIONS))), load_default=list,
+        validate=validate.Length(max=len(CONFIRMATIONS)), metadata={
+            "description": "exclusions the applicant must confirm (national rules)"})
+    notice_working_days = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                         validate=validate.Range(min=1, max=30), metadata={
+        "description": "公示 before payment: approved applications are published this many "
+                       "working days; null: no notice"})
 
     @validates_schema(skip_on_field_errors=False)
     def window_in_order(self, data, **kwargs):
@@ -163,6 +188,16 @@ class AidProgramOut(Schema):
         "description": "in lists of open programs: the caller may apply (an approved member "
                        "of an eligible org or below it) or enter applications for others "
                        "(an officer over one); null elsewhere"})
+    excluded_by_program_ids = fields.List(fields.Integer(), required=True)
+    repeat_scope = fields.String(required=True)
+    repeat_scope_label = Label(REPEAT_SCOPES, source="repeat_scope")
+    repeat_rule = fields.String(required=True)
+    repeat_rule_label = Label(REPEAT_RULES, source="repeat_rule")
+    hardship_file_rule = fields.String(required=True)
+    hardship_file_rule_label = Label(HARDSHIP_FILE_RULES, source="hardship_file_rule")
+    required_confirmations = fields.List(fields.String(), required=True)
+    required_confirmation_labels = Labels(CONFIRMATIONS, source="required_confirmations")
+    notice_working_days = fields.Integer(allow_none=True)
     warnings = fields.List(fields.Nested(AidProgramWarning), allow_none=True, metadata={
         "description": "what the officers over the owner org should fix (e.g. no_approver: "
                        "step orgs of the chain without an approver); [] when nothing, null "
@@ -214,6 +249,10 @@ class AidApplicationCreate(StrictSchema):
                             validate=validate.Length(max=20))
     on_behalf = fields.Boolean(load_default=False, metadata={
         "description": "entered by an officer of the org for someone without the app"})
+    confirmations = fields.List(fields.String(validate=validate.OneOf(list(CONFIRMATIONS))),
+                                load_default=list, validate=validate.Length(max=len(CONFIRMATIONS)),
+                                metadata={"description": "the program's required_confirmations "
+                                                         "the applicant confirms"})
 
 
 class AidApplicationUpdate(StrictSchema):
@@ -225,6 +264,8 @@ class AidApplicationUpdate(StrictSchema):
     bank_account = fields.Nested(AidBankAccountIn)
     reason = text(2000, required=False)
     documents = fields.List(fields.Nested(AidDocumentIn), validate=validate.Length(max=20))
+    confirmations = fields.List(fields.String(validate=validate.OneOf(list(CONFIRMATIONS))),
+                                validate=validate.Length(max=len(CONFIRMATIONS)))
 
 
 class AidVersionIn(StrictSchema):
@@ -286,6 +327,13 @@ class AidStep(Schema):
     org = fields.Nested(OrgRef, required=True)
 
 
+class AidRepeatAid(Schema):
+    program_id = fields.Integer(required=True)
+    program_name = fields.String(required=True)
+    year = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
 class AidApplicationOut(Schema):
     id = fields.Integer(required=True)
     program_id = fields.Integer(required=True)
@@ -313,6 +361,16 @@ class AidApplicationOut(Schema):
     submitted_at = ShanghaiDateTime(allow_none=True)
     decided_at = ShanghaiDateTime(allow_none=True)
     paid_at = ShanghaiDateTime(allow_none=True)
+    confirmations = fields.List(fields.String(), required=True)
+    hardship_file_id = fields.Integer(allow_none=True, metadata={
+        "description": "the household's filed hardship file when submitted"})
+    hardship_level = fields.String(allow_none=True)
+    hardship_level_label = Label(HARDSHIP_LEVELS, source="hardship_level", required=False,
+                                 allow_none=True)
+    repeat_aid = fields.List(fields.Nested(AidRepeatAid), allow_none=True,
+                             attribute="repeat_aid_for_viewer", metadata={
+        "description": "officers only (null for the applicant and in lists): other aid this "
+                       "year from programs that exclude this one"})
 
 
 class AidEvent(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.demo.aid import load_aid
+from app.demo.hardship import load_hardship
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
@@ -13,6 +14,7 @@ def load_demo_data() -> dict[str, int]:
     summary: dict[str, int] = {}
     summary.update(load_orgs_and_accounts())
     summary.update(load_aid())
+    summary.update(load_hardship())
     summary.update(load_projects())
     summary.update(load_stations())
     summary.update(load_consents())

@@ -163,3 +163,10 @@ def reveal(*, actor_id: int, membership_id: int, field: str, reason: str) -> str
     value = getattr(membership, field)
     db.session.commit()
     return value
+
+
+def member_id_hash(user_id: int) -> str | None:
+    """The keyed hash of the ID number of the user's approved membership (what other domains
+    match a person by, never the plain number)."""
+    return db.session.scalar(select(Membership.id_number_hash).where(
+        Membership.user_id == user_id, Membership.status == "approved").limit(1))

@@ -10,6 +10,10 @@ export const TODO_LABELS: Record<string, string> = {
   station_feedback: '待审核的评价',
   station_feedback_answer: '待回复的评价',
   aid_no_approver: '缺少审批人的帮扶步骤',
+  hardship_file: '困难职工档案',
+  hardship_review: '到期复核的困难档案',
+  hardship_follow_up: '脱困回访',
+  notice_objection: '公示异议',
 }
 
 Component({
