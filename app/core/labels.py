@@ -131,6 +131,7 @@ ROLES: dict[str, str] = {
     "reviewer": N_("Reviewer"),
     "approver": N_("Approver"),
     "admin": N_("Administrator"),
+    "verifier": N_("Card verifier"),
 }
 
 # the kinds of the officer to-do queue (`core.todos.KINDS`, registered by the domains)
@@ -142,6 +143,7 @@ TODO_KINDS: dict[str, str] = {
     "station_feedback": N_("Station feedback to check"),
     "station_feedback_answer": N_("Station feedback to answer"),
     "aid_no_approver": N_("Aid step without an approver"),
+    "membership_transfer": N_("Membership transfer"),
 }
 
 

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 PAGES: dict[str, str] = {
     "aid/application": "one aid application: status, current step, history (?id=)",
     "aid/program": "one aid program: rules, window, and for its admins budget and warnings (?id=)",
+    "cards/card": "the member's own electronic member card with its QR",
+    "members/transfer": "one membership transfer request and its decision (?id=)",
     "members/detail": "one membership application and its decision (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",
     "stations/detail": "one station: hours, services, map links, feedback (?id=)",

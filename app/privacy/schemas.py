@@ -117,6 +117,8 @@ class ConsentList(Schema):
 class DataExport(Schema):
     profile = fields.Dict(required=True)
     memberships = fields.List(fields.Dict(), required=True)
+    membership_transfers = fields.List(fields.Dict(), required=True)
+    member_cards = fields.List(fields.Dict(), required=True)
     aid_applications = fields.List(fields.Dict(), required=True)
     bids = fields.List(fields.Dict(), required=True)
     projects_led = fields.List(fields.Dict(), required=True)
