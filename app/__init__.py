@@ -131,6 +131,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.cli import gonghui
+    from app.core import workdays  # noqa: F401  (its calendar table is part of the schema)
 
     app.cli.add_command(gonghui)
 

@@ -91,6 +91,28 @@ def publish_policy(purpose: str, version: str, title: str, summary: str) -> None
     click.echo(f"{policy.purpose} policy {policy.version} is current")
 
 
+@gonghui.group("holidays")
+def holidays() -> None:
+    """The working-day calendar: public holidays and 调休 working weekends."""
+
+
+@holidays.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def holidays_load(file: str) -> None:
+    """Load a calendar file (CSV or JSON, see docs/operations.md); it replaces the calendar of
+    every year it covers, and nothing is written if any row is wrong."""
+    from app.core import workdays
+
+    with open(file, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        rows = workdays.parse_calendar(text, filename=file)
+    except workdays.CalendarFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(workdays.load_calendar(rows)))
+
+
 @gonghui.command("rebuild-search")
 @click.option("--batch", default=1000, show_default=True, help="stations per transaction")
 @with_appcontext
