@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
+    from app.rights.routes import blp as rights
     from app.stations.activity.routes import blp as station_activity
     from app.stations.planning.routes import blp as station_planning
     from app.stations.routes import blp as stations
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, cards, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy,
+        stations, station_activity, station_planning, privacy, rights,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -114,10 +115,12 @@ def register_domain_hooks() -> None:
     from app.notify.hooks import register_hooks as notify
     from app.orgs.hooks import register_hooks as orgs
     from app.projects.hooks import register_hooks as projects
+    from app.rights.hooks import register_hooks as rights
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, cards, projects, stations, notify, files):
+    for register in (auth, orgs, aid, members, cards, rights, projects, stations, notify,
+                     files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

@@ -112,6 +112,8 @@ class BaseConfig:
         "aid_documents": 365,
         "aid_personal": 5 * 365,
         "membership_rejected": 180,
+        # a closed rights case's details (what happened, phone, notes) — the figures stay
+        "rights_closed": 3 * 365,
         "deleted_accounts": 0,
     }
 

@@ -144,10 +144,27 @@ TODO_KINDS: dict[str, str] = {
     "station_feedback_answer": N_("Station feedback to answer"),
     "aid_no_approver": N_("Aid step without an approver"),
     "membership_transfer": N_("Membership transfer"),
+    "rights_case": N_("Rights case to accept"),
+    "rights_overdue": N_("Overdue rights case"),
 }
 
 
 FIELDS: dict[str, str] = {
+    "accept_days": N_("Working days to accept"),
+    "amount_claimed_fen": N_("Amount owed"),
+    "amount_recovered_fen": N_("Amount recovered"),
+    "assigned_to": N_("Handled by"),
+    "called_on": N_("Date of the call"),
+    "caller_name": N_("Who called"),
+    "contact_method": N_("How to contact you"),
+    "contact_phone": N_("Contact phone"),
+    "member_said": N_("What the member said"),
+    "overdue": N_("Overdue"),
+    "resolve_days": N_("Working days to resolve"),
+    "to_org_id": N_("Union to transfer to"),
+    "token": N_("Member card code"),
+    "what_happened": N_("What happened"),
+    "what_wanted": N_("What you want"),
     "accepted": N_("Accepted templates"),
     "avatar_file_id": N_("Profile picture"),
     "data_kinds": N_("Kinds of personal data"),

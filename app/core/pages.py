@@ -17,6 +17,7 @@ PAGES: dict[str, str] = {
     "cards/card": "the member's own electronic member card with its QR",
     "members/transfer": "one membership transfer request and its decision (?id=)",
     "members/detail": "one membership application and its decision (?id=)",
+    "rights/case": "one rights case: status, deadlines, history, rating (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",
     "stations/detail": "one station: hours, services, map links, feedback (?id=)",
     "stations/checkin": "check-in at a station, opened by its code (scene s=<code>)",

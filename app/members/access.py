@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 from app.core.roles import OFFICERS
 from app.errors import NotFound
 from app.extensions import db
-from app.members.models import Membership
-from app.orgs.scope import authorize
+from app.members.models import Membership, MembershipTransfer
+from app.orgs.scope import authorize, has_role_over
 
 
 def get_membership(actor_id: int, membership_id: int, *, roles: Iterable[str] = OFFICERS,
@@ -26,3 +26,16 @@ def get_membership(actor_id: int, membership_id: int, *, roles: Iterable[str] = 
         return membership
     authorize(actor_id, membership.org, roles)
     return membership
+
+
+def get_transfer(actor_id: int, transfer_id: int) -> MembershipTransfer:
+    """A transfer request for its member and officers over the sending or the receiving org;
+    404 to anyone else."""
+    transfer = db.session.get(MembershipTransfer, transfer_id, options=[
+        joinedload(MembershipTransfer.from_org), joinedload(MembershipTransfer.to_org),
+        joinedload(MembershipTransfer.membership)], populate_existing=True)
+    if transfer is None or not (transfer.user_id == actor_id
+                                or has_role_over(actor_id, transfer.from_org)
+                                or has_role_over(actor_id, transfer.to_org)):
+        raise NotFound("No such transfer request.")
+    return transfer

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from app.core import personal_data as personal_data_registry
 from app.core import todos
-from app.members import memberships, personal_data
+from app.members import memberships, personal_data, transfers
 
 
 def register_hooks() -> None:
     todos.add_batch_handler(memberships.TODO_KIND, memberships.decide_in_batch)
+    todos.add_batch_handler(transfers.TODO_KIND, transfers.decide_in_batch)
     personal_data_registry.register(personal_data.PERSONAL_DATA)

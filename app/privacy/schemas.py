@@ -120,6 +120,7 @@ class DataExport(Schema):
     membership_transfers = fields.List(fields.Dict(), required=True)
     member_cards = fields.List(fields.Dict(), required=True)
     aid_applications = fields.List(fields.Dict(), required=True)
+    rights_cases = fields.List(fields.Dict(), required=True)
     bids = fields.List(fields.Dict(), required=True)
     projects_led = fields.List(fields.Dict(), required=True)
     project_teams = fields.List(fields.Dict(), required=True)
@@ -133,7 +134,8 @@ class DataExport(Schema):
 
 class DeletionBlocker(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["aid_application",
-                                                                 "membership"]))
+                                                                 "membership",
+                                                                 "rights_case"]))
     id = fields.Integer(required=True)
     status = fields.String(required=True)
 
