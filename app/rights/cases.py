@@ -92,7 +92,7 @@ def create_case(*, actor_id: int, category: str, what_happened: str, what_wanted
     db.session.flush()
     todos.open_todo(
         kind=TODO_KIND, object_id=case.id, org_id=org.id, org_path=org.path,
-        role=Role.APPROVER, version=case.version, batchable=False,
+        role=Role.APPROVER, exact_org=True, version=case.version, batchable=False,
         title=f"维权求助：{code_label(CATEGORIES, category)}",
         summary=f"{org.name} · {employer} · 受理期限 {accept_due.isoformat()}",
         action=f"/api/v1/rights-cases/{case.id}/accept")
@@ -183,6 +183,8 @@ def follow_up(*, actor_id: int, case_id: int, version: int, called_on: date,
               caller_name: str, member_said: str) -> RightsCase:
     """The follow-up call before closing: when, who called, what the member said."""
     case = get_case(actor_id, case_id, handler=True)
+    _seen(case, version)
+    LIFECYCLE.check(case.status, "follow_up")
     if called_on > shanghai_today():
         raise _invalid("called_on", "The call cannot be in the future.")
     _move(case, "follow_up", version=version, values={"followed_up_at": utcnow()})
