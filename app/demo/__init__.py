@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from app.demo.aid import load_aid
+from app.demo.cards import load_cards_and_transfers
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
+from app.demo.rights import load_rights
 from app.demo.stations import load_stations
 
 
@@ -16,4 +18,6 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_projects())
     summary.update(load_stations())
     summary.update(load_consents())
+    summary.update(load_cards_and_transfers())
+    summary.update(load_rights())
     return summary
