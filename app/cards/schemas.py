@@ -46,7 +46,7 @@ class VerdictOut(Schema):
     masked_name = fields.String(allow_none=True)
     org = fields.Nested(OrgRef, allow_none=True)
     status = fields.String(allow_none=True)
-    status_label = Label(STATUS_LABELS, source="status")
+    status_label = Label(STATUS_LABELS, source="status", required=False, allow_none=True)
     expires_at = ShanghaiDateTime(allow_none=True)
 
 

@@ -40,8 +40,10 @@ class RightsEvent(Schema):
     action = fields.String(required=True)
     action_label = Label(ACTION_LABELS, source="action")
     kind = fields.String(allow_none=True)
-    kind_label = Label(STEP_KINDS, source="kind")
+    kind_label = Label(STEP_KINDS, source="kind", required=False, allow_none=True)
     from_status = fields.String(allow_none=True)
+    from_status_label = Label(STATUS_LABELS, source="from_status", required=False,
+                              allow_none=True)
     to_status = fields.String(required=True)
     to_status_label = Label(STATUS_LABELS, source="to_status")
     note = fields.String(allow_none=True)
