@@ -144,6 +144,7 @@ TODO_KINDS: dict[str, str] = {
     "station_feedback_answer": N_("Station feedback to answer"),
     "aid_no_approver": N_("Aid step without an approver"),
     "membership_transfer": N_("Membership transfer"),
+    "membership_correction": N_("Correction of a member's name or ID number"),
     "rights_case": N_("Rights case to accept"),
     "rights_overdue": N_("Overdue rights case"),
 }
@@ -158,6 +159,8 @@ FIELDS: dict[str, str] = {
     "caller_name": N_("Who called"),
     "contact_method": N_("How to contact you"),
     "contact_phone": N_("Contact phone"),
+    "value": N_("Corrected value"),
+    "document_file_id": N_("Document"),
     "member_said": N_("What the member said"),
     "overdue": N_("Overdue"),
     "resolve_days": N_("Working days to resolve"),

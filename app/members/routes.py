@@ -6,9 +6,11 @@ from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.xlsx import XLSX_MIME, xlsx_response
-from app.members import memberships, reports, transfers
-from app.members.access import get_membership, get_transfer
+from app.members import corrections, memberships, reports, transfers
+from app.members.access import get_correction, get_membership, get_transfer
 from app.members.schemas import (
+    CorrectionCreate,
+    CorrectionOut,
     Decision,
     MembershipCreate,
     MembershipHistory,
@@ -224,3 +226,50 @@ class HistoryView(MethodView):
         """The orgs the membership belonged to, with dates (its member or officers over its
         current org)."""
         return transfers.history(actor_id=current_user().id, membership_id=membership_id)
+
+
+@blp.route("/me/membership/corrections")
+class MyCorrectionsView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(CorrectionCreate)
+    @blp.response(201, CorrectionOut)
+    @blp.errors(404, 409)
+    def post(self, body):
+        """Ask for a corrected name or ID number with a document; an approver over the
+        member's org reviews it (one open request at a time: 409 correction_pending)."""
+        return corrections.request_correction(actor_id=current_user().id, **body)
+
+
+@blp.route("/membership-corrections/<int:correction_id>")
+class CorrectionView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, CorrectionOut)
+    @blp.errors(404)
+    def get(self, correction_id):
+        """One correction request (its member, officers over the member's org)."""
+        return get_correction(current_user().id, correction_id)
+
+
+@blp.route("/membership-corrections/<int:correction_id>/decision")
+class CorrectionDecisionView(MethodView):
+    @blp.auth()
+    @blp.arguments(Decision)
+    @blp.response(200, CorrectionOut)
+    @blp.errors(404, 409)
+    def post(self, body, correction_id):
+        """Approve (the membership changes; 409 already_member when another member holds
+        the new ID number) or reject with a reason, with the version seen."""
+        return corrections.decide(actor_id=current_user().id, correction_id=correction_id,
+                                  **body)
+
+
+@blp.route("/membership-corrections/<int:correction_id>/withdraw")
+class CorrectionWithdrawView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(Withdrawal)
+    @blp.response(200, CorrectionOut)
+    @blp.errors(404, 409)
+    def post(self, body, correction_id):
+        """The member withdraws a pending correction request."""
+        return corrections.withdraw(actor_id=current_user().id, correction_id=correction_id,
+                                    **body)

@@ -9,6 +9,8 @@ from app.core.i18n import N_
 from app.core.pagination import ListQuerySchema, page_schema
 from app.members.memberships import REVEALABLE
 from app.members.models import (
+    CORRECTION_FIELDS,
+    CORRECTION_STATUS_LABELS,
     INDUSTRIES,
     STATUS_LABELS,
     STATUSES,
@@ -157,3 +159,31 @@ class MyDetailsUpdate(StrictSchema):
         if not data.keys() - {"version"}:
             raise ValidationError(N_("change the employer, the occupation or the phone"),
                                   field_name="employer")
+
+
+class CorrectionCreate(StrictSchema):
+    field = fields.String(required=True, validate=validate.OneOf(list(CORRECTION_FIELDS)))
+    value = text(50, required=True, metadata={"description": "the corrected name or ID number"})
+    document_file_id = id_field(required=True, metadata={
+        "description": "the caller's own upload showing the correct value (ID card …)"})
+
+
+class CorrectionOut(Schema):
+    id = fields.Integer(required=True)
+    membership_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+    field = fields.String(required=True)
+    field_label = Label(CORRECTION_FIELDS, source="field")
+    new_value = fields.Method("_shown", required=True, metadata={
+        "description": "an ID number masked"})
+    document_file_id = fields.Integer(allow_none=True)
+    status = fields.String(required=True)
+    status_label = Label(CORRECTION_STATUS_LABELS, source="status")
+    version = fields.Integer(required=True)
+    decision_reason = fields.String(allow_none=True)
+    created_at = ShanghaiDateTime(required=True)
+    decided_at = ShanghaiDateTime(allow_none=True)
+
+    def _shown(self, correction) -> str:
+        value = correction.new_value
+        return mask_id_number(value) if correction.field == "id_number" else value

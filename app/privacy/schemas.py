@@ -118,6 +118,7 @@ class DataExport(Schema):
     profile = fields.Dict(required=True)
     memberships = fields.List(fields.Dict(), required=True)
     membership_transfers = fields.List(fields.Dict(), required=True)
+    membership_corrections = fields.List(fields.Dict(), required=True)
     member_cards = fields.List(fields.Dict(), required=True)
     aid_applications = fields.List(fields.Dict(), required=True)
     rights_cases = fields.List(fields.Dict(), required=True)
