@@ -60,3 +60,14 @@ def test_suspend_matrix(client, as_user, member, merchant, who, status):
 
 def test_unknown_card_is_404(client, as_user):
     assert client.get("/api/v1/cards/999999", headers=as_user("county_admin")).status_code == 404
+
+
+@pytest.mark.parametrize(("who", "status"), SUSPEND)
+def test_reinstate_matrix(client, as_user, member, merchant, who, status):
+    card = my_card(client, as_user("applicant"))
+    suspended = client.post(f"/api/v1/cards/{card['id']}/suspend",
+                            headers=as_user("village1_approver"),
+                            json={"reason": "核查中", "version": card["version"]}).get_json()
+    response = client.post(f"/api/v1/cards/{card['id']}/reinstate", headers=as_user(who),
+                           json={"version": suspended["version"]})
+    assert response.status_code == status, response.get_json()

@@ -187,3 +187,21 @@ def test_member_corrects_own_details(client, as_user, member):
                             json=bad).status_code == 422, bad
     assert client.patch("/api/v1/me/membership", headers=as_user("plain"),
                         json={"occupation": "站长", "version": 1}).status_code == 404
+
+
+HISTORY = [(None, 401), ("plain", 404), ("village2_approver", 404), ("applicant", 200),
+           ("village1_approver", 200), ("county_admin", 200)]
+
+
+@pytest.mark.parametrize(("who", "status"), HISTORY)
+def test_history_matrix(client, as_user, member, who, status):
+    response = client.get(f"/api/v1/memberships/{member['id']}/history", headers=as_user(who))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("plain", 404), ("village1_approver", 403),
+                                             ("town2_approver", 403), ("applicant", 200)])
+def test_withdraw_matrix(client, as_user, pending, who, status):
+    response = client.post(f"/api/v1/membership-transfers/{pending['id']}/withdraw",
+                           headers=as_user(who), json={"version": pending["version"]})
+    assert response.status_code == status

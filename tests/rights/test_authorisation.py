@@ -125,3 +125,35 @@ def test_stats_matrix(client, tree, as_user, who, status, suffix):
     response = client.get(f"/api/v1/orgs/{tree['town1']}/rights-stats{suffix}?year=2026",
                           headers=as_user(who))
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("action", ["steps", "resolve", "follow-up"])
+@pytest.mark.parametrize(("who", "status"), [
+    ("neighbour", 404), ("village2_approver", 404), ("applicant", 403),
+    ("town1_reviewer", 403), ("county_admin", 403)])
+def test_handler_actions_matrix(client, as_user, member, action, who, status):
+    officer = as_user("village1_approver")
+    case = act(client, officer, submitted_case(client, as_user("applicant")), "accept").get_json()
+    if action == "follow-up":
+        case = act(client, officer, case, "resolve", outcome="已协调").get_json()
+    body = {"steps": {"kind": "note", "note": "记录"}, "resolve": {"outcome": "已协调"},
+            "follow-up": {"called_on": "2026-12-04", "caller_name": "李",
+                          "member_said": "好"}}[action]
+    response = act(client, as_user(who), case, action, **body)
+    assert response.status_code == status, response.get_json()
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    (None, 401), ("plain", 403), ("village1_approver", 403), ("town1_approver", 403),
+    ("town2_approver", 403), ("county_admin", 200)])
+def test_settings_write_matrix(client, tree, as_user, who, status):
+    response = client.put(f"/api/v1/orgs/{tree['town1']}/rights-settings", headers=as_user(who),
+                          json={"accept_days": 2, "resolve_days": 20})
+    assert response.status_code == status
+
+
+def test_unknown_case_is_404(client, as_user):
+    assert client.get("/api/v1/rights-cases/987654",
+                      headers=as_user("county_admin")).status_code == 404
+    assert client.post("/api/v1/rights-cases/987654/accept", headers=as_user("county_approver"),
+                       json={"version": 1}).status_code == 404
