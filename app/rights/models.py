@@ -40,7 +40,7 @@ CONTACT_METHODS = {"phone": N_("By phone"), "wechat": N_("By WeChat message"),
 STATUSES = ("submitted", "accepted", "in_progress", "resolved", "closed")
 STATUS_LABELS = {"submitted": N_("Waiting to be accepted"), "accepted": N_("Accepted"),
                  "in_progress": N_("Being handled"), "resolved": N_("Resolved"),
-                 "closed": N_("Closed")}
+                 "closed": N_("Case closed")}
 # the officers' steps on a case (in_progress), each kept in its history
 STEP_KINDS = {
     "note": N_("Note"),
