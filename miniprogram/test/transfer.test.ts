@@ -23,6 +23,9 @@ test('a member withdraws, asks again, and 长法村 approves the transfer', asyn
   const mine = (await backend('GET', '/me/membership/transfers', undefined, await tokenOf('xingang-worker'))).data
   const pending = mine.items.find((t: any) => t.status === 'pending')
   loginAs('officer-changfa')
+  const workbench = await openPage('pages/workbench/index')
+  expect(text(workbench, '#kind-membership_transfer')).toContain('转会申请')
+  expect(text(workbench, '#kind-rights_case')).toContain('待受理的维权求助')
   const decision = await openPage('pages/members/transfer', { id: String(pending.id) })
   expect(text(decision, '#transfer-route')).toBe('新港村 → 长法村')
   await tap(decision, '#reject-btn')

@@ -10,6 +10,10 @@ export const TODO_LABELS: Record<string, string> = {
   station_feedback: '待审核的评价',
   station_feedback_answer: '待回复的评价',
   aid_no_approver: '缺少审批人的帮扶步骤',
+  membership_transfer: '转会申请',
+  membership_correction: '会员信息更正',
+  rights_case: '待受理的维权求助',
+  rights_overdue: '逾期督办的维权案件',
 }
 
 Component({
