@@ -208,7 +208,7 @@ class TransferDecisionView(MethodView):
 
 @blp.route("/membership-transfers/<int:transfer_id>/withdraw")
 class TransferWithdrawView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(Withdrawal)
     @blp.response(200, TransferOut)
     @blp.errors(404, 409)
@@ -230,7 +230,7 @@ class HistoryView(MethodView):
 
 @blp.route("/me/membership/corrections")
 class MyCorrectionsView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(CorrectionCreate)
     @blp.response(201, CorrectionOut)
     @blp.errors(404, 409)
@@ -265,7 +265,7 @@ class CorrectionDecisionView(MethodView):
 
 @blp.route("/membership-corrections/<int:correction_id>/withdraw")
 class CorrectionWithdrawView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(Withdrawal)
     @blp.response(200, CorrectionOut)
     @blp.errors(404, 409)

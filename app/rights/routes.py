@@ -29,7 +29,7 @@ blp = ApiBlueprint("rights", __name__, description="Rights help (维权 / 法律
 
 @blp.route("/rights-cases")
 class CasesView(MethodView):
-    @blp.auth(forbidden=False)
+    @blp.auth()
     @blp.arguments(RightsCaseCreate)
     @blp.response(201, RightsCaseDetail)
     @blp.errors(404)
