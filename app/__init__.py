@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.aid.routes import blp as aid
     from app.auth.routes import blp as auth
+    from app.cards.routes import blp as cards
     from app.core.docs import blp as docs_assets
     from app.extensions import api
     from app.files.routes import blp as files
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
+    from app.rights.routes import blp as rights
     from app.stations.activity.routes import blp as station_activity
     from app.stations.planning.routes import blp as station_planning
     from app.stations.routes import blp as stations
@@ -97,8 +99,8 @@ def register_blueprints(app: Flask) -> None:
     if app.config.get("OPENAPI_URL_PREFIX") is not None:  # the docs are served at all
         app.register_blueprint(docs_assets)
     for blueprint in (
-        auth, orgs, members, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy, hardship, notices,
+        auth, orgs, members, cards, projects, aid, files, notify, workbench,
+        stations, station_activity, station_planning, privacy, hardship, notices, rights,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -108,6 +110,7 @@ def register_domain_hooks() -> None:
     rules, personal-data export and erasure), registered here and nowhere at import time."""
     from app.aid.hooks import register_hooks as aid
     from app.auth.hooks import register_hooks as auth
+    from app.cards.hooks import register_hooks as cards
     from app.core import idempotency, personal_data
     from app.files.hooks import register_hooks as files
     from app.hardship.hooks import register_hooks as hardship
@@ -116,11 +119,12 @@ def register_domain_hooks() -> None:
     from app.notify.hooks import register_hooks as notify
     from app.orgs.hooks import register_hooks as orgs
     from app.projects.hooks import register_hooks as projects
+    from app.rights.hooks import register_hooks as rights
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, projects, stations, hardship, notices,
-                     notify, files):
+    for register in (auth, orgs, aid, members, cards, rights, projects, stations, hardship,
+                     notices, notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

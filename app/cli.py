@@ -123,6 +123,20 @@ def hardship_reminders() -> None:
     click.echo(json.dumps(open_due_reminders()))
 
 
+@gonghui.group("rights")
+def rights() -> None:
+    """Rights help (维权) jobs."""
+
+
+@rights.command("escalate")
+@with_appcontext
+def rights_escalate() -> None:
+    """Escalate every overdue rights case to the org above, each once (run it hourly)."""
+    from app.rights.deadlines import escalate_overdue
+
+    click.echo(json.dumps({"escalated": escalate_overdue()}))
+
+
 @gonghui.command("rebuild-search")
 @click.option("--batch", default=1000, show_default=True, help="stations per transaction")
 @with_appcontext

@@ -18,19 +18,42 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _card_key() -> str:
+    """A fresh Ed25519 private key for member cards: its 32-byte seed, base64url."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
 def _dev_secrets() -> dict[str, str]:
-    """Development keys, generated once and kept under instance/ so restarts keep sessions."""
+    """Development keys, generated once and kept under instance/ so restarts keep sessions
+    (a key added later is generated into the existing file)."""
     path = INSTANCE_DIR / "dev-secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    data = {
-        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
-        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    data = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {
+        "JWT_SECRET_KEY": lambda: secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEY":
+            lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "CARD_SIGNING_KEYS": lambda: json.dumps({"dev-1": _card_key()}),
     }
-    path.write_text(json.dumps(data, indent=2))
-    path.chmod(0o600)
+    missing = [name for name in wanted if name not in data]
+    if missing:
+        data.update({name: wanted[name]() for name in missing})
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=2))
+        path.chmod(0o600)
     return data
+
+
+def card_signing_keys(raw: str | None) -> dict[str, str]:
+    """CARD_SIGNING_KEYS: a JSON object {key id: base64url Ed25519 seed}. Every key is
+    published for verifiers (GET /cards/keys); CARD_SIGNING_KEY_ID signs (default: the last
+    one listed), so a new key is added, made current, and the old one removed later."""
+    if not raw:
+        return {}
+    keys = json.loads(raw)
+    if not isinstance(keys, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+        raise RuntimeError("CARD_SIGNING_KEYS must be a JSON object {key id: seed}")
+    return keys
 
 
 class BaseConfig:
@@ -89,6 +112,8 @@ class BaseConfig:
         "aid_documents": 365,
         "aid_personal": 5 * 365,
         "membership_rejected": 180,
+        # a closed rights case's details (what happened, phone, notes) — the figures stay
+        "rights_closed": 3 * 365,
         "deleted_accounts": 0,
         "hardship_closed": 10 * 365,  # files are kept ten years after closing
     }
@@ -109,6 +134,11 @@ class BaseConfig:
         self.JWT_SECRET_KEY = env.get("JWT_SECRET_KEY")
         self.FIELD_ENCRYPTION_KEY = env.get("FIELD_ENCRYPTION_KEY")
         self.FIELD_HASH_KEY = env.get("FIELD_HASH_KEY") or None
+        # member cards' QR tokens (app/cards/tokens.py): Ed25519 keys by key id
+        self.CARD_SIGNING_KEYS = card_signing_keys(env.get("CARD_SIGNING_KEYS"))
+        self.CARD_SIGNING_KEY_ID = env.get("CARD_SIGNING_KEY_ID") or None
+        # how long one QR token verifies; the card page fetches a new one every minute
+        self.CARD_TOKEN_SECONDS = _env_int("CARD_TOKEN_SECONDS", 120)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.FILE_STORAGE_DIR = env.get("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files"))
         # "local" (disk under FILE_STORAGE_DIR, one instance) or "s3" (an S3-compatible bucket
@@ -170,6 +200,8 @@ class DevelopmentConfig(BaseConfig):
             self.FIELD_ENCRYPTION_KEY = (
                 self.FIELD_ENCRYPTION_KEY or generated["FIELD_ENCRYPTION_KEY"]
             )
+        if not self.CARD_SIGNING_KEYS:
+            self.CARD_SIGNING_KEYS = card_signing_keys(_dev_secrets()["CARD_SIGNING_KEYS"])
 
 
 class TestConfig(BaseConfig):
@@ -188,6 +220,9 @@ class TestConfig(BaseConfig):
         super().__init__()
         self.JWT_SECRET_KEY = "test-jwt-secret-key-that-is-long-enough-for-hs256"
         self.FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+        self.CARD_SIGNING_KEYS = {
+            "test-1": base64.urlsafe_b64encode(b"c" * 32).decode().rstrip("=")}
+        self.CARD_SIGNING_KEY_ID = None
         self.REDIS_URL = None
         self.RATELIMIT_STORAGE_URI = "memory://"
         # tests log in hundreds of times from one address; the rate-limit tests lower these
@@ -204,7 +239,8 @@ class ProductionConfig(BaseConfig):
         super().__init__()
         missing = [
             name
-            for name in ("JWT_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL")
+            for name in ("JWT_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL",
+                         "CARD_SIGNING_KEYS")
             if not os.environ.get(name)
         ]
         if os.environ.get("WECHAT_APPID") is None or os.environ.get("WECHAT_SECRET") is None:

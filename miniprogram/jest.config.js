@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'jsdom',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  moduleDirectories: ['node_modules', 'miniprogram/miniprogram_npm'], // TDesign's dayjs etc.
+  // TDesign's own bundled packages (dayjs under tdesign-miniprogram/miniprogram_npm, used by
+  // t-qrcode's locale) resolve as in WeChat: the nearest miniprogram_npm up the tree
+  moduleDirectories: ['node_modules', 'miniprogram/miniprogram_npm', 'miniprogram_npm'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.[tj]s$': ['ts-jest', { diagnostics: false }] },
   transformIgnorePatterns: ['/node_modules/(?!tdesign-miniprogram)'],

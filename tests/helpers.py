@@ -61,7 +61,8 @@ def give_consents(client, headers, purpose: str, kinds=None, **extra) -> list[di
     every kind but minor_guardian); `extra` adds subject, guardian_relation, paper_reference."""
     version = current_policy_version(client, purpose)
     kinds = kinds or {"membership": ("id_number",),
-                      "aid": ("id_number", "bank_account", "certificate")}[purpose]
+                      "aid": ("id_number", "bank_account", "certificate"),
+                      "rights": ("case_details",)}[purpose]
     response = client.post("/api/v1/me/consents", headers=headers, json={
         "purpose": purpose, "data_kinds": list(kinds), "policy_version": version, **extra})
     assert response.status_code == 201, response.get_json()

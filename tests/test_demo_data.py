@@ -135,3 +135,49 @@ def test_demo_to_dos_name_the_industry_in_chinese(app, client):
     with app.test_request_context("/"):
         chinese = {code_label(INDUSTRIES, code) for code in INDUSTRIES}
     assert all(todo["summary"].split(" · ")[1] in chinese for todo in todos)
+
+
+def _rows(client, headers, url: str) -> list[dict]:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def test_demo_members_have_cards_that_verify(demo, client, as_user):
+    card = client.get("/api/v1/me/card", headers=as_user("demo-member")).get_json()
+    assert card["real_name"] == "于瑜" and card["org"]["name"] == "长法村"
+    answer = client.post("/api/v1/cards/verify", headers=as_user("officer-changfa"),
+                         json={"token": card["token"]["token"]}).get_json()
+    assert answer["valid"] and answer["masked_name"] == "于*"
+    rider = client.get("/api/v1/me/card", headers=as_user("binhai-rider")).get_json()
+    assert rider["status"] == "active" and rider["number"] != card["number"]
+
+
+def test_a_transfer_waits_for_changfa(demo, client, as_user):
+    (item,) = todos(client, as_user("officer-changfa"), "membership_transfer")
+    assert item["title"] == "转会申请：刘洋" and item["summary"] == "新港村 → 长法村"
+    transfer = client.get(f"/api/v1/membership-transfers/{item['id']}",
+                          headers=as_user("officer-changfa")).get_json()
+    assert transfer["status"] == "pending" and transfer["from_org"]["name"] == "新港村"
+
+
+def test_binhai_rights_cases_in_each_state(demo, client, as_user):
+    county = as_user("officer-binhai")
+    cases = _rows(client, county, "/api/v1/rights-cases?limit=100")
+    assert {c["status"] for c in cases} == {"submitted", "accepted", "in_progress", "resolved",
+                                            "closed"}
+    (escalated,) = [c for c in cases if c["escalated"]]
+    assert escalated["overdue"] and escalated["escalated_to_org"]["name"] == "滨海县总工会"
+    (overdue_item,) = todos(client, county, "rights_overdue")
+    assert overdue_item["id"] == escalated["id"] and overdue_item["title"].startswith("【逾期】")
+    (waiting,) = todos(client, as_user("officer-changfa"), "rights_case")
+    assert waiting["title"] == "维权求助：社会保险"
+    (closed,) = [c for c in cases if c["status"] == "closed"]
+    assert closed["category"] == "wage_arrears" and closed["amount_recovered_fen"] == 860000
+    year = closed["created_at"][:4]
+    stats = client.get(f"/api/v1/orgs/{escalated['escalated_to_org']['id']}/rights-stats"
+                       f"?year={year}", headers=county).get_json()
+    wage = next(r for r in stats["by_category"] if r["category"] == "wage_arrears")
+    assert wage["amount_recovered_fen"] == 860000 and wage["satisfaction"] == 5.0
+    mine = _rows(client, as_user("demo-member"), "/api/v1/me/rights-cases")
+    assert [c["status"] for c in mine] == ["submitted"]

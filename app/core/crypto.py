@@ -114,3 +114,10 @@ def mask_id_number(value: str | None) -> str | None:
 def mask_bank_account(value: str | None) -> str | None:
     """At most the last four digits of an account: ***************3445."""
     return mask_middle(value, 0, 4)
+
+
+def mask_name(value: str | None) -> str | None:
+    """A person's name with only its first character: 张三 → 张*, 欧阳娜娜 → 欧***."""
+    if value is None:
+        return None
+    return value[:1] + "*" * (len(value) - 1)

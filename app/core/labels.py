@@ -131,6 +131,7 @@ ROLES: dict[str, str] = {
     "reviewer": N_("Reviewer"),
     "approver": N_("Approver"),
     "admin": N_("Administrator"),
+    "verifier": N_("Card verifier"),
 }
 
 # the kinds of the officer to-do queue (`core.todos.KINDS`, registered by the domains)
@@ -146,10 +147,31 @@ TODO_KINDS: dict[str, str] = {
     "hardship_review": N_("Hardship file due for its yearly review"),
     "hardship_follow_up": N_("Follow-up six months after a hardship exit"),
     "notice_objection": N_("Objection to a public notice"),
+    "membership_transfer": N_("Membership transfer"),
+    "membership_correction": N_("Correction of a member's name or ID number"),
+    "rights_case": N_("Rights case to accept"),
+    "rights_overdue": N_("Overdue rights case"),
 }
 
 
 FIELDS: dict[str, str] = {
+    "accept_days": N_("Working days to accept"),
+    "amount_claimed_fen": N_("Amount owed"),
+    "amount_recovered_fen": N_("Amount recovered"),
+    "assigned_to": N_("Handled by"),
+    "called_on": N_("Date of the call"),
+    "caller_name": N_("Who called"),
+    "contact_method": N_("How to contact you"),
+    "contact_phone": N_("Contact phone"),
+    "value": N_("Corrected value"),
+    "document_file_id": N_("Document"),
+    "member_said": N_("What the member said"),
+    "overdue": N_("Overdue"),
+    "resolve_days": N_("Working days to resolve"),
+    "to_org_id": N_("Union to transfer to"),
+    "token": N_("Member card code"),
+    "what_happened": N_("What happened"),
+    "what_wanted": N_("What you want"),
     "accepted": N_("Accepted templates"),
     "always": N_("Always open"),
     "avatar_file_id": N_("Profile picture"),

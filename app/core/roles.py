@@ -13,6 +13,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"  # checks and forwards, decides nothing
     APPROVER = "approver"  # decides applications, awards, reviews
     ADMIN = "admin"  # manages the org: programs, stations, budgets, grants
+    VERIFIER = "verifier"  # checks member cards (station staff, partner merchants); no records
 
 
 ALL_ROLES: tuple[str, ...] = tuple(Role)
@@ -23,3 +24,5 @@ DECIDERS: tuple[str, ...] = (Role.APPROVER,)
 # may run things: create and publish, decide too
 MANAGERS: tuple[str, ...] = (Role.APPROVER, Role.ADMIN)
 ADMINS: tuple[str, ...] = (Role.ADMIN,)
+# may check a member card's QR (`POST /cards/verify`): any officer, or a verifier
+CARD_VERIFIERS: tuple[str, ...] = (*OFFICERS, Role.VERIFIER)

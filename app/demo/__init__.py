@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from app.demo.aid import load_aid
 from app.demo.hardship import load_hardship
+from app.demo.cards import load_cards_and_transfers
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
+from app.demo.rights import load_rights
 from app.demo.stations import load_stations
 
 
@@ -18,4 +20,6 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_projects())
     summary.update(load_stations())
     summary.update(load_consents())
+    summary.update(load_cards_and_transfers())
+    summary.update(load_rights())
     return summary

@@ -8,14 +8,16 @@ from sqlalchemy import func, select
 
 from app.core.time import utcnow
 from app.demo.aid import VILLAGE_USERS
+from app.demo.cards import DEMO_USERS
 from app.demo.orgs import ensure_user
 from app.extensions import db
 from app.privacy.consent import current_policy
 from app.privacy.models import Consent
 
-CONSENTING_USERS = ["demo-worker", "demo-member", "demo-qiao", *VILLAGE_USERS.values()]
+CONSENTING_USERS = ["demo-worker", "demo-member", "demo-qiao", *VILLAGE_USERS.values(),
+                    *DEMO_USERS]
 KINDS = [("membership", "id_number"), ("aid", "id_number"), ("aid", "bank_account"),
-         ("aid", "certificate")]
+         ("aid", "certificate"), ("rights", "case_details")]
 
 
 def load_consents() -> dict[str, int]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.core.roles import OFFICERS
 from app.errors import NotFound
 from app.extensions import db
-from app.members.models import Membership
-from app.orgs.scope import authorize
+from app.members.models import Membership, MembershipCorrection, MembershipTransfer
+from app.orgs.scope import authorize, has_role_over, org_scope_clause
 
 
 def get_membership(actor_id: int, membership_id: int, *, roles: Iterable[str] = OFFICERS,
@@ -26,3 +27,36 @@ def get_membership(actor_id: int, membership_id: int, *, roles: Iterable[str] = 
         return membership
     authorize(actor_id, membership.org, roles)
     return membership
+
+
+def get_transfer(actor_id: int, transfer_id: int) -> MembershipTransfer:
+    """A transfer request for its member and officers over the sending or the receiving org;
+    404 to anyone else."""
+    transfer = db.session.get(MembershipTransfer, transfer_id, options=[
+        joinedload(MembershipTransfer.from_org), joinedload(MembershipTransfer.to_org),
+        joinedload(MembershipTransfer.membership)], populate_existing=True)
+    if transfer is None or not (transfer.user_id == actor_id
+                                or has_role_over(actor_id, transfer.from_org)
+                                or has_role_over(actor_id, transfer.to_org)):
+        raise NotFound("No such transfer request.")
+    return transfer
+
+
+def get_correction(actor_id: int, correction_id: int) -> MembershipCorrection:
+    """A correction request for its member and officers over the membership's org."""
+    correction = db.session.get(MembershipCorrection, correction_id, options=[
+        joinedload(MembershipCorrection.membership).joinedload(Membership.org)],
+        populate_existing=True)
+    if correction is None or not (correction.user_id == actor_id
+                                  or has_role_over(actor_id, correction.membership.org)):
+        raise NotFound("No such correction request.")
+    return correction
+
+
+def officer_may_read_correction_document(actor_id: int, file_id: int) -> int | None:
+    """Officers over the membership's org may read the document of a correction request."""
+    return db.session.scalar(
+        select(Membership.org_id).select_from(MembershipCorrection)
+        .join(Membership, Membership.id == MembershipCorrection.membership_id)
+        .where(MembershipCorrection.document_file_id == file_id,
+               org_scope_clause(actor_id, Membership.org_id)).limit(1))

@@ -3,7 +3,8 @@ application blocking a deletion request, and rejected applications expiring.
 
 - erasure: name "已注销用户"; ID number, phone, employer and occupation removed; the ID hash
   is replaced by a hash of the row id, so the one-live-membership rule no longer binds the
-  person (they may join again). The rows stay: reports count them;
+  person (they may join again). The rows stay: reports count them; transfers lose their
+  reasons, the moves stay; corrections lose their new values;
 - retention `membership_rejected`: rejected applications are deleted that long after the
   decision.
 """
@@ -25,15 +26,27 @@ from app.core.personal_data import (
     row,
 )
 from app.extensions import db
-from app.members.models import Membership
+from app.members.models import Membership, MembershipCorrection, MembershipTransfer
 
 EXPORTED = ("id", "org_id", "real_name", "id_number", "phone", "employer", "occupation",
             "industry", "status", "reason", "created_at", "decided_at")
 
 
+CORRECTION_EXPORTED = ("id", "membership_id", "field", "new_value", "document_file_id",
+                       "status", "decision_reason", "created_at", "decided_at")
+TRANSFER_EXPORTED = ("id", "membership_id", "from_org_id", "to_org_id", "reason", "status",
+                     "decision_reason", "created_at", "decided_at")
+
+
 def export(user_id: int) -> dict[str, Any]:
     return {"memberships": [row(m, EXPORTED) for m in db.session.scalars(
-        select(Membership).where(Membership.user_id == user_id).order_by(Membership.id))]}
+        select(Membership).where(Membership.user_id == user_id).order_by(Membership.id))],
+        "membership_transfers": [row(t, TRANSFER_EXPORTED) for t in db.session.scalars(
+            select(MembershipTransfer).where(MembershipTransfer.user_id == user_id)
+            .order_by(MembershipTransfer.id))],
+        "membership_corrections": [row(c, CORRECTION_EXPORTED) for c in db.session.scalars(
+            select(MembershipCorrection).where(MembershipCorrection.user_id == user_id)
+            .order_by(MembershipCorrection.id))]}
 
 
 def erase(user_id: int, now: datetime) -> Erased:
@@ -44,7 +57,17 @@ def erase(user_id: int, now: datetime) -> Erased:
         membership.id_number = membership.employer = membership.occupation = ""
         membership.id_number_hash = keyed_hash(f"erased-membership:{membership.id}")
         membership.phone = None
-    return Erased(ids={"memberships": [m.id for m in memberships]})
+    transfers = list(db.session.scalars(select(MembershipTransfer).where(
+        MembershipTransfer.user_id == user_id)))
+    for transfer in transfers:  # the moves stay (the reports count them), not the reasons
+        transfer.reason = ""
+    corrections = list(db.session.scalars(select(MembershipCorrection).where(
+        MembershipCorrection.user_id == user_id)))
+    for correction in corrections:
+        correction.new_value = ""
+    return Erased(ids={"memberships": [m.id for m in memberships],
+                       "membership_transfers": [t.id for t in transfers],
+                       "membership_corrections": [c.id for c in corrections]})
 
 
 def blockers(user_id: int) -> list[dict]:

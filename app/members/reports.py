@@ -13,7 +13,7 @@ from app.core.roles import OFFICERS
 from app.core.time import SHANGHAI
 from app.errors import Invalid
 from app.extensions import db
-from app.members.models import INDUSTRIES, Membership
+from app.members.models import INDUSTRIES, Membership, MembershipTransfer
 from app.orgs.models import Org
 from app.orgs.scope import authorize, get_org_or_404, in_subtree
 
@@ -32,6 +32,8 @@ class IndustryCount:
 class OrgCount:
     org: Org
     count: int
+    transfers_in: int = 0
+    transfers_out: int = 0
 
 
 @dataclass
@@ -44,6 +46,14 @@ class MonthlyReport:
     @property
     def total(self) -> int:
         return sum(row.count for row in self.by_industry)
+
+    @property
+    def transfers_in(self) -> int:
+        return sum(row.transfers_in for row in self.by_org)
+
+    @property
+    def transfers_out(self) -> int:
+        return sum(row.transfers_out for row in self.by_org)
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
@@ -59,7 +69,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 
 def monthly_report(*, actor_id: int, org_id: int, month: str) -> MonthlyReport:
-    """New members (approved in the month) per industry and per org of the subtree."""
+    """New members (approved in the month) per industry and per org of the subtree, and the
+    transfers (approved in the month) into and out of each org of the subtree."""
     org = get_org_or_404(org_id)
     authorize(actor_id, org, OFFICERS)
     start, end = month_bounds(month)
@@ -75,12 +86,24 @@ def monthly_report(*, actor_id: int, org_id: int, month: str) -> MonthlyReport:
     for industry, member_org_id, count in db.session.execute(counted).all():
         by_industry[industry] += count
         by_org[member_org_id] = by_org.get(member_org_id, 0) + count
-    orgs = {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(by_org)))}
+    moves: dict[int, list[int]] = {}  # org id → [in, out]
+    for column, side in ((MembershipTransfer.to_org_id, 0),
+                         (MembershipTransfer.from_org_id, 1)):
+        for moved_org_id, count in db.session.execute(
+                select(column, func.count())
+                .join(Org, Org.id == column)
+                .where(in_subtree(Org.path, org.path), MembershipTransfer.status == "approved",
+                       MembershipTransfer.decided_at >= start,
+                       MembershipTransfer.decided_at < end)
+                .group_by(column)).all():
+            moves.setdefault(moved_org_id, [0, 0])[side] += count
+    wanted = set(by_org) | set(moves)
+    orgs = {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(wanted)))}
+    rows = [OrgCount(orgs[key], by_org.get(key, 0), *moves.get(key, (0, 0))) for key in wanted]
     return MonthlyReport(
         month=month, org=org,
         by_industry=[IndustryCount(key, count) for key, count in by_industry.items()],
-        by_org=[OrgCount(orgs[key], count)
-                for key, count in sorted(by_org.items(), key=lambda item: (-item[1], item[0]))],
+        by_org=sorted(rows, key=lambda row: (-row.count, -row.transfers_in, row.org.id)),
     )
 
 
@@ -91,6 +114,8 @@ def report_sheets(report: MonthlyReport) -> dict[str, list[list]]:
         text(N_("By industry")): [[text(N_("Industry")), text(N_("Code")), new_members]]
         + [[row.label, row.industry, row.count] for row in report.by_industry]
         + [[text(N_("Total")), "total", report.total]],
-        text(N_("By org")): [[text(N_("Org")), text(N_("Org no.")), new_members]]
-        + [[row.org.name, row.org.id, row.count] for row in report.by_org],
+        text(N_("By org")): [[text(N_("Org")), text(N_("Org no.")), new_members,
+                              text(N_("Transferred in")), text(N_("Transferred out"))]]
+        + [[row.org.name, row.org.id, row.count, row.transfers_in, row.transfers_out]
+           for row in report.by_org],
     }

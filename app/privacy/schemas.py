@@ -139,9 +139,13 @@ class ConsentList(Schema):
 class DataExport(Schema):
     profile = fields.Dict(required=True)
     memberships = fields.List(fields.Dict(), required=True)
+    membership_transfers = fields.List(fields.Dict(), required=True)
+    membership_corrections = fields.List(fields.Dict(), required=True)
+    member_cards = fields.List(fields.Dict(), required=True)
     aid_applications = fields.List(fields.Dict(), required=True)
     hardship_files = fields.List(fields.Dict(), required=True)
     notice_objections = fields.List(fields.Dict(), required=True)
+    rights_cases = fields.List(fields.Dict(), required=True)
     bids = fields.List(fields.Dict(), required=True)
     projects_led = fields.List(fields.Dict(), required=True)
     project_teams = fields.List(fields.Dict(), required=True)
@@ -156,7 +160,8 @@ class DataExport(Schema):
 class DeletionBlocker(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["aid_application",
                                                                  "hardship_file",
-                                                                 "membership"]))
+                                                                 "membership",
+                                                                 "rights_case"]))
     id = fields.Integer(required=True)
     status = fields.String(required=True)
 

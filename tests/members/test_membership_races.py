@@ -46,3 +46,36 @@ def test_same_id_number_approved_at_once_one_wins(app, client, tree, as_user):
     assert counts == {200: 1, 409: 5}, counts
     assert {r.get_json()["error"]["code"] for r in responses
             if r.status_code == 409} == {"already_member"}
+
+
+def _approved_member(app, client, tree, as_user) -> dict:
+    from tests.factories.cards import approved_member
+
+    return approved_member(client, as_user, tree["village1"], sequence=5)
+
+
+def test_two_transfer_requests_at_once_make_one_decision(app, client, tree, as_user):
+    """Of a member's racing requests one is taken; of two approvers deciding it, one wins
+    and the membership moves once."""
+    membership = _approved_member(app, client, tree, as_user)
+    headers = as_user("applicant")
+    responses = race(app, [
+        ("post", "/api/v1/me/membership/transfer", headers,
+         {"to_org_id": tree["village3"] if n % 2 else tree["village2"], "reason": "换了工作"})
+        for n in range(6)])
+    counts = statuses(responses)
+    assert counts == {201: 1, 409: 5}, counts
+    (made,) = [r.get_json() for r in responses if r.status_code == 201]
+    to_org = made["to_org"]["id"]
+    deciders = ["county_approver", "town2_approver" if to_org == tree["village3"]
+                else "town1_approver"] * 3
+    decided = race(app, [
+        ("post", f"/api/v1/membership-transfers/{made['id']}/decision", as_user(who),
+         {"action": "approve" if n % 2 else "reject", "reason": "不符合", "version": 1})
+        for n, who in enumerate(deciders)])
+    assert statuses(decided) == {200: 1, 409: 5}, statuses(decided)
+    now = client.get(f"/api/v1/memberships/{membership['id']}", headers=headers).get_json()
+    winner = next(r.get_json() for r in decided if r.status_code == 200)
+    expected = to_org if winner["status"] == "approved" else tree["village1"]
+    assert now["org_id"] == expected
+    assert now["version"] == membership["version"] + (winner["status"] == "approved")

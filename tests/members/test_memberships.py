@@ -255,7 +255,8 @@ def test_monthly_report_json_and_xlsx(client, tree, as_user, pending):
     report = client.get(url, headers=as_user("county_approver")).get_json()
     assert report["total"] == 1
     assert {r["industry"]: r["count"] for r in report["by_industry"]}["food_delivery"] == 1
-    assert report["by_org"] == [{"org_id": tree["village1"], "org_name": "甲村", "count": 1}]
+    assert report["by_org"] == [{"org_id": tree["village1"], "org_name": "甲村", "count": 1,
+                                 "transfers_in": 0, "transfers_out": 0}]
     other = client.get(f"/api/v1/orgs/{tree['town2']}/reports/memberships?month={month}",
                        headers=as_user("town2_approver")).get_json()
     assert other["total"] == 0

@@ -192,6 +192,7 @@ def _production_app(monkeypatch, tmp_path, **env):
 
     for name, value in {"JWT_SECRET_KEY": "p" * 48, "WECHAT_APPID": "wx-a", "WECHAT_SECRET": "s",
                         "FIELD_ENCRYPTION_KEY": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
+                        "CARD_SIGNING_KEYS": '{"p-1": "' + "k" * 43 + '"}',
                         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **env}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("METRICS_PORT", raising=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import socket
 import subprocess
@@ -52,6 +53,7 @@ def instances(fake_wechat, tmp_path_factory, s3_server):
         "WECHAT_SECRET": "fake-secret", "WECHAT_API_BASE": fake_wechat.url,
         "JWT_SECRET_KEY": "pair-secret-" + "x" * 40,
         "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"p" * 32).decode(),
+        "CARD_SIGNING_KEYS": json.dumps({"pair-1": base64.urlsafe_b64encode(b"q" * 32).decode()}),
         "RATELIMIT_PUBLIC": "5 per minute", "LOG_LEVEL": "WARNING",
         "GONGHUI_INSTANCE_DIR": str(logs),
         # files in one S3-compatible bucket; each instance still has a disk of its own

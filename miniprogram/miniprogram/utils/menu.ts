@@ -12,4 +12,8 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'projects', title: '揭榜挂帅', desc: '看榜单、揭榜、报名志愿者', url: '/pages/projects/index', icon: 'flag' },
   { key: 'aid', title: '困难帮扶', desc: '申请帮扶、查看审批进度', url: '/pages/aid/index', icon: 'help-circle' },
   { key: 'hardship', title: '困难职工档案', desc: '困难自测、查看我家的档案', url: '/pages/hardship/index', icon: 'home' },
+  { key: 'card', title: '电子会员卡', desc: '出示会员码，核验会籍', url: '/pages/cards/card', icon: 'card' },
+  { key: 'transfer', title: '转会', desc: '换了工作或搬家，把会籍转到新工会', url: '/pages/members/transfer', icon: 'swap' },
+  { key: 'rights', title: '维权求助', desc: '欠薪、工伤、劳动合同等问题找工会', url: '/pages/rights/index', icon: 'shield-error' },
+  { key: 'card-verify', title: '核验会员卡', desc: '工会干部、驿站和合作商户扫码核验', url: '/pages/cards/verify', icon: 'scan' },
 ]

@@ -14,6 +14,10 @@ export const TODO_LABELS: Record<string, string> = {
   hardship_review: '到期复核的困难档案',
   hardship_follow_up: '脱困回访',
   notice_objection: '公示异议',
+  membership_transfer: '转会申请',
+  membership_correction: '会员信息更正',
+  rights_case: '待受理的维权求助',
+  rights_overdue: '逾期督办的维权案件',
 }
 
 Component({

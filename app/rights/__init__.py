@@ -1,0 +1,1 @@
+"""Rights help (维权 / 法律援助): cases with working-day deadlines and escalation."""

@@ -1,0 +1,52 @@
+// Issue 20: the member's electronic card with its QR, refreshed every minute; an officer or a
+// merchant verifier scans it; a stranger has no card.
+import { backend, findAll, loginAs, openPage, tap, text, tokenOf, wxShim } from './kit'
+
+test('a member shows the card and an officer verifies its QR', async () => {
+  loginAs('demo-member')
+  const page = await openPage('pages/cards/card')
+  const card = (await backend('GET', '/me/card', undefined, await tokenOf('demo-member'))).data
+  expect(text(page, '#card-name')).toBe('于瑜')
+  expect(text(page, '#card-org')).toBe('长法村')
+  expect(text(page, '#card-number')).toBe(card.number_printed)
+  expect(text(page, '#card-status')).toBe('有效')
+  expect(text(page, '#qr-tip')).toContain('每分钟自动刷新')
+  const token = page.data.token as string
+  expect(token.split('.')).toHaveLength(4)
+  expect(findAll(page, '#qr')).toHaveLength(1)
+  // the page asks for a fresh code after refresh_after_seconds, and stops when hidden
+  expect(page.instance._timer).toBeTruthy()
+  page.instance.onHide()
+  expect(page.instance._timer).toBeNull()
+
+  loginAs('officer-changfa')
+  const verify = await openPage('pages/cards/verify')
+  wxShim.scanResult = { result: token }
+  await tap(verify, '#scan-btn')
+  expect(text(verify, '#verdict-label')).toBe('会员卡有效')
+  expect(text(verify, '#verdict-name')).toBe('姓名：于*')
+  expect(text(verify, '#verdict-org')).toBe('工会：长法村')
+
+  const parts = token.split('.')
+  wxShim.scanResult = { result: [parts[0], parts[1], parts[2], parts[3].slice(0, -2) + 'AA'].join('.') }
+  await tap(verify, '#scan-btn')
+  expect(text(verify, '#verdict-label')).toContain('签名不符')
+  expect(text(verify)).not.toContain('于*')
+})
+
+test('a card code from a member cannot be checked by another member', async () => {
+  const token = (await backend('GET', '/me/card', undefined, await tokenOf('demo-member'))).data.token.token
+  loginAs('binhai-rider')
+  const verify = await openPage('pages/cards/verify')
+  wxShim.scanResult = { result: token }
+  await tap(verify, '#scan-btn')
+  expect(text(verify, '#verify-error')).toBe('只有工会干部和会员卡核验员可以核验会员卡。')
+})
+
+test('someone who is not a member is told so and offered to join', async () => {
+  loginAs('card-stranger')
+  const page = await openPage('pages/cards/card')
+  expect(text(page)).toContain('您还没有通过审批的会籍，暂时没有会员卡。')
+  await tap(page, '#join-btn')
+  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: '/pages/join/index' }))
+})
