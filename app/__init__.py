@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from app.aid.routes import blp as aid
     from app.auth.routes import blp as auth
     from app.core.docs import blp as docs_assets
+    from app.events.routes import blp as events
     from app.extensions import api
     from app.files.routes import blp as files
     from app.health.routes import blp as health
@@ -96,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy,
+        stations, station_activity, station_planning, events, privacy,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -107,6 +108,7 @@ def register_domain_hooks() -> None:
     from app.aid.hooks import register_hooks as aid
     from app.auth.hooks import register_hooks as auth
     from app.core import idempotency, personal_data
+    from app.events.hooks import register_hooks as events
     from app.files.hooks import register_hooks as files
     from app.members.hooks import register_hooks as members
     from app.notify.hooks import register_hooks as notify
@@ -115,7 +117,7 @@ def register_domain_hooks() -> None:
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, projects, stations, notify, files):
+    for register in (auth, orgs, aid, members, projects, stations, events, notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)
