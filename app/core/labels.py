@@ -306,7 +306,7 @@ FIELDS: dict[str, str] = {
     "signup_opens_at": N_("Sign-up opens"),
     "speakers": N_("Speakers"),
     "starts_at": N_("Start time"),
-    "summary": N_("Summary"),
+    "summary": N_("Short description"),
     "topic": N_("Topic"),
     "unregistered_attendance": N_("People without the app"),
     "venue_name": N_("Venue"),
