@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.demo.aid import load_aid
+from app.demo.events import load_events
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
@@ -15,5 +16,6 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_aid())
     summary.update(load_projects())
     summary.update(load_stations())
+    summary.update(load_events())
     summary.update(load_consents())
     return summary

@@ -32,7 +32,7 @@ KINDS = {"lecture": N_("Lecture (宣讲)"), "class": N_("Class (大讲堂)"),
          "training": N_("Skills training")}
 FORMS = {"offline": N_("At a venue"), "online": N_("Online")}
 PLACE_TYPES = {"agency": N_("Government organ"), "enterprise": N_("Enterprise"),
-               "school": N_("School"), "community": N_("Community"), "village": N_("Village")}
+               "school": N_("School"), "community": N_("Community"), "village": N_("Countryside")}
 AUDIENCES = {"everyone": N_("Everyone"), "members": N_("Union members"),
              "orgs": N_("Members of given orgs")}
 

@@ -23,7 +23,7 @@ TODO_KIND = "event_work"
 
 def _open_review(work: Work) -> None:
     todos.open_todo(kind=TODO_KIND, object_id=work.id, org_id=work.org.id,
-                    org_path=work.org.path, role=Role.REVIEWER, version=work.version,
+                    org_path=work.org.path, role=Role.APPROVER, version=work.version,
                     batchable=False, title=f"宣讲作品：{work.title}",
                     summary=f"{work.author_name} · {work.org.name}",
                     action=f"/api/v1/works/{work.id}/decisions")

@@ -69,8 +69,8 @@ def test_check_in_outside_the_window_is_refused(app, client, as_user, tree, cloc
 
 
 def test_only_confirmed_people_check_in(app, client, as_user, tree, clock):
-    from tests.helpers import make_user
     from app.extensions import db
+    from tests.helpers import make_user
 
     with app.app_context():
         make_user("second")

@@ -98,7 +98,7 @@ def test_works_submit_review_publish_and_views(app, client, as_user, tree, clock
     work = client.post("/api/v1/works", headers=as_user("author"), json=body).get_json()
     assert work["status"] == "submitted" and work["category_label"] == "短视频"
     assert client.get(f"/api/v1/works/{work['id']}", headers=as_user("plain")).status_code == 404
-    assert [t["kind"] for t in _queue(client, as_user("town1_reviewer"))] == ["event_work"]
+    assert [t["kind"] for t in _queue(client, as_user("village1_approver"))] == ["event_work"]
     url = f"/api/v1/works/{work['id']}/decisions"
     assert client.post(url, headers=as_user("town2_approver"), json={
         "action": "publish", "version": work["version"]}).status_code == 404
