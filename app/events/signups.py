@@ -12,10 +12,10 @@ through. A cancellation locks the event row first, then frees the seat and hands
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
 
 from app.core.db import insert_unique
 from app.core.i18n import N_
@@ -49,19 +49,19 @@ def _shown(when: datetime) -> str:
 
 
 def with_positions(signups: list[Signup]) -> list[Signup]:
-    """Each waitlisted sign-up's place in the queue (1 = next to be promoted), one query per
-    event."""
-    waiting = [s for s in signups if s.status == "waitlisted"]
-    by_event: dict[int, list[Signup]] = defaultdict(list)
-    for signup in waiting:
-        by_event[signup.event_id].append(signup)
-    for event_id, group in by_event.items():
-        numbers = list(db.session.scalars(select(Signup.waitlist_number).where(
-            Signup.event_id == event_id, Signup.status == "waitlisted")
-            .order_by(Signup.waitlist_number)))
-        rank = {number: n + 1 for n, number in enumerate(numbers)}
-        for signup in group:
-            signup.position = rank.get(signup.waitlist_number)
+    """Each waitlisted sign-up's place in its queue (1 = next to be promoted), in one query
+    for the whole list: the waitlisted of its event with a number up to its own."""
+    waiting = {s.id: s for s in signups if s.status == "waitlisted"}
+    if not waiting:
+        return signups
+    ahead = aliased(Signup)
+    rank = (select(func.count()).select_from(ahead)
+            .where(ahead.event_id == Signup.event_id, ahead.status == "waitlisted",
+                   ahead.waitlist_number <= Signup.waitlist_number)
+            .correlate(Signup).scalar_subquery())
+    for signup_id, position in db.session.execute(
+            select(Signup.id, rank).where(Signup.id.in_(list(waiting)))):
+        waiting[signup_id].position = position
     return signups
 
 
@@ -93,10 +93,10 @@ def _take_seat(event_id: int) -> bool:
 
 def _next_ticket(event_id: int) -> int:
     """The next waitlist number, taken under the event row's lock."""
-    db.session.execute(update(Event).where(Event.id == event_id)
-                       .values(waitlist_issued=Event.waitlist_issued + 1)
-                       .execution_options(synchronize_session=False))
-    return db.session.scalar(select(Event.waitlist_issued).where(Event.id == event_id))
+    return db.session.execute(update(Event).where(Event.id == event_id)
+                              .values(waitlist_issued=Event.waitlist_issued + 1)
+                              .returning(Event.waitlist_issued)
+                              .execution_options(synchronize_session=False)).scalar_one()
 
 
 def sign_up(*, actor_id: int, event_id: int) -> Signup:
@@ -118,8 +118,16 @@ def sign_up(*, actor_id: int, event_id: int) -> Signup:
         signup.status = "waitlisted"
         signup.waitlist_number = _next_ticket(event.id)
     insert_unique(signup, duplicate=duplicate)
+    signup_id = signup.id  # read before the commit expires it
     db.session.commit()
-    return my_signup(actor_id=actor_id, event_id=event_id)
+    return _answer(signup_id)
+
+
+def _answer(signup_id: int) -> Signup:
+    """A sign-up as just written, with its user and waitlist position."""
+    signup = db.session.scalar(select(Signup).where(Signup.id == signup_id)
+                               .execution_options(populate_existing=True))
+    return with_positions([signup])[0]
 
 
 def my_signup(*, actor_id: int, event_id: int) -> Signup:
@@ -224,7 +232,7 @@ def check_in(*, actor_id: int, event_id: int, scene: str) -> Signup:
     signup = _confirmed_signup(event, actor_id)
     _mark_attended(signup, {"attended_at": now, "attendance_source": "scan"})
     db.session.commit()
-    return my_signup(actor_id=actor_id, event_id=event_id)
+    return _answer(signup.id)
 
 
 def mark_attendance(*, actor_id: int, event_id: int, signup_id: int, reason: str) -> Signup:
@@ -245,7 +253,7 @@ def mark_attendance(*, actor_id: int, event_id: int, signup_id: int, reason: str
     _mark_attended(signup, {"attended_at": now, "attendance_source": "officer",
                             "attendance_reason": reason, "marked_by": actor_id})
     db.session.commit()
-    return with_positions([db.session.get(Signup, signup_id)])[0]
+    return _answer(signup_id)
 
 
 def rate(*, actor_id: int, event_id: int, rating: int) -> Signup:
@@ -262,7 +270,7 @@ def rate(*, actor_id: int, event_id: int, rating: int) -> Signup:
     if moved != 1:
         raise Conflict("You have already rated this event.", code="already_rated")
     db.session.commit()
-    return my_signup(actor_id=actor_id, event_id=event_id)
+    return _answer(signup.id)
 
 
 def record_view(*, actor_id: int, event_id: int) -> dict:
