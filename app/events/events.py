@@ -4,9 +4,10 @@ lists, one event with the viewer's sign-up, and the event's mini-program code.""
 from __future__ import annotations
 
 import secrets
+from math import cos, radians
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from app.core import scenes
 from app.core.db import insert_unique
@@ -173,11 +174,41 @@ def finish(*, actor_id: int, event_id: int, version: int,
     return event_detail(actor_id=actor_id, event_id=event_id)
 
 
+def with_speaker_sessions(events: list[Event]) -> None:
+    """Each speaker's finished sessions (by name and title), one query for the whole list."""
+    speakers = [s for e in events for s in e.speakers]
+    if not speakers:
+        return
+    names = sorted({s.name for s in speakers})
+    counts = {(name, title): count for name, title, count in db.session.execute(
+        select(EventSpeaker.name, EventSpeaker.title, func.count(func.distinct(Event.id)))
+        .join(Event, Event.id == EventSpeaker.event_id)
+        .where(EventSpeaker.name.in_(names), Event.status == "finished")
+        .group_by(EventSpeaker.name, EventSpeaker.title))}
+    for speaker in speakers:
+        speaker.sessions = counts.get((speaker.name, speaker.title), 0)
+
+
+def with_ratings(events: list[Event]) -> None:
+    """The one-question rating's average and count per event, one query for the list."""
+    found = {event_id: (average, count) for event_id, average, count in db.session.execute(
+        select(Signup.event_id, func.avg(Signup.rating), func.count(Signup.rating))
+        .where(Signup.event_id.in_([e.id for e in events]), Signup.rating.is_not(None))
+        .group_by(Signup.event_id))}
+    for event in events:
+        average, count = found.get(event.id, (None, 0))
+        event.rating_average = None if average is None else round(float(average), 2)
+        event.rating_count = count
+
+
 def with_viewer(actor_id: int | None, events: list[Event]) -> list[Event]:
-    """Attach the viewer's live sign-up (and waitlist position) to each event, in one query."""
+    """Attach the viewer's live sign-up (and waitlist position) to each event, the speakers'
+    session counts and the ratings: a constant number of queries for any list."""
     if not events or actor_id is None:
         return events
     from app.events.signups import with_positions
+    with_speaker_sessions(events)
+    with_ratings(events)
     mine = {s.event_id: s for s in db.session.scalars(select(Signup).where(
         Signup.user_id == actor_id, Signup.event_id.in_([e.id for e in events]),
         Signup.status.in_(("confirmed", "waitlisted"))))}
@@ -196,9 +227,23 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=SHANGHAI)
 
 
+METERS_PER_DEGREE = 111_320
+
+
+def _near(lat: float, lng: float, radius_m: int):
+    """Offline venues inside the square of side 2 × radius around the point (GCJ-02)."""
+    d_lat = radius_m / METERS_PER_DEGREE
+    d_lng = radius_m / (METERS_PER_DEGREE * max(cos(radians(lat)), 0.01))
+    return (Event.form == "offline", Event.lat.between(lat - d_lat, lat + d_lat),
+            Event.lng.between(lng - d_lng, lng + d_lng))
+
+
 def _listing(actor_id: int, *, managed: bool, kind: list[str], series: str | None,
-             org_id: int | None, date_from: date | None, date_to: date | None) -> Select:
+             org_id: int | None, date_from: date | None, date_to: date | None,
+             near: tuple | None) -> Select:
     query = select(Event)
+    if near is not None:
+        query = query.where(*_near(*near))
     if managed:
         query = query.where(org_scope_clause(actor_id, Event.org_id, OFFICERS))
     else:
@@ -221,11 +266,17 @@ def _listing(actor_id: int, *, managed: bool, kind: list[str], series: str | Non
 def list_events(*, actor_id: int, managed: bool = False, mine: bool = False,
                 kind: list[str] | None = None, series: str | None = None,
                 org_id: int | None = None, date_from: date | None = None,
-                date_to: date | None = None, limit: int, cursor: str | None) -> Page:
+                date_to: date | None = None, lat: float | None = None,
+                lng: float | None = None, coord: str = "gcj02", radius_m: int = 5000,
+                limit: int, cursor: str | None) -> Page:
     """Open events, soonest first (`mine`: those for the caller's union: the member's org and
-    the orgs above it); `managed`: every event under the officer's grants, any status."""
+    the orgs above it; `lat`/`lng`: venues near the caller); `managed`: every event under
+    the officer's grants, any status."""
+    near = None
+    if lat is not None and lng is not None:
+        near = (*to_gcj02(lat, lng, coord), radius_m)
     query = _listing(actor_id, managed=managed, kind=kind or [], series=series, org_id=org_id,
-                     date_from=date_from, date_to=date_to)
+                     date_from=date_from, date_to=date_to, near=near)
     if mine:
         org = access.member_org(actor_id)
         ancestors = org.path_ids if org is not None else []

@@ -149,6 +149,8 @@ class Event(CreatedAtMixin, db.Model):
     # set by the services for the viewer of one answer
     my_signup = None  # Signup | None
     viewer_is_officer = False
+    rating_average = None  # float | None
+    rating_count = 0
 
     @property
     def seats_left(self) -> int | None:
@@ -166,6 +168,8 @@ class EventSpeaker(db.Model):
     position: Mapped[int] = mapped_column(SmallInteger)
     name: Mapped[str] = mapped_column(String(50), index=True)
     title: Mapped[str | None] = mapped_column(String(100))  # e.g. 全国五一劳动奖章获得者
+
+    sessions = None  # the speaker's finished sessions, set by events.with_speaker_sessions
 
 
 class Signup(CreatedAtMixin, db.Model):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.core.fields import Label, ListParam, day, text, version_field
+from app.core.fields import Label, ListParam, day, lat_field, lng_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.i18n import N_
 from app.core.pagination import ListQuerySchema, page_schema
@@ -19,7 +19,7 @@ from app.events.models import (
     WORK_CATEGORIES,
     WORK_STATUSES,
 )
-from app.stations.schemas import DerivedNested, Links, LocationIn, LocationOut
+from app.stations.schemas import COORDS, DerivedNested, Links, LocationIn, LocationOut
 
 MAX_CAPACITY = 100_000
 URL = [validate.Length(max=500), validate.URL(schemes={"http", "https"}, require_tld=True)]
@@ -107,6 +107,8 @@ class EventFinishIn(VersionIn):
 
 
 class EventQuery(ListQuerySchema):
+    """Filters of the event list; `lat` and `lng` go together."""
+
     kind = ListParam(fields.String(validate=_one_of(KINDS)), load_default=list)
     series = text(50, load_default=None)
     org_id = id_field(load_default=None)
@@ -114,14 +116,26 @@ class EventQuery(ListQuerySchema):
     date_to = day(load_default=None, data_key="to")
     mine = fields.Boolean(load_default=False,
                           metadata={"description": "events of the caller's union and above"})
+    lat = lat_field(load_default=None)
+    lng = lng_field(load_default=None)
+    coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
+    radius_m = fields.Integer(load_default=5000, validate=validate.Range(min=100, max=50_000),
+                              metadata={"description": "with lat and lng: venues near them"})
     managed = fields.Boolean(load_default=False,
                              metadata={"description": "officers: every event under their "
                                                       "grants, any status"})
+
+    @validates_schema(skip_on_field_errors=False)
+    def point_whole(self, data, **kwargs):
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise ValidationError(N_("give both lat and lng"), "lng")
 
 
 class SpeakerOut(Schema):
     name = fields.String(required=True)
     title = fields.String(allow_none=True)
+    sessions = fields.Integer(allow_none=True,
+                              metadata={"description": "the speaker's finished sessions"})
 
 
 class SignupOut(Schema):
@@ -202,6 +216,8 @@ class EventOut(Schema):
     audience_label = Label(AUDIENCES, source="audience")
     audience_org_ids = fields.List(fields.Integer(), required=True)
     online_views = fields.Integer(required=True)
+    rating_average = fields.Float(allow_none=True, metadata={"description": "1–5"})
+    rating_count = fields.Integer(required=True)
     unregistered_attendance = fields.Integer(required=True)
     training_request_id = fields.Integer(allow_none=True)
     status = fields.String(required=True)

@@ -17,7 +17,8 @@ def test_create_publish_and_read_an_offline_lecture(client, as_user, tree):
     assert draft["seats_left"] == 10 and draft["my_signup"] is None
     assert draft["links"]["amap"].startswith("https://uri.amap.com/marker?position=")
     assert draft["links"]["open_location"]["name"] == "威海职业学院报告厅"
-    assert draft["speakers"] == [{"name": "王师傅", "title": "全国五一劳动奖章获得者"}]
+    assert draft["speakers"] == [{"name": "王师傅", "title": "全国五一劳动奖章获得者",
+                                  "sessions": 0}]
     # a draft is the officers' own: nobody else knows it exists
     assert client.get(f"/api/v1/events/{draft['id']}", headers=as_user("plain")).status_code == 404
     published = client.post(f"/api/v1/events/{draft['id']}/publish", headers=headers,
@@ -125,3 +126,19 @@ def test_english_on_request(client, as_user, tree, county_event):
     response = client.get(f"/api/v1/events/{county_event['id']}",
                           headers={**as_user("plain"), "Accept-Language": "en"})
     assert response.get_json()["status_label"] == "Published"
+
+
+def test_near_me_speaker_sessions_and_ratings(client, as_user, tree):
+    headers = as_user("county_admin")
+    here = create_event(client, headers, tree["county"])  # venue at 37.5, 122.1
+    far = create_event(client, headers, tree["county"],
+                       location={"lat": 30.33, "lng": 112.24})
+    near = client.get("/api/v1/events?lat=37.501&lng=122.101&radius_m=2000",
+                      headers=as_user("plain")).get_json()["items"]
+    assert [e["id"] for e in near] == [here["id"]]
+    assert far["id"] not in [e["id"] for e in near]
+    half = client.get("/api/v1/events?lat=37.5", headers=as_user("plain"))
+    assert half.status_code == 422
+    detail = client.get(f"/api/v1/events/{here['id']}", headers=as_user("plain")).get_json()
+    assert detail["speakers"][0]["sessions"] == 0
+    assert detail["rating_average"] is None and detail["rating_count"] == 0

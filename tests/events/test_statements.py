@@ -8,8 +8,9 @@ from tests.helpers import make_user, recorded_statements
 
 BUDGET = 12  # an officer's decision; a sign-up is held to it too
 # a cancellation that promotes: the seat freed and taken again, the promoted person's
-# message (in-app and outbox rows), then the event answered with the caller's state
-CANCEL_BUDGET = 16
+# message (in-app and outbox rows), then the event answered with the caller's state, its
+# speakers' sessions and its rating
+CANCEL_BUDGET = 18
 
 
 def _people(app, names):
