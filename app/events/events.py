@@ -4,8 +4,8 @@ lists, one event with the viewer's sign-up, and the event's mini-program code.""
 from __future__ import annotations
 
 import secrets
-from math import cos, radians
 from datetime import date, datetime, time, timedelta
+from math import cos, radians
 
 from sqlalchemy import Select, func, select
 

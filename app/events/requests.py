@@ -5,7 +5,7 @@ finishes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core import todos
 from app.core.pages import page_path
@@ -16,11 +16,11 @@ from app.core.time import utcnow
 from app.errors import Forbidden
 from app.events import access
 from app.events.events import build_event
-from app.events.models import REQUESTS, TrainingRequest
+from app.events.models import REQUESTS, Event, TrainingRequest
 from app.extensions import db
 from app.notify.service import notify
 from app.orgs.models import Org
-from app.orgs.scope import get_org_or_404, org_scope_clause
+from app.orgs.scope import get_org_or_404, in_subtree, org_scope_clause
 
 TODO_KIND = "training_request"
 DECIDING_LEVELS = ("province", "city", "county")  # the nearest of these above decides
@@ -104,6 +104,25 @@ def deliver(request_id: int) -> None:
     if request is not None and REQUESTS.can(request.status, "deliver"):
         guarded_update(request, values={"status": "delivered"}, status="scheduled",
                        noun="training request", machine=REQUESTS)
+
+
+MENU_SIZE = 50
+
+
+def training_menu(*, actor_id: int, org_id: int) -> dict:
+    """The topics to pick from when requesting for `org_id`: the classes and trainings the
+    deciding union and the orgs under it have given, newest first (free text stays allowed)."""
+    org = get_org_or_404(org_id)
+    decider = deciding_org(org)
+    subtree = select(Org.id).where(in_subtree(Org.path, decider.path))
+    rows = db.session.execute(
+        select(Event.title, Event.series, func.max(Event.starts_at).label("last"))
+        .where(Event.org_id.in_(subtree), Event.kind.in_(("class", "training")),
+               Event.status.in_(("published", "finished")))
+        .group_by(Event.title, Event.series).order_by(func.max(Event.starts_at).desc())
+        .limit(MENU_SIZE))
+    return {"decider_org": decider,
+            "items": [{"topic": title, "series": series} for title, series, _ in rows]}
 
 
 def list_requests(*, actor_id: int, mine: bool, status: list[str] | None, limit: int,

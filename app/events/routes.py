@@ -23,6 +23,8 @@ from app.events.schemas import (
     SignupQuery,
     StatsQuery,
     TrainingDecisionIn,
+    TrainingMenuOut,
+    TrainingMenuQuery,
     TrainingRequestCreate,
     TrainingRequestOut,
     TrainingRequestPage,
@@ -225,6 +227,17 @@ class TrainingRequestsView(MethodView):
     def get(self, query):
         """Requests the officer's orgs asked or decide, newest first; `mine`: one's own."""
         return requests.list_requests(actor_id=_me(), **query)
+
+
+@blp.route("/training-requests/menu")
+class TrainingMenuView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.arguments(TrainingMenuQuery, location="query")
+    @blp.response(200, TrainingMenuOut)
+    @blp.errors(404)
+    def get(self, query):
+        """The topics the deciding union offers to pick from (free text stays allowed)."""
+        return requests.training_menu(actor_id=_me(), **query)
 
 
 @blp.route("/training-requests/<int:request_id>")

@@ -303,6 +303,20 @@ class TrainingRequestOut(Schema):
 TrainingRequestPage = page_schema(TrainingRequestOut, "TrainingRequestPage")
 
 
+class TrainingMenuQuery(StrictSchema):
+    org_id = id_field(required=True, metadata={"description": "the requesting union"})
+
+
+class TrainingTopic(Schema):
+    topic = fields.String(required=True)
+    series = fields.String(allow_none=True)
+
+
+class TrainingMenuOut(Schema):
+    decider_org = fields.Nested(OrgRef, required=True)
+    items = fields.List(fields.Nested(TrainingTopic), required=True)
+
+
 class TrainingRequestQuery(ListQuerySchema):
     mine = fields.Boolean(load_default=False)
     status = ListParam(fields.String(validate=_one_of(REQUEST_STATUSES)), load_default=list)

@@ -119,3 +119,17 @@ def test_works_submit_review_publish_and_views(app, client, as_user, tree, clock
     assert client.post(views, headers=as_user("plain")).get_json()["counted"] is False
     clock.shift(timedelta(days=1))
     assert client.post(views, headers=as_user("plain")).get_json()["views"] == 2
+
+
+def test_the_menu_lists_the_deciding_unions_classes(client, as_user, tree):
+    from tests.factories.events import create_event
+
+    create_event(client, as_user("county_admin"), tree["county"], kind="class",
+                 title="家政服务高级培训师班", series="岗位能力")
+    create_event(client, as_user("county_admin"), tree["county"], kind="lecture")
+    menu = client.get(f"/api/v1/training-requests/menu?org_id={tree['village1']}",
+                      headers=as_user("plain")).get_json()
+    assert menu["decider_org"]["id"] == tree["county"]
+    assert menu["items"] == [{"topic": "家政服务高级培训师班", "series": "岗位能力"}]
+    assert client.get("/api/v1/training-requests/menu?org_id=999999",
+                      headers=as_user("plain")).status_code == 404
