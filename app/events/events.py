@@ -17,7 +17,7 @@ from app.core.pagination import Page, keyset_page
 from app.core.roles import MANAGERS, OFFICERS
 from app.core.states import guarded_update
 from app.core.time import SHANGHAI, utcnow
-from app.errors import Conflict, FieldProblems
+from app.errors import Conflict, FieldProblems, NotFound
 from app.events import access
 from app.events.models import KINDS, LIFECYCLE, Event, EventSpeaker, Signup
 from app.extensions import db
@@ -221,6 +221,14 @@ def with_viewer(actor_id: int | None, events: list[Event]) -> list[Event]:
 def event_detail(*, actor_id: int | None, event_id: int) -> Event:
     event = access.get_event(actor_id, event_id)
     return with_viewer(actor_id, [event])[0]
+
+
+def find_by_code(*, actor_id: int, code: str) -> Event:
+    """The event whose venue code was scanned (the public half of its scene)."""
+    event_id = db.session.scalar(select(Event.id).where(Event.code == code.strip().upper()[:12]))
+    if event_id is None:
+        raise NotFound("No such event.")
+    return event_detail(actor_id=actor_id, event_id=event_id)
 
 
 def _day_start(day: date) -> datetime:

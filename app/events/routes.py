@@ -76,6 +76,16 @@ class EventView(MethodView):
         return events.event_detail(actor_id=_me(), event_id=event_id)
 
 
+@blp.route("/events/by-code/<string(maxlength=32):code>")
+class EventByCodeView(MethodView):
+    @blp.auth(forbidden=False)
+    @blp.response(200, EventOut)
+    @blp.errors(404)
+    def get(self, code):
+        """The event whose venue code was scanned (the `e=` part of the code's scene)."""
+        return events.find_by_code(actor_id=_me(), code=code)
+
+
 @blp.route("/events/<int:event_id>/publish")
 class PublishView(MethodView):
     @blp.auth()

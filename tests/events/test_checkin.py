@@ -169,3 +169,14 @@ def test_the_printed_code_carries_the_scene(app, client, as_user, soon, monkeypa
     assert _check_in(client, as_user("plain"), soon["id"], asked[0][0]).status_code == 201
     assert client.get(f"/api/v1/events/{soon['id']}/qrcode",
                       headers=as_user("plain")).status_code == 404
+
+
+def test_the_scanned_code_finds_its_event(app, client, as_user, soon, tree):
+    code = public_code(app, soon["id"])
+    found = client.get(f"/api/v1/events/by-code/{code.lower()}", headers=as_user("plain"))
+    assert found.status_code == 200 and found.get_json()["id"] == soon["id"]
+    assert client.get("/api/v1/events/by-code/NOPE", headers=as_user("plain")).status_code == 404
+    draft = create_event(client, as_user("county_admin"), tree["county"], publish=False)
+    hidden = client.get(f"/api/v1/events/by-code/{public_code(app, draft['id'])}",
+                        headers=as_user("plain"))
+    assert hidden.status_code == 404
