@@ -14,10 +14,9 @@ from urllib.parse import urlencode
 PAGES: dict[str, str] = {
     "aid/application": "one aid application: status, current step, history (?id=)",
     "aid/program": "one aid program: rules, window, and for its admins budget and warnings (?id=)",
-    "events/checkin": "check-in at an event's venue, opened by its code (scene e=<code>)",
-    "events/detail": "one event: time, place or links, seats left, my sign-up (?id=)",
-    "events/request": "one 点单式 training request and its decision (?id=)",
-    "events/work": "one lecture work (宣讲作品) (?id=)",
+    "event/index": "one event: time, place or links, seats left, my sign-up (?id=); opened by "
+                   "its venue code it checks in (scene e=<code>&k=<key>)",
+    "events/index": "open lectures, classes and trainings (宣讲、大讲堂、培训)",
     "members/detail": "one membership application and its decision (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",
     "stations/detail": "one station: hours, services, map links, feedback (?id=)",

@@ -104,7 +104,8 @@ def weihai_last_year(weihai: Org, huancui: Org, year: int) -> None:
 
 
 def weihai_upcoming(weihai: Org, now: datetime) -> None:
-    """Three upcoming events with seats left and one full with a waitlist (5 seats, 7 people)."""
+    """Three upcoming events with seats left, today's starting soon, and one full with a
+    waitlist (5 seats, 7 people)."""
     for n, (days, title, place_type) in enumerate([
             (3, "劳模工匠进社区宣讲会", "community"), (7, "新就业形态劳动者权益宣讲", "enterprise"),
             (14, "乡村振兴劳模宣讲", "village")]):
@@ -112,6 +113,10 @@ def weihai_upcoming(weihai: Org, now: datetime) -> None:
                starts=now + timedelta(days=days), place_type=place_type,
                venue=VENUES[place_type], speakers=[CAMPUS_SPEAKERS[n]], capacity=80,
                series="劳模工匠宣讲")
+    # today's lecture, starting half an hour after the load: its venue code checks people in
+    _event(weihai, "WHU00008", kind="lecture", status="published", title="今日宣讲：劳模进企业",
+           starts=now + timedelta(minutes=30), place_type="enterprise", venue=VENUES["enterprise"],
+           speakers=[CAMPUS_SPEAKERS[3]], capacity=60, series="劳模工匠宣讲")
     full = _event(weihai, "WHU00009", kind="class", status="published",
                   title="工匠精神小班课（报满）", starts=now + timedelta(days=5),
                   place_type="enterprise", venue="威海工匠学院", capacity=5,

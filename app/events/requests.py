@@ -72,7 +72,7 @@ def _tell_requester(request: TrainingRequest, title: str, body: str) -> None:
     if request.requester_id is not None:
         notify(user_id=request.requester_id, event=f"training_request.{request.status}",
                title=title, body=body, data={"training_request_id": request.id},
-               page=page_path("events/request", id=request.id))
+               page=page_path("events/index"))
 
 
 def decide(*, actor_id: int, request_id: int, action: str, version: int,

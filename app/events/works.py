@@ -75,7 +75,7 @@ def decide(*, actor_id: int, work_id: int, action: str, version: int,
         title = f"作品已发布：{work.title}" if action == "publish" else f"作品被退回：{work.title}"
         notify(user_id=work.author_id, event=f"event_work.{target}", title=title,
                body=reason or "", data={"work_id": work.id},
-               page=page_path("events/work", id=work.id))
+               page=page_path("events/index"))
     db.session.commit()
     return work
 

@@ -10,6 +10,8 @@ export const TODO_LABELS: Record<string, string> = {
   station_feedback: '待审核的评价',
   station_feedback_answer: '待回复的评价',
   aid_no_approver: '缺少审批人的帮扶步骤',
+  training_request: '待决定的点单培训',
+  event_work: '待审核的宣讲作品',
 }
 
 Component({
