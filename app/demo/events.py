@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.core import todos
 from app.core.roles import Role
 from app.core.time import SHANGHAI, utcnow
-from app.demo.orgs import ensure_user
+from app.demo.orgs import add_membership, demo_id_number, ensure_user
 from app.events.models import Event, EventSpeaker, Signup, TrainingRequest, Work
 from app.events.requests import TODO_KIND as REQUEST_TODO
 from app.events.works import TODO_KIND as WORK_TODO
@@ -136,7 +136,6 @@ def weihai_works(weihai: Org, now: datetime) -> None:
     """About a hundred works; one short video watched 200,000+ times; one waiting for review."""
     member = ensure_user("weihai-author")
     if db.session.scalar(select(Membership.id).where(Membership.user_id == member.id)) is None:
-        from app.demo.orgs import add_membership, demo_id_number
         add_membership(member, weihai, name="曲晓燕", industry="other", occupation="职工",
                        employer="威海市文化馆", status="approved", days_ago=300,
                        id_number=demo_id_number("371002", "19860512", 7))
@@ -175,6 +174,9 @@ def jingzhou(city: Org, shashi: Org, enterprise: Org, now: datetime) -> None:
                    headcount=0 if upcoming else 120, speakers=[(f"荆州讲师{s}{n}", "高级讲师")],
                    point=JINGZHOU)
     requester = ensure_user("jingzhou-housekeeper")
+    add_membership(requester, enterprise, name="巧姐", industry="other", occupation="家政服务员",
+                   employer="荆州巧姐家政服务公司", status="approved", days_ago=400,
+                   id_number=demo_id_number("421002", "19800318", 21))
     delivered = TrainingRequest(
         org_id=enterprise.id, org=enterprise, decider_org_id=shashi.id, decider_org=shashi,
         requester_id=requester.id, topic="家政服务高级培训师班", series="岗位能力",

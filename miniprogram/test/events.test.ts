@@ -1,7 +1,7 @@
 // Issue 18's screens: a member finds an event from 服务, signs up (confirmed or a waitlist place),
 // cancels (the first waitlisted is promoted), checks in with the venue's code; refusals show the
 // API's Chinese message; a double tap signs up once.
-import { backend, eventScene, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import { backend, dispatch, eventScene, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
 
 async function eventsFromApi(persona: string): Promise<any[]> {
   const r = await backend('GET', '/events?limit=100', undefined, await tokenOf(persona))
@@ -114,4 +114,40 @@ test('the venue opens in the map app; a double-tapped 报名 signs up once', asy
   await Promise.all([tap(page, '#signup-btn'), tap(page, '#signup-btn')])
   expect(requests('POST', `/events/${upcoming.id}/signups`)).toHaveLength(1)
   expect(text(page, '#my-state')).toBe('已报名')
+})
+
+test('点单培训: a member picks a topic from the county union menu, submits, sees it waiting', async () => {
+  loginAs('jingzhou-housekeeper')
+  const token = await tokenOf('jingzhou-housekeeper')
+  const member = (await backend('GET', '/me/memberships', undefined, token)).data.items[0]
+  const menu = (await backend('GET', `/training-requests/menu?org_id=${member.org_id}`, undefined, token)).data
+  const page = await openPage('pages/training/index')
+  expect(text(page)).toContain(`向${menu.decider_org.name}点单`)
+  expect(text(page, '#menu-0')).toBe(menu.items[0].topic)
+  await tap(page, '#submit')
+  expect(text(page, '#form-error')).toBe('请填写主题、人数、希望日期和地点')
+  await tap(page, '#menu-0')
+  await dispatch(page, '#participants', 'input', { value: '35' })
+  await dispatch(page, '#date', 'input', { value: '2027-05-10' })
+  await dispatch(page, '#place', 'input', { value: '公司培训室' })
+  await tap(page, '#submit')
+  const posted = requests('POST', '/training-requests').pop()!
+  expect(posted.status).toBe(201)
+  expect(posted.data).toEqual(expect.objectContaining({ topic: menu.items[0].topic, expected_participants: 35 }))
+  const mine = (await backend('GET', '/training-requests?mine=true', undefined, token)).data.items[0]
+  expect(text(page, `#request-${mine.id}`)).toContain(mine.status_label)
+  // a bad date is refused with the API's Chinese message
+  await dispatch(page, '#topic', 'input', { value: '育婴员培训' })
+  await dispatch(page, '#participants', 'input', { value: '20' })
+  await dispatch(page, '#date', 'input', { value: '五月' })
+  await dispatch(page, '#place', 'input', { value: '公司培训室' })
+  await tap(page, '#submit')
+  expect(requests('POST', '/training-requests').pop()!.status).toBe(422)
+  expect(text(page, '#form-error')).toMatch(/[\u4e00-\u9fff]/)
+})
+
+test('点单培训 asks a non-member to join first', async () => {
+  loginAs('ev-not-member')
+  const page = await openPage('pages/training/index')
+  expect(text(page)).toContain('请先申请入会')
 })

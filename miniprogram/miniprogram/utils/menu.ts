@@ -12,4 +12,5 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'projects', title: '揭榜挂帅', desc: '看榜单、揭榜、报名志愿者', url: '/pages/projects/index', icon: 'flag' },
   { key: 'aid', title: '困难帮扶', desc: '申请帮扶、查看审批进度', url: '/pages/aid/index', icon: 'help-circle' },
   { key: 'events', title: '宣讲培训', desc: '宣讲、大讲堂、技能培训：报名、候补、扫码签到', url: '/pages/events/index', icon: 'calendar' },
+  { key: 'training', title: '点单培训', desc: '向县总工会点培训主题、查看安排', url: '/pages/training/index', icon: 'chat' },
 ]
