@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import blp as auth
     from app.cards.routes import blp as cards
     from app.core.docs import blp as docs_assets
+    from app.events.routes import blp as events
     from app.extensions import api
     from app.files.routes import blp as files
     from app.hardship.routes import blp as hardship
@@ -100,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, cards, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy, hardship, notices, rights,
+        stations, station_activity, station_planning, events, privacy, hardship, notices, rights,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -112,6 +113,7 @@ def register_domain_hooks() -> None:
     from app.auth.hooks import register_hooks as auth
     from app.cards.hooks import register_hooks as cards
     from app.core import idempotency, personal_data
+    from app.events.hooks import register_hooks as events
     from app.files.hooks import register_hooks as files
     from app.hardship.hooks import register_hooks as hardship
     from app.members.hooks import register_hooks as members
@@ -123,8 +125,8 @@ def register_domain_hooks() -> None:
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, cards, rights, projects, stations, hardship,
-                     notices, notify, files):
+    for register in (auth, orgs, aid, members, cards, rights, projects, stations, events,
+                     hardship, notices, notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

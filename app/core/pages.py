@@ -17,6 +17,9 @@ PAGES: dict[str, str] = {
     "hardship/file": "one hardship file: level, household, step, notice, history (?id=)",
     "cards/card": "the member's own electronic member card with its QR",
     "members/transfer": "one membership transfer request and its decision (?id=)",
+    "event/index": "one event: time, place or links, seats left, my sign-up (?id=); opened by "
+                   "its venue code it checks in (scene e=<code>&k=<key>)",
+    "events/index": "open lectures, classes and trainings (宣讲、大讲堂、培训)",
     "members/detail": "one membership application and its decision (?id=)",
     "rights/case": "one rights case: status, deadlines, history, rating (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",

@@ -52,6 +52,8 @@ OFFICERS = {
     "officer-guangxi": [("广西壮族自治区总工会", "admin"), ("广西壮族自治区总工会", "approver")],
     "officer-xining": [("西宁市总工会", "admin")],
     "officer-jingzhou": [("荆州市总工会", "admin")],
+    "officer-weihai": [("威海市总工会", "admin"), ("威海市总工会", "approver")],
+    "officer-shashi": [("沙市区总工会", "approver")],
 }
 NICKNAMES = {
     "demo-worker": "骑手小王", "demo-member": "于瑜", "officer-binhai": "滨海县总工会-张",
@@ -61,6 +63,7 @@ NICKNAMES = {
     "officer-donglan-town": "东兰镇工会-黄", "officer-donglan-county": "东兰县总工会-覃",
     "officer-guangxi": "自治区总工会-陆", "officer-xining": "西宁市总工会-马",
     "officer-jingzhou": "荆州市总工会-田",
+    "officer-weihai": "威海市总工会-孙", "officer-shashi": "沙市区总工会-刘",
 }
 
 
@@ -115,7 +118,23 @@ def build_tree() -> dict[str, Org]:
     hubei = ensure_org("湖北省总工会", "province", None, "420000")
     orgs["荆州市总工会"] = ensure_org("荆州市总工会", "city", hubei, "421000")
     orgs.update({"青海省总工会": qinghai, "湖北省总工会": hubei})
+    orgs.update(events_tree(hubei_city=orgs["荆州市总工会"]))
     return orgs
+
+
+def events_tree(hubei_city: Org) -> dict[str, Org]:
+    """Weihai's lecture tree, Jingzhou's county and enterprise unions (点单), Huaying."""
+    shandong = ensure_org("山东省总工会", "province", None, "370000")
+    weihai = ensure_org("威海市总工会", "city", shandong, "371000")
+    huancui = ensure_org("环翠区总工会", "county", weihai, "371002")
+    shashi = ensure_org("沙市区总工会", "county", hubei_city, "421002")
+    park = ensure_org("沙市经济开发区工会", "town", shashi)
+    housekeeping = ensure_org("荆州巧姐家政服务公司工会", "village", park)
+    sichuan = ensure_org("四川省总工会", "province", None, "510000")
+    guang_an = ensure_org("广安市总工会", "city", sichuan, "511600")
+    huaying = ensure_org("华蓥市总工会", "county", guang_an, "511681")
+    return {o.name: o for o in (shandong, weihai, huancui, shashi, park, housekeeping,
+                                sichuan, guang_an, huaying)}
 
 
 def grant_officers(orgs: dict[str, Org]) -> None:

@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, '..', 'miniprogram')
 export interface BackendInfo {
   baseUrl: string
   dir: string
-  fixtures: { sign_scenes: Record<string, string> }
+  fixtures: { sign_scenes: Record<string, string>; event_scenes: Record<string, string> }
 }
 
 let info: BackendInfo | null = null
@@ -195,6 +195,13 @@ export async function tokenOf(persona: string): Promise<string> {
 export function signScene(stationId: number): string {
   const s = backendInfo().fixtures.sign_scenes[String(stationId)]
   if (!s) throw new Error(`no sign scene for station ${stationId}`)
+  return s
+}
+
+/** What the officer shows at an event's venue: its code's `scene` (published demo events). */
+export function eventScene(eventId: number): string {
+  const s = backendInfo().fixtures.event_scenes[String(eventId)]
+  if (!s) throw new Error(`no venue code for event ${eventId} (only published demo events have one)`)
   return s
 }
 

@@ -87,7 +87,7 @@ def test_replay_within_the_window_counts_once(app, client, as_user, station_id):
 def test_the_printed_code_carries_the_sign_scene(app, client, as_user, station_id,
                                                   monkeypatch):
     """What the admins print is what a check-in needs."""
-    from app.stations.activity import checkins
+    from app.core import scenes
 
     asked = []
 
@@ -96,7 +96,7 @@ def test_the_printed_code_carries_the_sign_scene(app, client, as_user, station_i
             asked.append((scene, page))
             return b"\x89PNG"
 
-    monkeypatch.setattr(checkins, "wechat", Recorder)
+    monkeypatch.setattr(scenes, "wechat", Recorder)
     response = client.get(f"/api/v1/stations/{station_id}/qrcode",
                           headers=as_user("county_admin"))
     assert response.status_code == 200

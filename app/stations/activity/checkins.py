@@ -10,48 +10,40 @@ stop at a station; a rating needs a counted check-in (feedback.py).
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import unquote
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-import wxclient
-from app.core.crypto import keyed_hash
+from app.core import scenes
 from app.core.db import is_unique_violation
 from app.core.pages import page_path
 from app.core.roles import ADMINS
 from app.core.time import SHANGHAI, utcnow
-from app.core.wechat import wechat
-from app.errors import Forbidden, ServiceUnavailable
+from app.errors import Forbidden
 from app.extensions import db
 from app.stations.access import get_station
 from app.stations.models import Checkin, Station, VisitDay
 
 CHECKIN_WINDOW_SECONDS = 600
 MINIPROGRAM_PAGE = page_path("stations/checkin")
-SIGN_KEY_LENGTH = 10  # hex characters; the scene stays within WeChat's 32
+SIGN_PURPOSE = "station-sign"
 
 
 def sign_key(station: Station) -> str:
     """The key printed on the station's sign only (an HMAC of the station under the server key)."""
-    return keyed_hash(f"station-sign:{station.id}:{station.code}")[:SIGN_KEY_LENGTH]
+    return scenes.sign_key(SIGN_PURPOSE, station.id, station.code)
 
 
 def sign_scene(station: Station) -> str:
     """The `scene` of the station's mini-program code: public code and sign key."""
-    return f"s={station.code}&k={sign_key(station)}"
+    return scenes.signed_scene("s", SIGN_PURPOSE, station.id, station.code)
 
 
 def scene_matches(station: Station, scene: str) -> bool:
     """Whether `scene` (as the page got it, decoded or not) is this station's sign."""
-    decoded = unquote(scene.strip())
-    parts = dict(part.partition("=")[::2] for part in decoded.split("&") if part)
-    return (parts.get("s", "").upper() == station.code
-            and hmac.compare_digest(parts.get("k", "").lower().encode(),
-                                    sign_key(station).encode()))
+    return scenes.scene_matches(scene, "s", SIGN_PURPOSE, station.id, station.code)
 
 
 @dataclass(frozen=True)
@@ -63,12 +55,7 @@ class CheckinResult:
 def station_code_png(*, actor_id: int, station_id: int) -> bytes:
     """The station's unlimited mini-program code; scanning it opens the check-in page."""
     station = get_station(actor_id, station_id, roles=ADMINS)
-    try:
-        return wechat().get_unlimited_code(sign_scene(station), page=MINIPROGRAM_PAGE)
-    except wxclient.WeChatError as exc:
-        raise ServiceUnavailable("WeChat could not make the code; try again shortly.",
-                                 code="wechat_unavailable",
-                                 details={"errcode": exc.errcode}) from None
+    return scenes.unlimited_code_png(sign_scene(station), page=MINIPROGRAM_PAGE)
 
 
 def check_in(*, actor_id: int, station_id: int, scene: str) -> CheckinResult:

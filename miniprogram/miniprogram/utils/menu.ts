@@ -16,4 +16,6 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'transfer', title: '转会', desc: '换了工作或搬家，把会籍转到新工会', url: '/pages/members/transfer', icon: 'swap' },
   { key: 'rights', title: '维权求助', desc: '欠薪、工伤、劳动合同等问题找工会', url: '/pages/rights/index', icon: 'shield-error' },
   { key: 'card-verify', title: '核验会员卡', desc: '工会干部、驿站和合作商户扫码核验', url: '/pages/cards/verify', icon: 'scan' },
+  { key: 'events', title: '宣讲培训', desc: '宣讲、大讲堂、技能培训：报名、候补、扫码签到', url: '/pages/events/index', icon: 'calendar' },
+  { key: 'training', title: '点单培训', desc: '向县总工会点培训主题、查看安排', url: '/pages/training/index', icon: 'chat' },
 ]

@@ -24,3 +24,9 @@ export function stationCodeOf(scene: string): string | null {
   const m = /(?:^|&)s=([^&]+)/.exec(scene)
   return m ? m[1] : null
 }
+
+/** The public event code in an event venue code's scene (`e=EV7K2M9Q&k=…` → `EV7K2M9Q`). */
+export function eventCodeOf(scene: string): string | null {
+  const m = /(?:^|&)e=([^&]+)/.exec(scene)
+  return m ? m[1] : null
+}

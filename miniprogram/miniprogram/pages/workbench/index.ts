@@ -18,6 +18,8 @@ export const TODO_LABELS: Record<string, string> = {
   membership_correction: '会员信息更正',
   rights_case: '待受理的维权求助',
   rights_overdue: '逾期督办的维权案件',
+  training_request: '待决定的点单培训',
+  event_work: '待审核的宣讲作品',
 }
 
 Component({
