@@ -77,15 +77,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.aid.routes import blp as aid
     from app.auth.routes import blp as auth
+    from app.benefits.routes import blp as benefits
     from app.core.docs import blp as docs_assets
     from app.extensions import api
     from app.files.routes import blp as files
     from app.health.routes import blp as health
+    from app.ledger.routes import blp as ledger
     from app.members.routes import blp as members
     from app.notify.routes import blp as notify
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
+    from app.relief.routes import blp as relief
     from app.stations.activity.routes import blp as station_activity
     from app.stations.planning.routes import blp as station_planning
     from app.stations.routes import blp as stations
@@ -96,7 +99,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(docs_assets)
     for blueprint in (
         auth, orgs, members, projects, aid, files, notify, workbench,
-        stations, station_activity, station_planning, privacy,
+        stations, station_activity, station_planning, privacy, benefits, relief, ledger,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -106,6 +109,7 @@ def register_domain_hooks() -> None:
     rules, personal-data export and erasure), registered here and nowhere at import time."""
     from app.aid.hooks import register_hooks as aid
     from app.auth.hooks import register_hooks as auth
+    from app.benefits.hooks import register_hooks as benefits
     from app.core import idempotency, personal_data
     from app.files.hooks import register_hooks as files
     from app.members.hooks import register_hooks as members
@@ -115,7 +119,7 @@ def register_domain_hooks() -> None:
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, projects, stations, notify, files):
+    for register in (auth, orgs, aid, members, projects, stations, benefits, notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

@@ -18,13 +18,15 @@ from app.extensions import db
 PURPOSES: dict[str, tuple[str, ...]] = {
     "membership": ("id_number",),
     "aid": ("id_number", "bank_account", "certificate", "minor_guardian"),
+    "benefits": ("id_number",),
 }
 DATA_KINDS = tuple(sorted({kind for kinds in PURPOSES.values() for kind in kinds}))
 # what a consent screen shows for each kind and purpose (a 403 consent_required names them)
 GUARDIAN_RELATIONS = ("parent", "grandparent", "sibling", "legal_guardian", "other")
 DELETION_STATUSES = ("blocked", "scheduled", "done")
 # the labels of the codes (`core.labels`)
-PURPOSE_LABELS = {"membership": N_("Union membership"), "aid": N_("Aid applications")}
+PURPOSE_LABELS = {"membership": N_("Union membership"), "aid": N_("Aid applications"),
+                  "benefits": N_("Benefit enrolments")}
 DATA_KIND_LABELS = {"id_number": N_("ID card number"), "bank_account": N_("Bank account"),
                     "certificate": N_("Certificates"),
                     "minor_guardian": N_("Guardian's consent for a minor")}

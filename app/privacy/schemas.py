@@ -118,6 +118,7 @@ class DataExport(Schema):
     profile = fields.Dict(required=True)
     memberships = fields.List(fields.Dict(), required=True)
     aid_applications = fields.List(fields.Dict(), required=True)
+    benefit_claims = fields.List(fields.Dict(), required=True)
     bids = fields.List(fields.Dict(), required=True)
     projects_led = fields.List(fields.Dict(), required=True)
     project_teams = fields.List(fields.Dict(), required=True)
