@@ -6,7 +6,8 @@ An account is (org, account, purpose). The accounts:
 - `paid`: paid out to people (aid batches, project tranches, benefits, relief payouts);
 - `granted`: sent to another org (relief allocations, on the giver's side);
 - `received`: received from another org (on the receiver's side, negative like income).
-A correction is a new posting that reverses another (`reverses_id`), never an UPDATE.
+A correction is a new posting that reverses another line by line (`reverses_line_id`),
+never an UPDATE.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
 from app.core.i18n import N_
@@ -33,44 +34,32 @@ SOURCES = ("aid_reserve", "aid_payment", "project_tranche", "benefit_claim",
            "benefit_return", "relief_transfer", "relief_payout", "reversal")
 
 
-class LedgerPosting(db.Model):
-    """One money movement: its lines sum to zero (checked when posted and by reconcile)."""
+class LedgerEntry(db.Model):
+    """One line of a posting: a signed amount on one account (debit positive, credit
+    negative). The lines of one money movement share `posting` (a random id made when it is
+    posted) and are written by one INSERT; they sum to zero (checked when posted and by
+    reconcile). Nothing updates or deletes a line."""
 
-    __tablename__ = "ledger_postings"
+    __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint(f"source IN {SOURCES}", name="source"),
-        Index("ix_ledger_postings_source", "source", "source_id"),
-    )
-
-    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    source: Mapped[str] = mapped_column(String(24))
-    source_id: Mapped[int] = mapped_column(BigInteger)
-    memo: Mapped[str] = mapped_column(String(200))
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_postings.id"),
-                                                    unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-
-    lines: Mapped[list[LedgerLine]] = relationship(order_by="LedgerLine.id",
-                                                   back_populates="posting")
-
-
-class LedgerLine(db.Model):
-    """A signed amount on one account (debit positive, credit negative)."""
-
-    __tablename__ = "ledger_lines"
-    __table_args__ = (
         CheckConstraint(f"account IN {ACCOUNTS}", name="account"),
         CheckConstraint(f"purpose IN {PURPOSES}", name="purpose"),
         CheckConstraint("amount_fen <> 0", name="amount_not_zero"),
-        Index("ix_ledger_lines_org_account", "org_id", "account", "purpose"),
+        Index("ix_ledger_entries_org_account", "org_id", "account", "purpose", "created_at"),
+        Index("ix_ledger_entries_source", "source", "source_id"),
+        # a posting is reversed at most once: one reversing line per reversed line
+        Index("uq_ledger_entries_reverses", "reverses_line_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    posting_id: Mapped[int] = mapped_column(ForeignKey("ledger_postings.id"), index=True)
+    posting: Mapped[str] = mapped_column(String(32), index=True)
+    source: Mapped[str] = mapped_column(String(24))
+    source_id: Mapped[int] = mapped_column(BigInteger)
+    memo: Mapped[str] = mapped_column(String(200))
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     account: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(16))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reverses_line_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    posting: Mapped[LedgerPosting] = relationship(back_populates="lines")
