@@ -93,10 +93,15 @@ def claim(*, actor_id: int, campaign_id: int, point_id: int | None = None,
         point_id=point_id if campaign.kind == "supply" else None,
         id_number=id_number if campaign.kind == "enrolment" else None,
         phone=phone if campaign.kind == "enrolment" else None)
+    if not lottery:
+        # the campaign's counter first: on SQLite this write opens the transaction, so the
+        # claim's savepoint below is not a transaction of its own (pysqlite begins only on
+        # DML); on PostgreSQL its row lock serialises the campaign's claims until commit
+        take_counter(campaign)
     insert_unique(row, duplicate=Conflict("You have already claimed this benefit.",
                                           code="already_claimed"))
     if not lottery:
-        take_unit(campaign, row)
+        take_unit(campaign, row, counted=True)
     audit.record(actor_id=actor_id, actor_role="member", org_id=campaign.owner_org_id,
                  action="benefit.claim", target_type="benefit_claim", target_id=row.id,
                  after={"campaign_id": campaign.id, "status": row.status})
@@ -104,9 +109,8 @@ def claim(*, actor_id: int, campaign_id: int, point_id: int | None = None,
     return claim_for_owner(row, lat=lat, lng=lng)
 
 
-def take_unit(campaign: BenefitCampaign, row: BenefitClaim) -> None:
-    """Give the claim one unit (counter, then the point's stock or a card code) and post its
-    value to the journal; 409 sold_out when none is left."""
+def take_counter(campaign: BenefitCampaign) -> None:
+    """One of the campaign's units, or 409 sold_out."""
     taken = db.session.execute(
         update(BenefitCampaign)
         .where(BenefitCampaign.id == campaign.id,
@@ -115,6 +119,13 @@ def take_unit(campaign: BenefitCampaign, row: BenefitClaim) -> None:
         .execution_options(synchronize_session=False)).rowcount
     if taken != 1:
         raise Conflict("This benefit has all been claimed.", code="sold_out")
+
+
+def take_unit(campaign: BenefitCampaign, row: BenefitClaim, *, counted: bool = False) -> None:
+    """Give the claim one unit (the counter unless `counted`, then the point's stock or a
+    card code) and post its value to the journal; 409 sold_out when none is left."""
+    if not counted:
+        take_counter(campaign)
     if campaign.kind == "supply":
         take_stock(campaign, row)
     elif campaign.kind == "code_card":
