@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.demo.aid import load_aid
+from app.demo.benefits import load_benefits
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
@@ -16,4 +17,5 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_projects())
     summary.update(load_stations())
     summary.update(load_consents())
+    summary.update(load_benefits())
     return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import insert, select
 
@@ -21,8 +22,9 @@ Line = tuple[int, str, str, int]  # (org_id, account, purpose, signed amount in 
 
 
 def post(*, source: str, source_id: int, memo: str, lines: Iterable[Line],
-         reverses: list[int] | None = None) -> str | None:
-    """Append one balanced posting; its id, or None for a movement of zero fen."""
+         reverses: list[int] | None = None, at: datetime | None = None) -> str | None:
+    """Append one balanced posting; its id, or None for a movement of zero fen. `at`: when
+    the money moved, if not now (demo history only)."""
     kept = [line for line in lines if line[3] != 0]
     if not kept:
         return None
@@ -31,7 +33,7 @@ def post(*, source: str, source_id: int, memo: str, lines: Iterable[Line],
     if source not in SOURCES or any(account not in ACCOUNTS or purpose not in PURPOSES
                                     for _, account, purpose, _ in kept):
         raise ValueError(f"unknown source or account in {source}: {kept}")
-    posting, now = secrets.token_hex(16), utcnow()
+    posting, now = secrets.token_hex(16), at or utcnow()
     db.session.execute(insert(LedgerEntry), [
         {"posting": posting, "source": source, "source_id": source_id, "memo": memo[:200],
          "org_id": org_id, "account": account, "purpose": purpose, "amount_fen": amount,
@@ -41,9 +43,9 @@ def post(*, source: str, source_id: int, memo: str, lines: Iterable[Line],
 
 
 def move(*, org_id: int, purpose: str, amount_fen: int, debit: str, credit: str,
-         source: str, source_id: int, memo: str) -> str | None:
+         source: str, source_id: int, memo: str, at: datetime | None = None) -> str | None:
     """Two lines on one org: `amount_fen` from the `credit` account to the `debit` account."""
-    return post(source=source, source_id=source_id, memo=memo,
+    return post(source=source, source_id=source_id, memo=memo, at=at,
                 lines=[(org_id, debit, purpose, amount_fen),
                        (org_id, credit, purpose, -amount_fen)])
 
