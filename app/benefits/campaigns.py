@@ -105,7 +105,8 @@ def import_codes(*, actor_id: int, campaign_id: int, filename: str,
 
     def check_header(header: list[str]) -> None:
         if not any(cell.strip().lower().rstrip("*") in CODE_HEADERS for cell in header):
-            raise Invalid("The first row must name the code column (code, 卡号 or 兑换码).",
+            raise Invalid("The first row must name the code column: code, or the Chinese "
+                          "header for card codes.",
                           code="import_header")
 
     max_rows = min(int(current_app.config.get("IMPORT_MAX_ROWS") or MAX_CODES), MAX_CODES)

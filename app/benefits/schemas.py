@@ -73,10 +73,11 @@ class CampaignCreate(StrictSchema):
                 and data["pickup_until"] < data["closes_at"]):
             errors.setdefault("pickup_until", []).append("must not be before closes_at")
         kind = data.get("kind")
-        if kind == "supply" and not data.get("points"):
-            errors.setdefault("points", []).append("a supply campaign needs pick-up points")
+        # named on `kind`: the nested `points` may carry item errors keyed by index
+        if kind == "supply" and "points" in data and not data["points"]:
+            errors.setdefault("kind", []).append("a supply campaign needs pick-up points")
         if kind in ("code_card", "enrolment") and data.get("points"):
-            errors.setdefault("points", []).append("only a supply campaign has pick-up points")
+            errors.setdefault("kind", []).append("only a supply campaign has pick-up points")
         if kind == "enrolment" and not data.get("quantity"):
             errors.setdefault("quantity", []).append("an enrolment needs a quantity")
         if kind in ("code_card", "supply") and data.get("quantity"):

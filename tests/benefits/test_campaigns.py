@@ -198,7 +198,7 @@ def test_claims_outside_the_window_and_bad_input(app, client, tree, as_user, rid
         "quantity": 5})
     assert bad.status_code == 422
     fields = bad.get_json()["error"]["details"]["fields"]
-    assert {"name", "eligible_org_ids", "closes_at", "points", "quantity"} <= set(fields)
+    assert {"name", "eligible_org_ids", "closes_at", "kind", "quantity"} <= set(fields)
     outside = client.post("/api/v1/benefits", headers=as_user("county_admin"),
                           json={**{"owner_org_id": tree["town1"], "name": "x", "kind": "enrolment",
                                    "quantity": 1, "eligible_org_ids": [tree["town2"]],
