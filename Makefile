@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve-prod worker lint clean translations messages
+.PHONY: run test miniprogram-test serve-prod worker lint clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,21 @@ run: $(VENV)/.installed $(COMPILED)
 ## test: install test tools and run the whole suite (PostgreSQL/Redis too when configured)
 test: $(VENV)/.installed $(COMPILED)
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+	$(MAKE) miniprogram-test
+
+## miniprogram-test: type-check the mini-program and run its jest suite against the real backend
+## (Node.js 18+ and npm; `npm ci` only when the lock changed; under CI a missing Node fails the run)
+miniprogram-test: $(VENV)/.installed $(COMPILED)
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+	    && node -e 'process.exit(+process.versions.node.split(".")[0] < 18 ? 1 : 0)'; then \
+	  cd miniprogram && \
+	  { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && \
+	  GONGHUI_PYTHON="$(abspath $(BIN))/python" npm test; \
+	elif [ -n "$$CI" ]; then \
+	  echo "error: the mini-program tests need Node.js 18+ and npm (CI is set, so they cannot be skipped)" >&2; exit 1; \
+	else \
+	  echo "WARNING: Node.js 18+/npm not found: the mini-program tests (miniprogram/) were NOT run" >&2; \
+	fi
 
 ## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
 serve-prod: $(VENV)/.installed $(COMPILED)

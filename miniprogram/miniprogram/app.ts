@@ -1,0 +1,8 @@
+import { installPrivacyListener } from './utils/privacy'
+
+App({
+  globalData: {},
+  onLaunch() {
+    installPrivacyListener()
+  },
+})

@@ -1,0 +1,43 @@
+// Login and session: pages call ensureLogin() before a call that needs a user; api.ts already
+// refreshes and re-logs in silently on 401, so this is only about showing who is logged in.
+import * as api from './api'
+
+export interface User {
+  id: number
+  nickname?: string | null
+  [k: string]: any
+}
+
+/** Log in silently (wx.login → /auth/wx-login) unless a session is stored; returns the user. */
+export async function ensureLogin(): Promise<User> {
+  await api.ensureSession()
+  const user = api.storedUser<User>()
+  if (user) return user
+  return refreshMe()
+}
+
+/** GET /me and remember it. */
+export async function refreshMe(): Promise<User> {
+  const me = await api.get<User>('/me')
+  wx.setStorageSync('gh.user', me)
+  return me
+}
+
+export function currentUser(): User | null {
+  return api.storedUser<User>()
+}
+
+export function isLoggedIn(): boolean {
+  return !!api.accessToken()
+}
+
+/** POST /auth/logout (best effort) and forget the tokens. */
+export async function logout(): Promise<void> {
+  try {
+    if (api.accessToken()) await api.post('/auth/logout', undefined, { auth: true })
+  } catch (e) {
+    /* the session is dropped locally anyway */
+  } finally {
+    api.clearTokens()
+  }
+}
