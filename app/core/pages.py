@@ -15,7 +15,6 @@ PAGES: dict[str, str] = {
     "aid/application": "one aid application: status, current step, history (?id=)",
     "aid/program": "one aid program: rules, window, and for its admins budget and warnings (?id=)",
     "benefits/detail": "one benefit campaign: what it gives, the window, my claim (?id=)",
-    "relief/allocation": "one relief allocation between unions and its payouts (?id=)",
     "members/detail": "one membership application and its decision (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",
     "stations/detail": "one station: hours, services, map links, feedback (?id=)",
