@@ -116,10 +116,12 @@ def register_domain_hooks() -> None:
     from app.notify.hooks import register_hooks as notify
     from app.orgs.hooks import register_hooks as orgs
     from app.projects.hooks import register_hooks as projects
+    from app.relief.hooks import register_hooks as relief
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
-    for register in (auth, orgs, aid, members, projects, stations, benefits, notify, files):
+    for register in (auth, orgs, aid, members, projects, stations, benefits, relief, notify,
+                     files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

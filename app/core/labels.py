@@ -142,6 +142,7 @@ TODO_KINDS: dict[str, str] = {
     "station_feedback": N_("Station feedback to check"),
     "station_feedback_answer": N_("Station feedback to answer"),
     "aid_no_approver": N_("Aid step without an approver"),
+    "relief_acknowledge": N_("Relief to acknowledge"),
 }
 
 

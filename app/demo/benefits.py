@@ -32,6 +32,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.members.models import Membership
 from app.orgs.models import OfficerRole, Org
+from app.relief.allocations import open_acknowledge_todo
 from app.relief.models import ReliefAllocation, ReliefPayout
 from app.stations.models import Station
 
@@ -203,6 +204,8 @@ def load_relief(rng: random.Random) -> None:
                             (receiver.id, "funds", "relief", RELIEF_FEN),
                             (receiver.id, "received", "relief", -RELIEF_FEN)])
         if status != "received":
+            db.session.refresh(allocation)
+            open_acknowledge_todo(allocation)
             continue
         payouts = []
         for n in range(40):

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from app.core import audit
+from app.core import audit, todos
 from app.core.crypto import keyed_hash, mask_bank_account, mask_id_number
 from app.core.pagination import Page, keyset_page
 from app.core.personal_data import mask_name
@@ -29,6 +29,19 @@ from app.files.service import get_file
 from app.ledger import journal
 from app.orgs.scope import authorize, get_org_or_404, has_role_over, org_scope_clause
 from app.relief.models import LIFECYCLE, ReliefAllocation, ReliefPayout
+
+TODO_KIND = "relief_acknowledge"
+
+
+def open_acknowledge_todo(allocation: ReliefAllocation) -> None:
+    """The receiving org's admins are asked to confirm the money arrived (the queue's open
+    hook tells them)."""
+    todos.open_todo(
+        kind=TODO_KIND, object_id=allocation.id, org_id=allocation.to_org_id,
+        org_path=allocation.to_org.path, role="admin", version=allocation.version,
+        title=f"援助款到账确认：{allocation.from_org.name}",
+        summary=f"{allocation.amount_fen / 100:.2f}元 · {allocation.purpose}",
+        action=f"/api/v1/relief/allocations/{allocation.id}/acknowledge", batchable=False)
 
 
 def get_allocation(actor_id: int, allocation_id: int, *, side: str | None = None,
@@ -118,6 +131,7 @@ def transfer(*, actor_id: int, allocation_id: int, version: int, voucher_referen
                  lines=[(giver, "granted", "relief", amount), (giver, "funds", "relief", -amount),
                         (receiver, "funds", "relief", amount),
                         (receiver, "received", "relief", -amount)])
+    open_acknowledge_todo(allocation)
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=giver,
                  action="relief.transfer", target_type="relief_allocation",
                  target_id=allocation_id, after={"voucher_reference": voucher_reference})
@@ -132,6 +146,7 @@ def acknowledge(*, actor_id: int, allocation_id: int, version: int) -> ReliefAll
                                        "received_by": actor_id},
                    version=version, status="transferred", machine=LIFECYCLE,
                    noun="allocation")
+    todos.close_todo(kind=TODO_KIND, object_id=allocation_id)
     audit.record(actor_id=actor_id, actor_role=Role.ADMIN, org_id=allocation.to_org_id,
                  action="relief.acknowledge", target_type="relief_allocation",
                  target_id=allocation_id)
@@ -239,3 +254,25 @@ def report(*, actor_id: int, allocation_id: int) -> ReliefReport:
         roster=[RosterLine(mask_name(p.name) or "", mask_id_number(p.id_number) or "",
                            p.recipient_kind, p.amount_fen, p.method,
                            mask_bank_account(p.bank_account), p.batch_name) for p in payouts])
+
+
+def officer_may_read_relief_file(actor_id: int, file_id: int) -> int | None:
+    """Officers of either side may read an allocation's decision file and voucher, and the
+    receiving org's officers the payouts' signature files (as officers of that org)."""
+    from sqlalchemy import union_all
+
+    from app.orgs.models import Org
+
+    sides = union_all(
+        select(ReliefAllocation.from_org_id.label("org_id")).where(
+            or_(ReliefAllocation.decision_file_id == file_id,
+                ReliefAllocation.voucher_file_id == file_id)),
+        select(ReliefAllocation.to_org_id.label("org_id")).where(
+            or_(ReliefAllocation.decision_file_id == file_id,
+                ReliefAllocation.voucher_file_id == file_id)),
+        select(ReliefAllocation.to_org_id.label("org_id"))
+        .join(ReliefPayout, ReliefPayout.allocation_id == ReliefAllocation.id)
+        .where(ReliefPayout.signature_file_id == file_id)).subquery()
+    return db.session.scalar(
+        select(Org.id).where(Org.id.in_(select(sides.c.org_id)),
+                             org_scope_clause(actor_id, Org.id)).limit(1))

@@ -158,3 +158,35 @@ def test_bad_allocations_are_refused_whole(client, unions, as_user):
     missing = client.post("/api/v1/relief/allocations", headers=as_user("shaanxi_admin"),
                           json={**allocation_body(unions["shaanxi"], 999_999)})
     assert missing.status_code == 422
+
+
+def test_a_transfer_asks_the_receivers_admins_to_acknowledge(app, client, unions, as_user,
+                                                             tmp_path, monkeypatch):
+    from io import BytesIO
+
+    monkeypatch.setitem(app.config, "FILE_STORAGE_DIR", str(tmp_path / "files"))
+    voucher = client.post("/api/v1/files", headers=as_user("shaanxi_admin"),
+                          data={"file": (BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+                                           "voucher.pdf")},
+                          content_type="multipart/form-data")
+    assert voucher.status_code == 201, voucher.get_json()
+    file_id = voucher.get_json()["id"]
+    allocation = allocate(client, as_user, unions, "gansu")
+    url = f"/api/v1/relief/allocations/{allocation['id']}"
+    moved = client.post(f"{url}/transfer", headers=as_user("shaanxi_admin"),
+                        json={"version": 1, "voucher_reference": "V1", "voucher_file_id": file_id})
+    assert moved.status_code == 200, moved.get_json()
+    queue = client.get("/api/v1/workbench/todos", headers=as_user("gansu_admin")).get_json()
+    items = [i for i in queue["items"] if i["kind"] == "relief_acknowledge"]
+    assert len(items) == 1 and items[0]["kind_label"] == "援助款待确认到账"
+    assert client.get("/api/v1/workbench/todos", headers=as_user("qinghai_admin")
+                      ).get_json()["items"] == []
+    # the receiver's officers read the voucher; a third union does not
+    assert client.get(f"/api/v1/files/{file_id}", headers=as_user("gansu_reviewer")
+                      ).status_code == 200
+    assert client.get(f"/api/v1/files/{file_id}", headers=as_user("qinghai_admin")
+                      ).status_code == 404
+    client.post(f"{url}/acknowledge", headers=as_user("gansu_admin"),
+                json={"version": moved.get_json()["version"]})
+    queue = client.get("/api/v1/workbench/todos", headers=as_user("gansu_admin")).get_json()
+    assert [i for i in queue["items"] if i["kind"] == "relief_acknowledge"] == []
