@@ -77,6 +77,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.aid.routes import blp as aid
     from app.auth.routes import blp as auth
+    from app.benefits.routes import blp as benefits
     from app.cards.routes import blp as cards
     from app.core.docs import blp as docs_assets
     from app.events.routes import blp as events
@@ -84,12 +85,14 @@ def register_blueprints(app: Flask) -> None:
     from app.files.routes import blp as files
     from app.hardship.routes import blp as hardship
     from app.health.routes import blp as health
+    from app.ledger.routes import blp as ledger
     from app.members.routes import blp as members
     from app.notices.routes import blp as notices
     from app.notify.routes import blp as notify
     from app.orgs.routes import blp as orgs
     from app.privacy.routes import blp as privacy
     from app.projects.routes import blp as projects
+    from app.relief.routes import blp as relief
     from app.rights.routes import blp as rights
     from app.stations.activity.routes import blp as station_activity
     from app.stations.planning.routes import blp as station_planning
@@ -102,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth, orgs, members, cards, projects, aid, files, notify, workbench,
         stations, station_activity, station_planning, events, privacy, hardship, notices, rights,
+        benefits, relief, ledger,
     ):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
 
@@ -111,6 +115,7 @@ def register_domain_hooks() -> None:
     rules, personal-data export and erasure), registered here and nowhere at import time."""
     from app.aid.hooks import register_hooks as aid
     from app.auth.hooks import register_hooks as auth
+    from app.benefits.hooks import register_hooks as benefits
     from app.cards.hooks import register_hooks as cards
     from app.core import idempotency, personal_data
     from app.events.hooks import register_hooks as events
@@ -121,12 +126,13 @@ def register_domain_hooks() -> None:
     from app.notify.hooks import register_hooks as notify
     from app.orgs.hooks import register_hooks as orgs
     from app.projects.hooks import register_hooks as projects
+    from app.relief.hooks import register_hooks as relief
     from app.rights.hooks import register_hooks as rights
     from app.stations.hooks import register_hooks as stations
 
     # the order is the order of the personal-data export, erasure and retention jobs
     for register in (auth, orgs, aid, members, cards, rights, projects, stations, events,
-                     hardship, notices, notify, files):
+                     hardship, notices, benefits, relief, notify, files):
         register()
     # the kit's own table of personal data: stored answers, kept by caller
     personal_data.register(idempotency.PERSONAL_DATA)

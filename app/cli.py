@@ -196,3 +196,29 @@ def dev_server(host: str, port: int | None) -> None:
     finally:
         if fake:
             fake.stop()
+
+
+@gonghui.command("reconcile")
+@with_appcontext
+def reconcile() -> None:
+    """Check every domain's money totals against the journal; exit 1 with the differences."""
+    from app.ledger.statements import reconcile as run
+
+    differences = run()
+    for found in differences:
+        click.echo(json.dumps({"check": found.check, "key": found.key,
+                               "domain_fen": found.domain_fen,
+                               "journal_fen": found.journal_fen}, ensure_ascii=False))
+    if differences:
+        click.echo(f"reconcile: {len(differences)} differences", err=True)
+        raise SystemExit(1)
+    click.echo("reconcile: the journal agrees with every domain to the fen")
+
+
+@gonghui.command("benefit-jobs")
+@with_appcontext
+def benefit_jobs() -> None:
+    """Reminders before a benefit window closes; unredeemed pick-ups back to the stock."""
+    from app.benefits.claims import expire_unredeemed, send_reminders
+
+    click.echo(json.dumps({"reminded": send_reminders(), "expired": expire_unredeemed()}))

@@ -67,8 +67,41 @@ def program_tier_amount(ctx):
         program_body(ctx["tree"], categories=categories), "categories"
 
 
+def benefit_unit(ctx):
+    from tests.factories.benefits import campaign_body
+
+    tree = ctx["tree"]
+    return "POST", "/api/v1/benefits", "county_admin", \
+        campaign_body(tree["county"], [tree["county"]], kind="enrolment",
+                      unit_fen=PLACEHOLDER), "unit_fen"
+
+
+def relief_allocation(ctx):
+    from tests.factories.benefits import allocation_body
+
+    tree = ctx["tree"]
+    return "POST", "/api/v1/relief/allocations", "prov_admin", \
+        allocation_body(tree["province"], tree["county"], PLACEHOLDER), "amount_fen"
+
+
+def relief_payout(ctx):
+    from tests.factories.benefits import allocation_body, payee
+
+    tree, client, as_user = ctx["tree"], ctx["client"], ctx["as_user"]
+    made = client.post("/api/v1/relief/allocations", headers=as_user("prov_admin"),
+                       json=allocation_body(tree["province"], tree["county"], 10**9)).get_json()
+    moved = client.post(f"/api/v1/relief/allocations/{made['id']}/transfer",
+                        headers=as_user("prov_admin"),
+                        json={"version": made["version"], "voucher_reference": "V"}).get_json()
+    client.post(f"/api/v1/relief/allocations/{made['id']}/acknowledge",
+                headers=as_user("county_admin"), json={"version": moved["version"]})
+    return "POST", f"/api/v1/relief/allocations/{made['id']}/payouts", "county_admin", \
+        {"batch_name": "第一批", "people": [payee(1, PLACEHOLDER)]}, "people"
+
+
 ENDPOINTS = [project_create, project_update, bid_create, bid_update, tranche_create,
-             program_budget, program_tier_amount]
+             program_budget, program_tier_amount, benefit_unit, relief_allocation,
+             relief_payout]
 
 
 @pytest.mark.parametrize(("raw", "accepted"), VALUES, ids=[v for v, _ in VALUES])
@@ -95,7 +128,9 @@ def test_money_fields_take_integer_fen_only(app, client, as_user, clock, tree, e
 COVERED = {("post", "/api/v1/projects"), ("patch", "/api/v1/projects/{project_id}"),
            ("post", "/api/v1/projects/{project_id}/bids"),
            ("patch", "/api/v1/projects/{project_id}/bids/{bid_id}"),
-           ("post", "/api/v1/projects/{project_id}/tranches"), ("post", "/api/v1/aid/programs")}
+           ("post", "/api/v1/projects/{project_id}/tranches"), ("post", "/api/v1/aid/programs"),
+           ("post", "/api/v1/benefits"), ("post", "/api/v1/relief/allocations"),
+           ("post", "/api/v1/relief/allocations/{allocation_id}/payouts")}
 
 
 def test_the_list_above_covers_every_money_field_of_the_api(client):

@@ -90,7 +90,8 @@ def mark_paid(*, actor_id: int, batch_id: int, version: int) -> DisbursementBatc
         .where(AidApplication.batch_id == batch.id, AidApplication.status == "approved")
         .values(status="paid", paid_at=now, version=AidApplication.version + 1)
         .execution_options(synchronize_session=False))
-    if not settle(program_id=program.id, amount_fen=total):
+    if not settle(program_id=program.id, amount_fen=total, batch_id=batch.id,
+                  owner_org_id=program.owner_org_id, memo=program.name):
         raise Conflict("The batch's amount is not reserved in the budget.",
                        code="budget_mismatch")
     for application in applications:

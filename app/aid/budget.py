@@ -13,10 +13,13 @@ from sqlalchemy import select, update
 
 from app.aid.models import AidProgram
 from app.extensions import db
+from app.ledger import journal
 
 
-def try_reserve(*, program_id: int, amount_fen: int) -> bool:
-    """Reserve `amount_fen` for an approved application; False when the budget is exhausted."""
+def try_reserve(*, program_id: int, amount_fen: int, application_id: int | None = None,
+                owner_org_id: int | None = None, memo: str = "") -> bool:
+    """Reserve `amount_fen` for an approved application; False when the budget is exhausted.
+    The reservation is posted to the journal in the same transaction (funds → reserved)."""
     reserved = db.session.execute(
         update(AidProgram)
         .where(AidProgram.id == program_id,
@@ -25,11 +28,16 @@ def try_reserve(*, program_id: int, amount_fen: int) -> bool:
         .values(reserved_fen=AidProgram.reserved_fen + amount_fen)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if reserved == 1:
+        _post(program_id, amount_fen, debit="reserved", credit="funds", source="aid_reserve",
+              source_id=application_id or program_id, owner_org_id=owner_org_id, memo=memo)
     return reserved == 1
 
 
-def settle(*, program_id: int, amount_fen: int) -> bool:
-    """Move a paid batch's amount from reserved to paid; False if it was not reserved."""
+def settle(*, program_id: int, amount_fen: int, batch_id: int | None = None,
+           owner_org_id: int | None = None, memo: str = "") -> bool:
+    """Move a paid batch's amount from reserved to paid; False if it was not reserved.
+    Posted to the journal in the same transaction (reserved → paid)."""
     moved = db.session.execute(
         update(AidProgram)
         .where(AidProgram.id == program_id, AidProgram.reserved_fen >= amount_fen)
@@ -37,7 +45,21 @@ def settle(*, program_id: int, amount_fen: int) -> bool:
                 paid_fen=AidProgram.paid_fen + amount_fen)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if moved == 1:
+        _post(program_id, amount_fen, debit="paid", credit="reserved", source="aid_payment",
+              source_id=batch_id or program_id, owner_org_id=owner_org_id, memo=memo)
     return moved == 1
+
+
+def _post(program_id: int, amount_fen: int, *, debit: str, credit: str, source: str,
+          source_id: int, owner_org_id: int | None = None, memo: str = "") -> None:
+    """The journal's lines on the owner org's aid accounts (one INSERT)."""
+    if owner_org_id is None:
+        owner_org_id, memo = db.session.execute(
+            select(AidProgram.owner_org_id, AidProgram.name)
+            .where(AidProgram.id == program_id)).one()
+    journal.move(org_id=owner_org_id, purpose="aid", amount_fen=amount_fen, debit=debit,
+                 credit=credit, source=source, source_id=source_id, memo=memo)
 
 
 def left_fen(program_id: int) -> int:

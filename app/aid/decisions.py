@@ -209,7 +209,10 @@ def decide(*, actor_id: int, application_id: int, action: str, comment: str | No
     # leaves the request's transaction to be discarded with everything written above.
     amount_fen = application.amount_fen
     if action == "approve" and is_final and not try_reserve(program_id=program.id,
-                                                            amount_fen=amount_fen):
+                                                            amount_fen=amount_fen,
+                                                            application_id=application.id,
+                                                            owner_org_id=program.owner_org_id,
+                                                            memo=program.name):
         left = left_fen(program.id)
         raise Conflict(
             "The program has %(left_yuan)s yuan left and this application needs "

@@ -20,6 +20,7 @@ PAGES: dict[str, str] = {
     "event/index": "one event: time, place or links, seats left, my sign-up (?id=); opened by "
                    "its venue code it checks in (scene e=<code>&k=<key>)",
     "events/index": "open lectures, classes and trainings (宣讲、大讲堂、培训)",
+    "benefits/detail": "one benefit campaign: what it gives, the window, my claim (?id=)",
     "members/detail": "one membership application and its decision (?id=)",
     "rights/case": "one rights case: status, deadlines, history, rating (?id=)",
     "projects/detail": "one challenge project (揭榜挂帅) (?id=)",

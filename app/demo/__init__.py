@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from app.demo.aid import load_aid
-from app.demo.hardship import load_hardship
+from app.demo.benefits import load_benefits
 from app.demo.cards import load_cards_and_transfers
 from app.demo.events import load_events
+from app.demo.hardship import load_hardship
 from app.demo.orgs import load_orgs_and_accounts
 from app.demo.privacy import load_consents
 from app.demo.projects import load_projects
@@ -24,4 +25,5 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_consents())
     summary.update(load_cards_and_transfers())
     summary.update(load_rights())
+    summary.update(load_benefits())
     return summary

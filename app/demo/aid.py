@@ -25,6 +25,7 @@ from app.core.crypto import keyed_hash
 from app.core.time import SHANGHAI, utcnow
 from app.demo.orgs import DONGLAN_VILLAGES, demo_id_number, ensure_user
 from app.extensions import db
+from app.ledger import journal
 from app.orgs.models import Org
 from app.orgs.service import ancestor_at_level
 
@@ -188,6 +189,12 @@ def load_2023(owner: Org, villages: list[Org], chain_orgs: dict[int, list[Org]])
         paid_at=shanghai(2023, 12, 15), created_at=shanghai(2023, 12, 1))
     db.session.add(batch)
     db.session.flush()
+    # the money in the one journal, as the services post it (reserved on approval, paid)
+    for source, source_id, debit, credit in (("aid_reserve", program.id, "reserved", "funds"),
+                                             ("aid_payment", batch.id, "paid", "reserved")):
+        journal.move(org_id=owner.id, purpose="aid", amount_fen=paid_fen, debit=debit,
+                     credit=credit, source=source, source_id=source_id, memo=program.name,
+                     at=batch.paid_at)
     add_paid(program, villages, batch, chain_orgs)
 
 

@@ -119,6 +119,9 @@ def build_tree() -> dict[str, Org]:
     orgs["荆州市总工会"] = ensure_org("荆州市总工会", "city", hubei, "421000")
     orgs.update({"青海省总工会": qinghai, "湖北省总工会": hubei})
     orgs.update(events_tree(hubei_city=orgs["荆州市总工会"]))
+    # relief between unions (app/demo/benefits.py): Shaanxi gives to Gansu and Qinghai
+    for name, code in (("陕西省总工会", "610000"), ("甘肃省总工会", "620000")):
+        orgs[name] = ensure_org(name, "province", None, code)
     return orgs
 
 

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.core import time as clock
 from app.demo.orgs import BINHAI_TOWNS, add_membership, demo_id_number, ensure_user
 from app.extensions import db
+from app.ledger import journal
 from app.orgs.models import Org
 from app.projects.bids import wait_for_award
 from app.projects.models import (
@@ -190,8 +191,13 @@ def create(story: Story, officer: User, today: date) -> None:
     project.awarded_at = now - timedelta(days=170)
     project.released_fen = round(bid.requested_fen * RELEASED_SHARE[story.status])
     if project.released_fen:
-        db.session.add(Tranche(project_id=project.id, milestone="启动及阶段实施",
-                               amount_fen=project.released_fen, released_by=officer.id))
+        tranche = Tranche(project_id=project.id, milestone="启动及阶段实施",
+                          amount_fen=project.released_fen, released_by=officer.id)
+        db.session.add(tranche)
+        db.session.flush()
+        journal.move(org_id=project.org_id, purpose="project", amount_fen=project.released_fen,
+                     debit="paid", credit="funds", source="project_tranche",
+                     source_id=tranche.id, memo=project.title)
     staff(project, story, officer, today)
     if story.actuals:
         db.session.add(ProgressReport(

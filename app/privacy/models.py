@@ -19,6 +19,7 @@ PURPOSES: dict[str, tuple[str, ...]] = {
     "membership": ("id_number",),
     "aid": ("id_number", "bank_account", "certificate", "minor_guardian"),
     "rights": ("case_details",),
+    "benefits": ("id_number",),
 }
 DATA_KINDS = tuple(sorted({kind for kinds in PURPOSES.values() for kind in kinds}))
 # what a consent screen shows for each kind and purpose (a 403 consent_required names them)
@@ -26,7 +27,7 @@ GUARDIAN_RELATIONS = ("parent", "grandparent", "sibling", "legal_guardian", "oth
 DELETION_STATUSES = ("blocked", "scheduled", "done")
 # the labels of the codes (`core.labels`)
 PURPOSE_LABELS = {"membership": N_("Union membership"), "aid": N_("Aid applications"),
-                  "rights": N_("Rights help")}
+                  "rights": N_("Rights help"), "benefits": N_("Benefit enrolments")}
 DATA_KIND_LABELS = {"id_number": N_("ID card number"), "bank_account": N_("Bank account"),
                     "certificate": N_("Certificates"),
                     "minor_guardian": N_("Guardian's consent for a minor"),

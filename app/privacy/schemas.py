@@ -146,6 +146,7 @@ class DataExport(Schema):
     hardship_files = fields.List(fields.Dict(), required=True)
     notice_objections = fields.List(fields.Dict(), required=True)
     rights_cases = fields.List(fields.Dict(), required=True)
+    benefit_claims = fields.List(fields.Dict(), required=True)
     bids = fields.List(fields.Dict(), required=True)
     projects_led = fields.List(fields.Dict(), required=True)
     project_teams = fields.List(fields.Dict(), required=True)

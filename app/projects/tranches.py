@@ -11,6 +11,7 @@ from app.core.roles import MANAGERS
 from app.core.states import guarded_update
 from app.errors import Conflict
 from app.extensions import db
+from app.ledger import journal
 from app.notify.service import notify
 from app.projects.access import get_project, require_running
 from app.projects.models import LIFECYCLE, RUNNING, Project, Tranche
@@ -48,6 +49,8 @@ def release_tranche(*, actor_id: int, project_id: int, milestone: str,
                       released_by=actor_id)
     db.session.add(tranche)
     db.session.flush()
+    journal.move(org_id=org_id, purpose="project", amount_fen=amount_fen, debit="paid",
+                 credit="funds", source="project_tranche", source_id=tranche.id, memo=title)
     audit.record(actor_id=actor_id, actor_role="officer", org_id=org_id,
                  action="project.tranche", target_type="project", target_id=project_id,
                  after={"tranche_id": tranche.id, "amount_fen": amount_fen})

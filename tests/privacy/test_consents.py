@@ -17,7 +17,8 @@ def test_policies_are_public_and_list_each_purpose_with_its_kinds(client):
     response = client.get("/api/v1/privacy/policies")
     assert response.status_code == 200
     policies = {p["purpose"]: p for p in response.get_json()["items"]}
-    assert set(policies) == {"membership", "aid", "rights"}
+    assert set(policies) == {"membership", "aid", "rights", "benefits"}
+    assert policies["benefits"]["data_kinds"] == ["id_number"]
     assert policies["aid"]["data_kinds"] == ["id_number", "bank_account", "certificate",
                                              "minor_guardian"]
 

@@ -11,7 +11,7 @@ def test_policies_show_labels_next_to_their_codes(client):
     assert policies["membership"]["data_kind_labels"] == ["身份证号"]
     english = client.get("/api/v1/privacy/policies", headers={"Accept-Language": "en"})
     assert {p["purpose_label"] for p in english.get_json()["items"]} == {
-        "Union membership", "Aid applications", "Rights help"}
+        "Union membership", "Aid applications", "Rights help", "Benefit enrolments"}
 
 
 def test_a_missing_consent_names_purpose_and_kind_by_label(client, tree, as_user):

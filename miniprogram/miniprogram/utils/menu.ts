@@ -18,4 +18,6 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'card-verify', title: '核验会员卡', desc: '工会干部、驿站和合作商户扫码核验', url: '/pages/cards/verify', icon: 'scan' },
   { key: 'events', title: '宣讲培训', desc: '宣讲、大讲堂、技能培训：报名、候补、扫码签到', url: '/pages/events/index', icon: 'calendar' },
   { key: 'training', title: '点单培训', desc: '向县总工会点培训主题、查看安排', url: '/pages/training/index', icon: 'chat' },
+  { key: 'benefits', title: '我的福利', desc: '看看你能领什么：阅读卡、送清凉、安康保险', url: '/pages/benefits/index', icon: 'gift' },
+  { key: 'benefit-redeem', title: '核销领取码', desc: '驿站工作人员核销会员的福利领取码', url: '/pages/benefits/redeem', icon: 'scan' },
 ]

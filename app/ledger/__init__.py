@@ -1,0 +1,1 @@
+"""One append-only double-entry journal for every money movement."""

@@ -1,0 +1,1 @@
+"""Relief between unions: allocations, payouts, the report back."""
