@@ -1,7 +1,7 @@
 """benefits, relief, ledger: campaigns, claims, allocations, payouts, the journal
 
 Revision ID: m1benefits
-Revises: l1outboxcredit
+Revises: m1events
 Create Date: 2026-12-01 15:15:25.339261
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'm1benefits'
-down_revision = 'l1outboxcredit'
+down_revision = 'm1events'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """events: events, speakers, sign-ups, views, training requests (点单) and works
 
 Revision ID: m1events
-Revises: l1outboxcredit
+Revises: n1hardship
 Create Date: 2026-12-01 15:15:24.366298
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'm1events'
-down_revision = 'l1outboxcredit'
+down_revision = 'n1hardship'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ home visits, history; notices (公示) and their objections; aid: no repeat aid 
 hardship file link), confirmations, 公示 before payment
 
 Revision ID: n1hardship
-Revises: m1workdays
+Revises: m2card
 Create Date: 2026-12-01 15:23:41.670741
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'n1hardship'
-down_revision = 'm1workdays'
+down_revision = 'm2card'
 branch_labels = None
 depends_on = None
 

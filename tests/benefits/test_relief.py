@@ -166,7 +166,8 @@ def test_a_transfer_asks_the_receivers_admins_to_acknowledge(app, client, unions
 
     monkeypatch.setitem(app.config, "FILE_STORAGE_DIR", str(tmp_path / "files"))
     voucher = client.post("/api/v1/files", headers=as_user("shaanxi_admin"),
-                          data={"file": (BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+                          data={"file": (BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\n"
+                                                   b"trailer<<>>\n%%EOF\n"),
                                            "voucher.pdf")},
                           content_type="multipart/form-data")
     assert voucher.status_code == 201, voucher.get_json()
