@@ -76,13 +76,16 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def release(*, program_id: int, amount_fen: int) -> bool:
+def release(*, program_id: int, amount_fen: int, application_id: int) -> bool:
     """Give back an approval's reservation (the approval was revoked); False if it was not
-    reserved."""
+    reserved. Posted to the journal in the same transaction (reserved → funds)."""
     moved = db.session.execute(
         update(AidProgram)
         .where(AidProgram.id == program_id, AidProgram.reserved_fen >= amount_fen)
         .values(reserved_fen=AidProgram.reserved_fen - amount_fen)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if moved == 1:
+        _post(program_id, amount_fen, debit="funds", credit="reserved", source="aid_release",
+              source_id=application_id)
     return moved == 1

@@ -67,7 +67,7 @@ def on_upheld(application_id: int, actor_id: int, comment: str) -> None:
     amount, program_id = application.amount_fen, application.program_id
     guarded_update(application, values={"status": "rejected", "last_comment": comment},
                    status="approved", noun="application", machine=LIFECYCLE)
-    release(program_id=program_id, amount_fen=amount)
+    release(program_id=program_id, amount_fen=amount, application_id=application_id)
     db.session.refresh(application)
     record_event(application, actor_id=actor_id, action="revoke", from_status="approved",
                  to_status="rejected", comment=comment)

@@ -22,8 +22,8 @@ def load_demo_data() -> dict[str, int]:
     summary.update(load_projects())
     summary.update(load_stations())
     summary.update(load_events())
+    summary.update(load_benefits())  # before the cards: its members get cards too
     summary.update(load_consents())
     summary.update(load_cards_and_transfers())
     summary.update(load_rights())
-    summary.update(load_benefits())
     return summary

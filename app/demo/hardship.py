@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.aid.budget import try_reserve as reserve
 from app.aid.decisions import open_step_todo as open_aid_todo
 from app.aid.models import AidApplication, AidApplicationEvent, AidProgram, AidProgramOrg
 from app.core import todos
@@ -237,7 +238,7 @@ def add_warmth(county: Org, household: HardshipFile) -> None:
         categories=[{"code": "family", "name": "困难职工家庭", "kind": "family",
                      "required_documents": [],
                      "tiers": [{"code": "basic", "name": "慰问金", "amount_fen": 100_000}]}],
-        chain=["village", "town", "county"], budget_fen=10_000_000, reserved_fen=100_000,
+        chain=["village", "town", "county"], budget_fen=10_000_000, reserved_fen=0,
         paid_fen=0, opens_at=now - timedelta(days=20), closes_at=now + timedelta(days=40),
         repeat_scope="household", repeat_rule="flag", hardship_file_rule="required",
         excluded_by_program_ids=[], created_at=now - timedelta(days=25))
@@ -272,6 +273,9 @@ def add_warmth(county: Org, household: HardshipFile) -> None:
                                        "year": year, "amount_fen": 100_000}])
     db.session.add(flagged)
     db.session.flush()
+    # the visit's money is reserved like an approval's (counter and journal together)
+    reserve(program_id=program.id, amount_fen=visited.amount_fen, application_id=visited.id,
+            owner_org_id=county.id, memo=program.name)
     for app_row, steps in ((visited, 3), (flagged, 0)):
         db.session.add(AidApplicationEvent(application_id=app_row.id, action="submit",
                                            from_status="draft", to_status="submitted", step=0,

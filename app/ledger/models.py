@@ -30,7 +30,7 @@ ACCOUNT_LABELS = {"funds": N_("Own funds"), "reserved": N_("Reserved"), "paid": 
 PURPOSE_LABELS = {"aid": N_("Aid"), "project": N_("Challenge projects"),
                   "benefit": N_("Benefits"), "relief": N_("Relief")}
 # what moved the money: the domain row a posting belongs to
-SOURCES = ("aid_reserve", "aid_payment", "project_tranche", "benefit_claim",
+SOURCES = ("aid_reserve", "aid_release", "aid_payment", "project_tranche", "benefit_claim",
            "benefit_return", "relief_transfer", "relief_payout", "reversal")
 
 

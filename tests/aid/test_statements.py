@@ -16,6 +16,9 @@ from tests.helpers import recorded_statements
 # step's to-do asks whether that org has an approver (else its admins above get a "无人审批"
 # to-do): one statement more.
 DECISION_BUDGET = {"postgresql": 13, "sqlite": 12}
+# The last step also re-checks repeat aid (one SELECT, after a per-person advisory lock on
+# PostgreSQL) and posts the reservation to the journal with the counter's UPDATE (one INSERT).
+FINAL_DECISION_BUDGET = {"postgresql": 14, "sqlite": 13}
 
 
 
@@ -30,7 +33,8 @@ def test_an_aid_decision_stays_within_its_statement_budget(app, world, program, 
         response = world.decide(application, who)
     assert response.status_code == 200, response.get_json()
     with app.app_context():
-        budget = DECISION_BUDGET[db.engine.dialect.name]
+        final = step == len(STEP_APPROVERS) - 1
+        budget = (FINAL_DECISION_BUDGET if final else DECISION_BUDGET)[db.engine.dialect.name]
     assert len(seen) <= budget, "\n".join(seen)
     body = response.get_json()  # built from what was written, and right
     assert body["version"] == application["version"] + 1
