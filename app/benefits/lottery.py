@@ -24,6 +24,7 @@ from app.benefits.access import get_campaign
 from app.benefits.claims import take_unit
 from app.benefits.models import LOTTERY_STATES, BenefitCampaign, BenefitClaim
 from app.core import audit
+from app.core.i18n import N_
 from app.core.pages import page_path
 from app.core.personal_data import mask_name
 from app.core.roles import ADMINS, Role
@@ -31,7 +32,6 @@ from app.core.states import StateMachine, guarded_update
 from app.core.time import utcnow
 from app.errors import Conflict
 from app.extensions import db
-from app.core.i18n import N_
 from app.notify.service import notify
 
 DRAW = StateMachine("lottery", noun=N_("lottery"), statuses=LOTTERY_STATES,

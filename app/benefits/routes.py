@@ -5,6 +5,7 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.benefits import campaigns, claims, lottery
 from app.benefits.schemas import (
+    BenefitVersionIn,
     CampaignCreate,
     CampaignDetail,
     CampaignPage,
@@ -21,7 +22,6 @@ from app.benefits.schemas import (
     MyClaimPage,
     PickupCodePath,
     RosterQuery,
-    BenefitVersionIn,
 )
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.core.fields import Label
-from app.core.i18n import N_
 from app.core.http import OrgRef, StrictSchema
+from app.core.i18n import N_
 from app.ledger.models import PURPOSE_LABELS
 
 

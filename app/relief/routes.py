@@ -13,8 +13,8 @@ from app.relief.schemas import (
     PayoutBatchIn,
     PayoutBatchOut,
     ReliefReportOut,
-    TransferIn,
     ReliefVersionIn,
+    TransferIn,
 )
 
 blp = ApiBlueprint("relief", __name__, description="Relief between unions (对口援助)")

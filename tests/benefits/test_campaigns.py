@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.benefits.models import BenefitCampaign, BenefitClaim, BenefitPoint
-from app.core.time import utcnow
 from app.extensions import db
 from app.ledger.models import LedgerEntry
 from app.notify.models import InAppMessage
