@@ -165,10 +165,9 @@ def test_a_transfer_asks_the_receivers_admins_to_acknowledge(app, client, unions
     from io import BytesIO
 
     monkeypatch.setitem(app.config, "FILE_STORAGE_DIR", str(tmp_path / "files"))
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     voucher = client.post("/api/v1/files", headers=as_user("shaanxi_admin"),
-                          data={"file": (BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\n"
-                                                   b"trailer<<>>\n%%EOF\n"),
-                                           "voucher.pdf")},
+                          data={"file": (BytesIO(pdf), "voucher.pdf")},
                           content_type="multipart/form-data")
     assert voucher.status_code == 201, voucher.get_json()
     file_id = voucher.get_json()["id"]
