@@ -178,11 +178,11 @@ Component({
         .map((t) => ({ kind: t.kind, id: t.id, version: t.version }))
       this.setData({ batching: true, batchError: '', batchResult: '' })
       try {
-        const out = await run.run((key) => api.post<{ results: any[] }>('/workbench/batch-decisions', { items, action: 'approve' }, { idempotencyKey: key }))
-        const done = out.results.filter((r) => r.status === 200)
-        const failed = out.results.filter((r) => r.status !== 200)
+        const out: { results: any[] } = await run.run((key) => api.post<{ results: any[] }>('/workbench/batch-decisions', { items, action: 'approve' }, { idempotencyKey: key }))
+        const done = out.results.filter((r: any) => r.status === 200)
+        const failed = out.results.filter((r: any) => r.status !== 200)
         let text = `已批准 ${done.length} 件`
-        if (failed.length) text += `，${failed.length} 件未处理：` + failed.map((r) => r.message).join('；')
+        if (failed.length) text += `，${failed.length} 件未处理：` + failed.map((r: any) => r.message).join('；')
         this.setData({ selecting: false })
         await this.load()
         this.setData({ batchResult: text })

@@ -25,7 +25,7 @@ Component({
       ;(this as any)._decide = api.action()
     },
     onShow() {
-      if (!this.data.m) return this.load()
+      return this.data.m ? Promise.resolve() : this.load()
     },
     onRetry() {
       return this.load()
