@@ -118,6 +118,19 @@ test('the officer rejects with a reason; the applicant sees it and may apply aga
   const id = Number(wxShim.nav[wxShim.nav.length - 1].url!.split('=')[1])
   loginAs('officer-changfa')
   const decide = await openPage('pages/workbench/membership/index', { id: String(id), kind: 'membership' })
+  // the whole ID number only with a reason, which the county's admin sees in the access log
+  expect(text(decide, '#id-number')).not.toBe(idNumber(102))
+  await tap(decide, '#reveal-start')
+  await tap(decide, '#reveal-btn')
+  expect(text(decide, '#reveal-error')).toBe('请写明查看完整身份证号的原因（至少 2 个字），查看会被记录')
+  expect(requests('POST', '/reveal')).toHaveLength(0)
+  await dispatch(decide, '#reveal-reason', 'input', { value: '核对身份信息' })
+  await tap(decide, '#reveal-btn')
+  expect(requests('POST', `/memberships/${id}/reveal`)[0].data).toEqual({ field: 'id_number', reason: '核对身份信息' })
+  expect(text(decide, '#id-number')).toBe(idNumber(102))
+  const binhai = (await backend('GET', `/orgs?q=${encodeURIComponent('滨海县总工会')}`, undefined, await tokenOf('officer-binhai'))).data.items[0]
+  const log = (await backend('GET', `/orgs/${binhai.id}/pii-access?limit=100`, undefined, await tokenOf('officer-binhai'))).data.items
+  expect(log.some((r: any) => r.target_id === String(id) && r.reason === '核对身份信息')).toBe(true)
   await tap(decide, '#reject')
   await tap(decide, '#confirm-reject')
   expect(text(decide, '#decision-error')).toBe('请填写驳回原因，申请人会看到它')

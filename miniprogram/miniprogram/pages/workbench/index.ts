@@ -5,6 +5,7 @@ import * as api from '../../utils/api'
 import { ensureLogin } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 import { TODO_ROUTES, todoUrl } from '../../utils/todo-routes'
+import { refreshUnread } from '../../utils/unread'
 
 interface Todo {
   key: string
@@ -81,6 +82,7 @@ Component({
           selected: {},
           selectedCount: 0,
         })
+        refreshUnread() // the 我的 tab's badge, kept fresh from this tab too
       } catch (e) {
         this.setData({ status: 'error', message: api.errorMessage(e) })
       }

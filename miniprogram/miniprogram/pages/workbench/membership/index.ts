@@ -18,6 +18,10 @@ Component({
     deciding: false,
     decisionError: '',
     decided: '',
+    revealing: false,
+    revealReason: '',
+    revealed: '',
+    revealError: '',
   },
   methods: {
     onLoad(query: Record<string, string>) {
@@ -93,6 +97,27 @@ Component({
         }
       } finally {
         this.setData({ deciding: false })
+      }
+    },
+    // the whole ID number, for a reason that is audited (officers only; the API checks)
+    onStartReveal() {
+      this.setData({ revealing: true, revealError: '' })
+    },
+    onRevealReason(e: any) {
+      this.setData({ revealReason: e.detail.value, revealError: '' })
+    },
+    async onReveal() {
+      const reason = this.data.revealReason.trim()
+      if (reason.length < 2) {
+        this.setData({ revealError: '请写明查看完整身份证号的原因（至少 2 个字），查看会被记录' })
+        return
+      }
+      const m = this.data.m
+      try {
+        const res = await api.post<{ field: string; value: string | null }>(`/memberships/${m.id}/reveal`, { field: 'id_number', reason })
+        this.setData({ revealed: res.value || '', revealing: false, revealError: '' })
+      } catch (e) {
+        this.setData({ revealError: api.errorMessage(e) })
       }
     },
     onBack() {
