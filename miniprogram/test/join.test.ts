@@ -209,3 +209,31 @@ test('a submit whose answer is lost is retried with the same key: still one appl
   expect(mine.data.items).toHaveLength(1)
   expect(text(await followNavigation(), '#headline')).toBe('等待工会审核')
 })
+
+test('a consent withdrawn before submitting sends the person back to the consent screen', async () => {
+  const page = await fillJoin('mp-join-gil', '长法村', '阿吉', 107)
+  const token = await tokenOf('mp-join-gil')
+  const held = (await backend('GET', '/me/consents', undefined, token)).data.items.filter((c: any) => c.counts)
+  for (const c of held) expect((await backend('POST', `/me/consents/${c.id}/withdraw`, undefined, token)).status).toBe(200)
+  await tap(page, '#submit')
+  expect(requests('POST', '/memberships')[0].status).toBe(403)
+  expect(page.data.step).toBe('consent')
+  expect(text(page, '#policy-title')).toBeTruthy()
+  await tap(page, '#agree')
+  await tap(page, '#consent-btn')
+  expect(page.data.step).toBe('form')
+  expect(text(page, '#org-picked')).toContain('长法村') // the form was kept
+  await tap(page, '#submit')
+  expect(requests('POST', '/memberships').pop()!.status).toBe(201)
+})
+
+test('offline on opening: the network message, then a retry loads the consent screen', async () => {
+  loginAs('mp-join-hal')
+  wxShim.network.offline = true
+  const page = await openPage('pages/join/index')
+  expect(text(page, '#state-message')).toBe('网络不给力，请检查网络后重试')
+  wxShim.network.offline = false
+  await tap(page, '#retry')
+  expect(page.data.step).toBe('consent')
+  expect(exists(page, '#consent-btn')).toBe(true)
+})

@@ -120,3 +120,37 @@ test('a non-batchable item cannot be selected; tapping it outside selection open
   await tap(page, `#todo-${fixed.kind}-${fixed.id}`)
   expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: todoUrl({ kind: fixed.kind, object_id: fixed.id }) }))
 })
+
+test('offline: the queue shows the network message and retries', async () => {
+  loginAs('officer-luanpo')
+  await tokenOf('officer-luanpo')
+  wxShim.network.offline = true
+  const page = await openPage('pages/workbench/index')
+  expect(text(page, '#state-message')).toBe('网络不给力，请检查网络后重试')
+  wxShim.network.offline = false
+  await tap(page, '#retry')
+  expect(text(page, '#todo-total')).toMatch(/^待办 \d+ 件$/)
+})
+
+test('a decision on an application someone else decided meanwhile shows the conflict and the new state', async () => {
+  const id = await applyTo('红里村', 'mp-wb-s1', 321, '罗一')
+  loginAs('officer-hongli')
+  const page = await openPage('pages/workbench/membership/index', { id: String(id), kind: 'membership' })
+  expect(text(page, '#status-label')).toBe('待审核')
+  const first = await backend('POST', `/memberships/${id}/decision`, { action: 'approve', version: 1 }, await tokenOf('officer-hongli'))
+  expect(first.status).toBe(200)
+  await tap(page, '#approve')
+  expect(requests('POST', `/memberships/${id}/decision`).pop()!.status).toBe(409)
+  expect(text(page, '#decision-error')).toMatch(/[\u4e00-\u9fa5]/)
+  expect(text(page, '#status-label')).toBe('已通过')
+  expect(exists(page, '#approve')).toBe(false)
+})
+
+test("someone who is not an officer over the org gets the API's message, no buttons", async () => {
+  const id = await applyTo('红里村', 'mp-wb-s2', 322, '罗二')
+  loginAs('officer-banfeng') // another village's approver
+  const page = await openPage('pages/workbench/membership/index', { id: String(id), kind: 'membership' })
+  expect(requests('GET', `/memberships/${id}`)[0].status).toBe(404)
+  expect(text(page, '#state-message')).toMatch(/[\u4e00-\u9fa5]/)
+  expect(exists(page, '#approve')).toBe(false)
+})
