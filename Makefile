@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test miniprogram-test serve-prod worker lint clean translations messages
+.PHONY: run test miniprogram-test preview serve-prod worker lint clean translations messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,20 @@ miniprogram-test: $(VENV)/.installed $(COMPILED)
 	else \
 	  echo "WARNING: Node.js 18+/npm not found: the mini-program tests (miniprogram/) were NOT run" >&2; \
 	fi
+
+## preview: render the mini-program's main pages in a demo state to miniprogram/preview/*.png
+## (headless Chromium and a Chinese font: installed from Debian's packages when missing and root)
+preview: $(VENV)/.installed $(COMPILED)
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|cjk'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else \
+	    echo "error: make preview needs Chromium and a Chinese font (Debian: apt-get install chromium fonts-wqy-microhei)" >&2; exit 2; \
+	  fi; \
+	fi
+	cd miniprogram && \
+	  { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && \
+	  node scripts/copy-npm.js && GONGHUI_PYTHON="$(abspath $(BIN))/python" node scripts/preview.js
 
 ## serve-prod: gunicorn against DATABASE_URL/REDIS_URL (see README "Production")
 serve-prod: $(VENV)/.installed $(COMPILED)

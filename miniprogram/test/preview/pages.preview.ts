@@ -1,0 +1,109 @@
+// `make preview`: each main page rendered by miniprogram-simulate against the real backend (demo
+// data), dumped with its WXSS as a standalone HTML file at 375 px wide (rpx = 0.5 px), with the
+// navigation bar and tab bar WeChat would draw. scripts/preview.js turns the files into PNGs.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fs from 'fs'
+import * as path from 'path'
+import { PageHandle, ROOT, backend, loginAs, openPage, tap, wxShim } from '../kit'
+
+// rpx → px for a 375 px wide phone (simulate's default maps 1 rpx to 1 px)
+const simUtils = require('miniprogram-simulate/src/utils')
+simUtils.transformRpx = (style: string) =>
+  style.replace(/(-?\d*\.?\d+)rpx/gi, (_m: string, n: string) => `${+(parseFloat(n) / 2).toFixed(2)}px`)
+
+const OUT = path.resolve(__dirname, '..', '..', 'preview')
+
+interface Shot {
+  name: string // file name and the caption
+  page: string
+  persona: string
+  query?: () => Promise<Record<string, string>>
+  /** what the user does before the picture (a tap, a filter) */
+  act?: (page: PageHandle) => Promise<void>
+}
+
+// One line per main page in a demo state; screens added later add a line here.
+const SHOTS: Shot[] = [
+  { name: 'nearby-list', page: 'pages/nearby/index', persona: 'preview-worker' },
+  { name: 'nearby-map', page: 'pages/nearby/index', persona: 'preview-worker',
+    act: (p) => tap(p, '#toggle-view') },
+  { name: 'station', page: 'pages/station/index', persona: 'preview-worker', query: nearestStation },
+  { name: 'services', page: 'pages/services/index', persona: 'demo-member' },
+  { name: 'workbench', page: 'pages/workbench/index', persona: 'officer-binhai' },
+  { name: 'me', page: 'pages/me/index', persona: 'demo-member' },
+]
+
+const HERE = { latitude: 36.6171, longitude: 101.7782 }
+
+/** The nearest station with its feedback: what a worker opens from the list. */
+async function nearestStation(): Promise<Record<string, string>> {
+  const r = await backend('GET', `/stations/nearby?lat=${HERE.latitude}&lng=${HERE.longitude}&coord=gcj02&radius=3000&limit=20`)
+  const first = (r.data.items || [])[0] || r.data.nearest_outside
+  if (!first) throw new Error('the demo data has no station near the preview location')
+  return { id: String(first.id) }
+}
+
+const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'))
+const BASE_CSS = `
+  html, body { margin: 0; padding: 0; }
+  body { width: 375px; min-height: 812px; background: ${app.window.backgroundColor || '#f5f6f7'};
+    font-family: "WenQuanYi Micro Hei", "PingFang SC", "Noto Sans CJK SC", sans-serif; font-size: 16px;
+    color: rgba(0,0,0,.9); display: flex; flex-direction: column; }
+  wx-view, wx-scroll-view, wx-form, wx-swiper, wx-swiper-item, wx-map, wx-image, wx-block { display: block; }
+  wx-text, wx-label, wx-navigator { display: inline; }
+  wx-image { overflow: hidden; background: #e7e7e7; }
+  wx-image img { width: 100%; height: 100%; object-fit: cover; }
+  wx-map { background: repeating-linear-gradient(45deg, #e6efe6 0 12px, #dde8dd 12px 24px); min-height: 300px; }
+  wx-button { display: block; text-align: center; border: 1px solid #ddd; border-radius: 6px; padding: 8px;
+    background: #fff; }
+  wx-input, wx-textarea { display: block; min-height: 1.4em; border-bottom: 1px solid #eee; }
+  .pv-nav { height: 44px; line-height: 44px; text-align: center; background: #fff; font-weight: 600;
+    border-bottom: 1px solid #eee; flex: none; }
+  .pv-status { height: 20px; background: #fff; font-size: 11px; padding: 0 14px; line-height: 20px; flex: none; }
+  .pv-body { flex: 1; }
+  .pv-tabs { display: flex; height: 50px; background: #fff; border-top: 1px solid #eee; flex: none;
+    position: sticky; bottom: 0; }
+  .pv-tab { flex: 1; text-align: center; font-size: 11px; color: ${app.tabBar.color}; padding-top: 6px; }
+  .pv-tab img { display: block; width: 24px; height: 24px; margin: 0 auto 2px; }
+  .pv-tab.on { color: ${app.tabBar.selectedColor}; }
+`
+
+function escape(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c] as string))
+}
+
+function html(shot: Shot, page: PageHandle): string {
+  const pageJson = JSON.parse(fs.readFileSync(path.join(ROOT, shot.page + '.json'), 'utf8'))
+  const title = pageJson.navigationBarTitleText || app.window.navigationBarTitleText || ''
+  const tabs = (app.tabBar.list as any[]).map((t) => {
+    const on = t.pagePath === shot.page
+    const icon = 'file://' + path.join(ROOT, on ? t.selectedIconPath : t.iconPath)
+    return `<div class="pv-tab${on ? ' on' : ''}"><img src="${icon}" alt="">${escape(t.text)}</div>`
+  }).join('')
+  const isTab = (app.tabBar.list as any[]).some((t) => t.pagePath === shot.page)
+  // the photos and images point at the test backend, which is gone when the browser opens the file
+  const dom = (page.comp.dom as HTMLElement).outerHTML.replace(/ src="http:\/\/127\.0\.0\.1:\d+[^"]*"/g, '')
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(shot.name)}</title>
+${document.head.innerHTML}
+<style>${BASE_CSS}</style></head><body>
+<div class="pv-status">9:41</div><div class="pv-nav">${escape(title)}</div>
+<div class="pv-body">${dom}</div>${isTab ? `<div class="pv-tabs">${tabs}</div>` : ''}
+</body></html>`
+}
+
+beforeAll(() => fs.mkdirSync(OUT, { recursive: true }))
+
+describe('preview', () => {
+  for (const shot of SHOTS) {
+    test(shot.name, async () => {
+      loginAs(shot.persona)
+      wxShim.location = { ...HERE }
+      const page = await openPage(shot.page, shot.query ? await shot.query() : {})
+      if (shot.act) await shot.act(page)
+      const file = path.join(OUT, `${shot.name}.html`)
+      fs.writeFileSync(file, html(shot, page))
+      // a picture of an error screen is no preview: the page must show its demo content
+      expect((page.comp.dom as HTMLElement).textContent || '').not.toMatch(/网络不给力|出错了|加载失败/)
+    })
+  }
+})
