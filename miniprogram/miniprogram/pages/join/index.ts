@@ -122,7 +122,7 @@ Component({
         if (parentId) query.parent_id = parentId
         if (q) query.q = q
         const page = await api.get<{ items: any[] }>('/orgs', query)
-        const orgs = page.items.map((o) => ({ id: o.id, name: o.name, has_children: o.has_children, pathText: (o.path_names || []).join(' / ') }))
+        const orgs = page.items.map((o) => ({ id: o.id, name: o.name, has_children: o.has_children, pathText: (o.path_names || []).slice(0, -1).join(' / ') }))
         this.setData({ orgs })
       } catch (e) {
         this.setData({ orgError: api.errorMessage(e) })
