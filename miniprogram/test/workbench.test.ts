@@ -2,7 +2,9 @@
 // tap → the decision page from utils/todo-routes, multi-select batch approval of batchable items
 // (one call, the result of each shown), non-batchable items refused in the selection.
 import { TODO_ROUTES, todoUrl } from '../miniprogram/utils/todo-routes'
-import { backend, exists, findAll, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import * as fs from 'fs'
+import * as path from 'path'
+import { ROOT, backend, exists, findAll, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 function idNumber(seq: number): string {
@@ -27,10 +29,16 @@ test('every to-do kind the backend knows has a decision page and a label', async
   expect(r.status).toBe(422)
   const known = (JSON.stringify(r.data).match(/[a-z_]+(?:, [a-z_]+)+/) || [''])[0].split(', ')
   expect(known.length).toBeGreaterThan(3)
+  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'))
   for (const kind of known) {
     expect(TODO_ROUTES[kind]).toBeDefined()
     expect(TODO_ROUTES[kind].label).toMatch(/[\u4e00-\u9fa5]/)
+    const p = TODO_ROUTES[kind].path
+    expect(p === '' || p.startsWith('/pages/')).toBe(true)
+    // a decision page present in this tree is registered in app.json
+    if (p && fs.existsSync(path.join(ROOT, p + '.json'))) expect(app.pages).toContain(p.slice(1))
   }
+  expect(app.pages).toContain(TODO_ROUTES.membership.path.slice(1))
   expect(todoUrl({ kind: 'membership', object_id: 7 })).toBe('/pages/workbench/membership/index?id=7&kind=membership')
   expect(todoUrl({ kind: 'nope', object_id: 7 })).toBe('')
 })
@@ -104,7 +112,7 @@ test('a non-batchable item cannot be selected; tapping it outside selection open
   loginAs('officer-binhai')
   const token = await tokenOf('officer-binhai')
   const items = (await backend('GET', '/workbench/todos?limit=100', undefined, token)).data.items
-  const fixed = items.find((t: any) => !t.batchable)
+  const fixed = items.find((t: any) => !t.batchable && todoUrl({ kind: t.kind, object_id: t.id }))
   const free = items.find((t: any) => t.batchable)
   expect(fixed).toBeDefined() // demo data holds a final aid step or an unanswered station feedback
   expect(free).toBeDefined()

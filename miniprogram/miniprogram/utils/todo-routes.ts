@@ -2,18 +2,18 @@
 // One line per kind; other screen helpers add theirs. Add lines, don't reorder.
 // The page opens with `?id=<object_id>` (and `&kind=<kind>`).
 export interface TodoRoute {
-  path: string // a page path, opened with navigateTo
+  path: string // a page path, opened with navigateTo ('' = no page in the mini-program yet)
   label: string // the badge / filter text
 }
 
 export const TODO_ROUTES: Record<string, TodoRoute> = {
   membership: { path: '/pages/workbench/membership/index', label: '入会审批' },
-  aid_application: { path: '/pages/aid/decide/index', label: '帮扶审批' },
+  aid_application: { path: '/pages/aid/decide', label: '帮扶审批' },
   project_bids: { path: '/pages/projects/award/index', label: '揭榜评定' },
   project_review: { path: '/pages/projects/review/index', label: '成果验收' },
-  station_feedback: { path: '/pages/station/feedback-review/index', label: '驿站反馈审核' },
-  station_feedback_answer: { path: '/pages/station/feedback-answer/index', label: '驿站反馈答复' },
-  aid_no_approver: { path: '/pages/aid/no-approver/index', label: '帮扶缺审批人' },
+  station_feedback: { path: '', label: '驿站反馈审核' },
+  station_feedback_answer: { path: '', label: '驿站反馈答复' },
+  aid_no_approver: { path: '/pages/aid/application', label: '帮扶缺审批人' },
 }
 
 export function todoRoute(kind: string): TodoRoute | undefined {
@@ -23,5 +23,5 @@ export function todoRoute(kind: string): TodoRoute | undefined {
 /** The URL that opens the decision page of a to-do item, or '' when no page handles its kind. */
 export function todoUrl(item: { kind: string; object_id: number }): string {
   const r = todoRoute(item.kind)
-  return r ? `${r.path}?id=${item.object_id}&kind=${encodeURIComponent(item.kind)}` : ''
+  return r && r.path ? `${r.path}?id=${item.object_id}&kind=${encodeURIComponent(item.kind)}` : ''
 }

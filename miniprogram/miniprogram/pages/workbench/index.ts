@@ -145,7 +145,7 @@ Component({
         return
       }
       if (!item.url) {
-        wx.showToast({ title: '这类待办请在电脑端处理', icon: 'none' })
+        wx.showToast({ title: '这类待办暂不能在小程序中逐件处理', icon: 'none' })
         return
       }
       wx.navigateTo({ url: item.url })
