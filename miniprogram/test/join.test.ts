@@ -61,6 +61,11 @@ test('a member joins: consent, form, submit → the approver approves in the wor
   await tap(page, '#submit')
   // the subscribe ask came inside the tap, and one application was written
   expect(wxShim.subscribe).toHaveLength(1)
+  const templates = (await backend('GET', '/me/subscriptions', undefined, await tokenOf('mp-join-alice'))).data.items
+  const asked = wxShim.subscribe[0].tmplIds
+  expect(asked.length).toBeGreaterThan(0)
+  for (const t of asked) expect(templates.map((x: any) => x.template_id)).toContain(t)
+  expect(requests('POST', '/me/subscriptions')[0].data).toEqual({ accepted: asked, rejected: [] })
   const posts = requests('POST', '/memberships')
   expect(posts).toHaveLength(1)
   expect(posts[0].status).toBe(201)
