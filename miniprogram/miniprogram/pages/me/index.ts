@@ -5,7 +5,7 @@ import * as api from '../../utils/api'
 import { ensureLogin, refreshMe, User } from '../../utils/auth'
 import { installPrivacyListener } from '../../utils/privacy'
 import { STATUS_THEMES } from '../../utils/membership'
-import { refreshUnread, showTabBadge } from '../../utils/unread'
+import { refreshUnread } from '../../utils/unread'
 
 Component({
   data: {
@@ -159,10 +159,6 @@ Component({
     },
     onPrivacy() {
       wx.navigateTo({ url: '/pages/me/privacy/index' })
-    },
-    setUnread(n: number) {
-      this.setData({ unread: n })
-      showTabBadge(n)
     },
   },
 })
