@@ -65,6 +65,13 @@ test('the nickname is set through the form (type=nickname) and a bad one shows t
   expect(requests('PATCH', '/me')[1].status).toBe(422)
   expect(text(page, '#profile-error')).toMatch(/[\u4e00-\u9fa5]/)
   expect((await backend('GET', '/me', undefined, await tokenOf('mp-me-ben'))).data.nickname).toBe('骑手阿本')
+  // WeChat's content check refuses it (the fake's blocked word): the API's message, kept as is
+  await dispatch(page, '#name-form', 'submit', { value: { nickname: '违禁词小王' } })
+  const refused = requests('PATCH', '/me')[2]
+  expect(refused.status).toBe(422)
+  expect(text(page, '#profile-error')).toMatch(/[\u4e00-\u9fa5]/)
+  expect(text(page, '#nickname-input') + page.data.nickname).not.toContain('违禁词小王')
+  expect((await backend('GET', '/me', undefined, await tokenOf('mp-me-ben'))).data.nickname).toBe('骑手阿本')
 })
 
 test('the phone number is bound with getPhoneNumber; a refusal sends nothing', async () => {
