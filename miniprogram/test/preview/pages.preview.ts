@@ -31,7 +31,33 @@ const SHOTS: Shot[] = [
   { name: 'services', page: 'pages/services/index', persona: 'demo-member' },
   { name: 'workbench', page: 'pages/workbench/index', persona: 'officer-binhai' },
   { name: 'me', page: 'pages/me/index', persona: 'demo-member' },
+  { name: 'join-consent', page: 'pages/join/index', persona: 'preview-joiner' },
+  { name: 'join-form', page: 'pages/join/index', persona: 'preview-joiner',
+    act: async (p) => { await tap(p, '#agree'); await tap(p, '#consent-btn') } },
+  { name: 'membership', page: 'pages/members/detail', persona: 'demo-member', query: myMembership },
+  { name: 'workbench-membership', page: 'pages/workbench/membership/index', persona: 'officer-binhai', query: firstMembershipTodo },
+  { name: 'me-messages', page: 'pages/me/messages/index', persona: 'demo-member' },
+  { name: 'me-privacy', page: 'pages/me/privacy/index', persona: 'demo-member' },
 ]
+
+async function tokenFor(persona: string): Promise<string> {
+  return (await backend('POST', '/auth/wx-login', { code: `mock:${persona}` })).data.access_token
+}
+
+/** The demo member's application (what 我的 → 我的会籍 opens). */
+async function myMembership(): Promise<Record<string, string>> {
+  const me = (await backend('GET', '/me', undefined, await tokenFor('demo-member'))).data
+  if (!me.membership || !me.membership.id) throw new Error('the demo member has no membership application')
+  return { id: String(me.membership.id) }
+}
+
+/** The oldest membership application in the county officer's queue. */
+async function firstMembershipTodo(): Promise<Record<string, string>> {
+  const r = await backend('GET', '/workbench/todos?kind=membership', undefined, await tokenFor('officer-binhai'))
+  const first = (r.data.items || [])[0]
+  if (!first) throw new Error("the demo data has no membership application in officer-binhai's queue")
+  return { id: String(first.id), kind: 'membership' }
+}
 
 const HERE = { latitude: 36.6171, longitude: 101.7782 }
 
