@@ -241,3 +241,40 @@ test('an award before the deadline: the page says so and the API refuses', async
   if (findAll(page, '.bid').length) expect(text(page, '#not-yet')).toBe('揭榜截止后才能评定')
   else expect(text(page, '#state-message')).toBe('这个项目没有人揭榜')
 })
+
+test('a submitted bid can be withdrawn from my bids (after a confirmation)', async () => {
+  const persona = 'demo-leader-13'
+  const target = await openProject(persona, 4)
+  const made = await api(persona, 'POST', `/projects/${target.id}/bids`, { plan: '方案', qualifications: '经验', requested_fen: 100000 })
+  expect(made.status).toBe(201)
+  loginAs(persona)
+  const page = await openPage('pages/projects/my-bids/index')
+  expect(text(page, `#bid-status-${made.data.id}`)).toBe('已提交')
+  wxShim.modalConfirm = false
+  await tap(page, `#withdraw-${made.data.id}`)
+  expect(requests('POST', '/withdraw')).toHaveLength(0)
+  wxShim.modalConfirm = true
+  await tap(page, `#withdraw-${made.data.id}`)
+  const posts = requests('POST', `/projects/${target.id}/bids/${made.data.id}/withdraw`)
+  expect(posts).toHaveLength(1)
+  expect(posts[0].status).toBe(200)
+  expect(posts[0].data).toEqual({ version: made.data.version })
+  expect(text(page, `#bid-status-${made.data.id}`)).toBe('已撤回')
+  expect(findAll(page, `#withdraw-${made.data.id}`)).toHaveLength(0)
+
+  // withdrawn: the project offers the bid again
+  const detail = await openPage('pages/projects/detail/index', { id: String(target.id) })
+  expect(text(detail, '#bid-btn')).toBe('我要揭榜')
+})
+
+test('my bids is empty for someone who never bid, and a list error shows the API message', async () => {
+  loginAs('mp-projects-nobids')
+  const page = await openPage('pages/projects/my-bids/index')
+  expect(text(page, '#state-message')).toBe('你还没有揭过榜，去榜单看看吧')
+  wxShim.network.offline = true
+  const list = await openPage('pages/projects/index')
+  expect(text(list, '#state-message')).toContain('网络不给力')
+  wxShim.network.offline = false
+  await tap(list, '#retry')
+  expect(findAll(list, '.card').length).toBeGreaterThan(0)
+})
