@@ -52,6 +52,17 @@ test('a member signs up as a volunteer on a running project', async () => {
 test('the leader reports progress, logs hours and submits for 问效; the officer evaluates from the queue', async () => {
   const { persona, projectId } = await leaderWithRunningProject()
   loginAs(persona)
+  // the leader finds the project under 我参与的
+  const places = (await api(persona, 'GET', '/me/projects?limit=50')).data.items
+  const place = places.find((r: any) => r.project.id === projectId && r.role === 'leader')
+  const mine = await openPage('pages/projects/my-bids/index')
+  await tap(mine, '#tab-projects')
+  expect(findAll(mine, '.place')).toHaveLength(places.length)
+  expect(text(mine, `#place-${place.team_member_id}`)).toContain(place.project.title)
+  expect(text(mine, `#place-${place.team_member_id}`)).toContain(place.role_label)
+  await tap(mine, `#place-${place.team_member_id}`)
+  expect(wxShim.nav[wxShim.nav.length - 1]).toEqual(expect.objectContaining({ url: `/pages/projects/detail/index?id=${projectId}` }))
+
   const detail = await openPage('pages/projects/detail/index', { id: String(projectId) })
   expect(text(detail, '#report-btn')).toBe('报告进度')
   expect(text(detail, '#submit-btn')).toBe('提交问效')

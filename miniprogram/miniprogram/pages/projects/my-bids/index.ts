@@ -1,5 +1,7 @@
-// 我的揭榜 (GET /me/bids): every bid of mine with its project and outcome (已提交 / 中榜 /
-// 未被选中 / 已撤回); a bid still submitted can be withdrawn until the award.
+// 我的揭榜 (GET /me/bids): every bid of mine with its project and outcome (已提交 / 已中选 /
+// 未中选 / 已撤回); a bid still submitted can be withdrawn until the award. The second tab
+// 我参与的 (GET /me/projects): projects I lead or work on, with my hours (the leader's way back
+// to the report and hours screens).
 import * as api from '../../../utils/api'
 import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
@@ -29,8 +31,24 @@ function row(b: any) {
   }
 }
 
+function place(m: any) {
+  return {
+    id: m.team_member_id,
+    projectId: m.project.id,
+    title: m.project.title,
+    org: m.project.org.name,
+    projectStatus: m.project.status_label,
+    role: m.role,
+    roleLabel: m.role_label,
+    duty: m.duty || '',
+    hours: m.role === 'volunteer' ? `志愿服务 ${m.hours} 小时` : '',
+    due: m.project.due_date,
+  }
+}
+
 Component({
   data: {
+    tab: 'bids',
     status: 'loading',
     message: '',
     items: [] as any[],
@@ -51,15 +69,23 @@ Component({
     onPullDownRefresh() {
       return this.load().then(() => wx.stopPullDownRefresh())
     },
+    onTab(e: any) {
+      const tab = e.currentTarget.dataset.tab
+      if (tab === this.data.tab) return
+      this.setData({ tab, items: [], nextCursor: null })
+      return this.load()
+    },
     async load() {
       if (!this.data.items.length) this.setData({ status: 'loading', message: '' })
+      const bids = this.data.tab === 'bids'
       try {
         await ensureLogin()
-        const page = await api.get('/me/bids', { limit: 50 })
+        const page = await api.get(bids ? '/me/bids' : '/me/projects', { limit: 50 })
+        if (this.data.tab !== (bids ? 'bids' : 'projects')) return // switched meanwhile
         this.setData({
           status: page.items.length ? 'ok' : 'empty',
-          message: page.items.length ? '' : '你还没有揭过榜，去榜单看看吧',
-          items: page.items.map(row),
+          message: page.items.length ? '' : bids ? '你还没有揭过榜，去榜单看看吧' : '你还没有参与项目，可以在项目详情里报名志愿者',
+          items: page.items.map(bids ? row : place),
           nextCursor: page.next_cursor,
         })
       } catch (e) {
@@ -69,8 +95,9 @@ Component({
     async onMore() {
       if (!this.data.nextCursor) return
       try {
-        const page = await api.get('/me/bids', { limit: 50, cursor: this.data.nextCursor })
-        this.setData({ items: this.data.items.concat(page.items.map(row)), nextCursor: page.next_cursor })
+        const bids = this.data.tab === 'bids'
+        const page = await api.get(bids ? '/me/bids' : '/me/projects', { limit: 50, cursor: this.data.nextCursor })
+        this.setData({ items: this.data.items.concat(page.items.map(bids ? row : place)), nextCursor: page.next_cursor })
       } catch (e) {
         this.setData({ actionError: api.errorMessage(e) })
       }
