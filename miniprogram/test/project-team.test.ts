@@ -1,6 +1,6 @@
 // 揭榜挂帅 after the award: volunteer sign-up, the leader's progress report, volunteers' hours
 // and submission for 问效, the officer's 问效 from the workbench queue, the beneficiaries' survey.
-import { backend, findAll, loginAs, openPage, requests, tap, dispatch, text, tokenOf, wxShim, exists } from './kit'
+import { backend, findAll, loginAs, openPage, pngFile, requests, tap, dispatch, text, tokenOf, wxShim, exists } from './kit'
 import { todoUrl } from '../miniprogram/utils/todo-routes'
 
 async function api(persona: string, method: string, path: string, body?: unknown) {
@@ -78,11 +78,22 @@ test('the leader reports progress, logs hours and submits for 问效; the office
   await dispatch(report, '#period', 'input', { value: '2026-12' })
   await dispatch(report, '#actual-0', 'input', { value: String(goal.target) })
   await dispatch(report, '#text', 'input', { value: '本月完成全部培训，职工反响很好。' })
+  // two site photos: uploaded to /files at once, one removed again
+  wxShim.media = [pngFile(80, 60, 'site-1.png'), pngFile(60, 80, 'site-2.png')]
+  await tap(report, '#add-photo')
+  const uploads = requests('POST', '/files')
+  expect(uploads.map((u) => u.status)).toEqual([201, 201])
+  expect(findAll(report, '.photo')).toHaveLength(2)
+  await tap(report, '#photo-remove-1')
+  expect(findAll(report, '.photo')).toHaveLength(1)
+  const kept = report.data.photos[0].id
   await tap(report, '#submit-report')
   const posted = requests('POST', `/projects/${projectId}/reports`)
   expect(posted).toHaveLength(1)
   expect(posted[0].status).toBe(201)
-  expect(posted[0].data).toEqual({ period: '2026-12', actuals: [{ goal: goal.name, actual: goal.target }], text: '本月完成全部培训，职工反响很好。', photo_file_ids: [] })
+  expect(posted[0].data).toEqual({ period: '2026-12', actuals: [{ goal: goal.name, actual: goal.target }], text: '本月完成全部培训，职工反响很好。', photo_file_ids: [kept] })
+  const stored = await api(persona, 'GET', `/projects/${projectId}/reports?limit=20`)
+  expect(stored.data.items.pop().photo_file_ids).toEqual([kept])
   expect(wxShim.nav[wxShim.nav.length - 1]).toEqual(expect.objectContaining({ type: 'navigateBack' }))
 
   const after = await openPage('pages/projects/detail/index', { id: String(projectId) })
