@@ -1,16 +1,8 @@
 // 困难帮扶: the programs open to me (apply) and my applications (status, tap for the timeline).
 import * as api from '../../utils/api'
 import { ensureLogin } from '../../utils/auth'
+import { STATUS_THEME, yuanText } from '../../utils/aid'
 import { timeText } from '../../utils/format'
-
-export function yuanText(fen: number): string {
-  return (fen % 100 ? (fen / 100).toFixed(2) : String(fen / 100)) + ' 元'
-}
-
-export const STATUS_THEME: Record<string, string> = {
-  draft: 'default', submitted: 'primary', returned: 'warning', approved: 'success',
-  rejected: 'danger', withdrawn: 'default', paid: 'success',
-}
 
 Component({
   data: { status: 'loading', message: '', programs: [] as any[], mine: [] as any[] },
