@@ -47,7 +47,7 @@ Component({
       this.setData({
         status: 'ok', app, mine, timeline: timelineOf(app), amount: yuanText(app.amount_fen),
         theme: STATUS_THEME[app.status] || 'default',
-        stepText: app.current_step ? `${app.current_step.org.name}（${app.current_step.level_label}）审核中` : '',
+        stepText: app.current_step ? `${app.current_step.org.name}审核中` : '',
         canEdit: mine && open,
         canWithdraw: mine && (open || app.status === 'submitted'),
       })

@@ -31,7 +31,7 @@ Component({
     app: null as any, // the application being edited
     program: null as any,
     orgId: 0,
-    orgName: '',
+    orgs: [] as { id: number; name: string }[],
     relations: RELATIONS,
     form: emptyForm(),
     categories: [] as any[],
@@ -69,7 +69,12 @@ Component({
         const program = await api.get(`/aid/programs/${programId}`)
         const me = await refreshMe()
         const membership = (me as any).membership || {}
-        const org = app ? app.org : membership.status === 'approved' ? membership.org : null
+        // the applicant's village: the one of the application, else the member's own org, else
+        // one of the program's eligible orgs picked below
+        const own = membership.status === 'approved' ? membership.org : null
+        const orgs: { id: number; name: string }[] = program.eligible_orgs.map((o: any) => ({ id: o.id, name: o.name }))
+        const org = app ? app.org : own
+        if (org && !orgs.some((o) => o.id === org.id)) orgs.unshift({ id: org.id, name: org.name })
         const form = emptyForm()
         if (app) {
           Object.assign(form, {
@@ -83,7 +88,7 @@ Component({
         }
         this.setData({
           status: 'ok', editing: !!app, app, program, form,
-          orgId: org ? org.id : 0, orgName: org ? org.name : '',
+          orgId: org ? org.id : orgs.length === 1 ? orgs[0].id : 0, orgs,
           idMasked: app ? app.beneficiary.id_number : '', bankMasked: app ? app.bank_account.number : '',
           categories: program.categories.map((c: any) => ({ code: c.code, name: c.name })),
         })
@@ -115,6 +120,9 @@ Component({
     onCategory(e: WechatMiniprogram.TouchEvent) {
       this.setData({ 'form.category': e.currentTarget.dataset.code })
       this.applyCategory()
+    },
+    onOrg(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ orgId: Number(e.currentTarget.dataset.id), 'errors.org_id': '' })
     },
     onTier(e: WechatMiniprogram.TouchEvent) {
       this.setData({ 'form.tier': e.currentTarget.dataset.code })
@@ -154,6 +162,7 @@ Component({
         category_code: f.category, tier_code: f.tier, reason: f.reason.trim(),
         documents: this.data.docs.filter((d) => d.file_id).map((d) => ({ file_id: d.file_id, kind: d.kind })),
       }
+      if (this.data.app && this.data.orgId !== this.data.app.org.id) body.org_id = this.data.orgId
       if (!this.data.editing || f.id_number.trim()) {
         body.beneficiary = {
           name: f.name.trim(), id_number: f.id_number.trim(), relation: f.relation,
@@ -181,6 +190,7 @@ Component({
         if (f.number.trim() && !/^\d{8,30}$/.test(f.number.trim())) errors.number = '银行账号应为 8–30 位数字'
       }
       need('reason', '申请理由')
+      if (!this.data.orgId) errors.org_id = '请选择所在村（社区）'
       if (this.data.docs.some((d) => d.required && !d.file_id)) errors.documents = '请上传全部所需材料'
       return errors
     },
@@ -189,10 +199,14 @@ Component({
       const errors: Record<string, string> = {}
       if (e instanceof api.ApiError) {
         const map: Record<string, string> = { 'beneficiary.id_number': 'id_number', 'beneficiary.name': 'name', 'bank_account.number': 'number', 'bank_account.holder': 'holder', 'bank_account.bank': 'bank', 'beneficiary.household_county': 'household_county' }
-        Object.keys(e.fields).forEach((k) => {
-          const msg = ([] as any[]).concat(e.fields[k]).map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('；')
-          errors[map[k] || k] = msg
+        const walk = (obj: Record<string, any>, prefix: string) => Object.keys(obj).forEach((k) => {
+          const v = obj[k]
+          const name = prefix + k
+          if (v && typeof v === 'object' && !Array.isArray(v)) return walk(v, name + '.')
+          const field = map[name] || name
+          errors[field] = ([] as any[]).concat(v).map((m) => String(m)).join('；')
         })
+        walk(e.fields, '')
       }
       this.setData({ errors, formError: api.errorMessage(e), submitting: false })
     },
@@ -202,10 +216,6 @@ Component({
       const errors = this.check()
       if (Object.keys(errors).length) {
         this.setData({ errors, formError: '请检查标红的内容' })
-        return asked
-      }
-      if (!this.data.orgId) {
-        this.setData({ formError: '入会审核通过后才能申请帮扶' })
         return asked
       }
       this.setData({ submitting: true, formError: '', errors: {} })

@@ -39,7 +39,7 @@ Component({
     show(app: any) {
       this.setData({
         status: 'ok', app, amount: yuanText(app.amount_fen), theme: STATUS_THEME[app.status] || 'default',
-        stepText: app.current_step ? `当前：${app.current_step.org.name}（${app.current_step.level_label}）审核` : '',
+        stepText: app.current_step ? `当前：${app.current_step.org.name}审核` : '',
         decidable: app.status === 'submitted',
         docs: app.documents.map((d: any) => ({ kind: d.kind_label, name: d.original_name, url: apiUrl(`/files/${d.file_id}`) })),
         history: (app.history || []).map((ev: any, i: number) => ({
