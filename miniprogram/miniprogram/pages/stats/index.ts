@@ -9,7 +9,8 @@ interface Bar { key: string; label: string; value: number; text: string; width: 
 
 function bars(rows: { key: string; label: string; value: number; text: string }[]): Bar[] {
   const max = Math.max(1, ...rows.map((r) => r.value))
-  return rows.map((r) => Object.assign({}, r, { width: Math.round((r.value / max) * 100) }))
+  // keys become element ids (family.general → family-general)
+  return rows.map((r) => Object.assign({}, r, { key: r.key.replace(/[^A-Za-z0-9_-]/g, '-'), width: Math.round((r.value / max) * 100) }))
 }
 
 const PROJECT_ROWS: [string, string][] = [['published', '发布'], ['taken', '已揭榜'], ['in_progress', '实施中'], ['finished', '已完成'], ['failed', '未完成']]
@@ -17,7 +18,7 @@ const PROJECT_ROWS: [string, string][] = [['published', '发布'], ['taken', '�
 Component({
   data: {
     status: 'loading', message: '', orgs: [] as { id: number; name: string }[], orgId: 0,
-    project: null as any, projectBars: [] as Bar[], levelBars: [] as Bar[], projectError: '',
+    project: null as any, rateText: '', projectBars: [] as Bar[], levelBars: [] as Bar[], projectError: '',
     programs: [] as { id: number; name: string }[], programId: 0, aid: null as any,
     aidTotals: [] as Bar[], villageBars: [] as Bar[], categoryBars: [] as Bar[], tierBars: [] as Bar[], aidError: '',
   },
@@ -55,6 +56,7 @@ Component({
         const s = await api.get(`/orgs/${this.data.orgId}/project-stats`)
         this.setData({
           project: s, projectError: '',
+          rateText: s.total.finish_rate === null || s.total.finish_rate === undefined ? '—' : `${Math.round(s.total.finish_rate * 100)}%`,
           projectBars: bars(PROJECT_ROWS.map(([k, label]) => ({ key: k, label, value: s.total[k], text: String(s.total[k]) }))),
           levelBars: bars(s.by_level.map((l: any) => ({ key: l.level, label: l.level_label, value: l.published, text: `${l.published} 项 · 完成 ${l.finished}` }))),
         })
