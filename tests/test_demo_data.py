@@ -84,6 +84,7 @@ def test_this_years_program_is_open_and_2023_stays_history(demo, client, as_user
     open_now = client.get("/api/v1/aid/programs?scope=open",
                           headers=as_user("aid-banfeng")).get_json()["items"]
     assert [p["name"] for p in open_now] == [f"{demo.year}年扶智纾困帮扶项目"]
+    assert [p["eligible"] for p in open_now] == [True]  # a member of 板逢村: may apply
     stats = client.get(f"/api/v1/aid/programs/{programs[2023]['id']}/stats",
                        headers=headers).get_json()
     assert stats["totals"]["paid"] == {"count": 180, "amount_fen": 51_020_000}
