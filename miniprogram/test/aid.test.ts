@@ -4,9 +4,9 @@
 import { TODO_ROUTES } from '../miniprogram/utils/todo-routes'
 import { backend, dispatch, findAll, followNavigation, loginAs, openPage, PageHandle, pngFile, requests, tap, text, tokenOf, wxShim } from './kit'
 
-/** A valid 18-digit ID number (GB 11643 check digit) of an adult born in 1975. */
-function idNumber(seq: number): string {
-  const body = `451224197503${String(10 + (seq % 18)).padStart(2, '0')}${String(seq % 1000).padStart(3, '0')}`
+/** A valid 18-digit ID number (GB 11643 check digit), of an adult born in 1975 by default. */
+function idNumber(seq: number, year = '1975'): string {
+  const body = `451224${year}03${String(10 + (seq % 18)).padStart(2, '0')}${String(seq % 1000).padStart(3, '0')}`
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
   const sum = body.split('').reduce((s, c, i) => s + Number(c) * w[i], 0)
   return body + '10X98765432'[sum % 11]
@@ -227,4 +227,37 @@ test('the applicant withdraws a submitted application after confirming', async (
   expect(text(page, '#app-status')).toBe('已撤回')
   expect(text(page, '#timeline')).toContain('撤回')
   expect(page.data.canWithdraw).toBe(false)
+})
+
+test('a first-time applicant for a child gets the consent screen, agrees once (guardian too) and the application goes in', async () => {
+  const program = await openProgram('aid-kunwang')
+  loginAs('aid-first-timer-guardian') // a new user: no consents yet
+  const form = await openPage('pages/aid/apply', { program: String(program.id) })
+  const org = program.eligible_orgs.find((o: any) => o.name === '坤王村')
+  await tap(form, `#org-${org.id}`)
+  await tap(form, '#cat-family')
+  await tap(form, '#tier-general')
+  await tap(form, '#rel-child')
+  const child = idNumber(seq++, '2016')
+  await fill(form, { name: '牙小宝', id_number: child, household_county: '东兰县', holder: '牙建国', bank: '农信社', number: '6230520055556666', reason: '父亲伤残，家中无收入。' })
+  wxShim.media = [pngFile()]
+  await tap(form, '#pick-household_register')
+  await tap(form, '#pick-monitoring_certificate')
+  await tap(form, '#submit-btn')
+  const refused = requests('POST', '/api/v1/aid/applications').filter((r) => r.path === '/api/v1/aid/applications')
+  expect(refused.map((r) => r.status)).toEqual([403])
+  expect(text(form, '#consent')).toContain('身份证号')
+  expect(text(form, '#consent')).toContain('未满 14 周岁')
+  expect(text(form)).not.toContain('提交申请') // the submit bar waits for the consent
+
+  await tap(form, '#consent-btn')
+  const consent = requests('POST', '/me/consents')
+  expect(consent.map((r) => r.status)).toEqual([201])
+  expect(consent[0].data).toEqual(expect.objectContaining({ purpose: 'aid', guardian_relation: 'parent', subject: { name: '牙小宝', id_number: child } }))
+  expect(consent[0].data.data_kinds.sort()).toEqual(['bank_account', 'certificate', 'id_number', 'minor_guardian'])
+  const after = requests('POST', '/api/v1/aid/applications').filter((r) => r.path === '/api/v1/aid/applications')
+  expect(after.map((r) => r.status)).toEqual([403, 201])
+  const status = await followNavigation()
+  expect(text(status, '#app-status')).toBe('审核中')
+  expect(text(status, '#beneficiary')).toBe('牙小宝')
 })

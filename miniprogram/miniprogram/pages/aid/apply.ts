@@ -41,6 +41,8 @@ Component({
     errors: {} as Record<string, string>,
     formError: '',
     submitting: false,
+    consent: null as null | { kinds: string[]; labels: string; version: string; purposeLabel: string; minor: boolean },
+    consenting: false,
     idMasked: '',
     bankMasked: '',
   },
@@ -48,6 +50,7 @@ Component({
     async onLoad(query: Record<string, string>) {
       installPrivacyListener()
       ;(this as any)._submit = api.action()
+      ;(this as any)._consent = api.action()
       ;(this as any)._query = query || {}
       prepareSubscribe()
       await this.load()
@@ -196,6 +199,19 @@ Component({
     },
     /** API field errors (beneficiary.id_number → id_number…) shown under the fields. */
     showApiError(e: unknown) {
+      if (e instanceof api.ApiError && (e.code === 'consent_required' || e.code === 'guardian_consent_required')) {
+        // the consent screen: every kind the API names, given in one POST /me/consents
+        const missing: { data_kind: string; label: string }[] = e.details.missing || []
+        this.setData({
+          submitting: false, formError: '', errors: {},
+          consent: {
+            kinds: missing.map((m) => m.data_kind), labels: missing.map((m) => m.label).join('、'),
+            version: e.details.policy_version, purposeLabel: e.details.purpose_label || '帮扶申请',
+            minor: missing.some((m) => m.data_kind === 'minor_guardian'),
+          },
+        })
+        return
+      }
       const errors: Record<string, string> = {}
       if (e instanceof api.ApiError) {
         const map: Record<string, string> = { 'beneficiary.id_number': 'id_number', 'beneficiary.name': 'name', 'bank_account.number': 'number', 'bank_account.holder': 'holder', 'bank_account.bank': 'bank', 'beneficiary.household_county': 'household_county' }
@@ -209,6 +225,25 @@ Component({
         walk(e.fields, '')
       }
       this.setData({ errors, formError: api.errorMessage(e), submitting: false })
+    },
+    /** 同意并提交: record the consents the API asked for, then submit again. */
+    async onConsent() {
+      const c = this.data.consent
+      if (!c || this.data.consenting) return
+      this.setData({ consenting: true, formError: '' })
+      const f = this.data.form
+      const body: Record<string, any> = { purpose: 'aid', data_kinds: c.kinds, policy_version: c.version }
+      if (c.minor) {
+        body.subject = { name: f.name.trim(), id_number: f.id_number.trim() }
+        body.guardian_relation = ({ child: 'parent', grandchild: 'grandparent', sibling: 'sibling' } as Record<string, string>)[f.relation] || 'other'
+      }
+      try {
+        await ((this as any)._consent as api.Action<any>).run((key) => api.post('/me/consents', body, { idempotencyKey: key }))
+        this.setData({ consent: null, consenting: false })
+        await this.onSubmit()
+      } catch (e) {
+        this.setData({ consenting: false, formError: api.errorMessage(e) })
+      }
     },
     onSubmit() {
       if (this.data.submitting) return undefined
