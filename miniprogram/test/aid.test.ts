@@ -41,13 +41,14 @@ async function fillFamilyForm(persona: string, village: string, name: string, nu
   await tap(form, '#cat-family')
   await tap(form, '#tier-general')
   await fill(form, { name, id_number: number, household_county: '东兰县', holder: name, bank: '东兰县农村信用合作联社', number: '6230520012345678', reason: '家中老人重病，收入微薄。' })
+  const uploads = requests('POST', '/api/v1/files').length
   wxShim.media = [pngFile(80, 60, 'hukou.png')]
   await tap(form, '#pick-household_register')
   wxShim.media = [pngFile(80, 60, 'jiance.png')]
   await tap(form, '#pick-monitoring_certificate')
   expect(text(form, '#doc-household_register')).toContain('已上传')
   expect(text(form, '#doc-monitoring_certificate')).toContain('已上传')
-  expect(requests('POST', '/api/v1/files').map((r) => r.status)).toEqual([201, 201])
+  expect(requests('POST', '/api/v1/files').slice(uploads).map((r) => r.status)).toEqual([201, 201])
   return { program, form, org }
 }
 
@@ -260,4 +261,30 @@ test('a first-time applicant for a child gets the consent screen, agrees once (g
   const status = await followNavigation()
   expect(text(status, '#app-status')).toBe('审核中')
   expect(text(status, '#beneficiary')).toBe('牙小宝')
+})
+
+test('a decision on a stale screen shows the API conflict; a double-tapped approve decides once', async () => {
+  const { form } = await fillFamilyForm('aid-banfeng', '板逢村', '班德胜', idNumber(seq++))
+  await tap(form, '#submit-btn')
+  const id = Number(/id=(\d+)/.exec(wxShim.nav[wxShim.nav.length - 1].url!)![1])
+  const page = await fromQueue('officer-banfeng', id)
+  // the applicant withdraws meanwhile (another phone)
+  const token = await tokenOf('aid-banfeng')
+  const seen = await backend('GET', `/aid/applications/${id}`, undefined, token)
+  const w = await backend('POST', `/aid/applications/${id}/withdraw`, { version: seen.data.version }, token)
+  expect(w.status).toBe(200)
+  await tap(page, '#approve-btn')
+  const refused = requests('POST', '/decisions').pop()!
+  expect(refused.status).toBe(409)
+  const direct = await backend('POST', `/aid/applications/${id}/decisions`, refused.data, await tokenOf('officer-banfeng'))
+  expect(text(page, '#decide-error')).toBe(direct.data.error.message)
+
+  const next = await fillFamilyForm('aid-banfeng', '板逢村', '班永福', idNumber(seq++))
+  await tap(next.form, '#submit-btn')
+  const id2 = Number(/id=(\d+)/.exec(wxShim.nav[wxShim.nav.length - 1].url!)![1])
+  const again = await fromQueue('officer-banfeng', id2)
+  again.instance.onDecide({ currentTarget: { dataset: { action: 'approve' } } })
+  await tap(again, '#approve-btn')
+  expect(requests('POST', `/aid/applications/${id2}/decisions`)).toHaveLength(1)
+  expect(text(again, '#result')).toBe('已通过')
 })
