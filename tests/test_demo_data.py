@@ -86,6 +86,7 @@ def test_this_years_program_is_open_and_2023_stays_history(demo, client, as_user
     # and the county union's 送温暖 (the hardship demo's, once per family)
     assert [p["name"] for p in open_now] == [f"{demo.year}年扶智纾困帮扶项目",
                                              f"{demo.year}年送温暖"]
+    assert [p["eligible"] for p in open_now] == [True, True]  # a member of 板逢村: may apply
     stats = client.get(f"/api/v1/aid/programs/{programs[2023]['id']}/stats",
                        headers=headers).get_json()
     assert stats["totals"]["paid"] == {"count": 180, "amount_fen": 51_020_000}

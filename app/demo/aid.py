@@ -23,7 +23,7 @@ from app.aid.models import (
 )
 from app.core.crypto import keyed_hash
 from app.core.time import SHANGHAI, utcnow
-from app.demo.orgs import DONGLAN_VILLAGES, demo_id_number, ensure_user
+from app.demo.orgs import DONGLAN_VILLAGES, add_membership, demo_id_number, ensure_user
 from app.extensions import db
 from app.ledger import journal
 from app.orgs.models import Org
@@ -161,10 +161,21 @@ def load_aid() -> dict[str, int]:
     if find_program(owner, PROGRAM_NAME) is None:
         load_2023(owner, villages, chain_orgs)
     load_current(owner, villages, chain_orgs)
+    add_applicant_members(villages)
     db.session.commit()
     return {"aid_programs": db.session.scalar(select(func.count()).select_from(AidProgram)),
             "aid_applications": db.session.scalar(
                 select(func.count()).select_from(AidApplication))}
+
+
+def add_applicant_members(villages: list[Org]) -> None:
+    """Each village's demo applicant is an approved member there, so the open program reads
+    `eligible` for them and the mini-program offers 申请帮扶 (add_membership is idempotent)."""
+    for n, village in enumerate(villages):
+        add_membership(ensure_user(VILLAGE_USERS[village.name]), village,
+                       name=f"{SURNAMES[n]}{GIVEN[n + 10]}", industry="other",
+                       occupation="村民", employer=village.name, status="approved",
+                       days_ago=500, id_number=demo_id_number("451224", "19800101", 500 + n))
 
 
 def find_program(owner: Org, name: str) -> AidProgram | None:

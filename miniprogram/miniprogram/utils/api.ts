@@ -44,6 +44,8 @@ export interface RequestOptions {
   auth?: boolean
   timeout?: number
   header?: Record<string, string>
+  /** 'arraybuffer' for binary answers (an image): the result is the ArrayBuffer */
+  responseType?: 'text' | 'arraybuffer'
 }
 
 const ACCESS = 'gh.access_token'
@@ -112,8 +114,24 @@ interface RawResult {
   header: Record<string, string>
 }
 
+/** UTF-8 bytes → string (an error envelope answered to an arraybuffer request). */
+function utf8(buf: ArrayBuffer): string {
+  const b = new Uint8Array(buf)
+  let s = ''
+  for (let i = 0; i < b.length; ) {
+    const c = b[i++]
+    let cp = c
+    if (c >= 0xf0) cp = ((c & 7) << 18) | ((b[i++] & 63) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63)
+    else if (c >= 0xe0) cp = ((c & 15) << 12) | ((b[i++] & 63) << 6) | (b[i++] & 63)
+    else if (c >= 0xc0) cp = ((c & 31) << 6) | (b[i++] & 63)
+    s += String.fromCodePoint(cp)
+  }
+  return s
+}
+
 function envelopeError(res: RawResult): ApiError {
   let body = res.data
+  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]') body = utf8(body as ArrayBuffer)
   if (typeof body === 'string') {
     try {
       body = JSON.parse(body)
@@ -134,7 +152,7 @@ function networkError(errMsg: string): ApiError {
   return new ApiError(timeout ? 'timeout' : 'network', timeout ? TIMEOUT_MESSAGE : NETWORK_MESSAGE, 0, { errMsg })
 }
 
-function rawRequest(method: Method, url: string, data: unknown, header: Record<string, string>, timeout: number): Promise<RawResult> {
+function rawRequest(method: Method, url: string, data: unknown, header: Record<string, string>, timeout: number, responseType?: 'text' | 'arraybuffer'): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     wx.request({
       url,
@@ -143,6 +161,7 @@ function rawRequest(method: Method, url: string, data: unknown, header: Record<s
       header,
       timeout,
       dataType: 'json',
+      ...(responseType ? { responseType } : {}),
       success: (res) => resolve({ statusCode: res.statusCode, data: res.data, header: (res.header || {}) as any }),
       fail: (e) => reject(networkError(e && e.errMsg)),
     })
@@ -214,7 +233,7 @@ export async function request<T = any>(path: string, opts: RequestOptions = {}):
     const token = useAuth ? accessToken() : null
     if (token) header.Authorization = 'Bearer ' + token
     if (key) header['Idempotency-Key'] = key
-    const res = await rawRequest(method, url, write ? opts.data : undefined, header, timeout)
+    const res = await rawRequest(method, url, write ? opts.data : undefined, header, timeout, opts.responseType)
     if (res.statusCode >= 200 && res.statusCode < 300) return (res.statusCode === 204 ? null : res.data) as T
     const err = envelopeError(res)
     if (res.statusCode === 401 && useAuth && attempt === 0) {
@@ -347,6 +366,23 @@ export function action<T = any>(): Action<T> {
       key = newIdempotencyKey()
     },
   }
+}
+
+/** An image the API answers behind auth (e.g. a station's code) as a data URL for `<image src>`. */
+export async function imageDataUrl(path: string, mime = 'image/png'): Promise<string> {
+  const buf = await request<ArrayBuffer>(path, { responseType: 'arraybuffer', header: { Accept: mime } })
+  return `data:${mime};base64,${base64(buf)}`
+}
+
+export function base64(buf: ArrayBuffer): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  const b = new Uint8Array(buf)
+  let out = ''
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] || 0) << 8) | (b[i + 2] || 0)
+    out += chars[(n >> 18) & 63] + chars[(n >> 12) & 63] + (i + 1 < b.length ? chars[(n >> 6) & 63] : '=') + (i + 2 < b.length ? chars[n & 63] : '=')
+  }
+  return out
 }
 
 /** The message to show for any thrown value. */
