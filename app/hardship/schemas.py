@@ -332,6 +332,23 @@ class HardshipFileQuery(ListQuerySchema):
     org_id = id_field(load_default=None)
 
 
+class FigureOut(Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class HardshipStatsOut(Schema):
+    org = fields.Nested(OrgRef, required=True)
+    total = fields.Integer(required=True, metadata={"description": "submitted files"})
+    by_status = fields.List(fields.Nested(FigureOut), required=True)
+    filed_by_level = fields.List(fields.Nested(FigureOut), required=True)
+
+
+class HardshipStatsQuery(StrictSchema):
+    org_id = id_field(required=True)
+
+
 class HardshipExportQuery(StrictSchema):
     org_id = id_field(required=True)
     reason = text(500, min_length=2, required=True, metadata={
