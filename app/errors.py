@@ -312,9 +312,21 @@ def _flatten_locations(messages: dict) -> dict:
 
 def register_error_handlers(app: Flask) -> None:
     """Turn domain errors, HTTP errors and bugs into the envelope."""
+    from app.extensions import db
+
+    def discard_transaction() -> None:
+        """The refused use case's transaction is discarded here, before the after_request
+        handlers run: on SQLite its write lock (a refusal after a write, e.g. a unique index
+        refusing a savepoint) would block the idempotency record's update until the busy
+        timeout and turn the 409 into a 500."""
+        try:
+            db.session.rollback()
+        except sa_exc.SQLAlchemyError:  # the database is gone: teardown discards the session
+            pass
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
+        discard_transaction()
         return envelope(exc.status, exc.code, exc.msgid, exc.details, exc.headers, exc.params)
 
     @app.errorhandler(HTTPException)
