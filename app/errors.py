@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -319,10 +320,9 @@ def register_error_handlers(app: Flask) -> None:
         handlers run: on SQLite its write lock (a refusal after a write, e.g. a unique index
         refusing a savepoint) would block the idempotency record's update until the busy
         timeout and turn the 409 into a 500."""
-        try:
+        # the database may be gone: then teardown discards the session anyway
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
             db.session.rollback()
-        except sa_exc.SQLAlchemyError:  # the database is gone: teardown discards the session
-            pass
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
