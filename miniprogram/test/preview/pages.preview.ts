@@ -64,9 +64,8 @@ const BASE_CSS = `
   .pv-tabs { display: flex; height: 50px; background: #fff; border-top: 1px solid #eee; flex: none;
     position: sticky; bottom: 0; }
   .pv-tab { flex: 1; text-align: center; font-size: 11px; color: ${app.tabBar.color}; padding-top: 6px; }
-  .pv-tab b { display: block; width: 22px; height: 22px; margin: 0 auto 2px; border-radius: 6px;
-    background: currentColor; opacity: .35; }
-  .pv-tab.on { color: ${app.tabBar.selectedColor}; } .pv-tab.on b { opacity: 1; }
+  .pv-tab img { display: block; width: 24px; height: 24px; margin: 0 auto 2px; }
+  .pv-tab.on { color: ${app.tabBar.selectedColor}; }
 `
 
 function escape(s: string): string {
@@ -76,8 +75,11 @@ function escape(s: string): string {
 function html(shot: Shot, page: PageHandle): string {
   const pageJson = JSON.parse(fs.readFileSync(path.join(ROOT, shot.page + '.json'), 'utf8'))
   const title = pageJson.navigationBarTitleText || app.window.navigationBarTitleText || ''
-  const tabs = (app.tabBar.list as any[]).map((t) =>
-    `<div class="pv-tab${t.pagePath === shot.page ? ' on' : ''}"><b></b>${escape(t.text)}</div>`).join('')
+  const tabs = (app.tabBar.list as any[]).map((t) => {
+    const on = t.pagePath === shot.page
+    const icon = 'file://' + path.join(ROOT, on ? t.selectedIconPath : t.iconPath)
+    return `<div class="pv-tab${on ? ' on' : ''}"><img src="${icon}" alt="">${escape(t.text)}</div>`
+  }).join('')
   const isTab = (app.tabBar.list as any[]).some((t) => t.pagePath === shot.page)
   // the photos and images point at the test backend, which is gone when the browser opens the file
   const dom = (page.comp.dom as HTMLElement).outerHTML.replace(/ src="http:\/\/127\.0\.0\.1:\d+[^"]*"/g, '')
