@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -312,9 +313,20 @@ def _flatten_locations(messages: dict) -> dict:
 
 def register_error_handlers(app: Flask) -> None:
     """Turn domain errors, HTTP errors and bugs into the envelope."""
+    from app.extensions import db
+
+    def discard_transaction() -> None:
+        """The refused use case's transaction is discarded here, before the after_request
+        handlers run: on SQLite its write lock (a refusal after a write, e.g. a unique index
+        refusing a savepoint) would block the idempotency record's update until the busy
+        timeout and turn the 409 into a 500."""
+        # the database may be gone: then teardown discards the session anyway
+        with contextlib.suppress(sa_exc.SQLAlchemyError):
+            db.session.rollback()
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
+        discard_transaction()
         return envelope(exc.status, exc.code, exc.msgid, exc.details, exc.headers, exc.params)
 
     @app.errorhandler(HTTPException)

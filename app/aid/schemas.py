@@ -110,9 +110,9 @@ class AidProgramCreate(StrictSchema):
                                                  "e.g. village, town, county, province",
                                   "enum": upward_chains()})
     excluded_by_program_ids = fields.List(id_field(), load_default=list,
-                                          validate=validate.Length(max=50), metadata={
-        "description": "programs whose aid in the same year excludes this program's (no "
-                       "repeat aid for the same need)"})
+                                          validate=validate.Length(max=50), metadata=domain_rule(
+        "existing programs", description="programs whose aid in the same year excludes this "
+                                         "program's (no repeat aid for the same need)"))
     repeat_scope = fields.String(load_default="person",
                                  validate=validate.OneOf(list(REPEAT_SCOPES)), metadata={
         "description": "person, or household: any member of the beneficiary's open "

@@ -7,7 +7,7 @@ from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.ratelimit import duplicate_limit, failure_budget, user_or_ip
 from app.core.xlsx import XLSX_MIME, xlsx_response
-from app.hardship import access, chain, exports, households, upkeep
+from app.hardship import access, chain, exports, households, stats, upkeep
 from app.hardship.schemas import (
     AssessmentOut,
     CloseIn,
@@ -21,6 +21,8 @@ from app.hardship.schemas import (
     HardshipFileUpdate,
     HardshipRevealIn,
     HardshipRevealOut,
+    HardshipStatsOut,
+    HardshipStatsQuery,
     HardshipVersionIn,
     ReopenIn,
     ReviewIn,
@@ -78,6 +80,17 @@ class ExportView(MethodView):
         it; audited with the reason)."""
         sheets = exports.roster(actor_id=current_user().id, **query)
         return xlsx_response(sheets, f"hardship-files-{query['org_id']}.xlsx")
+
+
+@blp.route("/hardship/stats")
+class StatsView(MethodView):
+    @blp.auth()
+    @blp.arguments(HardshipStatsQuery, location="query")
+    @blp.response(200, HardshipStatsOut)
+    @blp.errors(404)
+    def get(self, query):
+        """Files under an org by state, and the filed ones by level (officers over it)."""
+        return stats.stats(actor_id=current_user().id, **query)
 
 
 @blp.route("/me/hardship-files")

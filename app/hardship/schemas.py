@@ -3,8 +3,18 @@ Personal numbers leave masked (`core.fields.Masked`); whole values only through 
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
+from app.core.contract import domain_rule
 from app.core.crypto import mask_bank_account, mask_id_number
-from app.core.fields import Label, Labels, Masked, day, fen_field, text, version_field
+from app.core.fields import (
+    Label,
+    Labels,
+    Masked,
+    day,
+    fen_field,
+    id_number_field,
+    text,
+    version_field,
+)
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.hardship.models import (
@@ -25,7 +35,8 @@ MAX_HOUSEHOLD = 15
 
 class PersonIn(StrictSchema):
     name = text(50, required=True)
-    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    id_number = id_number_field(required=True, metadata=domain_rule(
+        "each person of the household once"))
     health = fields.String(required=True, validate=validate.OneOf(list(HEALTH)))
     schooling = fields.String(required=True, validate=validate.OneOf(list(SCHOOLING)))
     work = text(100, required=False, load_default=None, allow_none=True,
@@ -76,8 +87,9 @@ class FileFigures(StrictSchema):
 
 
 class HardshipFileCreate(FileFigures):
-    org_id = id_field(required=True, metadata={"description": "the grassroots union (village, "
-                                                              "community, town or workplace)"})
+    org_id = id_field(required=True, metadata=domain_rule(
+        "a grassroots union (a town or village org) with a county union above it",
+        description="the grassroots union (village, community, town or workplace)"))
     on_behalf = fields.Boolean(load_default=False, metadata={
         "description": "entered by an officer of the union for a worker"})
     head = fields.Nested(HeadIn, required=True, metadata={"description": "head of household"})
@@ -85,7 +97,8 @@ class HardshipFileCreate(FileFigures):
                          validate=validate.Length(max=MAX_HOUSEHOLD - 1))
     main_cause = fields.String(required=True, validate=validate.OneOf(list(CAUSES)))
     secondary_causes = fields.List(fields.String(validate=validate.OneOf(list(CAUSES))),
-                                   load_default=list, validate=validate.Length(max=len(CAUSES)))
+                                   load_default=list, validate=validate.Length(max=len(CAUSES)),
+                                   metadata=domain_rule("each once, and not the main cause"))
     income_items = fields.List(fields.Nested(IncomeItemIn), load_default=list,
                                validate=validate.Length(max=20))
     fixed_costs = fields.List(fields.Nested(CostItemIn), load_default=list,
@@ -93,7 +106,8 @@ class HardshipFileCreate(FileFigures):
     accident_costs_fen = fen_field(load_default=0)
     bank_account = fields.Nested(BankAccountIn, required=True)
     evidence_file_ids = fields.List(id_field(), load_default=list,
-                                    validate=validate.Length(max=20))
+                                    validate=validate.Length(max=20),
+                                    metadata=domain_rule("the caller's own uploads"))
 
     @validates_schema(skip_on_field_errors=False)
     def causes_apart(self, data, **kwargs):
@@ -107,9 +121,11 @@ class HardshipFileUpdate(FileFigures):
                          validate=validate.Length(max=MAX_HOUSEHOLD - 1))
     main_cause = fields.String(validate=validate.OneOf(list(CAUSES)))
     secondary_causes = fields.List(fields.String(validate=validate.OneOf(list(CAUSES))),
-                                   validate=validate.Length(max=len(CAUSES)))
+                                   validate=validate.Length(max=len(CAUSES)),
+                                   metadata=domain_rule("each once, and not the main cause"))
     bank_account = fields.Nested(BankAccountIn)
-    evidence_file_ids = fields.List(id_field(), validate=validate.Length(max=20))
+    evidence_file_ids = fields.List(id_field(), validate=validate.Length(max=20),
+                                    metadata=domain_rule("the caller's own uploads"))
 
     @validates_schema(skip_on_field_errors=False)
     def causes_apart(self, data, **kwargs):
@@ -117,7 +133,7 @@ class HardshipFileUpdate(FileFigures):
 
 
 class SelfTestIn(StrictSchema):
-    county_org_id = id_field(required=True)
+    county_org_id = id_field(required=True, metadata=domain_rule("a county union"))
     household_size = fields.Integer(strict=True, required=True,
                                     validate=validate.Range(min=1, max=MAX_HOUSEHOLD))
     yearly_income_fen = fen_field(required=True)
@@ -139,7 +155,9 @@ class AssessmentOut(Schema):
 
 
 class HardshipVersionIn(StrictSchema):
-    version = version_field()
+    version = version_field(metadata=domain_rule(
+        "submit: the household must be in hardship by the eligibility test",
+        codes=("not_eligible",)))
 
 
 class HardshipDecisionIn(StrictSchema):
@@ -148,17 +166,20 @@ class HardshipDecisionIn(StrictSchema):
         "description": "approve: grassroots → level above → notice; file: the county union, "
                        "after the notice passed"})
     comment = text(500, required=False, load_default=None, allow_none=True,
-                   metadata={"description": "required to return or reject"})
+                   metadata=domain_rule("required to return or reject",
+                                        description="required to return or reject"))
     version = version_field()
 
 
 class VisitIn(StrictSchema):
-    visited_on = day(required=True)
-    second_officer_id = id_field(required=True, metadata={
-        "description": "the other officer at the visit (the caller is the first)"})
+    visited_on = day(required=True, metadata=domain_rule("not in the future"))
+    second_officer_id = id_field(required=True, metadata=domain_rule(
+        "another officer over the file's union",
+        description="the other officer at the visit (the caller is the first)"))
     findings = text(2000, required=True)
     photo_file_ids = fields.List(id_field(), required=True,
-                                 validate=validate.Length(min=1, max=10))
+                                 validate=validate.Length(min=1, max=10),
+                                 metadata=domain_rule("the caller's own uploads, each once"))
     signed_application_file_id = id_field(required=True)
     finance_consent_file_id = id_field(required=True)
 
@@ -198,8 +219,9 @@ class HardshipRevealOut(Schema):
 
 
 class SettingsIn(StrictSchema):
-    poverty_line_fen = fen_field(minimum=1, required=True, metadata={
-        "description": "the county's monthly 低保 line per person"})
+    poverty_line_fen = fen_field(minimum=1, required=True, metadata=domain_rule(
+        "set for a county union only", codes=("validation_error",),
+        description="the county's monthly 低保 line per person"))
     notice_working_days = fields.Integer(strict=True, load_default=5,
                                          validate=validate.Range(min=1, max=30))
     version = version_field(required=False, load_default=None, allow_none=True)
@@ -330,6 +352,23 @@ class HardshipFileQuery(ListQuerySchema):
     status = fields.String(load_default=None, validate=validate.OneOf(list(STATUSES)))
     level = fields.String(load_default=None, validate=validate.OneOf(list(LEVELS)))
     org_id = id_field(load_default=None)
+
+
+class FigureOut(Schema):
+    key = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class HardshipStatsOut(Schema):
+    org = fields.Nested(OrgRef, required=True)
+    total = fields.Integer(required=True, metadata={"description": "submitted files"})
+    by_status = fields.List(fields.Nested(FigureOut), required=True)
+    filed_by_level = fields.List(fields.Nested(FigureOut), required=True)
+
+
+class HardshipStatsQuery(StrictSchema):
+    org_id = id_field(required=True)
 
 
 class HardshipExportQuery(StrictSchema):

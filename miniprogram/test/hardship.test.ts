@@ -79,3 +79,21 @@ test('the services hub opens the hardship screen', async () => {
   await tap(hub, '#entry-hardship')
   expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: '/pages/hardship/index' }))
 })
+
+test('the village approver reads the objection and dismisses it with a reason', async () => {
+  loginAs('officer-banfeng')
+  const queue = await backend('GET', '/workbench/todos?kind=notice_objection', undefined, await tokenOf('officer-banfeng'))
+  const item = queue.data.items[0]
+  expect(item.action).toBe(`/api/v1/notice-objections/${item.id}/decision`)
+  const page = await openPage('pages/notices/objection', { id: String(item.id) })
+  expect(text(page, '#reason')).toContain('门面出租')
+  expect(text(page, '#objection-status')).toBe('待处理')
+  await tap(page, '#dismiss-btn')
+  expect(text(page, '#resolve-error')).toBe('请写明处理理由')
+  await dispatch(page, '#comment', 'input', { value: '经核实门面为其兄弟所有' })
+  await tap(page, '#dismiss-btn')
+  expect(text(page, '#resolved')).toBe('已处理：异议不成立')
+  expect(requests('POST', `/notice-objections/${item.id}/decision`).pop()!.status).toBe(200)
+  const after = await backend('GET', `/notice-objections/${item.id}`, undefined, await tokenOf('officer-banfeng'))
+  expect(after.data.status).toBe('dismissed')
+})

@@ -74,3 +74,19 @@ def test_2023_aid_is_linked_to_the_files_and_warmth_flags_a_second_visit(demo, c
     assert detail["repeat_aid"] == [{"program_id": warmth["program_id"],
                                      "program_name": warmth["program_name"],
                                      "year": demo.year, "amount_fen": 100_000}]
+
+
+def test_the_county_sees_its_figures(demo, client, as_user):
+    county = files_of(client, as_user, "officer-donglan-county")[0]["county_org"]["id"]
+    response = client.get(f"/api/v1/hardship/stats?org_id={county}",
+                          headers=as_user("officer-donglan-county"))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["total"] == 7
+    assert {f["key"]: f["count"] for f in body["by_status"]} == {
+        "grassroots_review": 1, "in_notice": 1, "filed": 4, "closed": 1}
+    assert [(f["label"], f["count"]) for f in body["filed_by_level"]] == [
+        ("深度困难", 2), ("相对困难", 1), ("意外致困", 1)]
+    village = client.get(f"/api/v1/hardship/stats?org_id={county}",
+                         headers=as_user("officer-kunwang"))
+    assert village.status_code == 403
