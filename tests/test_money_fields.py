@@ -99,9 +99,36 @@ def relief_payout(ctx):
         {"batch_name": "第一批", "people": [payee(1, PLACEHOLDER)]}, "people"
 
 
+def _rights_member(ctx) -> dict:
+    from tests.factories.cards import approved_member
+    from tests.helpers import give_consents
+
+    approved_member(ctx["client"], ctx["as_user"], ctx["tree"]["village1"])
+    give_consents(ctx["client"], ctx["as_user"]("applicant"), "rights")
+    return ctx["as_user"]("applicant")
+
+
+def rights_case_claim(ctx):
+    from tests.factories.rights import case_body
+
+    _rights_member(ctx)
+    return "POST", "/api/v1/rights-cases", "applicant", \
+        case_body(amount_claimed_fen=PLACEHOLDER), "amount_claimed_fen"
+
+
+def rights_case_recovered(ctx):
+    from tests.factories.rights import act, submitted_case
+
+    case = submitted_case(ctx["client"], _rights_member(ctx))
+    case = act(ctx["client"], ctx["as_user"]("village1_approver"), case, "accept").get_json()
+    return "POST", f"/api/v1/rights-cases/{case['id']}/resolve", "village1_approver", \
+        {"version": case["version"], "outcome": "已追回", "amount_recovered_fen": PLACEHOLDER}, \
+        "amount_recovered_fen"
+
+
 ENDPOINTS = [project_create, project_update, bid_create, bid_update, tranche_create,
              program_budget, program_tier_amount, benefit_unit, relief_allocation,
-             relief_payout]
+             relief_payout, rights_case_claim, rights_case_recovered]
 
 
 @pytest.mark.parametrize(("raw", "accepted"), VALUES, ids=[v for v, _ in VALUES])
@@ -130,7 +157,8 @@ COVERED = {("post", "/api/v1/projects"), ("patch", "/api/v1/projects/{project_id
            ("patch", "/api/v1/projects/{project_id}/bids/{bid_id}"),
            ("post", "/api/v1/projects/{project_id}/tranches"), ("post", "/api/v1/aid/programs"),
            ("post", "/api/v1/benefits"), ("post", "/api/v1/relief/allocations"),
-           ("post", "/api/v1/relief/allocations/{allocation_id}/payouts")}
+           ("post", "/api/v1/relief/allocations/{allocation_id}/payouts"),
+           ("post", "/api/v1/rights-cases"), ("post", "/api/v1/rights-cases/{case_id}/resolve")}
 
 
 def test_the_list_above_covers_every_money_field_of_the_api(client):
