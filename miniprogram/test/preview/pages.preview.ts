@@ -4,7 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs'
 import * as path from 'path'
-import { PageHandle, ROOT, backend, loginAs, openPage, tap, wxShim } from '../kit'
+import { PageHandle, ROOT, backend, loginAs, openPage, tap, tokenOf, wxShim } from '../kit'
 
 // rpx → px for a 375 px wide phone (simulate's default maps 1 rpx to 1 px)
 const simUtils = require('miniprogram-simulate/src/utils')
@@ -31,7 +31,18 @@ const SHOTS: Shot[] = [
   { name: 'services', page: 'pages/services/index', persona: 'demo-member' },
   { name: 'workbench', page: 'pages/workbench/index', persona: 'officer-binhai' },
   { name: 'me', page: 'pages/me/index', persona: 'demo-member' },
+  { name: 'events', page: 'pages/events/index', persona: 'demo-member' },
+  { name: 'event-full', page: 'pages/event/index', persona: 'weihai-worker-6', query: fullEvent },
+  { name: 'training', page: 'pages/training/index', persona: 'jingzhou-housekeeper' },
 ]
+
+/** Weihai's full class with its waitlist: what a waitlisted worker sees. */
+async function fullEvent(): Promise<Record<string, string>> {
+  const r = await backend('GET', '/events?limit=100', undefined, await tokenOf('weihai-worker-6'))
+  const full = (r.data.items || []).find((e: any) => e.seats_left === 0)
+  if (!full) throw new Error('the demo data has no full event')
+  return { id: String(full.id) }
+}
 
 const HERE = { latitude: 36.6171, longitude: 101.7782 }
 
