@@ -16,8 +16,8 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     load_settings(app, config)
     register_logging(app)
     register_extensions(app)
+    register_domain_hooks()  # first: the document lists what the domains register (to-do kinds)
     register_blueprints(app)
-    register_domain_hooks()
     register_error_handlers(app)
     register_cli(app)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.core.apidoc import ErrorCodesPlugin
+from app.core.contract import SchemaRulesPlugin, request_rules
 from app.core.http import ErrorEnvelopeSchema
 
 NAMING_CONVENTION = {
@@ -38,9 +39,14 @@ class GonghuiApi(Api):
         `X-Pagination` header flask-smorest registers would put its `PaginationMetadata`
         schema (page, total_pages …) into the document although no operation uses it."""
 
+    def _init_spec(self, **kwargs):
+        """The document states the request rules the schemas enforce (`core.contract`)."""
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(request_rules)
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
-api = GonghuiApi(spec_kwargs={"extra_plugins": [ErrorCodesPlugin()]})
+api = GonghuiApi(spec_kwargs={"extra_plugins": [ErrorCodesPlugin(), SchemaRulesPlugin()]})
 babel = Babel()

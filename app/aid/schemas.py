@@ -20,8 +20,17 @@ from app.aid.models import (
     category_problems,
     chain_problems,
 )
+from app.core.contract import domain_rule
 from app.core.crypto import mask_bank_account, mask_id_number
-from app.core.fields import Label, Labels, Masked, fen_field, text, version_field
+from app.core.fields import (
+    Label,
+    Labels,
+    Masked,
+    fen_field,
+    id_number_field,
+    text,
+    version_field,
+)
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
@@ -62,6 +71,13 @@ def _unique_codes(categories: list[dict]) -> None:
         raise ValidationError(problems)
 
 
+def upward_chains() -> list[list[str]]:
+    """Every chain `_upwards` accepts (each level once, climbing), for the document."""
+    upwards = list(reversed(LEVELS))  # LEVELS runs from the top down
+    return [[level for bit, level in enumerate(upwards) if mask >> bit & 1]
+            for mask in range(1, 2 ** len(LEVELS))]
+
+
 def _upwards(chain: list[str]) -> None:
     problems = chain_problems(chain)
     if problems:
@@ -75,15 +91,19 @@ class AidProgramCreate(StrictSchema):
     eligible_org_ids = fields.List(id_field(), required=True,
                                    validate=validate.Length(min=1, max=100))
     categories = fields.List(fields.Nested(AidCategoryIn), required=True,
-                             validate=[validate.Length(min=1, max=10), _unique_codes])
+                             validate=[validate.Length(min=1, max=10), _unique_codes],
+                             metadata=domain_rule("category codes, and tier codes within a "
+                                                  "category, are unique"))
     budget_fen = fen_field(minimum=1, required=True)
     opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
                                     metadata={"description": "no offset → Asia/Shanghai"})
-    closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
+    closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
+                                     metadata=domain_rule("after opens_at"))
     chain = fields.List(fields.String(validate=validate.OneOf(LEVELS)), required=True,
                         validate=[validate.Length(min=1, max=len(LEVELS)), _upwards],
                         metadata={"description": "levels from the applicant upwards, "
-                                                 "e.g. village, town, county, province"})
+                                                 "e.g. village, town, county, province",
+                                  "enum": upward_chains()})
 
     @validates_schema(skip_on_field_errors=False)
     def window_in_order(self, data, **kwargs):
@@ -162,7 +182,7 @@ class AidProgramQuery(ListQuerySchema):
 
 class AidBeneficiaryIn(StrictSchema):
     name = text(50, required=True)
-    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    id_number = id_number_field(required=True)
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS),
                              metadata={"description": "to the applicant"})
     school = text(100, required=False, load_default=None, allow_none=True)
@@ -174,7 +194,7 @@ class AidBeneficiaryIn(StrictSchema):
 class AidBankAccountIn(StrictSchema):
     holder = text(50, required=True)
     bank = text(100, required=True)
-    number = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$"))
+    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,30}$"))
 
 
 class AidDocumentIn(StrictSchema):

@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.auth.service import avatar_url
+from app.core.contract import DOMAIN_RULE, domain_rule
 from app.core.crypto import mask_phone
 from app.core.fields import Label, Masked, text
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
@@ -11,17 +12,25 @@ from app.members.models import STATUS_LABELS as MEMBERSHIP_LABELS
 
 
 class WxLogin(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128),
+                         metadata=domain_rule("WeChat judges the code: an unknown, expired or "
+                                              "used one is 422 phone_code_invalid"))
 
 
 class PhoneBind(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128),
+                         metadata=domain_rule("WeChat judges the code: an unknown, expired or "
+                                              "used one is 422 phone_code_invalid"))
 
 
 class ProfileUpdate(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        openapi_rules = {"minProperties": 1}  # something_to_change
+
     nickname = text(32, metadata={"description": "from `<input type=\"nickname\">` (WeChat "
                                                  "security-checks it in the input)"})
     avatar_file_id = id_field(allow_none=True, metadata={
+        DOMAIN_RULE: "a JPEG or PNG file the caller uploaded",
         "description": "an image the caller uploaded through POST /files (the `chooseAvatar` "
                        "temp file); null removes the picture"})
 

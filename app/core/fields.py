@@ -12,12 +12,15 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate
 from marshmallow.utils import get_value
 
+from app.core.contract import domain_rule
 from app.core.i18n import N_
 from app.core.labels import code_label
 
 MAX_VERSION = 2**31 - 1
 # ten billion yuan: far above any budget, far below a 64-bit overflow in sums
 MAX_FEN = 10**12
+# the years of `day` (2000 … 2100) as the document states them next to `format: date`
+DAY_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def version_field(**kwargs) -> fields.Integer:
@@ -84,16 +87,29 @@ def split_list_param(values: list[str]) -> list[str]:
     return [part for item in values for part in item.split(",")]
 
 
+ID_NUMBER_PATTERN = "^[0-9]{17}[0-9Xx]$"
+
+
+def id_number_field(**kwargs) -> fields.String:
+    """A resident ID number (GB 11643): its shape stated in the document; the check digit,
+    the birth date and the region code are checked by `core.idcard` (a 422 on this field)."""
+    metadata = domain_rule("GB 11643 check digit, a birth date from 1900 to today and a "
+                           "GB/T 2260 region code", pattern=ID_NUMBER_PATTERN,
+                           **kwargs.pop("metadata", {}))
+    return fields.String(validate=validate.Length(min=1, max=32), metadata=metadata, **kwargs)
+
+
 def day(**kwargs) -> fields.Date:
-    """A calendar day (Asia/Shanghai) within a sane range."""
+    """A calendar day (Asia/Shanghai) within a sane range (the years stated as a pattern too)."""
+    metadata = {"pattern": DAY_PATTERN, **kwargs.pop("metadata", {})}
     return fields.Date(validate=validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31)),
-                       **kwargs)
+                       metadata=metadata, **kwargs)
 
 
 def calendar_month(**kwargs) -> fields.String:
     """A calendar month `YYYY-MM` within the same range as `day` (2000-01 … 2100-12)."""
     message = N_("Use a month between 2000-01 and 2100-12, like 2026-11.")
-    return fields.String(validate=validate.Regexp(r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$",
+    return fields.String(validate=validate.Regexp(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$",
                                                   error=message),
                          metadata={"example": "2026-11"}, **kwargs)
 

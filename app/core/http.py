@@ -12,7 +12,8 @@ from flask_jwt_extended import verify_jwt_in_request
 from flask_jwt_extended.exceptions import NoAuthorizationError
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -69,7 +70,26 @@ def refuse_nul_in_path() -> None:
 
 class ApiParser(FlaskParser):
     """webargs' parser, with a JSON body nested past Python's recursion limit answered as
-    invalid JSON (400) instead of escaping as a RecursionError (500)."""
+    invalid JSON (400) instead of escaping as a RecursionError (500); a missing JSON body is
+    refused the same way (every JSON body the API takes is `required` in the document, even
+    one whose fields are all optional), and an upload's other form fields reach the schema,
+    which refuses them as unknown."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": RAISE}
+
+    def load_json(self, req, schema):
+        found = super().load_json(req, schema)
+        if found is missing:
+            abort(400, messages={"json": ["Invalid JSON body."]})
+        return found
+
+    def load_files(self, req, schema):
+        if not req.form:
+            return super().load_files(req, schema)
+        both = MultiDict(req.files)
+        for key, value in req.form.items(multi=True):
+            both.add(key, value)
+        return self._makeproxy(both, schema)
 
     def _raw_load_json(self, req):
         try:

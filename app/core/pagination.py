@@ -2,16 +2,19 @@
 
 A list service builds its filtered `select(...)` and hands it to `keyset_page` with the key
 columns it is ordered by (unique as a whole, the last one usually the id). The cursor is the
-key of the last item shown, base64url JSON; a mangled cursor is a 422, never a 500.
+key of the last item shown, written so that its whole grammar is a regular expression the
+OpenAPI document states (`cursor_field(*kinds)`): each key value in decimal, an integer as it
+is, a time as microseconds since 1970-01-01 UTC, joined by `.` (`1764581234567890.42`). Every
+string the pattern admits decodes to valid key values, so a schema-valid cursor is never
+refused; anything else is a 422 (`validation_error` on `cursor`), never a 500.
 """
 
 from __future__ import annotations
 
-import base64
-import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from marshmallow import Schema, fields, validate
@@ -25,13 +28,32 @@ from app.extensions import db
 
 T = TypeVar("T")
 MAX_LIMIT = 100
-# what a 64-bit key column can hold; a bigger number in a cursor overflows the driver
-_INT_RANGE = range(-(2**63), 2**63)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# one key value each: 18 digits stay inside a 64-bit key column; 17 digits of microseconds
+# reach the year 5138, far inside what a datetime holds
+_PARTS: dict[type, str] = {int: "[0-9]{1,18}", datetime: "[0-9]{1,17}"}
+CURSOR_MESSAGE = N_("Start again from the first page.")
+
+
+def cursor_pattern(*kinds: type) -> str:
+    """The regular expression of the cursors over keys of these Python types."""
+    return "^" + r"\.".join(_PARTS[kind] for kind in kinds) + "$"
+
+
+def cursor_field(*kinds: type) -> fields.String:
+    """The `cursor` query field of a list keyed by columns of these types (`int`, `datetime`)."""
+    return fields.String(load_default=None,
+                         validate=validate.Regexp(cursor_pattern(*kinds), error=CURSOR_MESSAGE),
+                         metadata={"description": "`next_cursor` of the previous page"})
 
 
 class ListQuerySchema(StrictSchema):
+    """`limit` and the cursor of a list keyed by its integer id; a list keyed otherwise
+    declares `cursor = cursor_field(datetime, int)` (its key columns' types)."""
+
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
-    cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+    cursor = cursor_field(int)
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
@@ -56,10 +78,17 @@ def _invalid_cursor() -> Invalid:
                    details={"fields": {"cursor": [N_("Start again from the first page.")]}})
 
 
+def _encode_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return str((aware - _EPOCH) // _MICROSECOND)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**18:
+        return str(value)
+    raise TypeError(f"a cursor holds integer ids and times, not {value!r}")
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
-    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
-    raw = json.dumps(plain, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return ".".join(_encode_value(value) for value in values)
 
 
 def _python_type(column) -> type:
@@ -70,33 +99,21 @@ def _python_type(column) -> type:
 
 
 def decode_cursor(cursor: str | None, columns: Sequence) -> list[Any] | None:
-    """Opaque cursor → one value per key column, each checked against the column's type."""
+    """Cursor → one value per key column, read by the column's type (`cursor_pattern`)."""
     if not cursor:
         return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        raise _invalid_cursor() from None
-    if not isinstance(data, list) or len(data) != len(columns):
+    parts = cursor.split(".")
+    if len(parts) != len(columns):
         raise _invalid_cursor()
-    values = []
-    for value, column in zip(data, columns, strict=True):
+    values: list[Any] = []
+    for part, column in zip(parts, columns, strict=True):
         kind = _python_type(column)
-        if kind is int and (not isinstance(value, int) or isinstance(value, bool)
-                            or value not in _INT_RANGE):
+        if kind not in _PARTS:
+            raise TypeError(f"a cursor key column holds integers or times, not {kind}")
+        if not re.fullmatch(_PARTS[kind], part):
             raise _invalid_cursor()
-        if kind is str and not isinstance(value, str):
-            raise _invalid_cursor()
-        if kind is datetime:
-            try:
-                value = datetime.fromisoformat(value)
-                # aware, and still a datetime once in UTC (0001-01-01T00:00+14:00 is not)
-                value = value.astimezone(UTC) if value.tzinfo is not None else None
-            except (TypeError, ValueError, OverflowError):
-                raise _invalid_cursor() from None
-            if value is None:
-                raise _invalid_cursor()
-        values.append(value)
+        number = int(part)
+        values.append(_EPOCH + number * _MICROSECOND if kind is datetime else number)
     return values
 
 

@@ -3,11 +3,14 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from app.core.contract import domain_rule
 from app.core.http import ShanghaiDateTime, StrictSchema
 
 
 class FileUpload(StrictSchema):
-    file = Upload(required=True, metadata={"description": "JPEG, PNG or PDF"})
+    file = Upload(required=True, metadata=domain_rule(
+        "the content is a JPEG, PNG or PDF within the size and decoded-memory limits",
+        description="JPEG, PNG or PDF"))
 
 
 class FileOut(Schema):

@@ -3,7 +3,14 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_id_number, mask_phone
-from app.core.fields import Label, Masked, calendar_month, text, version_field
+from app.core.fields import (
+    Label,
+    Masked,
+    calendar_month,
+    id_number_field,
+    text,
+    version_field,
+)
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.members.memberships import REVEALABLE
@@ -13,8 +20,8 @@ from app.members.models import INDUSTRIES, STATUS_LABELS, STATUSES
 class MembershipCreate(StrictSchema):
     org_id = id_field(required=True)
     real_name = text(50, required=True)
-    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1\d{10}$"))
+    id_number = id_number_field(required=True)
+    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1[0-9]{10}$"))
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     occupation = text(50, required=True)
     industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRIES)))

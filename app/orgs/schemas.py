@@ -3,10 +3,11 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.auth.schemas import display_name
+from app.core.contract import domain_rule
 from app.core.fields import Label, text
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
 from app.core.labels import ROLES as ROLE_LABELS
-from app.core.pagination import ListQuerySchema, page_schema
+from app.core.pagination import ListQuerySchema, cursor_field, page_schema
 from app.orgs.models import LEVEL_LABELS, LEVELS, ROLES
 
 
@@ -35,6 +36,7 @@ OrgPage = page_schema(OrgOut, "OrgPage")
 
 
 class OrgQuery(ListQuerySchema):
+    cursor = cursor_field(int, int)  # (depth, id): a search lists the higher levels first
     parent_id = id_field(load_default=None, metadata={
         "description": "without q: list this org's children (absent: the top orgs); "
                        "with q: search under this org only"})
@@ -46,17 +48,21 @@ class OrgQuery(ListQuerySchema):
 class OrgCreate(StrictSchema):
     parent_id = id_field(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    region_code = fields.String(load_default=None, validate=validate.Regexp(r"^\d{6,12}$"))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS),
+                          metadata=domain_rule("a level below the parent org's"))
+    region_code = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{6,12}$"))
 
 
 class OrgUpdate(StrictSchema):
     name = fields.String(validate=validate.Length(min=1, max=100))
-    region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{6,12}$"))
+    region_code = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{6,12}$"))
     parent_id = id_field()
 
 
 class OfficerGrant(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        openapi_rules = {"oneOf": [{"required": ["user_id"]}, {"required": ["openid"]}]}
+
     user_id = id_field()
     openid = fields.String(validate=validate.Length(min=1, max=64))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))

@@ -48,12 +48,12 @@ def list_orgs(*, parent_id: int | None, q: str | None, limit: int,
     query = select(Org)
     if q is None:
         query = query.where(Org.parent_id == parent.id if parent else Org.parent_id.is_(None))
-        keys = [Org.id]
     else:
         query = query.where(Org.name.contains(q, autoescape=True))
         if parent is not None:
             query = query.where(in_subtree(Org.path, parent.path), Org.id != parent.id)
-        keys = [Org.depth, Org.id]
+    # children share one depth: the same key as a search, so one cursor shape for the list
+    keys = [Org.depth, Org.id]
     page = keyset_page(query, keys=keys, limit=limit, cursor=cursor)
     for_picker(page.items)
     return page

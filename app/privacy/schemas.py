@@ -1,6 +1,7 @@
 """Request and response shapes of consents, policies, data export, deletion, access review."""
 
-from datetime import UTC, datetime
+import re
+from datetime import datetime
 
 from marshmallow import (
     Schema,
@@ -11,8 +12,10 @@ from marshmallow import (
     validates_schema,
 )
 
-from app.core.fields import Label, Labels, Nest
+from app.core.contract import domain_rule
+from app.core.fields import Label, Labels, Nest, id_number_field
 from app.core.http import ShanghaiDateTime, StrictSchema, id_field
+from app.core.i18n import N_
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
 from app.privacy.models import (
@@ -26,9 +29,14 @@ from app.privacy.models import (
     PURPOSES,
 )
 
+# visible text: no control character, and one character at least that is not a space (the
+# same class in Python and ECMAScript regular expressions, so the document states the rule)
+VISIBLE_PATTERN = ("^[^\\u0000-\\u001f]*[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a"
+                   "\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff][^\\u0000-\\u001f]*$")
+
 
 def _printable(value: str) -> None:
-    if not value.strip() or any(ord(ch) < 32 for ch in value):
+    if not re.fullmatch(VISIBLE_PATTERN, value):
         raise ValidationError("must be visible text without control characters")
 
 
@@ -50,18 +58,31 @@ class PolicyList(Schema):
 
 
 class ConsentSubjectIn(StrictSchema):
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=50), _printable])
-    id_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=50), _printable],
+                         metadata={"pattern": VISIBLE_PATTERN})
+    id_number = id_number_field(required=True)
+
+
+KINDS_RULE = "kinds the purpose asks for"
 
 
 class ConsentCreate(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        # one_way_to_name_kinds: exactly one of the two, not null
+        openapi_rules = {"oneOf": [
+            {"required": ["data_kind"], "properties": {"data_kind": {"type": "string"}}},
+            {"required": ["data_kinds"], "properties": {"data_kinds": {"type": "array"}}}]}
+
     purpose = fields.String(required=True, validate=validate.OneOf(list(PURPOSES)))
-    data_kind = fields.String(load_default=None, validate=validate.OneOf(DATA_KINDS), metadata={
-        "description": "one kind; or `data_kinds` for several at once (send one of the two)"})
+    data_kind = fields.String(load_default=None, validate=validate.OneOf(DATA_KINDS),
+                              metadata=domain_rule(KINDS_RULE, description=(
+                                  "one kind; or `data_kinds` for several at once (send one of "
+                                  "the two)")))
     data_kinds = fields.List(fields.String(validate=validate.OneOf(DATA_KINDS)),
                              load_default=None, validate=validate.Length(min=1, max=4),
-                             metadata={"description": "several kinds in one call, e.g. every "
-                                       "kind a 403 consent_required lists in `missing`"})
+                             metadata=domain_rule(KINDS_RULE, description=(
+                                 "several kinds in one call, e.g. every kind a 403 "
+                                 "consent_required lists in `missing`")))
     policy_version = fields.String(required=True, validate=validate.Length(min=1, max=32),
                                    metadata={"description": "the version shown to the person"})
     subject = fields.Nested(ConsentSubjectIn, load_default=None, metadata={
@@ -71,6 +92,7 @@ class ConsentCreate(StrictSchema):
                                       validate=validate.OneOf(GUARDIAN_RELATIONS))
     paper_reference = fields.String(load_default=None, validate=[validate.Length(min=1, max=100),
                                                                  _printable], metadata={
+        "pattern": VISIBLE_PATTERN,
         "description": "officers entering on someone's behalf: the signed form's reference"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
@@ -152,17 +174,29 @@ class DeletionRequestOut(Schema):
     erased_at = ShanghaiDateTime(allow_none=True)
 
 
-# Far-off years would overflow when converted to UTC: keep periods within reason.
-PERIOD = validate.Range(min=datetime(2000, 1, 1, tzinfo=UTC), max=datetime(2200, 1, 1, tzinfo=UTC))
+# Far-off years would overflow when converted to UTC: keep periods within reason, the years
+# 2000 … 2199 as written (in the time's own offset), stated as a pattern in the document.
+YEARS_PATTERN = "^(20|21)[0-9]{2}-"
+
+
+def _within_years(value: datetime) -> None:
+    if not 2000 <= value.year <= 2199:
+        raise ValidationError(N_("Use a time between the years 2000 and 2199."))
+
+
+PERIOD = _within_years
 
 
 class PiiAccessFilter(StrictSchema):
     officer_id = id_field(load_default=None)
     start = fields.AwareDateTime(data_key="from", load_default=None, default_timezone=SHANGHAI,
                                  validate=PERIOD,
-                                 metadata={"description": "inclusive; no offset → Shanghai"})
+                                 metadata={"description": "inclusive; no offset → Shanghai",
+                                           "pattern": YEARS_PATTERN})
     end = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=SHANGHAI,
-                               validate=PERIOD, metadata={"description": "exclusive"})
+                               validate=PERIOD, metadata=domain_rule("after from",
+                                                                     description="exclusive",
+                                                                     pattern=YEARS_PATTERN))
 
     @validates_schema(skip_on_field_errors=False)
     def period_in_order(self, data, **kwargs):

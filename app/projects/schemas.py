@@ -10,6 +10,7 @@ document them without a type (and as readOnly), changing the OpenAPI document.
 from marshmallow import Schema, fields, validate
 
 from app.auth.schemas import AvatarUrl, display_name
+from app.core.contract import domain_rule
 from app.core.fields import Label, day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
@@ -41,6 +42,9 @@ class Goal(StrictSchema):
     target = fields.Float(required=True, allow_nan=False,
                           validate=validate.Range(min=0, min_inclusive=False, max=1e12))
 
+DEADLINE_RULE = "today or later (Asia/Shanghai) when set"
+DUE_RULE = "not before the bid deadline"
+
 
 class ProjectCreate(StrictSchema):
     org_id = id_field(required=True)
@@ -49,9 +53,10 @@ class ProjectCreate(StrictSchema):
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
     goals = fields.List(fields.Nested(Goal), required=True, validate=validate.Length(1, 10))
     budget_fen = fen_field(required=True)
-    bid_deadline = day(required=True, metadata={
-        "description": "last day for bids, Asia/Shanghai (bids close at its midnight)"})
-    due_date = day(required=True)
+    bid_deadline = day(required=True, metadata=domain_rule(
+        DEADLINE_RULE, description="last day for bids, Asia/Shanghai (bids close at its "
+                                   "midnight)"))
+    due_date = day(required=True, metadata=domain_rule(DUE_RULE))
 
 
 class ProjectUpdate(StrictSchema):
@@ -60,8 +65,8 @@ class ProjectUpdate(StrictSchema):
     category = fields.String(validate=validate.OneOf(list(CATEGORIES)))
     goals = fields.List(fields.Nested(Goal), validate=validate.Length(1, 10))
     budget_fen = fen_field()
-    bid_deadline = day()
-    due_date = day()
+    bid_deadline = day(metadata=domain_rule(DEADLINE_RULE))
+    due_date = day(metadata=domain_rule(DUE_RULE))
     version = version_field()
 
 

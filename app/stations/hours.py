@@ -30,6 +30,8 @@ def known(hours: dict) -> bool:
 
 
 def _minutes(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{2}:[0-9]{2}", text):
+        raise ValueError(text)
     hours, minutes = text.split(":")
     value = int(hours) * 60 + int(minutes)
     if not (len(hours) == 2 and len(minutes) == 2 and 0 <= int(minutes) < 60
@@ -45,15 +47,20 @@ def problems(hours: dict) -> list[str]:
         return [translate(N_("must be an object"))]
     unknown = set(hours) - {"always", "weekly", "closed_dates"}
     found = [translate(N_("unknown key %(key)s"), {"key": key}) for key in sorted(unknown)]
-    closed = hours.get("closed_dates", []) or []
+    closed = hours.get("closed_dates", [])
     if not isinstance(closed, list):
         return found + [translate(N_("closed_dates must be a list of YYYY-MM-DD dates"))]
     for day in closed:
         try:
+            if not (isinstance(day, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day)):
+                raise ValueError(day)
             datetime.strptime(day, "%Y-%m-%d")
         except (ValueError, TypeError):
             found.append(translate(N_("bad closed date %(day)s"), {"day": repr(day)}))
-    if hours.get("always") is True or not known(hours):
+    if "always" in hours and hours["always"] is not True:
+        found.append(translate(N_('give {"always": true}, a "weekly" object, or {} when the '
+                                  'hours are unknown')))
+    if "weekly" not in hours:  # always open, or unknown hours; a week given is checked
         return found
     weekly = hours.get("weekly")
     if not isinstance(weekly, dict) or not weekly:
@@ -76,6 +83,23 @@ def problems(hours: dict) -> list[str]:
                 found.append(translate(N_('%(day)s: bad range %(pair)s (use ["HH:MM", "HH:MM"])'),
                                        {"day": day, "pair": repr(pair)}))
     return found
+
+
+_TIME = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$"
+# the shape above as the OpenAPI document states it; what it cannot state (a range opens and
+# closes at different times, never opens at 24:00) is the field's domain rule
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "always": {"type": "boolean", "enum": [True]},
+        "weekly": {"type": "object", "additionalProperties": False, "minProperties": 1,
+                   "properties": {day: {"type": "array", "items": {
+                       "type": "array", "minItems": 2, "maxItems": 2,
+                       "items": {"type": "string", "pattern": _TIME}}} for day in DAYS}},
+        "closed_dates": {"type": "array", "items": {"type": "string", "format": "date"}},
+    },
+}
 
 
 def week_mask(hours: dict) -> int | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, missing, validate
 
+from app.core.contract import domain_rule
 from app.core.fields import (
     Label,
     Labels,
@@ -279,6 +280,14 @@ class ServiceList(Schema):
     items = fields.List(fields.Nested(ServiceLabel), required=True)
 
 
+def opening_hours_field(**kwargs) -> fields.Dict:
+    """The opening hours (`stations.hours`): their shape stated in the document."""
+    return fields.Dict(metadata=domain_rule(
+        "a range opens and closes at different times and never opens at 24:00",
+        description='{"always": true}; or {"weekly": {"mon": [["08:00", "20:00"]], …}, '
+                    '"closed_dates": ["2026-02-10"]}; {} when unknown', **hours.SCHEMA), **kwargs)
+
+
 class StationWrite(StrictSchema):
     name = text(100)
     kind = fields.String(validate=validate.OneOf(list(KINDS)))
@@ -288,7 +297,7 @@ class StationWrite(StrictSchema):
     location = fields.Nested(LocationIn)
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            validate=validate.Length(max=len(SERVICES)))
-    opening_hours = fields.Dict()
+    opening_hours = opening_hours_field()
     phone = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$"))
     photos = fields.List(id_field(), validate=validate.Length(max=MAX_PHOTOS), metadata={
         "description": "ids of photos uploaded to this station (POST /stations/{id}/photos), "
@@ -310,7 +319,7 @@ class StationCreate(StationWrite):
     location = fields.Nested(LocationIn, required=True)
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            required=True, validate=validate.Length(max=len(SERVICES)))
-    opening_hours = fields.Dict(required=True)
+    opening_hours = opening_hours_field(required=True)
 
 
 class StationUpdate(StationWrite):
@@ -360,8 +369,14 @@ class ImportQuery(StrictSchema):
     dry_run = fields.Boolean(load_default=False)
 
 
+TABLE_CODES = ("file_encoding_unknown", "file_unreadable", "file_has_macros")
+
+
 class ImportFile(StrictSchema):
-    file = Upload(required=True, metadata={"description": (
+    file = Upload(required=True, metadata={**domain_rule(
+        "the content: a readable table with the template's columns and valid rows",
+        codes=(*TABLE_CODES, "import_columns_invalid", "import_rows_invalid", "import_empty")),
+        "description": (
         "The stations, one a row: the XLSX template (`GET …/stations/import/template`) filled "
         "in, or a CSV (UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030 as Excel "
         "saves it on Chinese Windows; comma- or tab-separated). Row 1 names the columns by "

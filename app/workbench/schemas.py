@@ -1,12 +1,15 @@
 """Shapes of the workbench API."""
 
+from datetime import datetime
+
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.core.contract import domain_rule
 from app.core.fields import Label, Nest, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.i18n import N_
 from app.core.labels import TODO_KINDS
-from app.core.pagination import ListQuerySchema, page_schema
+from app.core.pagination import ListQuerySchema, cursor_field, page_schema
 from app.core.todos import KINDS
 
 
@@ -17,10 +20,18 @@ def known_kind(value: str) -> None:
                               % {"kinds": ", ".join(sorted(KINDS))})
 
 
-class TodoQuery(ListQuerySchema):
-    kind = fields.String(load_default=None, validate=known_kind, metadata={
+def _kind_field() -> fields.String:
+    field = fields.String(load_default=None, validate=known_kind, metadata={
         "description": "one to-do kind (an unknown kind is 422 naming the known ones)"})
-    org_id = id_field(load_default=None)
+    field.openapi_enum = lambda: KINDS  # documented once the domains registered theirs
+    return field
+
+
+class TodoQuery(ListQuerySchema):
+    kind = _kind_field()
+    cursor = cursor_field(datetime, int)  # (waiting_since, id)
+    org_id = id_field(load_default=None, metadata=domain_rule(
+        "an org the caller holds an officer role over"))
 
 
 class TodoOut(Schema):

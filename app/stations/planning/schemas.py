@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.core.contract import domain_rule
 from app.core.fields import lat_field, lng_field
 from app.core.http import StrictSchema
-from app.stations.schemas import COORDS
+from app.stations.schemas import COORDS, TABLE_CODES
 
 MAX_POINTS = 200_000
 MAX_CANDIDATES = 5_000
@@ -94,7 +95,10 @@ class CoverageCsvQuery(StrictSchema):
 
 
 class CsvUpload(StrictSchema):
-    file = Upload(required=True, metadata={"description": (
+    file = Upload(required=True, metadata={**domain_rule(
+        "the content: a readable CSV with lat and lng columns",
+        codes=(*TABLE_CODES, "validation_error")),
+        "description": (
         "CSV (UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030) with a header row "
         "naming the columns lat, lng and optionally "
         f"weight; other columns are ignored; at most {MAX_POINTS:,} rows")})
