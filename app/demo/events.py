@@ -103,6 +103,12 @@ def weihai_last_year(weihai: Org, huancui: Org, year: int) -> None:
                speakers=[group[n]], online_views=views, series="云宣讲")
 
 
+def _morning(now: datetime, days: int, hour: int = 9) -> datetime:
+    """`days` after `now`, at `hour`:30 Beijing time (an upcoming session at a sensible hour)."""
+    day = (now + timedelta(days=days)).astimezone(SHANGHAI).date()
+    return datetime(day.year, day.month, day.day, hour, 30, tzinfo=SHANGHAI)
+
+
 def weihai_upcoming(weihai: Org, now: datetime) -> None:
     """Three upcoming events with seats left, today's starting soon, and one full with a
     waitlist (5 seats, 7 people)."""
@@ -110,7 +116,7 @@ def weihai_upcoming(weihai: Org, now: datetime) -> None:
             (3, "劳模工匠进社区宣讲会", "community"), (7, "新就业形态劳动者权益宣讲", "enterprise"),
             (14, "乡村振兴劳模宣讲", "village")]):
         _event(weihai, f"WHU{n:05d}", kind="lecture", status="published", title=title,
-               starts=now + timedelta(days=days), place_type=place_type,
+               starts=_morning(now, days), place_type=place_type,
                venue=VENUES[place_type], speakers=[CAMPUS_SPEAKERS[n]], capacity=80,
                series="劳模工匠宣讲")
     # today's lecture, starting half an hour after the load: its venue code checks people in
@@ -118,7 +124,7 @@ def weihai_upcoming(weihai: Org, now: datetime) -> None:
            starts=now + timedelta(minutes=30), place_type="enterprise", venue=VENUES["enterprise"],
            speakers=[CAMPUS_SPEAKERS[3]], capacity=60, series="劳模工匠宣讲")
     full = _event(weihai, "WHU00009", kind="class", status="published",
-                  title="工匠精神小班课（报满）", starts=now + timedelta(days=5),
+                  title="工匠精神小班课（报满）", starts=_morning(now, 5, 14),
                   place_type="enterprise", venue="威海工匠学院", capacity=5,
                   speakers=[CAMPUS_SPEAKERS[1]], series="劳模工匠宣讲")
     db.session.flush()
@@ -167,7 +173,7 @@ def jingzhou(city: Org, shashi: Org, enterprise: Org, now: datetime) -> None:
             upcoming = n == 3
             _event(city, f"JZ{s}{n:04d}", kind="class", series=series,
                    title=f"职工素质提升大讲堂·{series}（第{n + 1}讲）",
-                   starts=now + timedelta(days=10 + s) if upcoming
+                   starts=_morning(now, 10 + s, 14) if upcoming
                    else now - timedelta(days=30 * (n + 1) + s),
                    place_type="enterprise", venue="企业车间班组", capacity=150,
                    status="published" if upcoming else "finished",

@@ -1,11 +1,14 @@
 """Request and response shapes of events, sign-ups, training requests, works and stats."""
 
+from datetime import datetime
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.core.contract import domain_rule
 from app.core.fields import Label, ListParam, day, lat_field, lng_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.i18n import N_
-from app.core.pagination import ListQuerySchema, page_schema
+from app.core.pagination import ListQuerySchema, cursor_field, page_schema
 from app.core.time import SHANGHAI
 from app.events.models import (
     ATTENDANCE_SOURCES,
@@ -25,9 +28,15 @@ MAX_CAPACITY = 100_000
 URL = [validate.Length(max=500), validate.URL(schemes={"http", "https"}, require_tld=True)]
 
 
-def _when(**kwargs) -> fields.AwareDateTime:
+WEB_ADDRESS = domain_rule("an http(s) web address with a host name")
+VENUE = "required for an event at a venue (form offline)"
+
+
+def _when(rule: str | None = None, **kwargs) -> fields.AwareDateTime:
+    metadata = {"description": "no offset → Asia/Shanghai"}
     return fields.AwareDateTime(default_timezone=SHANGHAI,
-                                metadata={"description": "no offset → Asia/Shanghai"}, **kwargs)
+                                metadata=domain_rule(rule, **metadata) if rule else metadata,
+                                **kwargs)
 
 
 def _one_of(vocabulary) -> validate.OneOf:
@@ -55,22 +64,27 @@ class EventFields(StrictSchema):
     form = fields.String(required=True, validate=_one_of(FORMS))
     place_type = fields.String(load_default=None, allow_none=True,
                                validate=_one_of(PLACE_TYPES),
-                               metadata={"description": "offline: 机关/企业/学校/社区/乡村"})
-    venue_name = text(100, load_default=None, allow_none=True)
-    address = text(200, load_default=None, allow_none=True)
-    location = fields.Nested(LocationIn, load_default=None, allow_none=True)
-    live_url = fields.String(load_default=None, allow_none=True, validate=URL)
-    replay_url = fields.String(load_default=None, allow_none=True, validate=URL)
+                               metadata=domain_rule(VENUE, description="机关/企业/学校/社区/乡村"))
+    venue_name = text(100, load_default=None, allow_none=True, metadata=domain_rule(VENUE))
+    address = text(200, load_default=None, allow_none=True, metadata=domain_rule(VENUE))
+    location = fields.Nested(LocationIn, load_default=None, allow_none=True,
+                             metadata=domain_rule(VENUE))
+    live_url = fields.String(load_default=None, allow_none=True, validate=URL, metadata=domain_rule(
+        "an http(s) web address with a host name; an online event needs it or replay_url"))
+    replay_url = fields.String(load_default=None, allow_none=True, validate=URL,
+                               metadata=WEB_ADDRESS)
     starts_at = _when(required=True)
-    ends_at = _when(required=True)
+    ends_at = _when("after starts_at", required=True)
     signup_opens_at = _when(required=True)
-    signup_closes_at = _when(required=True)
+    signup_closes_at = _when("after signup_opens_at, not after ends_at", required=True)
     capacity = fields.Integer(strict=True, load_default=None, allow_none=True,
                               validate=validate.Range(min=1, max=MAX_CAPACITY),
-                              metadata={"description": "seats; required at a venue"})
+                              metadata=domain_rule("required for an event at a venue",
+                                                   description="seats"))
     audience = fields.String(load_default="everyone", validate=_one_of(AUDIENCES))
     audience_org_ids = fields.List(id_field(), load_default=list,
-                                   validate=validate.Length(max=50))
+                                   validate=validate.Length(max=50), metadata=domain_rule(
+                                       "orgs under the event's org, only for audience orgs"))
 
     @validates_schema(skip_on_field_errors=False)
     def times_in_order(self, data, **kwargs):
@@ -109,6 +123,7 @@ class EventFinishIn(VersionIn):
 class EventQuery(ListQuerySchema):
     """Filters of the event list; `lat` and `lng` go together."""
 
+    cursor = cursor_field(datetime, int)
     kind = ListParam(fields.String(validate=_one_of(KINDS)), load_default=list)
     series = text(50, load_default=None)
     org_id = id_field(load_default=None)
@@ -117,7 +132,7 @@ class EventQuery(ListQuerySchema):
     mine = fields.Boolean(load_default=False,
                           metadata={"description": "events of the caller's union and above"})
     lat = lat_field(load_default=None)
-    lng = lng_field(load_default=None)
+    lng = lng_field(load_default=None, metadata=domain_rule("given with lat"))
     coord = fields.String(load_default="gcj02", validate=validate.OneOf(COORDS))
     radius_m = fields.Integer(load_default=5000, validate=validate.Range(min=100, max=50_000),
                               metadata={"description": "with lat and lng: venues near them"})
@@ -268,9 +283,11 @@ class TrainingRequestCreate(StrictSchema):
 
 class TrainingDecisionIn(VersionIn):
     action = fields.String(required=True, validate=validate.OneOf(["schedule", "decline"]))
-    reason = text(500, load_default=None, allow_none=True)
+    reason = text(500, load_default=None, allow_none=True,
+                  metadata=domain_rule("required to decline"))
     event = fields.Nested(EventFields, load_default=None, allow_none=True,
-                          metadata={"description": "schedule: the event to create"})
+                          metadata=domain_rule("required to schedule; its own rules apply",
+                                               description="schedule: the event to create"))
 
     @validates_schema(skip_on_field_errors=False)
     def what_the_action_needs(self, data, **kwargs):
@@ -328,20 +345,22 @@ class WorkCreate(StrictSchema):
     title = text(100, required=True)
     category = fields.String(required=True, validate=_one_of(WORK_CATEGORIES))
     link = fields.String(required=True, validate=URL,
-                         metadata={"description": "the video or the text online"})
+                         metadata=domain_rule("an http(s) web address with a host name",
+                                              description="the video or the text online"))
     author_name = text(50, required=True, metadata={"description": "the name shown"})
     summary = text(1000, load_default=None, allow_none=True)
 
 
 class WorkResubmitIn(VersionIn):
     title = text(100)
-    link = fields.String(validate=URL)
+    link = fields.String(validate=URL, metadata=WEB_ADDRESS)
     summary = text(1000, allow_none=True)
 
 
 class WorkDecisionIn(VersionIn):
     action = fields.String(required=True, validate=validate.OneOf(["publish", "return"]))
-    reason = text(500, load_default=None, allow_none=True)
+    reason = text(500, load_default=None, allow_none=True,
+                  metadata=domain_rule("required to return"))
 
     @validates_schema(skip_on_field_errors=False)
     def return_needs_reason(self, data, **kwargs):
@@ -370,6 +389,7 @@ WorkPage = page_schema(WorkOut, "WorkPage")
 
 
 class WorkQuery(ListQuerySchema):
+    cursor = cursor_field(datetime, int)
     category = ListParam(fields.String(validate=_one_of(WORK_CATEGORIES)), load_default=list)
     mine = fields.Boolean(load_default=False)
 

@@ -85,7 +85,7 @@ def list_works(*, actor_id: int, category: list[str] | None, mine: bool, limit: 
     """Published works, newest first; `mine`: the caller's own, any status."""
     if mine:
         query = select(Work).where(Work.author_id == actor_id)
-        keys = [Work.id]
+        keys = [Work.created_at, Work.id]
     else:
         query = select(Work).where(Work.status == "published")
         keys = [Work.published_at, Work.id]

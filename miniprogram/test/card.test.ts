@@ -28,7 +28,10 @@ test('a member shows the card and an officer verifies its QR', async () => {
   expect(text(verify, '#verdict-org')).toBe('工会：长法村')
 
   const parts = token.split('.')
-  wxShim.scanResult = { result: [parts[0], parts[1], parts[2], parts[3].slice(0, -2) + 'AA'].join('.') }
+  // one signature character changed in the middle (the last ones may carry padding bits only)
+  const sig = parts[3]
+  const forged = sig.slice(0, 10) + (sig[10] === 'A' ? 'B' : 'A') + sig.slice(11)
+  wxShim.scanResult = { result: [parts[0], parts[1], parts[2], forged].join('.') }
   await tap(verify, '#scan-btn')
   expect(text(verify, '#verdict-label')).toContain('签名不符')
   expect(text(verify)).not.toContain('于*')

@@ -4,7 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs'
 import * as path from 'path'
-import { PageHandle, ROOT, backend, loginAs, openPage, tap, wxShim } from '../kit'
+import { PageHandle, ROOT, backend, loginAs, openPage, tap, tokenOf, wxShim } from '../kit'
 
 // rpx → px for a 375 px wide phone (simulate's default maps 1 rpx to 1 px)
 const simUtils = require('miniprogram-simulate/src/utils')
@@ -38,6 +38,9 @@ const SHOTS: Shot[] = [
   { name: 'workbench-membership', page: 'pages/workbench/membership/index', persona: 'officer-binhai', query: firstMembershipTodo },
   { name: 'me-messages', page: 'pages/me/messages/index', persona: 'demo-member' },
   { name: 'me-privacy', page: 'pages/me/privacy/index', persona: 'demo-member' },
+  { name: 'events', page: 'pages/events/index', persona: 'demo-member' },
+  { name: 'event-full', page: 'pages/event/index', persona: 'weihai-worker-6', query: fullEvent },
+  { name: 'training', page: 'pages/training/index', persona: 'jingzhou-housekeeper' },
 ]
 
 async function tokenFor(persona: string): Promise<string> {
@@ -57,6 +60,14 @@ async function firstMembershipTodo(): Promise<Record<string, string>> {
   const first = (r.data.items || [])[0]
   if (!first) throw new Error("the demo data has no membership application in officer-binhai's queue")
   return { id: String(first.id), kind: 'membership' }
+}
+
+/** Weihai's full class with its waitlist: what a waitlisted worker sees. */
+async function fullEvent(): Promise<Record<string, string>> {
+  const r = await backend('GET', '/events?limit=100', undefined, await tokenOf('weihai-worker-6'))
+  const full = (r.data.items || []).find((e: any) => e.seats_left === 0)
+  if (!full) throw new Error('the demo data has no full event')
+  return { id: String(full.id) }
 }
 
 const HERE = { latitude: 36.6171, longitude: 101.7782 }

@@ -70,7 +70,7 @@ Component({
       this.setData({
         event: e,
         time: `${timeText(e.starts_at)} – ${end}`,
-        seats: seatsText(e),
+        seats: seatsText(Object.assign({}, e, { my_signup: null })), // availability; mine is `state`
         state: stateText(e),
         speakers: (e.speakers || []).map((s: any) => ({
           name: s.name, title: s.title || '', sessions: s.sessions ? `已主讲 ${s.sessions} 场` : '',
