@@ -33,6 +33,17 @@ def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 
 
+def _begin_on_sqlite() -> None:
+    """pysqlite opens a transaction only before a data write, so a SAVEPOINT as the first
+    statement would be a transaction of its own that RELEASE commits (a refused request would
+    keep the row): open the caller's transaction first."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def insert_unique(row: object, *, duplicate: Conflict | None = None) -> bool:
     """Add and flush `row` in a savepoint, so a unique index refusing it leaves the rest of the
     transaction intact. A duplicate raises `duplicate` when given, else returns False.
@@ -40,6 +51,7 @@ def insert_unique(row: object, *, duplicate: Conflict | None = None) -> bool:
     The index is the guard for "one per …" rules: two racing inserts both pass any check made
     before, exactly one of them gets past the index.
     """
+    _begin_on_sqlite()
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -54,3 +54,11 @@ def test_a_duplicate_raises_the_given_conflict(seats):
     assert refused.value.code == "seat_taken"
     db.session.commit()
     assert holders() == ["a"]
+
+
+def test_a_first_write_is_undone_with_its_transaction(seats):
+    """On SQLite a SAVEPOINT outside a transaction is a transaction of its own, which RELEASE
+    commits: the row must wait for the caller's commit like any other write."""
+    assert insert_unique(Seat(holder="a")) is True
+    db.session.rollback()
+    assert holders() == []
