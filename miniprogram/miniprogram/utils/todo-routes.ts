@@ -17,7 +17,7 @@ export const TODO_ROUTES: Record<string, TodoRoute> = {
   hardship_file: { path: '/pages/hardship/file', label: '困难职工档案' },
   hardship_review: { path: '/pages/hardship/file', label: '到期复核的困难档案' },
   hardship_follow_up: { path: '/pages/hardship/file', label: '脱困回访' },
-  notice_objection: { path: '', label: '公示异议' },
+  notice_objection: { path: '/pages/notices/objection', label: '公示异议' },
   membership_transfer: { path: '/pages/members/transfer', label: '转会申请' },
   membership_correction: { path: '', label: '会员信息更正' },
   rights_case: { path: '/pages/rights/case', label: '待受理的维权求助' },
