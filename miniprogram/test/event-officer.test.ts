@@ -3,7 +3,7 @@
 // pages (create a draft, publish, cancel with a reason, mark attendance, finish with a headcount).
 import { todoUrl } from '../miniprogram/utils/todo-routes'
 import { formTime } from '../miniprogram/utils/event-form'
-import { backend, dispatch, exists, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import { backend, dispatch, exists, find, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
 
 const HOUR = 3600 * 1000
 const at = (ms: number) => formTime(new Date(Date.now() + ms))
@@ -192,6 +192,9 @@ test('活动管理 from 服务: create a draft, publish, mark attendance for a p
   const published = (await backend('GET', `/events/${id}`, undefined, token)).data
   expect(published.status).toBe('published')
   expect(text(admin, '#event-status')).toBe(published.status_label)
+  await tap(admin, '#code-btn') // the venue's check-in code, to print
+  expect(requests('GET', `/events/${id}/qrcode`).map((r) => r.status)).toEqual([200])
+  expect(String(find(admin, '#code-image').dom.getAttribute('src') || admin.data.codeUrl)).toMatch(/^data:image\/png;base64,/)
 
   // an elderly worker signs up through a relative; the officer marks them present
   const signup = await backend('POST', `/events/${id}/signups`, undefined, await tokenOf('evo-nophone'))
@@ -251,6 +254,7 @@ test('活动管理: an online draft is cancelled with a reason; a future event c
   expect(text(admin, '#event-seats')).toBe('已报名 0 人')
   await tap(admin, '#publish-btn')
   expect(exists(admin, '#open-finish')).toBe(false) // not started yet
+  expect(exists(admin, '#code-btn')).toBe(false) // online: no venue code
   await tap(admin, '#open-cancel')
   await tap(admin, '#cancel-btn')
   expect(text(admin, '#form-error')).toBe('请填写取消原因，已报名的人会收到')

@@ -1,6 +1,6 @@
 // Officer: one event to manage (?id=<event id>): publish a draft, cancel with a reason (everyone
 // signed up is told), finish it with the headcount of people there without the app, and mark
-// attendance for a confirmed person without a phone (with a reason).
+// attendance for a confirmed person without a phone (with a reason); the venue's check-in code.
 import * as api from '../../../utils/api'
 import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
@@ -24,6 +24,10 @@ Component({
     markName: '',
     markReason: '',
     signups: [] as any[],
+    canCode: false,
+    codeUrl: '',
+    codeError: '',
+    codeLoading: false,
     submitting: false,
     formError: '',
     resultText: '',
@@ -65,6 +69,7 @@ Component({
           canCancel: ev.status === 'draft' || live,
           canFinish: live && started,
           canMark: live && Date.now() >= opensAt,
+          canCode: live && ev.form === 'offline',
           signups,
           status: 'ok',
         })
@@ -99,6 +104,19 @@ Component({
       } finally {
         this.setData({ submitting: false })
       }
+    },
+    async onCode() {
+      if (this.data.codeLoading) return
+      this.setData({ codeLoading: true, codeError: '' })
+      try {
+        this.setData({ codeUrl: await api.imageDataUrl(`/events/${this.data.ev.id}/qrcode`) })
+      } catch (e) {
+        this.setData({ codeError: api.errorMessage(e) })
+      }
+      this.setData({ codeLoading: false })
+    },
+    onPreviewCode() {
+      wx.previewImage({ urls: [this.data.codeUrl], current: this.data.codeUrl })
     },
     onPublish() {
       const ev = this.data.ev
