@@ -271,3 +271,26 @@ test('活动管理: an online draft is cancelled with a reason; a future event c
   expect(worker.data.status).toBe('empty')
   expect(text(worker)).toContain('只有工会干部（审批人或管理员）可以管理活动')
 })
+
+test('活动管理: a lost response on 保存草稿 is retried with the same key: one draft, not two', async () => {
+  loginAs('officer-weihai')
+  const page = await openPage('pages/events/manage/index')
+  await tap(page, '#new-event')
+  await tap(page, '#form-online')
+  const title = `测试云课堂：重试 ${Date.now() % 100000}`
+  await fill(page, {
+    'f-title': title, 'f-speakers': '孙老师', 'f-live': 'https://live.example.com/weihai/2',
+    'f-starts': at(72 * HOUR), 'f-ends': at(74 * HOUR), 'f-closes': at(71 * HOUR),
+  })
+  wxShim.network.loseResponses = 1 // the draft is written, the phone sees a timeout
+  await tap(page, '#create-btn')
+  expect(text(page, '#form-error')).toContain('网络不给力')
+  await tap(page, '#create-btn')
+  const posts = requests('POST', '/events')
+  expect(posts).toHaveLength(2)
+  expect(new Set(posts.map((r) => r.header['Idempotency-Key'])).size).toBe(1)
+  const mine = (await backend('GET', '/events?managed=true&kind=lecture&limit=100&from=' + at(0).slice(0, 10), undefined, await tokenOf('officer-weihai'))).data.items
+  expect(mine.filter((e: any) => e.title === title)).toHaveLength(1)
+  const admin = await followNavigation()
+  expect(text(admin, '#event-title')).toBe(title)
+})

@@ -35,7 +35,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string>) {
       ;(this as any)._id = (query && query.id) || ''
-      ;(this as any)._submit = api.action()
+      ;(this as any)._actions = {} // one per operation: a retry reuses its key, another operation has its own
       return this.load()
     },
     onRetry() {
@@ -88,13 +88,13 @@ Component({
       const d = e.currentTarget.dataset
       this.setData({ panel: 'mark', markId: Number(d.id), markName: d.name, formError: '' })
     },
-    async send(path: string, body: any, done: string) {
+    async send(op: string, path: string, body: any, done: string) {
       if (this.data.submitting) return
-      const submit = (this as any)._submit as api.Action<any>
+      const actions = (this as any)._actions as Record<string, api.Action<any>>
+      const submit = actions[op] || (actions[op] = api.action())
       this.setData({ submitting: true, formError: '' })
       try {
         await submit.run((key) => api.post(path, body, { idempotencyKey: key }))
-        ;(this as any)._submit = api.action()
         this.setData({ resultText: done, panel: '', cancelReason: '', headcount: '', markId: 0, markReason: '' })
         wx.showToast({ title: '已提交', icon: 'success' })
         await this.load(true)
@@ -120,26 +120,26 @@ Component({
     },
     onPublish() {
       const ev = this.data.ev
-      return this.send(`/events/${ev.id}/publish`, { version: ev.version }, '已发布，报名按报名时间开放')
+      return this.send('publish', `/events/${ev.id}/publish`, { version: ev.version }, '已发布，报名按报名时间开放')
     },
     onCancel() {
       const ev = this.data.ev
       const reason = this.data.cancelReason.trim()
       if (!reason) return this.setData({ formError: '请填写取消原因，已报名的人会收到' })
-      return this.send(`/events/${ev.id}/cancel`, { reason, version: ev.version }, '已取消，已通知报名的人')
+      return this.send('cancel', `/events/${ev.id}/cancel`, { reason, version: ev.version }, '已取消，已通知报名的人')
     },
     onFinish() {
       const ev = this.data.ev
       const raw = this.data.headcount.trim()
       const n = raw === '' ? 0 : Number(raw)
       if (!Number.isInteger(n) || n < 0) return this.setData({ formError: '现场未用小程序的人数请填 0 或正整数' })
-      return this.send(`/events/${ev.id}/finish`, { unregistered_attendance: n, version: ev.version }, `已结束，现场另有 ${n} 人未用小程序签到`)
+      return this.send('finish', `/events/${ev.id}/finish`, { unregistered_attendance: n, version: ev.version }, `已结束，现场另有 ${n} 人未用小程序签到`)
     },
     onMark() {
       const ev = this.data.ev
       const reason = this.data.markReason.trim()
       if (!reason) return this.setData({ formError: '请填写代签到原因，如 无智能手机' })
-      return this.send(`/events/${ev.id}/attendance`, { signup_id: this.data.markId, reason }, `已为${this.data.markName}代签到`)
+      return this.send(`mark-${this.data.markId}`, `/events/${ev.id}/attendance`, { signup_id: this.data.markId, reason }, `已为${this.data.markName}代签到`)
     },
   },
 })

@@ -101,7 +101,6 @@ Component({
       this.setData({ submitting: true, formError: '' })
       try {
         const ev = await submit.run((key) => api.post('/events', body, { idempotencyKey: key }))
-        ;(this as any)._submit = api.action()
         this.setData({ creating: false, f: emptyForm() })
         wx.showToast({ title: '已建草稿', icon: 'success' })
         wx.navigateTo({ url: `/pages/events/admin/index?id=${ev.id}` })

@@ -20,7 +20,7 @@ Component({
   methods: {
     onLoad(query: Record<string, string>) {
       ;(this as any)._id = (query && query.id) || ''
-      ;(this as any)._submit = api.action()
+      ;(this as any)._actions = { publish: api.action(), return: api.action() } // one key per choice
       return this.load()
     },
     onRetry() {
@@ -55,7 +55,7 @@ Component({
         if (!this.data.reason.trim()) return this.setData({ formError: '请填写退回原因，作者会看到' })
         body.reason = this.data.reason.trim()
       }
-      const submit = (this as any)._submit as api.Action<any>
+      const submit = ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode]
       this.setData({ submitting: true, formError: '' })
       try {
         await submit.run((key) => api.post(`/works/${w.id}/decisions`, body, { idempotencyKey: key }))

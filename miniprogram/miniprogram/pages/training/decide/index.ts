@@ -29,7 +29,7 @@ Component({
     onLoad(query: Record<string, string>) {
       installPrivacyListener()
       ;(this as any)._id = (query && query.id) || ''
-      ;(this as any)._submit = api.action()
+      ;(this as any)._actions = { schedule: api.action(), decline: api.action() } // one key per choice
       return this.load()
     },
     onRetry() {
@@ -83,7 +83,7 @@ Component({
         if (built.error) return this.setData({ formError: built.error })
         body = { action: 'schedule', event: built.body, version: r.version }
       }
-      const submit = (this as any)._submit as api.Action<any>
+      const submit = ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode]
       this.setData({ submitting: true, formError: '' })
       try {
         const done = await submit.run((key) => api.post(`/training-requests/${r.id}/decisions`, body, { idempotencyKey: key }))
