@@ -22,8 +22,8 @@ export const TODO_ROUTES: Record<string, TodoRoute> = {
   membership_correction: { path: '', label: '会员信息更正' },
   rights_case: { path: '/pages/rights/case', label: '待受理的维权求助' },
   rights_overdue: { path: '/pages/rights/case', label: '逾期督办的维权案件' },
-  training_request: { path: '', label: '待决定的点单培训' },
-  event_work: { path: '', label: '待审核的宣讲作品' },
+  training_request: { path: '/pages/training/decide/index', label: '待决定的点单培训' },
+  event_work: { path: '/pages/events/work/index', label: '待审核的宣讲作品' },
   relief_acknowledge: { path: '', label: '救助资金确认' },
 }
 

@@ -41,7 +41,27 @@ const SHOTS: Shot[] = [
   { name: 'events', page: 'pages/events/index', persona: 'demo-member' },
   { name: 'event-full', page: 'pages/event/index', persona: 'weihai-worker-6', query: fullEvent },
   { name: 'training', page: 'pages/training/index', persona: 'jingzhou-housekeeper' },
+  { name: 'training-decide', page: 'pages/training/decide/index', persona: 'officer-shashi', query: () => todoObject('officer-shashi', 'training_request') },
+  { name: 'event-work-review', page: 'pages/events/work/index', persona: 'officer-weihai', query: () => todoObject('officer-weihai', 'event_work') },
+  { name: 'events-manage', page: 'pages/events/manage/index', persona: 'officer-weihai' },
+  { name: 'events-admin', page: 'pages/events/admin/index', persona: 'officer-weihai', query: todaysLecture },
 ]
+
+/** The object of the first to-do of a kind in an officer's queue (what the workbench opens). */
+async function todoObject(persona: string, kind: string): Promise<Record<string, string>> {
+  const r = await backend('GET', `/workbench/todos?kind=${kind}`, undefined, await tokenFor(persona))
+  const first = (r.data.items || [])[0]
+  if (!first) throw new Error(`the demo data has no ${kind} to-do for ${persona}`)
+  return { id: String(first.id), kind } // the to-do's id is its object's id
+}
+
+/** Weihai's lecture of today (published, sign-ups open): what the officer manages on the day. */
+async function todaysLecture(): Promise<Record<string, string>> {
+  const r = await backend('GET', '/events?limit=100', undefined, await tokenFor('officer-weihai'))
+  const today = (r.data.items || []).find((e: any) => e.title === '今日宣讲：劳模进企业')
+  if (!today) throw new Error("the demo data has no lecture of today")
+  return { id: String(today.id) }
+}
 
 async function tokenFor(persona: string): Promise<string> {
   return (await backend('POST', '/auth/wx-login', { code: `mock:${persona}` })).data.access_token
