@@ -156,9 +156,14 @@ class MembershipHistory(Schema):
 class MyDetailsUpdate(StrictSchema):
     """What a member corrects themselves; a name or ID number goes through an officer."""
 
+    class Meta(StrictSchema.Meta):
+        # something_to_change: at least one of the three beside the version
+        openapi_rules = {"anyOf": [{"required": ["employer"]}, {"required": ["occupation"]},
+                                   {"required": ["phone"]}]}
+
     employer = text(100)
     occupation = text(50)
-    phone = fields.String(validate=validate.Regexp(r"^1\d{10}$"))
+    phone = fields.String(validate=validate.Regexp(r"^1[0-9]{10}$"))
     version = version_field()
 
     @validates_schema(skip_on_field_errors=False)
