@@ -23,7 +23,7 @@ class RightsCaseCreate(StrictSchema):
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     contact_method = fields.String(required=True, validate=validate.OneOf(list(CONTACT_METHODS)))
     contact_phone = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Regexp(r"^1\d{10}$"))
+                                  validate=validate.Regexp(r"^1[0-9]{10}$"))
     amount_claimed_fen = fen_field(load_default=None, allow_none=True,
                                    metadata={"description": "wages owed, in fen"})
     documents = fields.List(id_field(), load_default=list, validate=validate.Length(max=10),
