@@ -13,6 +13,7 @@ from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.time import UTCDateTime
 from app.extensions import db
+from app.files.models import StoredFile
 from app.orgs.models import Org
 
 INDUSTRIES = {
@@ -162,3 +163,4 @@ class MembershipCorrection(CreatedAtMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     membership: Mapped[Membership] = relationship()
+    document: Mapped[StoredFile | None] = relationship(viewonly=True)

@@ -21,5 +21,6 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'benefits', title: '我的福利', desc: '看看你能领什么：阅读卡、送清凉、安康保险', url: '/pages/benefits/index', icon: 'gift' },
   { key: 'benefit-redeem', title: '核销领取码', desc: '驿站工作人员核销会员的福利领取码', url: '/pages/benefits/redeem', icon: 'scan' },
   { key: 'station-admin', title: '驿站管理', desc: '工会管理员：编辑、暂停驿站，打印驿站码', url: '/pages/station-admin/index', icon: 'shop' },
+  { key: 'relief', title: '对口援助', desc: '工会干部：本工会给出和收到的援助款、确认到账、发放情况', url: '/pages/relief/index', icon: 'money' },
   { key: 'stats', title: '数据统计', desc: '工会干部：揭榜挂帅与帮扶项目统计', url: '/pages/stats/index', icon: 'chart-bar' },
 ]
