@@ -124,7 +124,7 @@ class MembershipTransfer(CreatedAtMixin, db.Model):
     to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])
 
 
-CORRECTION_FIELDS = {"real_name": N_("Name"), "id_number": N_("ID card number")}
+CORRECTION_FIELDS = {"real_name": N_("Real name"), "id_number": N_("ID card number")}
 CORRECTION_STATUS_LABELS = {"pending": N_("Waiting for review"), "approved": N_("Corrected"),
                             "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn")}
 CORRECTION = StateMachine("membership_correction", {

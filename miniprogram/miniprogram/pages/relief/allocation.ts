@@ -3,7 +3,7 @@
 // confirms the money arrived (and closes it after the payouts); both sides read the report back
 // (totals, people by kind, the masked roster). Payout batches are entered through the API.
 import * as api from '../../utils/api'
-import { ensureLogin } from '../../utils/auth'
+import { ensureLogin, refreshMe } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 import { yuanText } from '../../utils/aid'
 
@@ -36,6 +36,7 @@ Component({
     reportError: '',
     actionError: '',
     acting: false,
+    givingSide: false, // an officer of the giving union only: the receiving side's buttons are hidden
   },
   methods: {
     onLoad(query: Record<string, string>) {
@@ -52,9 +53,12 @@ Component({
       const id = (this as any)._id as number
       this.setData({ status: this.data.a ? 'ok' : 'loading', message: '' })
       try {
-        await ensureLogin()
+        let me = await ensureLogin()
+        if (!Array.isArray(me.roles)) me = await refreshMe()
         const a = await api.get(`/relief/allocations/${id}`)
-        this.setData({ a: shown(a), status: 'ok' })
+        const orgs = (me.roles || []).map((r: any) => r.org_id)
+        const givingSide = orgs.indexOf(a.from_org.id) >= 0 && orgs.indexOf(a.to_org.id) < 0
+        this.setData({ a: shown(a), givingSide, status: 'ok' })
         await this.loadReport()
       } catch (e) {
         this.setData({ status: 'error', message: api.errorMessage(e) })
@@ -99,17 +103,26 @@ Component({
         this.setData({ acting: false })
       }
     },
-    async onAcknowledge() {
-      const a = this.data.a
-      if (!a || this.data.acting) return
-      if (!(await this.confirm('确认援助款到账', `确认已收到${a.from_org.name}拨付的 ${a.amount}？确认后即可发放。`))) return
-      await this.act((this as any)._ack, `/relief/allocations/${a.id}/acknowledge`, '已确认到账')
+    /** Ask, then act: a second tap while the question or the request is open does nothing. */
+    async askThenAct(title: string, content: string, run: api.Action<any>, path: string, toast: string) {
+      const self = this as any
+      if (!this.data.a || this.data.acting || self._asking) return
+      self._asking = true
+      try {
+        if (await this.confirm(title, content)) await this.act(run, path, toast)
+      } finally {
+        self._asking = false
+      }
     },
-    async onClose() {
+    onAcknowledge() {
       const a = this.data.a
-      if (!a || this.data.acting) return
-      if (!(await this.confirm('结束本次援助', `已发放 ${a.paid}，结余 ${a.left}。结束后不能再发放，确定结束吗？`))) return
-      await this.act((this as any)._close, `/relief/allocations/${a.id}/close`, '已结束')
+      return this.askThenAct('确认援助款到账', `确认已收到${a.from_org.name}拨付的 ${a.amount}？确认后即可发放。`,
+        (this as any)._ack, `/relief/allocations/${a.id}/acknowledge`, '已确认到账')
+    },
+    onClose() {
+      const a = this.data.a
+      return this.askThenAct('结束本次援助', `已发放 ${a.paid}，结余 ${a.left}。结束后不能再发放，确定结束吗？`,
+        (this as any)._close, `/relief/allocations/${a.id}/close`, '已结束')
     },
   },
 })
