@@ -6,6 +6,11 @@ import * as api from '../../utils/api'
 import { ensureLogin } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 
+/** A 409 the API decided on this request's merits (not the key's): the next try is a new action. */
+function refused(e: unknown): boolean {
+  return e instanceof api.ApiError && e.status === 409 && !String(e.code || '').startsWith('idempotency')
+}
+
 const FIELDS = [
   { value: 'real_name', label: '姓名', placeholder: '更正后的姓名（与身份证一致）' },
   { value: 'id_number', label: '身份证号', placeholder: '更正后的18位身份证号' },
@@ -115,6 +120,7 @@ Component({
         wx.showToast({ title: '已提交更正申请', icon: 'success' })
         this.setData({ mode: 'one', one: this.shown(one), own: true, value: '', doc: null })
       } catch (e) {
+        if (refused(e)) ((this as any)._submit as api.Action<any>).reset()
         this.setData({ formError: api.errorMessage(e) })
       } finally {
         this.setData({ submitting: false })
@@ -130,6 +136,7 @@ Component({
         this.setData({ one: this.shown(one) })
         wx.showToast({ title: '已撤回', icon: 'success' })
       } catch (e) {
+        if (refused(e)) ((this as any)._withdraw as api.Action<any>).reset()
         this.setData({ formError: api.errorMessage(e) })
       } finally {
         this.setData({ submitting: false })
@@ -155,7 +162,8 @@ Component({
         wx.showToast({ title: action === 'approve' ? '已更正' : '已退回', icon: 'success' })
       } catch (e) {
         this.setData({ formError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) {
+        if (refused(e)) {
+          ((this as any)._decide as api.Action<any>).reset()
           try {
             this.setData({ one: this.shown(await api.get(`/membership-corrections/${c.id}`)) })
           } catch (err) {

@@ -91,7 +91,8 @@ Component({
         await this.loadReport()
       } catch (e) {
         this.setData({ actionError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) {
+        if (e instanceof api.ApiError && e.status === 409 && !String(e.code || '').startsWith('idempotency')) {
+          run.reset() // a stale version: the next try carries the new one, under a new key
           try {
             this.setData({ a: shown(await api.get(`/relief/allocations/${a.id}`)) })
             await this.loadReport()
