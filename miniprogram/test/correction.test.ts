@@ -104,9 +104,24 @@ test('an ID-number correction: a bad number, one open request at a time, withdra
   await tap(again, '#submit-btn')
   expect(text(again, '#form-error')).toBe('您已有一个更正申请在审核中，请等待审核结果或先撤回。')
 
+  // the approver opens it (both numbers masked) …
+  loginAs('officer-banfeng')
+  const review = await openPage('pages/members/correction', { id: String(first.id), kind: 'membership_correction' })
+  expect(text(review, '#correction-title')).toBe('黄二妹 的身份证号更正申请')
+  expect(text(review, '#current-value')).toMatch(/^4512\*+\d{4}$/)
+  expect(text(review, '#new-value')).toContain('*')
+  // … meanwhile the member withdraws it
+  loginAs('mp-corr-b')
   const mine = await openPage('pages/members/correction', { id: String(first.id) })
   await tap(mine, '#withdraw-btn')
   expect(text(mine, '#correction-status')).toBe('已撤回')
+  loginAs('officer-banfeng')
+  await tap(review, '#approve-btn')
+  expect(requests('POST', `/membership-corrections/${first.id}/decision`).pop()!.status).toBe(409)
+  expect(text(review, '#form-error')).toMatch(/[\u4e00-\u9fa5]/)
+  expect(text(review, '#correction-status')).toBe('已撤回') // refreshed: nothing left to decide
+  expect(exists(review, '#approve-btn')).toBe(false)
+  loginAs('mp-corr-b')
   await tap(again, '#submit-btn')
   expect(text(again, '#correction-status')).toBe('待审核')
   const second = again.data.one
