@@ -1,9 +1,10 @@
 // Issue 19 on the phone: relief between unions. The receiving union's admin opens the allocation
 // from the workbench (relief_acknowledge), sees the decision record and the voucher and confirms
-// the money arrived; the giving union sees it in 给出的援助; both read the report back (totals,
+// the money arrived, enters a payout batch (refused whole beyond the allocation) and closes it;
+// the giving union sees it in 给出的援助; both read the report back (totals,
 // people by kind, the masked roster); the giving side gets no receiving-side buttons.
 import { todoUrl } from '../miniprogram/utils/todo-routes'
-import { backend, exists, findAll, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import { backend, dispatch, exists, findAll, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
 
 async function orgId(name: string, token: string): Promise<number> {
   const r = await backend('GET', `/orgs?q=${encodeURIComponent(name)}`, undefined, token)
@@ -57,11 +58,45 @@ test('青海 confirms the money from the workbench; closes it; 陕西 sees it in
   expect(text(page, '#roster-empty')).toBe('还没有发放记录')
   const after = (await backend('GET', '/workbench/todos?kind=relief_acknowledge', undefined, await tokenOf('officer-qinghai'))).data
   expect(after.items.some((t: any) => t.id === id)).toBe(false)
-  // 青海 closes it after the payouts (entered through the API)
-  await tap(page, '#close-btn')
-  expect(text(page, '#status-label')).toBe('已关闭')
-  expect(exists(page, '#close-btn')).toBe(false)
-  expect(text(page, '#report-people')).toBe('0')
+  // 青海 enters a batch of payouts: checked on the phone, all or none on the server
+  await tap(page, '#payout-btn')
+  const pay = await followNavigation()
+  expect(text(pay, '#left')).toBe('可发放结余 123456 元')
+  await tap(pay, '#add-btn')
+  expect(text(pay, '#form-error')).toBe('请填写姓名')
+  await dispatch(pay, '#p-name', 'input', { value: '才让' })
+  await dispatch(pay, '#p-id', 'input', { value: '632123198001010012' })
+  await dispatch(pay, '#p-amount', 'input', { value: '5000' })
+  await dispatch(pay, '#p-reason', 'input', { value: '房屋受损' })
+  await dispatch(pay, '#p-account', 'input', { value: '6223012345678901' })
+  await tap(pay, '#add-btn')
+  await dispatch(pay, '#p-name', 'input', { value: '多杰' })
+  await dispatch(pay, '#p-id', 'input', { value: '632123198502020016' })
+  await tap(pay, '#kind-rescuer')
+  await dispatch(pay, '#p-amount', 'input', { value: '200000' })
+  await dispatch(pay, '#p-reason', 'input', { value: '参与抢险救援' })
+  await dispatch(pay, '#p-account', 'input', { value: '6223012345678902' })
+  await tap(pay, '#add-btn')
+  expect(text(pay, '#batch-total')).toBe('205000 元')
+  await dispatch(pay, '#batch-name', 'input', { value: '第一批慰问金' })
+  await tap(pay, '#submit-btn')
+  expect(requests('POST', `/relief/allocations/${id}/payouts`).pop()!.status).toBe(409)
+  expect(text(pay, '#form-error')).toMatch(/[\u4e00-\u9fa5]/) // the API's: beyond the allocation
+  await tap(pay, '#person-1 .remove')
+  expect(text(pay, '#batch-total')).toBe('5000 元')
+  await tap(pay, '#submit-btn')
+  expect(requests('POST', `/relief/allocations/${id}/payouts`).pop()!.status).toBe(201)
+  expect(wxShim.nav[wxShim.nav.length - 1].type).toBe('navigateBack')
+  const back = await openPage('pages/relief/allocation', { id: String(id) })
+  expect(text(back, '#report-people')).toBe('1')
+  expect(text(back, '#report-left')).toBe('118456 元')
+  expect(text(back, '#roster-0')).toContain('受灾职工 · 5000 元')
+  expect(text(back, '#roster-0')).not.toContain('632123198001010012')
+  // 青海 closes it after the payouts
+  await tap(back, '#close-btn')
+  expect(text(back, '#status-label')).toBe('已关闭')
+  expect(exists(back, '#close-btn')).toBe(false)
+  expect(text(back, '#report-people')).toBe('1')
 
   loginAs('officer-shaanxi')
   const list = await openPage('pages/relief/index')
@@ -72,7 +107,7 @@ test('青海 confirms the money from the workbench; closes it; 陕西 sees it in
   await tap(list, `#alloc-${id}`)
   const detail = await followNavigation()
   expect(text(detail, '#status-label')).toBe('已关闭')
-  expect(text(detail, '#report-left')).toBe('123456 元') // the report back, read by the giver
+  expect(text(detail, '#report-left')).toBe('118456 元') // the report back, read by the giver
 })
 
 test('the giver reads Gansu\'s report back: 40 people by kind, a masked roster', async () => {

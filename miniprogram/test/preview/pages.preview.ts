@@ -44,6 +44,7 @@ const SHOTS: Shot[] = [
   { name: 'relief-received', page: 'pages/relief/index', persona: 'officer-gansu' },
   { name: 'relief-acknowledge', page: 'pages/relief/allocation', persona: 'officer-qinghai', query: () => reliefTo('青海省总工会', 'officer-qinghai') },
   { name: 'relief-report', page: 'pages/relief/allocation', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
+  { name: 'relief-payout', page: 'pages/relief/payout', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
   { name: 'membership-correction-form', page: 'pages/members/correction', persona: 'preview-corrector', query: correctorMembership },
   { name: 'membership-correction-review', page: 'pages/members/correction', persona: 'officer-banfeng', query: pendingCorrection },
 ]

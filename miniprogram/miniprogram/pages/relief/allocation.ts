@@ -1,7 +1,7 @@
 // One relief allocation (?id=, also the workbench's relief_acknowledge): who gave whom how much,
 // the meeting that decided it, the transfer voucher, its state; the receiving union's admin
 // confirms the money arrived (and closes it after the payouts); both sides read the report back
-// (totals, people by kind, the masked roster). Payout batches are entered through the API.
+// (totals, people by kind, the masked roster); 登记发放 opens the payout batch form.
 import * as api from '../../utils/api'
 import { ensureLogin, refreshMe } from '../../utils/auth'
 import { timeText } from '../../utils/format'
@@ -119,6 +119,16 @@ Component({
       const a = this.data.a
       return this.askThenAct('确认援助款到账', `确认已收到${a.from_org.name}拨付的 ${a.amount}？确认后即可发放。`,
         (this as any)._ack, `/relief/allocations/${a.id}/acknowledge`, '已确认到账')
+    },
+    onPayout() {
+      wx.navigateTo({ url: `/pages/relief/payout?id=${this.data.a.id}` })
+    },
+    onShow() {
+      // back from 登记发放: the paid sums and the report changed
+      const self = this as any
+      const again = self._shown && this.data.a
+      self._shown = true
+      return again ? this.load() : Promise.resolve()
     },
     onClose() {
       const a = this.data.a
