@@ -4,7 +4,7 @@
 // the giving union sees it in 给出的援助; both read the report back (totals,
 // people by kind, the masked roster); the giving side gets no receiving-side buttons.
 import { todoUrl } from '../miniprogram/utils/todo-routes'
-import { backend, dispatch, exists, findAll, followNavigation, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import { backend, dispatch, exists, findAll, followNavigation, loginAs, openPage, pngFile, requests, tap, text, tokenOf, wxShim } from './kit'
 
 async function orgId(name: string, token: string): Promise<number> {
   const r = await backend('GET', `/orgs?q=${encodeURIComponent(name)}`, undefined, token)
@@ -145,4 +145,31 @@ test('the giving union sees no receiving-side button; an outsider gets the API\'
   const list = await openPage('pages/relief/index', { direction: 'given' })
   expect(list.data.status).toBe('empty')
   expect(text(list)).toContain('本工会还没有给出援助')
+})
+
+test('a cash payout needs the photo of the signed receipt', async () => {
+  const id = await sentRelief('青海省总工会', 100000, '冰雹：慰问受灾职工')
+  const ack = await backend('POST', `/relief/allocations/${id}/acknowledge`, { version: 2 }, await tokenOf('officer-qinghai'))
+  expect(ack.status).toBe(200)
+  loginAs('officer-qinghai')
+  const pay = await openPage('pages/relief/payout', { id: String(id) })
+  await dispatch(pay, '#batch-name', 'input', { value: '现金慰问' })
+  await dispatch(pay, '#p-name', 'input', { value: '卓玛' })
+  await dispatch(pay, '#p-id', 'input', { value: '632123199001010017' })
+  await dispatch(pay, '#p-amount', 'input', { value: '300.5' })
+  await dispatch(pay, '#p-reason', 'input', { value: '牲畜受损' })
+  await tap(pay, '#method-cash')
+  expect(exists(pay, '#p-account')).toBe(false)
+  await tap(pay, '#add-btn')
+  expect(text(pay, '#form-error')).toBe('现金发放请拍照上传签收单')
+  wxShim.media = [pngFile(90, 120, 'qianshou.png')]
+  await tap(pay, '#signature-btn')
+  expect(text(pay, '#signature-btn')).toBe('已上传签收单：qianshou.png')
+  await tap(pay, '#add-btn')
+  expect(text(pay, '#batch-total')).toBe('300.50 元')
+  await tap(pay, '#submit-btn')
+  expect(requests('POST', `/relief/allocations/${id}/payouts`).map((r) => r.status)).toEqual([201])
+  const back = await openPage('pages/relief/allocation', { id: String(id) })
+  expect(text(back, '#report-people')).toBe('1')
+  expect(text(back, '#report-paid')).toBe('300.50 元')
 })
