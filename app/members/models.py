@@ -13,6 +13,7 @@ from app.core.i18n import N_
 from app.core.states import StateMachine
 from app.core.time import UTCDateTime
 from app.extensions import db
+from app.files.models import StoredFile
 from app.orgs.models import Org
 
 INDUSTRIES = {
@@ -123,7 +124,7 @@ class MembershipTransfer(CreatedAtMixin, db.Model):
     to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])
 
 
-CORRECTION_FIELDS = {"real_name": N_("Name"), "id_number": N_("ID card number")}
+CORRECTION_FIELDS = {"real_name": N_("Real name"), "id_number": N_("ID card number")}
 CORRECTION_STATUS_LABELS = {"pending": N_("Waiting for review"), "approved": N_("Corrected"),
                             "rejected": N_("Rejected"), "withdrawn": N_("Withdrawn")}
 CORRECTION = StateMachine("membership_correction", {
@@ -162,3 +163,4 @@ class MembershipCorrection(CreatedAtMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     membership: Mapped[Membership] = relationship()
+    document: Mapped[StoredFile | None] = relationship(viewonly=True)

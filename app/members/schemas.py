@@ -189,6 +189,8 @@ class CorrectionOut(Schema):
     new_value = fields.Method("_shown", required=True, metadata={
         "description": "an ID number masked"})
     document_file_id = fields.Integer(allow_none=True)
+    document_name = fields.String(allow_none=True, attribute="document.original_name", metadata={
+        "description": "the uploaded document's file name (label only)"})
     status = fields.String(required=True)
     status_label = Label(CORRECTION_STATUS_LABELS, source="status")
     version = fields.Integer(required=True)

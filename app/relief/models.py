@@ -16,7 +16,7 @@ from app.core.time import UTCDateTime
 from app.extensions import db
 from app.orgs.models import Org
 
-STATUSES = {"decided": N_("Decided"), "transferred": N_("Transferred"),
+STATUSES = {"decided": N_("Decided"), "transferred": N_("Money sent"),
             "received": N_("Received"), "closed": N_("Closed")}
 ACTIONS = {"transfer": N_("Record the transfer"), "acknowledge": N_("Acknowledge receipt"),
            "close": N_("Close"), "pay": N_("Pay out")}

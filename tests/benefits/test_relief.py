@@ -53,6 +53,7 @@ def test_the_whole_path_decided_transferred_received_paid_closed(app, client, un
     moved = client.post(f"{url}/transfer", headers=as_user("shaanxi_admin"),
                         json={"version": 1, "voucher_reference": "陕工财〔2023〕88号"})
     assert moved.status_code == 200 and moved.get_json()["status"] == "transferred"
+    assert moved.get_json()["status_label"] == "已拨付"  # not the membership transfer's 已转会
     version = moved.get_json()["version"]
     assert client.post(f"{url}/acknowledge", headers=as_user("shaanxi_admin"),
                        json={"version": version}).status_code == 403

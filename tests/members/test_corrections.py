@@ -38,6 +38,11 @@ def test_name_change_waits_for_review_then_applies(client, as_user, member, docu
     assert asked.status_code == 201, asked.get_json()
     correction = asked.get_json()
     assert correction["status"] == "pending" and correction["new_value"] == "张珊"
+    assert correction["document_name"] == "证件.png"  # what the reviewer is shown
+    assert correction["field_label"] == "真实姓名"
+    shown = client.get(f"/api/v1/membership-corrections/{correction['id']}",
+                       headers=as_user("village1_approver")).get_json()
+    assert shown["document_name"] == "证件.png"
     unchanged = client.get(f"/api/v1/memberships/{member['id']}", headers=as_user("applicant"))
     assert unchanged.get_json()["real_name"] == "张三"
     items = client.get("/api/v1/workbench/todos",

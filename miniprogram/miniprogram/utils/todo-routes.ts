@@ -19,12 +19,12 @@ export const TODO_ROUTES: Record<string, TodoRoute> = {
   hardship_follow_up: { path: '/pages/hardship/file', label: '脱困回访' },
   notice_objection: { path: '/pages/notices/objection', label: '公示异议' },
   membership_transfer: { path: '/pages/members/transfer', label: '转会申请' },
-  membership_correction: { path: '', label: '会员信息更正' },
+  membership_correction: { path: '/pages/members/correction', label: '会员信息更正' },
   rights_case: { path: '/pages/rights/case', label: '待受理的维权求助' },
   rights_overdue: { path: '/pages/rights/case', label: '逾期督办的维权案件' },
   training_request: { path: '/pages/training/decide/index', label: '待决定的点单培训' },
   event_work: { path: '/pages/events/work/index', label: '待审核的宣讲作品' },
-  relief_acknowledge: { path: '', label: '救助资金确认' },
+  relief_acknowledge: { path: '/pages/relief/allocation', label: '救助资金确认' },
 }
 
 export function todoRoute(kind: string): TodoRoute | undefined {

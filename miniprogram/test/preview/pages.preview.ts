@@ -4,7 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as fs from 'fs'
 import * as path from 'path'
-import { PageHandle, ROOT, backend, loginAs, openPage, tap, tokenOf, wxShim } from '../kit'
+import { PageHandle, ROOT, backend, dispatch, loginAs, openPage, pngFile, tap, tokenOf, wxShim } from '../kit'
 
 // rpx → px for a 375 px wide phone (simulate's default maps 1 rpx to 1 px)
 const simUtils = require('miniprogram-simulate/src/utils')
@@ -45,6 +45,12 @@ const SHOTS: Shot[] = [
   { name: 'event-work-review', page: 'pages/events/work/index', persona: 'officer-weihai', query: () => todoObject('officer-weihai', 'event_work') },
   { name: 'events-manage', page: 'pages/events/manage/index', persona: 'officer-weihai' },
   { name: 'events-admin', page: 'pages/events/admin/index', persona: 'officer-weihai', query: todaysLecture },
+  { name: 'relief-received', page: 'pages/relief/index', persona: 'officer-gansu' },
+  { name: 'relief-acknowledge', page: 'pages/relief/allocation', persona: 'officer-qinghai', query: () => reliefTo('青海省总工会', 'officer-qinghai') },
+  { name: 'relief-report', page: 'pages/relief/allocation', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
+  { name: 'relief-payout', page: 'pages/relief/payout', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
+  { name: 'membership-correction-form', page: 'pages/members/correction', persona: 'preview-corrector', query: correctorMembership },
+  { name: 'membership-correction-review', page: 'pages/members/correction', persona: 'officer-banfeng', query: pendingCorrection },
 ]
 
 /** The object of the first to-do of a kind in an officer's queue (what the workbench opens). */
@@ -61,6 +67,42 @@ async function todaysLecture(): Promise<Record<string, string>> {
   const today = (r.data.items || []).find((e: any) => e.title === '今日宣讲：劳模进企业')
   if (!today) throw new Error("the demo data has no lecture of today")
   return { id: String(today.id) }
+}
+
+/** The demo allocation Shaanxi sent to `receiver` (Qinghai's waits for its receipt). */
+async function reliefTo(receiver: string, persona: string): Promise<Record<string, string>> {
+  const r = await backend('GET', '/relief/allocations?direction=received', undefined, await tokenOf(persona))
+  const a = (r.data.items || []).find((x: any) => x.to_org.name === receiver && x.from_org.name === '陕西省总工会')
+  if (!a) throw new Error(`the demo data has no relief to ${receiver}`)
+  return { id: String(a.id) }
+}
+
+/** A member of 板逢村 (joined and approved here) opening the correction form from their membership. */
+async function correctorMembership(): Promise<Record<string, string>> {
+  const token = await tokenOf('preview-corrector')
+  const me = (await backend('GET', '/me', undefined, token)).data
+  if (me.membership && me.membership.id && me.membership.status === 'approved') return { membership: String(me.membership.id) }
+  const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'membership')
+  await backend('POST', '/me/consents', { purpose: 'membership', data_kinds: policy.data_kinds, policy_version: policy.version }, token)
+  const org = (await backend('GET', `/orgs?q=${encodeURIComponent('板逢村')}`, undefined, token)).data.items.find((o: any) => o.name === '板逢村')
+  const m = await backend('POST', '/memberships', { org_id: org.id, real_name: '韦秀兰', id_number: '451227199005050020', employer: '板逢合作社', occupation: '农民工', industry: 'construction' }, token)
+  if (m.status !== 201) throw new Error(`preview member: ${m.status} ${JSON.stringify(m.data)}`)
+  await backend('POST', `/memberships/${m.data.id}/decision`, { action: 'approve', version: m.data.version }, await tokenOf('officer-banfeng'))
+  return { membership: String(m.data.id) }
+}
+
+/** That member asks (through the form) to correct the name; the approver's review page. */
+async function pendingCorrection(): Promise<Record<string, string>> {
+  const query = await correctorMembership()
+  loginAs('preview-corrector')
+  const form = await openPage('pages/members/correction', query)
+  await dispatch(form, '#value', 'input', { value: '韦秀岚' })
+  wxShim.media = [pngFile(120, 80, '身份证正面.png')]
+  await tap(form, '#doc-btn')
+  await tap(form, '#submit-btn')
+  if (!form.data.one) throw new Error('the preview correction was not filed: ' + form.data.formError)
+  loginAs('officer-banfeng')
+  return { id: String(form.data.one.id), kind: 'membership_correction' }
 }
 
 async function tokenFor(persona: string): Promise<string> {

@@ -86,6 +86,9 @@ Component({
         this.setData({ withdrawing: false })
       }
     },
+    onCorrect() {
+      if (this.data.m) wx.navigateTo({ url: `/pages/members/correction?membership=${this.data.m.id}` })
+    },
     onReapply() {
       wx.redirectTo({ url: '/pages/join/index' })
     },
