@@ -11,7 +11,6 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.benefits.access import eligible, eligible_clause, get_campaign, member_of
-from app.benefits.schemas import MAX_QUANTITY
 from app.benefits.models import (
     CLAIM_STATUSES,
     HOLDS_STOCK,
@@ -22,6 +21,7 @@ from app.benefits.models import (
     BenefitCode,
     BenefitPoint,
 )
+from app.benefits.schemas import MAX_QUANTITY
 from app.core import audit
 from app.core.crypto import keyed_hash, mask_id_number, mask_phone
 from app.core.i18n import N_

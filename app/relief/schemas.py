@@ -11,7 +11,6 @@ from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.relief.models import METHODS, RECIPIENT_KINDS, STATUSES
 
-
 # [0-9], not \d: full-width and other Unicode digits are no account number
 BANK_ACCOUNT = "^[0-9]{12,30}$"
 
