@@ -99,12 +99,15 @@ def operation_domain_rules(operation: dict) -> tuple[set[str], set[str]]:
 
 
 def named_fields(found, path: str = "") -> set[str]:
-    """`details.fields` of an envelope as dotted paths (list positions left out)."""
+    """`details.fields` of an envelope as dotted paths (list positions left out): nested the
+    way marshmallow reports (`{"people": {"0": {"id_number": …}}}`) or as the dotted key a
+    service names (`"family.1.id_number"`, `core.errors.FieldProblems`)."""
     if not isinstance(found, dict):
         return {path}
     names: set[str] = set()
     for key, value in found.items():
-        step = path if str(key).isdigit() else (f"{path}.{key}" if path else str(key))
+        parts = [part for part in str(key).split(".") if not part.isdigit()]
+        step = ".".join(part for part in (path, *parts) if part)
         names |= named_fields(value, step)
     return names
 

@@ -21,6 +21,7 @@ from app.benefits.models import (
     BenefitCode,
     BenefitPoint,
 )
+from app.benefits.schemas import MAX_QUANTITY
 from app.core import audit
 from app.core.crypto import keyed_hash, mask_id_number, mask_phone
 from app.core.i18n import N_
@@ -34,6 +35,7 @@ from app.errors import Conflict, FieldProblems, Invalid
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.scope import authorize, get_org_or_404, org_scope_clause
+from app.stations.models import Station
 
 MAX_CODES = 20_000
 CODE_HEADERS = {"code", "卡号", "兑换码", "激活码", "card code"}
@@ -63,6 +65,12 @@ def create_campaign(*, actor_id: int, owner_org_id: int, name: str, kind: str,
         if org is None or not org.path.startswith(owner.path):
             problems.invalid("points", "A pick-up point's org must lie under the owner org.")
         point_orgs[point["org_id"]] = org
+        if point.get("station_id") is not None and db.session.get(
+                Station, point["station_id"]) is None:
+            problems.invalid("points", "No such station.")
+    if sum(point["stock"] for point in points or []) > MAX_QUANTITY:
+        problems.invalid("points", "The points' stocks together must not exceed %(most)s.",
+                         {"most": MAX_QUANTITY})
     problems.raise_if_any()
     total = quantity or 0
     if kind == "supply":

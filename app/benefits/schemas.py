@@ -7,8 +7,18 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from app.benefits.models import ALLOCATIONS, CLAIM_STATUSES, KINDS, LOTTERY_STATES
 from app.core import idcard
+from app.core.contract import NULL_ONLY, domain_rule
 from app.core.crypto import mask_id_number, mask_phone
-from app.core.fields import Label, Masked, fen_field, lat_field, lng_field, text, version_field
+from app.core.fields import (
+    ID_NUMBER_PATTERN,
+    Label,
+    Masked,
+    fen_field,
+    lat_field,
+    lng_field,
+    text,
+    version_field,
+)
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.core.time import SHANGHAI
@@ -27,7 +37,8 @@ def _id_number(value: str) -> None:
 class BenefitPointIn(StrictSchema):
     name = text(100, required=True)
     org_id = id_field(required=True, metadata={"description": "whose officers redeem here"})
-    station_id = id_field(load_default=None, allow_none=True)
+    station_id = id_field(load_default=None, allow_none=True,
+                          metadata=domain_rule("a station that exists"))
     address = text(200, load_default=None, allow_none=True)
     lat = lat_field(load_default=None, allow_none=True)
     lng = lng_field(load_default=None, allow_none=True)
@@ -46,7 +57,8 @@ class CampaignCreate(StrictSchema):
     allocation = fields.String(load_default="first_come",
                                validate=validate.OneOf(list(ALLOCATIONS)))
     eligible_org_ids = fields.List(id_field(), required=True,
-                                   validate=validate.Length(min=1, max=100))
+                                   validate=validate.Length(min=1, max=100),
+                                   metadata=domain_rule("orgs that exist, under the owner org"))
     industry = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(list(INDUSTRIES)))
     women_only = fields.Boolean(load_default=False)
@@ -58,11 +70,35 @@ class CampaignCreate(StrictSchema):
                                                                   "posted to the journal"})
     provider = text(100, load_default=None, allow_none=True)
     opens_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
-    closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
+    closes_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI,
+                                     metadata=domain_rule("after opens_at"))
     pickup_until = fields.AwareDateTime(load_default=None, allow_none=True,
-                                        default_timezone=SHANGHAI)
+                                        default_timezone=SHANGHAI,
+                                        metadata=domain_rule("not before closes_at"))
     points = fields.List(fields.Nested(BenefitPointIn), load_default=list,
-                         validate=validate.Length(max=500))
+                         validate=validate.Length(max=500),
+                         metadata=domain_rule(
+                             "each point's org under the owner org; the stocks together "
+                             f"at most {MAX_QUANTITY}"))
+
+    class Meta(StrictSchema.Meta):
+        # the kind decides the quantity: supply by its points' stock, code_card by the
+        # imported codes (neither takes a quantity), enrolment by its own quantity (no points)
+        openapi_rules = {"oneOf": [
+            {"properties": {"kind": {"type": "string", "enum": ["supply"]},
+                            "points": {"type": "array", "minItems": 1},
+                            "quantity": NULL_ONLY},
+             "required": ["kind", "points"]},
+            {"properties": {"kind": {"type": "string", "enum": ["code_card"]},
+                            "points": {"type": "array", "maxItems": 0},
+                            "quantity": NULL_ONLY},
+             "required": ["kind"]},
+            {"properties": {"kind": {"type": "string", "enum": ["enrolment"]},
+                            "points": {"type": "array", "maxItems": 0},
+                            "quantity": {"type": "integer", "minimum": 1,
+                                         "maximum": MAX_QUANTITY}},
+             "required": ["kind", "quantity"]},
+        ]}
 
     @validates_schema(skip_on_field_errors=False)
     def consistent(self, data, **kwargs):
@@ -144,6 +180,14 @@ class CampaignDetail(CampaignOut):
 
 
 class ClaimIn(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        # a location is both lat and lng, or neither
+        openapi_rules = {"oneOf": [
+            {"properties": {"lat": NULL_ONLY, "lng": NULL_ONLY}},
+            {"properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
+             "required": ["lat", "lng"]},
+        ]}
+
     point_id = id_field(load_default=None, allow_none=True,
                         metadata={"description": "supply: the pick-up point (else the first "
                                                  "with stock)"})
@@ -153,7 +197,10 @@ class ClaimIn(StrictSchema):
     real_name = text(50, load_default=None, allow_none=True)
     id_number = fields.String(load_default=None, allow_none=True,
                               validate=[validate.Length(equal=18), _id_number],
-                              metadata={"description": "enrolment: needed by the provider"})
+                              metadata=domain_rule(
+                                  "GB 11643 check digit, a birth date from 1900 to today and a "
+                                  "GB/T 2260 region code", pattern=ID_NUMBER_PATTERN,
+                                  description="enrolment: needed by the provider"))
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
 
     @validates_schema(skip_on_field_errors=False)

@@ -180,8 +180,12 @@ def pay_out(*, actor_id: int, allocation_id: int, batch_name: str,
     if len(set(hashes)) != len(hashes):
         problems.invalid("people", "A person appears twice in this batch.")
     for n, person in enumerate(people):
-        _check_file(actor_id, person.get("signature_file_id"), f"people.{n}.signature_file_id",
-                    problems)
+        if person.get("signature_file_id") is not None:
+            try:
+                get_file(actor_id, person["signature_file_id"])
+            except NotFound:
+                problems.invalid("people", "Person %(n)s: no such signature file.",
+                                 {"n": n + 1})
     already = set(db.session.scalars(select(ReliefPayout.id_number_hash).where(
         ReliefPayout.allocation_id == allocation.id, ReliefPayout.id_number_hash.in_(hashes))))
     if already:

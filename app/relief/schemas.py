@@ -5,10 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.core import idcard
-from app.core.fields import Label, day, fen_field, text, version_field
+from app.core.contract import domain_rule
+from app.core.fields import ID_NUMBER_PATTERN, Label, day, fen_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.relief.models import METHODS, RECIPIENT_KINDS, STATUSES
+
+# [0-9], not \d: full-width and other Unicode digits are no account number
+BANK_ACCOUNT = "^[0-9]{12,30}$"
 
 
 def _id_number(value: str) -> None:
@@ -19,13 +23,15 @@ def _id_number(value: str) -> None:
 
 class AllocationCreate(StrictSchema):
     from_org_id = id_field(required=True)
-    to_org_id = id_field(required=True)
+    to_org_id = id_field(required=True, metadata=domain_rule("an org that exists, not "
+                                                             "from_org_id itself"))
     amount_fen = fen_field(minimum=1, required=True)
     purpose = text(200, required=True)
     meeting_name = text(100, required=True, metadata={"example": "2023年第15次主席办公会"})
     meeting_date = day(required=True)
     minute_reference = text(100, required=True)
-    decision_file_id = id_field(load_default=None, allow_none=True)
+    decision_file_id = id_field(load_default=None, allow_none=True,
+                                metadata=domain_rule("a file the caller may read"))
 
 
 class TransferIn(StrictSchema):
@@ -70,16 +76,31 @@ AllocationPage = page_schema(AllocationOut, "ReliefAllocationPage")
 
 
 class PayeeIn(StrictSchema):
+    class Meta(StrictSchema.Meta):
+        # a bank payout names the account, a cash payout the signed receipt
+        openapi_rules = {"oneOf": [
+            {"properties": {"method": {"type": "string", "enum": ["bank"]},
+                            "bank_account": {"type": "string", "pattern": BANK_ACCOUNT}},
+             "required": ["method", "bank_account"]},
+            {"properties": {"method": {"type": "string", "enum": ["cash"]},
+                            "signature_file_id": {"type": "integer", "minimum": 1}},
+             "required": ["method", "signature_file_id"]},
+        ]}
+
     name = text(50, required=True)
-    id_number = fields.String(required=True, validate=[validate.Length(equal=18), _id_number])
+    id_number = fields.String(required=True, validate=[validate.Length(equal=18), _id_number],
+                              metadata=domain_rule(
+                                  "GB 11643 check digit, a birth date from 1900 to today and a "
+                                  "GB/T 2260 region code", pattern=ID_NUMBER_PATTERN))
     recipient_kind = fields.String(required=True, validate=validate.OneOf(list(RECIPIENT_KINDS)))
     amount_fen = fen_field(minimum=1, required=True)
     reason = text(500, required=True)
     method = fields.String(required=True, validate=validate.OneOf(list(METHODS)))
     bank_name = text(100, load_default=None, allow_none=True)
     bank_account = fields.String(load_default=None, allow_none=True,
-                                 validate=validate.Regexp(r"^\d{12,30}$"))
-    signature_file_id = id_field(load_default=None, allow_none=True)
+                                 validate=validate.Regexp(BANK_ACCOUNT))
+    signature_file_id = id_field(load_default=None, allow_none=True,
+                                 metadata=domain_rule("a file the caller may read"))
 
     @validates_schema(skip_on_field_errors=False)
     def method_needs(self, data, **kwargs):
@@ -92,7 +113,10 @@ class PayeeIn(StrictSchema):
 class PayoutBatchIn(StrictSchema):
     batch_name = text(100, required=True)
     people = fields.List(fields.Nested(PayeeIn), required=True,
-                         validate=validate.Length(min=1, max=500))
+                         validate=validate.Length(min=1, max=500),
+                         metadata=domain_rule("each person once, none already paid from "
+                                              "this allocation; their signature files ones "
+                                              "the caller may read"))
 
 
 class PayoutBatchOut(Schema):

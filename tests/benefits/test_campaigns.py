@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.benefits.models import BenefitCampaign, BenefitClaim, BenefitPoint
+from app.benefits.schemas import MAX_QUANTITY
 from app.extensions import db
 from app.ledger.models import LedgerEntry
 from app.notify.models import InAppMessage
-from tests.factories.benefits import add_members, create_campaign, upload_codes
+from tests.factories.benefits import add_members, campaign_body, create_campaign, upload_codes
 from tests.helpers import give_consents, valid_id_number
 
 
@@ -204,6 +205,15 @@ def test_claims_outside_the_window_and_bad_input(app, client, tree, as_user, rid
                                    "opens_at": "2026-01-01T00:00:00",
                                    "closes_at": "2026-01-02T00:00:00"}})
     assert outside.status_code == 422
+    no_station = client.post("/api/v1/benefits", headers=as_user("county_admin"), json={
+        **campaign_body(tree["county"], [tree["county"]]),
+        "points": [{**points(tree)[0], "station_id": 999_999}]})
+    too_much = client.post("/api/v1/benefits", headers=as_user("county_admin"), json={
+        **campaign_body(tree["county"], [tree["county"]]),
+        "points": [{**point, "stock": MAX_QUANTITY} for point in points(tree)]})
+    for refused in (no_station, too_much):
+        assert refused.status_code == 422, refused.get_json()
+        assert set(refused.get_json()["error"]["details"]["fields"]) == {"points"}
     assert client.post("/api/v1/benefits", headers=as_user("town1_approver"), json={
         "owner_org_id": tree["town1"], "name": "x", "kind": "enrolment", "quantity": 1,
         "eligible_org_ids": [tree["town1"]], "opens_at": "2026-01-01T00:00:00",

@@ -72,6 +72,14 @@ def test_the_whole_path_decided_transferred_received_paid_closed(app, client, un
     bad = client.post(f"{url}/payouts", headers=as_user("gansu_admin"),
                       json={"batch_name": "第一批", "people": [cash_without_signature]})
     assert bad.status_code == 422
+    for person, field in (({**cash_without_signature, "signature_file_id": 999_999}, "people"),
+                          ({**payee(2), "bank_account": "６２２８４８００１２３４５６７８"},
+                           "people")):
+        refused = client.post(f"{url}/payouts", headers=as_user("gansu_admin"),
+                              json={"batch_name": "第一批", "people": [payee(1), person]})
+        assert refused.status_code == 422, refused.get_json()
+        assert set(refused.get_json()["error"]["details"]["fields"]) == {field}
+    assert client.get(url, headers=as_user("gansu_admin")).get_json()["paid_fen"] == 0
     paid = client.post(f"{url}/payouts", headers=as_user("gansu_admin"),
                        json={"batch_name": "第一批", "people": [payee(1), payee(2, 200_000)]})
     assert paid.status_code == 201, paid.get_json()
