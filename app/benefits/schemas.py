@@ -25,7 +25,7 @@ from app.core.time import SHANGHAI
 from app.members.models import INDUSTRIES
 
 MAX_QUANTITY = 10_000_000
-PHONE = validate.Regexp(r"^1[3-9]\d{9}$", error="Use an 11-digit mobile number.")
+PHONE = validate.Regexp(r"^1[3-9][0-9]{9}$", error="Use an 11-digit mobile number.")
 
 
 def _id_number(value: str) -> None:

@@ -68,7 +68,7 @@ class CostItemIn(MoneyItemIn):
 class BankAccountIn(StrictSchema):
     holder = text(50, required=True)
     bank = text(100, required=True)
-    number = fields.String(required=True, validate=validate.Regexp(r"^\d{8,30}$"))
+    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,30}$"))
 
 
 def _causes_apart(data: dict) -> None:
