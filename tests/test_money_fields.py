@@ -126,9 +126,52 @@ def rights_case_recovered(ctx):
         "amount_recovered_fen"
 
 
+def hardship_settings(ctx):
+    return "PUT", f"/api/v1/hardship/settings/{ctx['tree']['county']}", "county_admin", \
+        {"poverty_line_fen": PLACEHOLDER, "notice_working_days": 5}, "poverty_line_fen"
+
+
+def hardship_self_test(ctx):
+    from tests.factories.hardship import put_settings
+
+    put_settings(ctx["client"], ctx["as_user"], ctx["tree"])
+    return "POST", "/api/v1/hardship-files/self-test", "applicant", \
+        {"county_org_id": ctx["tree"]["county"], "household_size": 3,
+         "yearly_income_fen": PLACEHOLDER}, "yearly_income_fen"
+
+
+def hardship_create(ctx):
+    from tests.factories.hardship import consent, file_body, put_settings
+
+    put_settings(ctx["client"], ctx["as_user"], ctx["tree"])
+    body = file_body(ctx["tree"], accident_fen=PLACEHOLDER)
+    consent(ctx["client"], ctx["as_user"], "applicant", body)
+    return "POST", "/api/v1/hardship-files", "applicant", body, "accident_costs_fen"
+
+
+def hardship_update(ctx):
+    from tests.factories.hardship import draft, put_settings
+
+    put_settings(ctx["client"], ctx["as_user"], ctx["tree"])
+    made = draft(ctx["client"], ctx["as_user"], ctx["tree"]).get_json()
+    return "PATCH", f"/api/v1/hardship-files/{made['id']}", "applicant", \
+        {"version": made["version"], "accident_costs_fen": PLACEHOLDER}, "accident_costs_fen"
+
+
+def hardship_review(ctx):
+    from tests.factories.hardship import filed, put_settings
+
+    put_settings(ctx["client"], ctx["as_user"], ctx["tree"])
+    done = filed(ctx["client"], ctx["as_user"], ctx["tree"], ctx["clock"])
+    return "POST", f"/api/v1/hardship-files/{done['id']}/reviews", "village1_approver", \
+        {"version": done["version"], "findings": "入户复核，情况属实。",
+         "accident_costs_fen": PLACEHOLDER}, "accident_costs_fen"
+
+
 ENDPOINTS = [project_create, project_update, bid_create, bid_update, tranche_create,
              program_budget, program_tier_amount, benefit_unit, relief_allocation,
-             relief_payout, rights_case_claim, rights_case_recovered]
+             relief_payout, rights_case_claim, rights_case_recovered, hardship_settings,
+             hardship_self_test, hardship_create, hardship_update, hardship_review]
 
 
 @pytest.mark.parametrize(("raw", "accepted"), VALUES, ids=[v for v, _ in VALUES])
@@ -158,7 +201,11 @@ COVERED = {("post", "/api/v1/projects"), ("patch", "/api/v1/projects/{project_id
            ("post", "/api/v1/projects/{project_id}/tranches"), ("post", "/api/v1/aid/programs"),
            ("post", "/api/v1/benefits"), ("post", "/api/v1/relief/allocations"),
            ("post", "/api/v1/relief/allocations/{allocation_id}/payouts"),
-           ("post", "/api/v1/rights-cases"), ("post", "/api/v1/rights-cases/{case_id}/resolve")}
+           ("post", "/api/v1/rights-cases"), ("post", "/api/v1/rights-cases/{case_id}/resolve"),
+           ("put", "/api/v1/hardship/settings/{org_id}"),
+           ("post", "/api/v1/hardship-files/self-test"), ("post", "/api/v1/hardship-files"),
+           ("patch", "/api/v1/hardship-files/{file_id}"),
+           ("post", "/api/v1/hardship-files/{file_id}/reviews")}
 
 
 def test_the_list_above_covers_every_money_field_of_the_api(client):

@@ -17,7 +17,7 @@ PAGES: dict[str, str] = {
     "hardship/file": "one hardship file: level, household, step, notice, history (?id=)",
     "cards/card": "the member's own electronic member card with its QR",
     "members/transfer": "one membership transfer request and its decision (?id=)",
-    "event/index": "one event: time, place or links, seats left, my sign-up (?id=); opened by "
+    "events/event": "one event: time, place or links, seats left, my sign-up (?id=); opened by "
                    "its venue code it checks in (scene e=<code>&k=<key>)",
     "events/index": "open lectures, classes and trainings (宣讲、大讲堂、培训)",
     "benefits/detail": "one benefit campaign: what it gives, the window, my claim (?id=)",

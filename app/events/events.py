@@ -30,7 +30,6 @@ from app.stations.links import map_links
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 SIGN_PURPOSE = "event-sign"
 SCENE_LETTER = "e"
-CHECKIN_PAGE = "event/index"  # the code opens the event page with its scene
 STORED_DECIMALS = 6
 VENUE_FIELDS = ("venue_name", "address", "place_type")
 
@@ -51,7 +50,7 @@ def scene_matches(event: Event, scene: str) -> bool:
 def event_code_png(*, actor_id: int, event_id: int) -> bytes:
     """The event's unlimited mini-program code for the venue poster (officers over its org)."""
     event = access.get_event(actor_id, event_id, roles=MANAGERS)
-    return scenes.unlimited_code_png(sign_scene(event), page=page_path(CHECKIN_PAGE))
+    return scenes.unlimited_code_png(sign_scene(event), page=page_path("events/event"))
 
 
 def links_of(event: Event) -> dict | None:
@@ -151,7 +150,7 @@ def cancel(*, actor_id: int, event_id: int, version: int, reason: str) -> Event:
     for user_id in people:
         notify(user_id=user_id, event="event.cancelled", title=f"活动已取消：{event.title}",
                body=reason, data={"event_id": event_id},
-               page=page_path("event/index", id=event_id))
+               page=page_path("events/event", id=event_id))
     db.session.commit()
     return event_detail(actor_id=actor_id, event_id=event_id)
 

@@ -150,7 +150,7 @@ def _promote_first(event: Event, now: datetime) -> Signup | None:
     notify(user_id=first.user_id, event="event.promoted",
            title=f"候补成功：{event.title}",
            body=f"有人取消报名，你已从候补转为报名成功。活动时间：{_shown(event.starts_at)}。",
-           data={"event_id": event.id}, page=page_path("event/index", id=event.id))
+           data={"event_id": event.id}, page=page_path("events/event", id=event.id))
     return first
 
 

@@ -37,13 +37,13 @@ test('服务 → 宣讲培训 lists the open events with seats left, filtered by
   expect(text(list)).not.toContain('今日宣讲')
 
   await tap(list, `#event-${full.id}`)
-  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ url: `/pages/event/index?id=${full.id}` }))
+  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ url: `/pages/events/event?id=${full.id}` }))
 })
 
 test('a full event: signing up gives a waitlist place; a cancellation promotes the first in line', async () => {
   const full = await eventTitled('工匠精神小班课（报满）')
   loginAs('ev-waiting')
-  const page = await openPage('pages/event/index', { id: String(full.id) })
+  const page = await openPage('pages/events/event', { id: String(full.id) })
   expect(text(page, '#event-seats')).toBe('已报满，可候补')
   expect(text(page, '#signup-btn')).toBe('候补报名')
   await tap(page, '#signup-btn')
@@ -56,7 +56,7 @@ test('a full event: signing up gives a waitlist place; a cancellation promotes t
   const officer = await tokenOf('officer-weihai')
   const before = (await backend('GET', `/events/${full.id}/signups?status=waitlisted`, undefined, officer)).data.items
   loginAs('weihai-worker-2')
-  const theirs = await openPage('pages/event/index', { id: String(full.id) })
+  const theirs = await openPage('pages/events/event', { id: String(full.id) })
   expect(text(theirs, '#my-state')).toBe('已报名')
   wxShim.modalConfirm = true
   await tap(theirs, '#cancel-btn')
@@ -73,12 +73,12 @@ test('a full event: signing up gives a waitlist place; a cancellation promotes t
 test("opening the event from its venue code checks in once; another event's code is refused", async () => {
   const today = await eventTitled('今日宣讲：劳模进企业')
   loginAs('ev-attendee')
-  const page = await openPage('pages/event/index', { id: String(today.id) })
+  const page = await openPage('pages/events/event', { id: String(today.id) })
   await tap(page, '#signup-btn')
   expect(text(page, '#result')).toBe('报名成功')
 
   const scene = eventScene(today.id)
-  wxShim.scanResult = { path: `pages/event/index?scene=${encodeURIComponent(scene)}`, result: '' }
+  wxShim.scanResult = { path: `pages/events/event?scene=${encodeURIComponent(scene)}`, result: '' }
   await tap(page, '#scan-btn')
   expect(text(page, '#result')).toBe('签到成功，欢迎参加')
   expect(text(page, '#my-state')).toMatch(/^已签到（\d{4}-\d{2}-\d{2} \d{2}:\d{2}）$/)
@@ -87,13 +87,13 @@ test("opening the event from its venue code checks in once; another event's code
   expect(checkins[0].data).toEqual({ scene })
 
   // scanning again (or opening the page from the code again) is refused, in the API's words
-  const again = await openPage('pages/event/index', { scene: encodeURIComponent(scene) })
+  const again = await openPage('pages/events/event', { scene: encodeURIComponent(scene) })
   const direct = await backend('POST', `/events/${today.id}/checkins`, { scene }, await tokenOf('ev-attendee'))
   expect(direct.status).toBe(409)
   expect(text(again, '#error')).toBe(direct.data.error.message)
 
   const other = await eventTitled('工匠精神小班课（报满）')
-  wxShim.scanResult = { path: `pages/event/index?scene=${encodeURIComponent(eventScene(other.id))}` }
+  wxShim.scanResult = { path: `pages/events/event?scene=${encodeURIComponent(eventScene(other.id))}` }
   await tap(page, '#scan-btn')
   const refused = await backend('POST', `/events/${today.id}/checkins`, { scene: eventScene(other.id) }, await tokenOf('ev-attendee'))
   expect(refused.status).toBe(403)
@@ -106,7 +106,7 @@ test("opening the event from its venue code checks in once; another event's code
 test('the venue opens in the map app; a double-tapped 报名 signs up once', async () => {
   const upcoming = await eventTitled('劳模工匠进社区宣讲会')
   loginAs('ev-double')
-  const page = await openPage('pages/event/index', { id: String(upcoming.id) })
+  const page = await openPage('pages/events/event', { id: String(upcoming.id) })
   await tap(page, '#nav-btn')
   expect(wxShim.openLocation.pop()).toEqual(expect.objectContaining({
     latitude: upcoming.links.open_location.latitude, longitude: upcoming.links.open_location.longitude,

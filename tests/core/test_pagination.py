@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Integer, String, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.core.db import BigIntPK
 from app.core.pagination import cursor_pattern, decode_cursor, encode_cursor, keyset_page
 from app.core.time import UTCDateTime
 from app.errors import Invalid
@@ -25,7 +26,7 @@ class Base(DeclarativeBase):
 
 class Entry(Base):
     __tablename__ = "kit_entries"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)  # as every table's id
     kind: Mapped[str] = mapped_column(String(8))
     waiting_since: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -165,7 +165,7 @@ def test_the_printed_code_carries_the_scene(app, client, as_user, soon, monkeypa
     monkeypatch.setattr(scenes, "wechat", Recorder)
     response = client.get(f"/api/v1/events/{soon['id']}/qrcode", headers=as_user("county_admin"))
     assert response.status_code == 200 and response.mimetype == "image/png"
-    assert asked == [(scene_of(app, soon["id"]), "pages/event/index")]
+    assert asked == [(scene_of(app, soon["id"]), "pages/events/event")]
     assert _check_in(client, as_user("plain"), soon["id"], asked[0][0]).status_code == 201
     assert client.get(f"/api/v1/events/{soon['id']}/qrcode",
                       headers=as_user("plain")).status_code == 404

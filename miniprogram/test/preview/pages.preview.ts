@@ -39,7 +39,7 @@ const SHOTS: Shot[] = [
   { name: 'me-messages', page: 'pages/me/messages/index', persona: 'demo-member' },
   { name: 'me-privacy', page: 'pages/me/privacy/index', persona: 'demo-member' },
   { name: 'events', page: 'pages/events/index', persona: 'demo-member' },
-  { name: 'event-full', page: 'pages/event/index', persona: 'weihai-worker-6', query: fullEvent },
+  { name: 'event-full', page: 'pages/events/event', persona: 'weihai-worker-6', query: fullEvent },
   { name: 'training', page: 'pages/training/index', persona: 'jingzhou-housekeeper' },
   { name: 'training-decide', page: 'pages/training/decide/index', persona: 'officer-shashi', query: () => todoObject('officer-shashi', 'training_request') },
   { name: 'event-work-review', page: 'pages/events/work/index', persona: 'officer-weihai', query: () => todoObject('officer-weihai', 'event_work') },

@@ -62,7 +62,7 @@ Component({
       return this.load()
     },
     onOpen(e: any) {
-      wx.navigateTo({ url: `/pages/event/index?id=${e.currentTarget.dataset.id}` })
+      wx.navigateTo({ url: `/pages/events/event?id=${e.currentTarget.dataset.id}` })
     },
   },
 })
