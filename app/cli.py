@@ -137,6 +137,25 @@ def rights_escalate() -> None:
     click.echo(json.dumps({"escalated": escalate_overdue()}))
 
 
+@gonghui.group("cards")
+def cards() -> None:
+    """Electronic member cards (电子会员卡)."""
+
+
+@cards.command("rotate-key")
+@with_appcontext
+def cards_rotate_key() -> None:
+    """Make a new current signing key for card QR codes; the one before verifies the codes
+    it signed until they expire (CARD_TOKEN_SECONDS) and stays published for
+    CARD_KEY_GRACE_SECONDS more. The first rotation moves CARD_SIGNING_KEYS into the
+    database, which is the key ring from then on."""
+    from app.cards.keys import rotate
+
+    rotation = rotate()
+    click.echo(json.dumps({"kid": rotation.kid, "retired": rotation.retired,
+                           "dropped": rotation.dropped}))
+
+
 @gonghui.command("rebuild-search")
 @click.option("--batch", default=1000, show_default=True, help="stations per transaction")
 @with_appcontext

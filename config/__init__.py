@@ -139,6 +139,8 @@ class BaseConfig:
         self.CARD_SIGNING_KEY_ID = env.get("CARD_SIGNING_KEY_ID") or None
         # how long one QR token verifies; the card page fetches a new one every minute
         self.CARD_TOKEN_SECONDS = _env_int("CARD_TOKEN_SECONDS", 120)
+        # how long a retired card key stays published after its last token expired
+        self.CARD_KEY_GRACE_SECONDS = _env_int("CARD_KEY_GRACE_SECONDS", 86400)
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.FILE_STORAGE_DIR = env.get("FILE_STORAGE_DIR", str(INSTANCE_DIR / "files"))
         # "local" (disk under FILE_STORAGE_DIR, one instance) or "s3" (an S3-compatible bucket

@@ -45,6 +45,7 @@ def create_campaign(*, actor_id: int, owner_org_id: int, name: str, kind: str,
                     eligible_org_ids: list[int], opens_at: datetime, closes_at: datetime,
                     allocation: str = "first_come", description: str | None = None,
                     industry: str | None = None, women_only: bool = False,
+                    card_pickup: bool = False,
                     quantity: int | None = None, unit_fen: int = 0,
                     provider: str | None = None, pickup_until: datetime | None = None,
                     points: list[dict[str, Any]] | None = None) -> BenefitCampaign:
@@ -79,7 +80,8 @@ def create_campaign(*, actor_id: int, owner_org_id: int, name: str, kind: str,
         total = 0  # the imported codes are the quantity
     campaign = BenefitCampaign(
         owner_org_id=owner.id, name=name, description=description, kind=kind,
-        allocation=allocation, industry=industry, women_only=women_only, quantity=total,
+        allocation=allocation, industry=industry, women_only=women_only,
+        card_pickup=card_pickup, quantity=total,
         unit_fen=unit_fen, claimed=0, provider=provider, opens_at=opens_at,
         closes_at=closes_at, pickup_until=pickup_until, lottery_state="open", version=1,
         created_by=actor_id)

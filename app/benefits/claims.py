@@ -21,11 +21,12 @@ from sqlalchemy import select, update
 
 from app.benefits.access import Member, eligible, get_campaign, is_woman, member_of
 from app.benefits.models import CLAIMS, BenefitCampaign, BenefitClaim, BenefitCode, BenefitPoint
+from app.cards import cards
 from app.core import audit
 from app.core.db import insert_unique
 from app.core.pages import page_path
 from app.core.pagination import Page, keyset_page
-from app.core.roles import OFFICERS
+from app.core.roles import CARD_VERIFIERS, OFFICERS
 from app.core.states import guarded_update
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, NotFound
@@ -34,7 +35,7 @@ from app.ledger import journal
 from app.members.models import Membership
 from app.notify.service import notify
 from app.orgs.models import Org
-from app.orgs.scope import has_role_over, in_subtree
+from app.orgs.scope import grants_of, has_role_over, in_subtree
 from app.privacy.consent import require_consent
 
 PICKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -211,6 +212,36 @@ def redeem(*, actor_id: int, code: str) -> BenefitClaim:
     if row is None or row.point is None or not has_role_over(actor_id, row.point.org,
                                                              OFFICERS):
         raise NotFound("No such pick-up code.")
+    _hand_over(row, actor_id=actor_id)
+    db.session.commit()
+    return row
+
+
+def redeem_with_card(*, actor_id: int, campaign_id: int, token: str) -> BenefitClaim:
+    """The point's staff (officers or card verifiers over the claim's pick-up point's org)
+    hand the goods over on the member's card QR instead of the pick-up code, where the
+    campaign allows it (`card_pickup`). The card must verify now (422 `card_not_accepted`);
+    a member with no claim to pick up at the staff's points gets 404, as a wrong code."""
+    if not grants_of(actor_id, CARD_VERIFIERS):
+        raise Forbidden("Only officers and card verifiers may accept member cards.")
+    campaign = get_campaign(actor_id, campaign_id)
+    if campaign.kind != "supply" or not campaign.card_pickup:
+        raise Conflict("This benefit is not handed over on the member card; ask for the "
+                       "pick-up code.", code="card_pickup_not_allowed")
+    presented = cards.accept(token)
+    row = db.session.scalar(select(BenefitClaim).where(
+        BenefitClaim.campaign_id == campaign.id,
+        BenefitClaim.user_id == presented.card.user_id))
+    if row is None or row.point is None or not has_role_over(actor_id, row.point.org,
+                                                             CARD_VERIFIERS):
+        raise NotFound("This member has no claim to pick up here.", code="no_claim_here")
+    _hand_over(row, actor_id=actor_id, card_number=presented.card.number)
+    db.session.commit()
+    return row
+
+
+def _hand_over(row: BenefitClaim, *, actor_id: int, card_number: str | None = None) -> None:
+    """Redeem a claim once, within the pick-up period (flushes only)."""
     if row.status == "redeemed":
         raise Conflict("This pick-up code was already used.", code="already_redeemed",
                        details={"redeemed_at": row.redeemed_at.isoformat()})
@@ -220,10 +251,10 @@ def redeem(*, actor_id: int, code: str) -> BenefitClaim:
     guarded_update(row, values={"status": "redeemed", "redeemed_at": utcnow(),
                                 "redeemed_by": actor_id}, status="claimed", machine=CLAIMS,
                    noun="claim")
-    audit.record(actor_id=actor_id, actor_role="officer", org_id=row.point.org_id,
-                 action="benefit.redeem", target_type="benefit_claim", target_id=row.id)
-    db.session.commit()
-    return row
+    audit.record(actor_id=actor_id, actor_role="officer" if card_number is None else "staff",
+                 org_id=row.point.org_id, action="benefit.redeem",
+                 target_type="benefit_claim", target_id=row.id,
+                 after={"card_number": card_number} if card_number else None)
 
 
 def expire_unredeemed(now=None) -> int:

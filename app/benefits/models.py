@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +70,8 @@ class BenefitCampaign(CreatedAtMixin, db.Model):
     allocation: Mapped[str] = mapped_column(String(16), default="first_come")
     industry: Mapped[str | None] = mapped_column(String(24))
     women_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # supply only: the point's staff may hand the goods over on the member card's QR
+    card_pickup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     quantity: Mapped[int] = mapped_column(Integer)
     unit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     claimed: Mapped[int] = mapped_column(Integer, default=0)

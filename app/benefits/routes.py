@@ -10,6 +10,7 @@ from app.benefits.schemas import (
     CampaignDetail,
     CampaignPage,
     CampaignStatsOut,
+    CardPickupIn,
     ClaimIn,
     ClaimOut,
     ClaimPage,
@@ -142,6 +143,24 @@ class RedeemView(MethodView):
         """Hand the goods over: officers of the point's org redeem a pick-up code once
         (404 for a code they may not see; guessing is limited per user: 429)."""
         return claims.redeem(actor_id=current_user().id, code=path["code"])
+
+
+@blp.route("/benefits/<int:campaign_id>/card-pickups")
+class CardPickupView(MethodView):
+    @blp.auth()
+    @blp.arguments(CardPickupIn)
+    @blp.response(200, ClaimOut)
+    @blp.errors(404, 409)
+    def post(self, body, campaign_id):
+        """Hand the goods over on the member's card QR instead of the pick-up code, where
+        the campaign allows it (`card_pickup`, else 409 `card_pickup_not_allowed`): officers
+        and card verifiers over the claim's pick-up point's org (403 without any such role;
+        404 `no_claim_here` when the member has no claim at their points). A code that does
+        not verify (expired, forged, a suspended or transferred card) is 422
+        `card_not_accepted` with the `verdict`; a claim already handed over is 409
+        `already_redeemed`."""
+        return claims.redeem_with_card(actor_id=current_user().id, campaign_id=campaign_id,
+                                       token=body["token"])
 
 
 @blp.route("/benefits/<int:campaign_id>/lottery")

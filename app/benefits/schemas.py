@@ -6,6 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.benefits.models import ALLOCATIONS, CLAIM_STATUSES, KINDS, LOTTERY_STATES
+from app.cards.tokens import MAX_TOKEN_LENGTH
 from app.core import idcard
 from app.core.contract import NULL_ONLY, domain_rule
 from app.core.crypto import mask_id_number, mask_phone
@@ -62,6 +63,9 @@ class CampaignCreate(StrictSchema):
     industry = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(list(INDUSTRIES)))
     women_only = fields.Boolean(load_default=False)
+    card_pickup = fields.Boolean(load_default=False, metadata={
+        "description": "supply only: the pick-up point's staff may also hand the goods over "
+                       "on the member's card QR (`POST /benefits/{id}/card-pickups`)"})
     quantity = fields.Integer(strict=True, load_default=None, allow_none=True,
                               validate=validate.Range(min=1, max=MAX_QUANTITY),
                               metadata={"description": "enrolment only (supply: the points' "
@@ -91,12 +95,13 @@ class CampaignCreate(StrictSchema):
              "required": ["kind", "points"]},
             {"properties": {"kind": {"type": "string", "enum": ["code_card"]},
                             "points": {"type": "array", "maxItems": 0},
-                            "quantity": NULL_ONLY},
+                            "quantity": NULL_ONLY, "card_pickup": {"enum": [False]}},
              "required": ["kind"]},
             {"properties": {"kind": {"type": "string", "enum": ["enrolment"]},
                             "points": {"type": "array", "maxItems": 0},
                             "quantity": {"type": "integer", "minimum": 1,
-                                         "maximum": MAX_QUANTITY}},
+                                         "maximum": MAX_QUANTITY},
+                            "card_pickup": {"enum": [False]}},
              "required": ["kind", "quantity"]},
         ]}
 
@@ -114,6 +119,9 @@ class CampaignCreate(StrictSchema):
             errors.setdefault("kind", []).append("a supply campaign needs pick-up points")
         if kind in ("code_card", "enrolment") and data.get("points"):
             errors.setdefault("kind", []).append("only a supply campaign has pick-up points")
+        if kind in ("code_card", "enrolment") and data.get("card_pickup"):
+            errors.setdefault("card_pickup", []).append(
+                "only a supply campaign is picked up with the member card")
         if kind == "enrolment" and not data.get("quantity"):
             errors.setdefault("quantity", []).append("an enrolment needs a quantity")
         if kind in ("code_card", "supply") and data.get("quantity"):
@@ -149,6 +157,7 @@ class CampaignOut(Schema):
     industry = fields.String(allow_none=True)
     industry_label = Label(INDUSTRIES, source="industry", allow_none=True, required=False)
     women_only = fields.Boolean(required=True)
+    card_pickup = fields.Boolean(required=True)
     quantity = fields.Integer(required=True)
     claimed = fields.Integer(required=True)
     left = fields.Integer(required=True)
@@ -251,6 +260,11 @@ class EntitlementOut(Schema):
 
 class EntitlementList(Schema):
     items = fields.List(fields.Nested(EntitlementOut), required=True)
+
+
+class CardPickupIn(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(1, MAX_TOKEN_LENGTH),
+                          metadata={"description": "the text of the member's card QR"})
 
 
 class PickupCodePath(StrictSchema):

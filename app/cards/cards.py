@@ -12,15 +12,16 @@ from sqlalchemy.orm import joinedload
 
 from app.cards import tokens
 from app.cards.access import get_card
-from app.cards.models import LIFECYCLE, MemberCard, card_number
+from app.cards.models import LIFECYCLE, VERDICTS, MemberCard, card_number
 from app.core import audit
 from app.core.crypto import mask_name
 from app.core.db import insert_unique
+from app.core.labels import Code
 from app.core.pages import page_path
 from app.core.roles import CARD_VERIFIERS, MANAGERS, OFFICERS
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.members.access import get_membership
 from app.members.models import Membership
@@ -110,27 +111,53 @@ def card_of_membership(*, actor_id: int, membership_id: int) -> MemberCard:
     return card
 
 
-def verify(*, actor_id: int, token: str) -> Verdict:
-    """Online verification by an officer or a verifier: signature, expiry, then the card's
-    current generation and status (a suspended or transferred card's earlier codes fail)."""
-    if not grants_of(actor_id, CARD_VERIFIERS):
-        raise Forbidden("Only officers and card verifiers may check member cards.")
+def _check(token: str) -> tuple[Verdict, MemberCard | None]:
+    """Signature, expiry, then the card's current generation and status (a suspended or
+    transferred card's earlier codes fail); the card only when valid."""
     try:
         claims = tokens.verify_signature(token, now=int(utcnow().timestamp()))
     except tokens.TokenError as exc:
-        return Verdict(verdict=exc.verdict)
+        return Verdict(verdict=exc.verdict), None
     card = db.session.scalar(
         select(MemberCard).where(MemberCard.number == claims.number)
         .options(joinedload(MemberCard.membership).joinedload(Membership.org)))
     if card is None or card.generation != claims.generation \
             or card.membership.status != "approved":
-        return Verdict(verdict="revoked", number=claims.number)
+        return Verdict(verdict="revoked", number=claims.number), None
     if card.status != "active":
-        return Verdict(verdict="suspended", number=claims.number, status=card.status)
+        return Verdict(verdict="suspended", number=claims.number, status=card.status), None
     return Verdict(verdict="valid", number=card.number,
                    masked_name=mask_name(card.membership.real_name), org=card.membership.org,
                    status=card.status,
-                   expires_at=datetime.fromtimestamp(claims.expires_at, UTC))
+                   expires_at=datetime.fromtimestamp(claims.expires_at, UTC)), card
+
+
+def verify(*, actor_id: int, token: str) -> Verdict:
+    """Online verification by an officer or a verifier."""
+    if not grants_of(actor_id, CARD_VERIFIERS):
+        raise Forbidden("Only officers and card verifiers may check member cards.")
+    return _check(token)[0]
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A card shown to staff that verified: who it is, as far as the staff may know."""
+
+    card: MemberCard
+    verdict: Verdict
+
+
+def accept(token: str) -> Presented:
+    """For other domains (check-ins, pick-ups): the card behind a valid token, else 422
+    `card_not_accepted` with the verdict (what `POST /cards/verify` would have answered).
+    The caller has already checked the staff member's role where the card is shown."""
+    verdict, card = _check(token)
+    if card is None:
+        raise Invalid("This member card code is not accepted: %(reason)s",
+                      params={"reason": Code(VERDICTS, verdict.verdict)},
+                      code="card_not_accepted",
+                      details={"verdict": verdict.verdict})
+    return Presented(card=card, verdict=verdict)
 
 
 def _notify_holder(card: MemberCard, title: str, body: str) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.crypto import EncryptedString
 from app.core.db import BigIntPK, CreatedAtMixin
 from app.core.i18n import N_
 from app.core.states import StateMachine
@@ -76,6 +77,27 @@ class MemberCard(CreatedAtMixin, db.Model):
     def number_printed(self) -> str:
         """As printed on the card: groups of four."""
         return " ".join(self.number[i:i + 4] for i in range(0, len(self.number), 4))
+
+
+class CardSigningKey(CreatedAtMixin, db.Model):
+    """An Ed25519 key that signs card tokens (`flask gonghui cards rotate-key`). The current
+    one (`is_current`) signs; a retired one still verifies the tokens it signed until
+    `not_after` (the rotation time + CARD_TOKEN_SECONDS) and stays published for
+    CARD_KEY_GRACE_SECONDS more, then it is dropped. Without any row, the keys of
+    CARD_SIGNING_KEYS are the ring (app/cards/keys.py)."""
+
+    __tablename__ = "card_signing_keys"
+    __table_args__ = (
+        # at most one current key, whatever two operators run at the same time
+        Index("uq_card_signing_keys_current", "is_current", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        CheckConstraint("is_current OR not_after IS NOT NULL", name="retired_has_not_after"),
+    )
+
+    kid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seed: Mapped[str] = mapped_column(EncryptedString())  # base64url 32-byte seed, sealed
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def card_number(membership: Membership) -> str:

@@ -47,8 +47,11 @@ class VerifyView(MethodView):
 class KeysView(MethodView):
     @blp.response(200, KeysOut)
     def get(self):
-        """The public keys that sign card tokens, as JWKs by key id, for offline checks
-        (public; cache them, fetch again on an unknown key id)."""
+        """The public keys of card tokens, as JWKs by key id, for offline checks (public):
+        the current key and those retired by a rotation (`flask gonghui cards rotate-key`)
+        with their `not_after`, so codes signed before a rotation keep verifying until they
+        expire. A retired key is dropped `CARD_KEY_GRACE_SECONDS` after its `not_after`.
+        Cache the list and fetch it again on an unknown key id."""
         return {"keys": tokens.public_keys(),
                 "token_lifetime_seconds": current_app.config["CARD_TOKEN_SECONDS"]}
 

@@ -57,7 +57,12 @@ class PublicKey(Schema):
     alg = fields.String(required=True)
     use = fields.String(required=True)
     x = fields.String(required=True, metadata={"description": "the raw public key, base64url"})
-    current = fields.Boolean(required=True)
+    current = fields.Boolean(required=True, metadata={
+        "description": "the key that signs new tokens (one; the others were retired by a "
+                       "rotation and only verify the tokens they signed before)"})
+    not_after = ShanghaiDateTime(allow_none=True, metadata={
+        "description": "a retired key: no token it signed verifies after this time (refuse "
+                       "one whose `exp` is later); null for the current key"})
 
 
 class KeysOut(Schema):

@@ -13,7 +13,8 @@ class Role(StrEnum):
     REVIEWER = "reviewer"  # checks and forwards, decides nothing
     APPROVER = "approver"  # decides applications, awards, reviews
     ADMIN = "admin"  # manages the org: programs, stations, budgets, grants
-    VERIFIER = "verifier"  # checks member cards (station staff, partner merchants); no records
+    VERIFIER = "verifier"  # checks member cards (station staff, partner merchants) and records
+    # only what a card proves at their org's stations and pick-up points (check-in, hand-over)
 
 
 ALL_ROLES: tuple[str, ...] = tuple(Role)

@@ -6,6 +6,9 @@ answer) and is only on the printed sign — a check-in has to show both. A sign 
 photo of it is as good as a scan: what bounds a replay is that one user counts at most once
 per station per 10 minutes (the unique (station, user, window) index), the length of a real
 stop at a station; a rating needs a counted check-in (feedback.py).
+
+Station staff may also check a member in by scanning the member's card QR
+(`check_in_with_card`): the card's signed, short-lived code stands for the scan of the sign.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.core import scenes
+from app.cards import cards
+from app.core import audit, scenes
 from app.core.db import is_unique_violation
 from app.core.pages import page_path
-from app.core.roles import ADMINS
+from app.core.roles import ADMINS, CARD_VERIFIERS
 from app.core.time import SHANGHAI, utcnow
 from app.errors import Forbidden
 from app.extensions import db
@@ -61,24 +65,54 @@ def station_code_png(*, actor_id: int, station_id: int) -> bytes:
 def check_in(*, actor_id: int, station_id: int, scene: str) -> CheckinResult:
     """Count a visit unless this user was counted here in the last 10 minutes.
 
-    `scene` must be the station's sign (403 `wrong_station_code`, nothing counted). The window
-    check reads the last counted check-in; the unique (station, user, window) index stops two
-    racing scans from both counting.
+    `scene` must be the station's sign (403 `wrong_station_code`, nothing counted).
     """
     station = get_station(None, station_id)
     if not scene_matches(station, scene):
         raise Forbidden("This is not the code on this station's sign. Scan the code on the "
                         "sign at the station to check in.", code="wrong_station_code")
+    result = _count(station, actor_id)
+    db.session.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class CardCheckinResult(CheckinResult):
+    number: str  # the card's number and masked name: whom the staff member checked in
+    masked_name: str
+
+
+def check_in_with_card(*, actor_id: int, station_id: int, token: str) -> CardCheckinResult:
+    """Station staff (officers or card verifiers over the station's org) scan a member's
+    card QR: the card's holder checks in, by the same 10-minute rule as a scan of the sign
+    (a second scan of the same or a fresh code within it is not counted again). A code that
+    does not verify is 422 `card_not_accepted`, nothing counted. Audited either way it
+    counts."""
+    station = get_station(actor_id, station_id, roles=CARD_VERIFIERS)
+    presented = cards.accept(token)
+    result = _count(station, presented.card.user_id)
+    audit.record(actor_id=actor_id, actor_role="staff", org_id=station.org_id,
+                 action="station.card_checkin", target_type="station", target_id=station.id,
+                 after={"card_number": presented.card.number, "counted": result.counted})
+    db.session.commit()
+    return CardCheckinResult(counted=result.counted, visits_today=result.visits_today,
+                             number=presented.card.number,
+                             masked_name=presented.verdict.masked_name)
+
+
+def _count(station: Station, user_id: int) -> CheckinResult:
+    """The window check reads the last counted check-in; the unique (station, user, window)
+    index stops two racing scans from both counting (flushes only)."""
     now = utcnow()
     recent = db.session.scalar(select(Checkin.id).where(
-        Checkin.station_id == station.id, Checkin.user_id == actor_id,
+        Checkin.station_id == station.id, Checkin.user_id == user_id,
         Checkin.created_at > now - timedelta(seconds=CHECKIN_WINDOW_SECONDS)).limit(1))
     today = now.astimezone(SHANGHAI).date()
     counted = False
     if recent is None:
         try:
             with db.session.begin_nested():
-                db.session.add(Checkin(station_id=station.id, user_id=actor_id, created_at=now,
+                db.session.add(Checkin(station_id=station.id, user_id=user_id, created_at=now,
                                        window=int(now.timestamp()) // CHECKIN_WINDOW_SECONDS))
             _bump_visits(station.id, today)
             counted = True
@@ -87,7 +121,6 @@ def check_in(*, actor_id: int, station_id: int, scene: str) -> CheckinResult:
                 raise
     visits = db.session.scalar(select(VisitDay.visits).where(
         VisitDay.station_id == station.id, VisitDay.day == today)) or 0
-    db.session.commit()
     return CheckinResult(counted=counted, visits_today=visits)
 
 

@@ -8,6 +8,8 @@ from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
 from app.stations.activity import checkins, feedback, visits
 from app.stations.activity.schemas import (
+    CardCheckinCreate,
+    CardCheckinOut,
     CheckinCreate,
     CheckinOut,
     FeedbackAnswer,
@@ -35,6 +37,25 @@ class CheckinView(MethodView):
         A scene that is not this station's sign is 403 `wrong_station_code` and not counted.
         """
         return checkins.check_in(actor_id=current_user().id, station_id=station_id, **body)
+
+
+@blp.route("/stations/<int:station_id>/checkins/card")
+class CardCheckinView(MethodView):
+    @blp.auth()
+    @blp.arguments(CardCheckinCreate)
+    @blp.response(201, CardCheckinOut)
+    @blp.errors(404)
+    def post(self, body, station_id):
+        """Station staff check a member in by scanning the member's card QR (officers and
+        card verifiers over the station's org; 404 for a station outside their orgs).
+
+        Counted once per member per station per 10 minutes, like a scan of the sign: the same
+        or a fresh code again within them answers `counted: false`. A code that does not
+        verify (malformed, forged, unknown key, expired, a suspended or transferred card) is
+        422 `card_not_accepted` with the `verdict`, and nothing is counted.
+        """
+        return checkins.check_in_with_card(actor_id=current_user().id, station_id=station_id,
+                                           token=body["token"])
 
 
 @blp.route("/stations/<int:station_id>/visits")

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.cards.tokens import MAX_TOKEN_LENGTH
 from app.core.fields import Label, version_field
 from app.core.fields import text as text_field
 from app.core.http import ShanghaiDateTime, StrictSchema
@@ -20,6 +21,17 @@ class CheckinOut(Schema):
     counted = fields.Boolean(required=True, metadata={
         "description": "false when this user was already counted here in the last 10 minutes"})
     visits_today = fields.Integer(required=True)
+
+
+class CardCheckinCreate(StrictSchema):
+    token = fields.String(required=True, validate=validate.Length(1, MAX_TOKEN_LENGTH),
+                          metadata={"description": "the text of the member's card QR "
+                                                   "(`GET /me/card` → `token.token`)"})
+
+
+class CardCheckinOut(CheckinOut):
+    number = fields.String(required=True, metadata={"description": "the card checked in"})
+    masked_name = fields.String(required=True)
 
 
 class VisitsQuery(StrictSchema):
