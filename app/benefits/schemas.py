@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.benefits.models import ALLOCATIONS, CLAIM_STATUSES, KINDS, LOTTERY_STATES
-from app.cards.tokens import MAX_TOKEN_LENGTH
+from app.cards.schemas import presented_token
 from app.core import idcard
 from app.core.contract import NULL_ONLY, domain_rule
 from app.core.crypto import mask_id_number, mask_phone
@@ -263,8 +263,7 @@ class EntitlementList(Schema):
 
 
 class CardPickupIn(StrictSchema):
-    token = fields.String(required=True, validate=validate.Length(1, MAX_TOKEN_LENGTH),
-                          metadata={"description": "the text of the member's card QR"})
+    token = presented_token()
 
 
 class PickupCodePath(StrictSchema):

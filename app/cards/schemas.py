@@ -4,8 +4,21 @@ from marshmallow import Schema, fields, validate
 
 from app.cards.models import STATUS_LABELS, VERDICTS
 from app.cards.tokens import MAX_TOKEN_LENGTH
+from app.core.contract import domain_rule
 from app.core.fields import Label, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema
+
+
+def presented_token(**metadata) -> fields.String:
+    """A member card's QR text that another domain accepts (a check-in, a pick-up): refused
+    with 422 `card_not_accepted` when it does not verify now (`cards.accept`)."""
+    return fields.String(required=True, validate=validate.Length(min=1, max=MAX_TOKEN_LENGTH),
+                         metadata=domain_rule(
+                             "a member card code that verifies now: signed with a published "
+                             "key, not expired, its card active and not transferred",
+                             codes=("card_not_accepted",),
+                             description="the text of the member's card QR (`GET /me/card` "
+                                         "→ `token.token`)", **metadata))
 
 
 class CardToken(Schema):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from app.cards.tokens import MAX_TOKEN_LENGTH
+from app.cards.schemas import presented_token
 from app.core.fields import Label, version_field
 from app.core.fields import text as text_field
 from app.core.http import ShanghaiDateTime, StrictSchema
@@ -24,9 +24,7 @@ class CheckinOut(Schema):
 
 
 class CardCheckinCreate(StrictSchema):
-    token = fields.String(required=True, validate=validate.Length(1, MAX_TOKEN_LENGTH),
-                          metadata={"description": "the text of the member's card QR "
-                                                   "(`GET /me/card` → `token.token`)"})
+    token = presented_token()
 
 
 class CardCheckinOut(CheckinOut):
