@@ -143,15 +143,17 @@ def cards() -> None:
 
 
 @cards.command("rotate-key")
+@click.option("--revoke", is_flag=True,
+              help="a leaked key: delete every earlier key now, so its codes stop verifying")
 @with_appcontext
-def cards_rotate_key() -> None:
+def cards_rotate_key(revoke: bool) -> None:
     """Make a new current signing key for card QR codes; the one before verifies the codes
     it signed until they expire (CARD_TOKEN_SECONDS) and stays published for
     CARD_KEY_GRACE_SECONDS more. The first rotation moves CARD_SIGNING_KEYS into the
     database, which is the key ring from then on."""
     from app.cards.keys import rotate
 
-    rotation = rotate()
+    rotation = rotate(revoke=revoke)
     click.echo(json.dumps({"kid": rotation.kid, "retired": rotation.retired,
                            "dropped": rotation.dropped}))
 

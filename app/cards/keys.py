@@ -95,10 +95,11 @@ def _new_kid(now: datetime) -> str:
     return f"{now:%Y%m%d}-{secrets.token_hex(4)}"
 
 
-def rotate(now: datetime | None = None) -> Rotation:
+def rotate(now: datetime | None = None, *, revoke: bool = False) -> Rotation:
     """A new current key; the keys before it retire (not_after = now + CARD_TOKEN_SECONDS);
     keys past their grace are deleted. The first rotation takes the configured keys into the
-    table, so tokens signed with them keep verifying until they expire."""
+    table, so tokens signed with them keep verifying until they expire. `revoke` (a leaked
+    key): every earlier key is deleted at once, and every code it signed stops verifying."""
     now = now or utcnow()
     not_after = now + timedelta(seconds=int(current_app.config["CARD_TOKEN_SECONDS"]))
     # the current row's lock serialises two rotations; the unique partial index on
@@ -107,11 +108,12 @@ def rotate(now: datetime | None = None) -> Rotation:
     if not rows:
         _configured()  # refuses a broken configuration before anything is written
         configured = current_app.config["CARD_SIGNING_KEYS"]
-        db.session.add_all(
-            CardSigningKey(kid=kid, seed=seed.rstrip("="), is_current=False,
-                           not_after=not_after, created_at=now)
-            for kid, seed in configured.items())
         retired = list(configured)
+        if not revoke:
+            db.session.add_all(
+                CardSigningKey(kid=kid, seed=seed.rstrip("="), is_current=False,
+                               not_after=not_after, created_at=now)
+                for kid, seed in configured.items())
     else:
         retired = [row.kid for row in rows if row.is_current]
         db.session.execute(
@@ -120,15 +122,16 @@ def rotate(now: datetime | None = None) -> Rotation:
             .execution_options(synchronize_session=False))
     db.session.flush()
     dropped = [row.kid for row in rows
-               if not row.is_current and row.not_after + _grace() <= now]
+               if revoke or (not row.is_current and row.not_after + _grace() <= now)]
     if dropped:
         db.session.execute(delete(CardSigningKey).where(CardSigningKey.kid.in_(dropped)))
+    if revoke and not rows:
+        dropped = retired
     kid = _new_kid(now)
     seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
     db.session.add(CardSigningKey(kid=kid, seed=seed, is_current=True, created_at=now))
     audit.record(actor_id=None, actor_role="operator", action="card.key_rotate",
                  target_type="card_signing_key", target_id=kid,
-                 after={"retired": retired, "dropped": dropped})
+                 after={"retired": retired, "dropped": dropped, "revoke": revoke})
     db.session.commit()
     return Rotation(kid=kid, retired=retired, dropped=dropped)
-

@@ -128,3 +128,26 @@ def test_rotated_seeds_are_sealed_in_the_database(app, client, as_user, member):
         current = db.session.scalars(
             select(CardSigningKey).where(CardSigningKey.is_current.is_(True))).all()
         assert [key.kid for key in current] == [rotation["kid"]]
+
+
+def test_revoking_rotation_stops_every_earlier_code_at_once(app, client, as_user, member):
+    old = my_card(client, as_user("applicant"))["token"]["token"]
+    first = rotate(app)
+    between = my_card(client, as_user("applicant"))["token"]["token"]
+    result = app.test_cli_runner().invoke(args=["gonghui", "cards", "rotate-key", "--revoke"])
+    assert result.exit_code == 0, result.output
+    revoked = json.loads(result.output)
+    assert sorted(revoked["dropped"]) == sorted(["test-1", first["kid"]])
+    assert [key["kid"] for key in published(client)["keys"]] == [revoked["kid"]]
+    assert verdict(client, as_user, old) == verdict(client, as_user, between) == "unknown_key"
+    assert verdict(client, as_user, my_card(client, as_user("applicant"))["token"]["token"]) \
+        == "valid"
+
+
+def test_a_first_rotation_that_revokes_drops_the_configured_keys(app, client, as_user, member):
+    old = my_card(client, as_user("applicant"))["token"]["token"]
+    result = app.test_cli_runner().invoke(args=["gonghui", "cards", "rotate-key", "--revoke"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["dropped"] == ["test-1"]
+    assert verdict(client, as_user, old) == "unknown_key"
+    assert len(published(client)["keys"]) == 1
