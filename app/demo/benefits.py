@@ -128,6 +128,7 @@ def load_jingzhou(rng: random.Random) -> None:
     cooling = _campaign(jingzhou, "清凉全覆盖·外卖骑手送清凉", kind="supply",
                         quantity=COOLING_UNITS, unit_fen=COOLING_FEN // COOLING_UNITS,
                         industry="food_delivery", pickup_until=utcnow() + timedelta(days=30),
+                        card_pickup=True,
                         description="每位外卖骑手可在任一爱心驿站领取一份防暑降温物资。")
     if cooling is not None:
         stations = list(db.session.scalars(select(Station).where(

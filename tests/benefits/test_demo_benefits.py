@@ -53,6 +53,13 @@ def test_jingzhou_campaigns_hold_the_articles_figures(app, client, demo):
                           json={"lat": 30.33, "lng": 112.24})
     assert claimed.status_code == 201, claimed.get_json()
     assert len(claimed.get_json()["nearby_points"]) == 5
+    # the cooling supplies are handed over on the rider's member card at the station too
+    assert cooling.card_pickup is True
+    token = client.get("/api/v1/me/card", headers=rider).get_json()["token"]["token"]
+    handed = client.post(f"/api/v1/benefits/{cooling.id}/card-pickups", headers=officer,
+                         json={"token": token})
+    assert handed.status_code == 200, handed.get_json()
+    assert handed.get_json()["status"] == "redeemed"
     with app.app_context():
         assert reconcile() == []
 

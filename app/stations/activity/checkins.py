@@ -86,8 +86,8 @@ def check_in_with_card(*, actor_id: int, station_id: int, token: str) -> CardChe
     """Station staff (officers or card verifiers over the station's org) scan a member's
     card QR: the card's holder checks in, by the same 10-minute rule as a scan of the sign
     (a second scan of the same or a fresh code within it is not counted again). A code that
-    does not verify is 422 `card_not_accepted`, nothing counted. Audited either way it
-    counts."""
+    does not verify is 422 `card_not_accepted`, nothing counted. Every accepted scan is
+    audited, counted or not."""
     station = get_station(actor_id, station_id, roles=CARD_VERIFIERS)
     presented = cards.accept(token)
     result = _count(station, presented.card.user_id)
