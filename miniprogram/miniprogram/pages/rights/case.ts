@@ -2,8 +2,9 @@
 // after the union's follow-up call, or reopens it within 7 days; the handling officers accept
 // it, record steps (mediation, referrals, a legal aid lawyer), resolve it and log the call.
 import * as api from '../../utils/api'
-import { currentUser, ensureLogin } from '../../utils/auth'
+import { currentUser } from '../../utils/auth'
 import { timeText } from '../../utils/format'
+import { loadInto, runDecision } from '../../utils/page'
 
 const STEP_KINDS = [
   { code: 'note', label: '备注' },
@@ -56,16 +57,8 @@ Component({
         history: (c.history || []).map((h: any) => Object.assign({}, h, { time: timeText(h.created_at) })),
       })
     },
-    async load() {
-      this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
-        const c = await api.get(`/rights-cases/${encodeURIComponent((this as any)._id)}`)
-        this.show(c)
-        this.setData({ status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+    load() {
+      return loadInto(this, () => api.get(`/rights-cases/${encodeURIComponent((this as any)._id)}`), (c) => this.show(c))
     },
     onInput(e: any) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
@@ -76,20 +69,16 @@ Component({
     onStar(e: any) {
       this.setData({ rating: Number(e.currentTarget.dataset.value) })
     },
-    async act(action: string, body: Record<string, any>, done: string) {
-      this.setData({ busy: true, formError: '' })
-      try {
-        const c = await ((this as any)._act as api.Action<any>).run((key) =>
-          api.post(`/rights-cases/${this.data.c.id}/${action}`, Object.assign({ version: this.data.c.version }, body),
-            { idempotencyKey: key }))
-        this.show(c)
-        this.setData({ note: '', outcome: '', amountYuan: '', caller: '', said: '', comment: '', reopenReason: '' })
-        wx.showToast({ title: done, icon: 'success' })
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ busy: false })
-      }
+    act(action: string, body: Record<string, any>, done: string) {
+      return runDecision(this, {
+        action: (this as any)._act, busy: 'busy', error: 'formError', toast: done,
+        send: (key) => api.post(`/rights-cases/${this.data.c.id}/${action}`, Object.assign({ version: this.data.c.version }, body),
+          { idempotencyKey: key }),
+        done: (c) => {
+          this.show(c)
+          this.setData({ note: '', outcome: '', amountYuan: '', caller: '', said: '', comment: '', reopenReason: '' })
+        },
+      })
     },
     onAccept() {
       return this.act('accept', {}, '已受理')
