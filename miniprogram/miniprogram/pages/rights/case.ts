@@ -25,6 +25,8 @@ Component({
     message: '',
     c: null as any,
     history: [] as any[],
+    documents: [] as any[],
+    previewError: '',
     mine: false,
     stepKinds: STEP_KINDS,
     stepKind: 'mediation',
@@ -55,7 +57,22 @@ Component({
         c: Object.assign({}, c, { created: timeText(c.created_at) }),
         mine: !!me && me.id === c.user_id,
         history: (c.history || []).map((h: any) => Object.assign({}, h, { time: timeText(h.created_at) })),
+        documents: (c.documents || []).map((d: any) => ({ id: d.file_id, name: d.original_name, type: d.content_type,
+          image: /^image\//.test(d.content_type) })),
       })
+    },
+    /** An attached photo, fetched with the caller's session (GET /files/{id}; an officer's read
+     * is audited) and shown full screen. */
+    async onPreview(e: any) {
+      const doc = this.data.documents.find((d: any) => d.id === Number(e.currentTarget.dataset.id))
+      if (!doc || !doc.image) return
+      this.setData({ previewError: '' })
+      try {
+        const url = await api.imageDataUrl(`/files/${doc.id}`, doc.type)
+        wx.previewImage({ urls: [url], current: url })
+      } catch (err) {
+        this.setData({ previewError: api.errorMessage(err) })
+      }
     },
     load() {
       return loadInto(this, () => api.get(`/rights-cases/${encodeURIComponent((this as any)._id)}`), (c) => this.show(c))
