@@ -1,7 +1,7 @@
 // Issue 20 for officers: from a member's membership page the approver over the org opens 会员卡管理,
 // suspends the card with a reason (the member's card page says so, the codes shown before stop
 // verifying) and reinstates it; officers who may not act, and members, are refused.
-import { approvedMember, backend, exists, followNavigation, loginAs, openPage, requests, tap, dispatch, text, tokenOf, wxShim } from './kit'
+import { appliedMember, approvedMember, backend, exists, followNavigation, loginAs, openPage, requests, tap, dispatch, text, tokenOf, wxShim } from './kit'
 
 /** The membership page as the approver sees it → 会员卡管理. */
 async function managePage(officer: string, membershipId: number) {
@@ -140,4 +140,19 @@ test("a sibling village's approver gets the API's refusal; a reviewer over the o
   const card = look.data.card
   const refused = await backend('POST', `/cards/${card.id}/suspend`, { reason: '试一试', version: card.version }, await tokenOf('mp20-card-reviewer'))
   expect(refused.status).toBe(403)
+})
+
+test('after approving a membership the approver goes on to its card', async () => {
+  const m = await appliedMember('mp20-card-e', 935, '韦卡戊')
+  loginAs('officer-banfeng')
+  const decide = await openPage('pages/workbench/membership/index', { id: String(m.id) })
+  expect(exists(decide, '#card-manage')).toBe(false) // no card before the approval
+  await tap(decide, '#approve')
+  expect(text(decide, '#status-label')).toBe('已通过')
+  await tap(decide, '#card-manage')
+  expect(wxShim.nav[wxShim.nav.length - 1].url).toBe(`/pages/cards/manage?membership=${m.id}`)
+  const manage = await followNavigation()
+  expect(text(manage, '#card-name')).toBe('韦卡戊')
+  expect(text(manage, '#card-status')).toBe('有效')
+  expect(exists(manage, '#suspend-btn')).toBe(true)
 })

@@ -250,16 +250,22 @@ export function idNumber(seq: number, born = '19880303'): string {
   return first17 + '10X98765432'[sum % 11]
 }
 
-/** `persona` consents, joins `orgName` and that org's `approver` approves (a member with a card);
- * returns the membership id. */
-export async function approvedMember(persona: string, seq: number, name: string, orgName = '板逢村', approver = 'officer-banfeng'): Promise<number> {
+/** `persona` consents and applies to join `orgName` (pending); returns the membership. */
+export async function appliedMember(persona: string, seq: number, name: string, orgName = '板逢村'): Promise<{ id: number; version: number }> {
   const token = await tokenOf(persona)
   const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'membership')
   await backend('POST', '/me/consents', { purpose: 'membership', data_kinds: policy.data_kinds, policy_version: policy.version }, token)
   const org = (await backend('GET', `/orgs?q=${encodeURIComponent(orgName)}`, undefined, token)).data.items.find((o: any) => o.name === orgName)
   const m = await backend('POST', '/memberships', { org_id: org.id, real_name: name, id_number: idNumber(seq), employer: '板逢合作社', occupation: '农民工', industry: 'construction' }, token)
   if (m.status !== 201) throw new Error(`join ${orgName} as ${persona}: ${m.status} ${JSON.stringify(m.data)}`)
-  const ok = await backend('POST', `/memberships/${m.data.id}/decision`, { action: 'approve', version: m.data.version }, await tokenOf(approver))
+  return m.data
+}
+
+/** `persona` joins `orgName` and that org's `approver` approves (a member with a card);
+ * returns the membership id. */
+export async function approvedMember(persona: string, seq: number, name: string, orgName = '板逢村', approver = 'officer-banfeng'): Promise<number> {
+  const m = await appliedMember(persona, seq, name, orgName)
+  const ok = await backend('POST', `/memberships/${m.id}/decision`, { action: 'approve', version: m.version }, await tokenOf(approver))
   if (ok.status !== 200) throw new Error(`approve ${persona}: ${ok.status} ${JSON.stringify(ok.data)}`)
-  return m.data.id
+  return m.id
 }

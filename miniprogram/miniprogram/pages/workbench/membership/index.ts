@@ -106,6 +106,9 @@ Component({
         this.setData({ revealError: api.errorMessage(e) })
       }
     },
+    onManageCard() {
+      wx.navigateTo({ url: `/pages/cards/manage?membership=${this.data.m.id}` })
+    },
     onBack() {
       wx.navigateBack({ delta: 1 })
     },
