@@ -2,28 +2,9 @@
 // membership page (a document uploaded with it); the approver over their org opens the request
 // from the workbench (membership_correction), sees the document's name and the current value,
 // and approves (the membership changes) or rejects with a reason, which the member then reads.
-import { backend, exists, followNavigation, loginAs, openPage, pngFile, requests, tap, dispatch, text, tokenOf, wxShim } from './kit'
+import { approvedMember, backend, exists, idNumber, followNavigation, loginAs, openPage, pngFile, requests, tap, dispatch, text, tokenOf, wxShim } from './kit'
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-function idNumber(seq: number): string {
-  const first17 = `45122719880303${String(seq % 1000).padStart(3, '0')}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]
-  return first17 + '10X98765432'[sum % 11]
-}
-
-/** `persona` joins 板逢村 and 板逢村's approver approves; returns the membership id. */
-async function member(persona: string, seq: number, name: string): Promise<number> {
-  const token = await tokenOf(persona)
-  const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'membership')
-  await backend('POST', '/me/consents', { purpose: 'membership', data_kinds: policy.data_kinds, policy_version: policy.version }, token)
-  const org = (await backend('GET', `/orgs?q=${encodeURIComponent('板逢村')}`, undefined, token)).data.items.find((o: any) => o.name === '板逢村')
-  const m = await backend('POST', '/memberships', { org_id: org.id, real_name: name, id_number: idNumber(seq), employer: '板逢合作社', occupation: '农民工', industry: 'construction' }, token)
-  expect(m.status).toBe(201)
-  const ok = await backend('POST', `/memberships/${m.data.id}/decision`, { action: 'approve', version: m.data.version }, await tokenOf('officer-banfeng'))
-  expect(ok.status).toBe(200)
-  return m.data.id
-}
+const member = (persona: string, seq: number, name: string) => approvedMember(persona, seq, name)
 
 /** The member's correction form, opened from their membership page. */
 async function correctionForm(persona: string, membershipId: number) {

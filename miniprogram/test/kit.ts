@@ -240,3 +240,32 @@ export function pngFile(width = 64, height = 48, name = 'photo.png'): string {
   fs.writeFileSync(file, png)
   return file
 }
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+/** A valid (fake) ID number: region 451227, born `born` (YYYYMMDD), sequence `seq`. */
+export function idNumber(seq: number, born = '19880303'): string {
+  const first17 = `451227${born}${String(seq % 1000).padStart(3, '0')}`
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]
+  return first17 + '10X98765432'[sum % 11]
+}
+
+/** `persona` consents and applies to join `orgName` (pending); returns the membership. */
+export async function appliedMember(persona: string, seq: number, name: string, orgName = '板逢村'): Promise<{ id: number; version: number }> {
+  const token = await tokenOf(persona)
+  const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'membership')
+  await backend('POST', '/me/consents', { purpose: 'membership', data_kinds: policy.data_kinds, policy_version: policy.version }, token)
+  const org = (await backend('GET', `/orgs?q=${encodeURIComponent(orgName)}`, undefined, token)).data.items.find((o: any) => o.name === orgName)
+  const m = await backend('POST', '/memberships', { org_id: org.id, real_name: name, id_number: idNumber(seq), employer: '板逢合作社', occupation: '农民工', industry: 'construction' }, token)
+  if (m.status !== 201) throw new Error(`join ${orgName} as ${persona}: ${m.status} ${JSON.stringify(m.data)}`)
+  return m.data
+}
+
+/** `persona` joins `orgName` and that org's `approver` approves (a member with a card);
+ * returns the membership id. */
+export async function approvedMember(persona: string, seq: number, name: string, orgName = '板逢村', approver = 'officer-banfeng'): Promise<number> {
+  const m = await appliedMember(persona, seq, name, orgName)
+  const ok = await backend('POST', `/memberships/${m.id}/decision`, { action: 'approve', version: m.version }, await tokenOf(approver))
+  if (ok.status !== 200) throw new Error(`approve ${persona}: ${ok.status} ${JSON.stringify(ok.data)}`)
+  return m.id
+}

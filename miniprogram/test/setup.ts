@@ -28,6 +28,10 @@ function freshState() {
     scanResult: null as null | { result?: string; path?: string; scanType?: string },
     /** wx.chooseMedia result: temp file paths on disk */
     media: [] as string[],
+    /** wx.chooseMessageFile result (files from a chat): temp paths on disk and their names */
+    messageFiles: [] as { path: string; name: string }[],
+    /** wx.previewImage calls */
+    previews: [] as { urls: string[]; current?: string }[],
     /** wx.showModal answer */
     modalConfirm: true,
     modalContent: '',
@@ -134,9 +138,18 @@ function transport(kind: 'request' | 'uploadFile', method: string, url: string, 
   }
   const lose = shim.network.loseResponses > 0
   if (lose) shim.network.loseResponses -= 1
+  // like WeChat's task: onProgressUpdate listeners hear the bytes sent (all of them once the
+  // server answered: the shim sends the body in one piece)
+  const progress: ((p: any) => void)[] = []
+  const task = { abort() {}, onHeadersReceived() {}, offHeadersReceived() {},
+    onProgressUpdate(fn: (p: any) => void) { progress.push(fn) }, offProgressUpdate() {} } as any
   shim.pending += 1
   doHttp(method, url, header, body, timeout, (err, res) => {
     shim.pending -= 1
+    if (!err && res && body) {
+      const total = Buffer.isBuffer(body) ? body.length : Buffer.byteLength(String(body))
+      progress.forEach((fn) => fn({ progress: 100, totalBytesSent: total, totalBytesExpectedToSend: total }))
+    }
     if (err || !res) {
       rec.outcome = 'offline'
       record(rec)
@@ -161,7 +174,7 @@ function transport(kind: 'request' | 'uploadFile', method: string, url: string, 
     if (opts.responseType === 'arraybuffer') data = res.body.buffer.slice(res.body.byteOffset, res.body.byteOffset + res.body.length)
     call(opts, true, { statusCode: res.statusCode, data, header: res.header, errMsg: `${kind}:ok` })
   })
-  return { abort() {}, onHeadersReceived() {}, offHeadersReceived() {} } as any
+  return task
 }
 
 function privacyGate(api: string, opts: any, then: () => void) {
@@ -260,6 +273,14 @@ const wxShim: Record<string, any> = {
       if (!shim.media.length) return call(opts, false, { errMsg: 'chooseMedia:fail cancel' })
       call(opts, true, { type: 'image', tempFiles: shim.media.map((p) => ({ tempFilePath: p, size: fs.statSync(p).size, fileType: 'image' })), errMsg: 'chooseMedia:ok' })
     })
+  },
+  chooseMessageFile(opts: any) {
+    if (!shim.messageFiles.length) return call(opts, false, { errMsg: 'chooseMessageFile:fail cancel' })
+    return call(opts, true, { tempFiles: shim.messageFiles.map((f) => ({ path: f.path, name: f.name, size: fs.statSync(f.path).size, type: 'file', time: 0 })), errMsg: 'chooseMessageFile:ok' })
+  },
+  previewImage(opts: any) {
+    shim.previews.push({ urls: opts.urls, current: opts.current })
+    return call(opts, true, { errMsg: 'previewImage:ok' })
   },
   requestSubscribeMessage(opts: any) {
     const res: Record<string, string> = { errMsg: 'requestSubscribeMessage:ok' }

@@ -280,6 +280,8 @@ export interface UploadOptions {
   formData?: Record<string, string>
   idempotencyKey?: string
   timeout?: number
+  /** upload progress, 0–100 (from the upload task's onProgressUpdate) */
+  onProgress?: (percent: number) => void
 }
 
 /** wx.uploadFile (multipart POST) with the same auth, envelope errors and Idempotency-Key. */
@@ -291,8 +293,8 @@ export async function upload<T = any>(path: string, filePath: string, opts: Uplo
     const header: Record<string, string> = { 'Accept-Language': 'zh-CN', 'Idempotency-Key': key }
     const token = accessToken()
     if (token) header.Authorization = 'Bearer ' + token
-    const res = await new Promise<RawResult>((resolve, reject) =>
-      wx.uploadFile({
+    const res = await new Promise<RawResult>((resolve, reject) => {
+      const task = wx.uploadFile({
         url: apiUrl(path),
         filePath,
         name: opts.name || 'file',
@@ -302,7 +304,9 @@ export async function upload<T = any>(path: string, filePath: string, opts: Uplo
         success: (r: any) => resolve({ statusCode: r.statusCode, data: r.data, header: {} }),
         fail: (e: any) => reject(networkError(e && e.errMsg)),
       } as any)
-    )
+      const onProgress = opts.onProgress
+      if (onProgress && task && typeof task.onProgressUpdate === 'function') task.onProgressUpdate((p) => onProgress(p.progress))
+    })
     let data: any = res.data
     if (typeof data === 'string') {
       try {

@@ -51,6 +51,17 @@ const SHOTS: Shot[] = [
   { name: 'relief-payout', page: 'pages/relief/payout', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
   { name: 'membership-correction-form', page: 'pages/members/correction', persona: 'preview-corrector', query: correctorMembership },
   { name: 'membership-correction-review', page: 'pages/members/correction', persona: 'officer-banfeng', query: pendingCorrection },
+  { name: 'card-manage', page: 'pages/cards/manage', persona: 'officer-changfa',
+    query: async () => ({ membership: (await myMembership()).id }) },
+  { name: 'rights-attachments', page: 'pages/rights/index', persona: 'binhai-clerk',
+    act: async (p) => {
+      wxShim.media = [pngFile(120, 80, '工资条.png')]
+      await tap(p, '#pick-photos')
+      const broken = path.join(path.dirname(pngFile()), 'kaoqin.pdf') // no %%EOF: the API refuses it
+      fs.writeFileSync(broken, '%PDF-1.4\n')
+      wxShim.messageFiles = [{ path: broken, name: '考勤记录.pdf' }]
+      await tap(p, '#pick-files')
+    } },
 ]
 
 /** The object of the first to-do of a kind in an officer's queue (what the workbench opens). */

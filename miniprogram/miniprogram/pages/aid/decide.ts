@@ -2,10 +2,10 @@
 // its documents and history; reveal the whole ID or bank number with a reason (audited by the
 // API); approve, return (with the reason the applicant sees) or reject the current step.
 import * as api from '../../utils/api'
-import { ensureLogin } from '../../utils/auth'
 import { STATUS_THEME, yuanText } from '../../utils/aid'
 import { apiUrl } from '../../utils/config'
 import { timeText } from '../../utils/format'
+import { loadInto, runDecision } from '../../utils/page'
 
 const DONE: Record<string, string> = { approve: '已通过', return: '已退回', reject: '已驳回' }
 
@@ -26,15 +26,8 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load() {
-      this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
-        const app = await api.get(`/aid/applications/${(this as any)._id}`)
-        this.show(app)
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+    load() {
+      return loadInto(this, () => api.get(`/aid/applications/${(this as any)._id}`), (app) => this.show(app))
     },
     show(app: any) {
       this.setData({
@@ -79,17 +72,14 @@ Component({
         this.setData({ decideError: action === 'return' ? '请填写退回原因，申请人会看到' : '请填写驳回原因' })
         return
       }
-      this.setData({ deciding: action, decideError: '' })
-      const d = (this as any)._decide as api.Action<any>
-      try {
-        const app = await d.run((key) => api.post(`/aid/applications/${this.data.app.id}/decisions`, { action, comment: comment || null, version: this.data.app.version }, { idempotencyKey: key }))
-        this.show(app)
-        this.setData({ result: DONE[action], comment: '' })
-        wx.showToast({ title: DONE[action], icon: 'success' })
-      } catch (err) {
-        this.setData({ decideError: api.errorMessage(err) })
-      }
-      this.setData({ deciding: '' })
+      await runDecision(this, {
+        action: (this as any)._decide, busy: 'deciding', busyValue: action, error: 'decideError', toast: DONE[action],
+        send: (key) => api.post(`/aid/applications/${this.data.app.id}/decisions`, { action, comment: comment || null, version: this.data.app.version }, { idempotencyKey: key }),
+        done: (app) => {
+          this.show(app)
+          this.setData({ result: DONE[action], comment: '' })
+        },
+      })
     },
     onBack() {
       wx.navigateBack({ delta: 1 })

@@ -6,7 +6,7 @@ import * as api from '../../utils/api'
 import { seatsText } from '../../utils/events'
 import { timeText } from '../../utils/format'
 import { installPrivacyListener } from '../../utils/privacy'
-import { decodeScene, eventCodeOf, sceneFromPath } from '../../utils/scene'
+import { eventCodeOf, scanScene, sceneOfQuery, targetOf } from '../../utils/scene'
 
 function stateText(e: any): string {
   const mine = e.my_signup
@@ -38,7 +38,7 @@ Component({
       ;(this as any)._signup = api.action()
       ;(this as any)._query = query || {}
       await this.load()
-      const scene = query && query.scene ? decodeScene(query.scene) : ''
+      const scene = sceneOfQuery(query)
       if (scene && this.data.event) await this.checkIn(scene)
     },
     onRetry() {
@@ -49,13 +49,8 @@ Component({
       const q = (this as any)._query as Record<string, string>
       this.setData({ status: this.data.event ? 'ok' : 'loading', message: '' })
       try {
-        let event: any
-        if (q.id) event = await api.get(`/events/${encodeURIComponent(q.id)}`)
-        else if (q.scene) {
-          const code = eventCodeOf(decodeScene(q.scene))
-          if (!code) throw new api.ApiError('bad_scene', '这个码不是活动的签到码。', 0)
-          event = await api.get(`/events/by-code/${encodeURIComponent(code)}`)
-        } else throw new api.ApiError('not_found', '没有找到这个活动。', 404)
+        const t = targetOf(q, eventCodeOf, { notOurs: '这个码不是活动的签到码。', missing: '没有找到这个活动。' })
+        const event = await api.get('id' in t ? `/events/${encodeURIComponent(t.id)}` : `/events/by-code/${encodeURIComponent(t.code)}`)
         this.show(event)
         this.setData({ status: 'ok' })
       } catch (e) {
@@ -126,20 +121,14 @@ Component({
       wx.openLocation({ latitude: o.latitude, longitude: o.longitude, name: o.name, address: o.address, scale: o.scale })
     },
 
-    onScan() {
-      wx.scanCode({
-        onlyFromCamera: true,
-        scanType: ['wxCode', 'qrCode'],
-        success: (res) => {
-          const scene = sceneFromPath((res as any).path) || sceneFromPath(res.result)
-          if (!scene || !eventCodeOf(scene)) {
-            this.setData({ errorText: '这不是活动的签到码，请扫描活动现场展示的小程序码。', resultText: '' })
-            return
-          }
-          this.checkIn(scene)
-        },
-        fail: () => undefined, // cancelled
-      })
+    async onScan() {
+      const scene = await scanScene()
+      if (scene === undefined) return // cancelled
+      if (!scene || !eventCodeOf(scene)) {
+        this.setData({ errorText: '这不是活动的签到码，请扫描活动现场展示的小程序码。', resultText: '' })
+        return
+      }
+      await this.checkIn(scene)
     },
 
     async checkIn(scene: string) {

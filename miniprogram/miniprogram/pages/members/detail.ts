@@ -1,7 +1,7 @@
 // One membership application (app/core/pages.py "members/detail", ?id=): its status and
 // decision; the applicant withdraws it while pending, or applies again after a refusal.
 import * as api from '../../utils/api'
-import { ensureLogin } from '../../utils/auth'
+import { currentUser, ensureLogin } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 import { STATUS_THEMES } from '../../utils/membership'
 
@@ -17,6 +17,7 @@ Component({
     headline: '',
     withdrawing: false,
     actionError: '',
+    officerView: false, // an officer looking at someone else's membership
   },
   methods: {
     onLoad(query: Record<string, string>) {
@@ -56,6 +57,7 @@ Component({
         headline,
         createdText: timeText(m.created_at),
         decidedText: m.decided_at ? timeText(m.decided_at) : '',
+        officerView: !!currentUser() && currentUser()!.id !== m.user_id,
       })
     },
     onWithdraw() {
@@ -88,6 +90,9 @@ Component({
     },
     onCorrect() {
       if (this.data.m) wx.navigateTo({ url: `/pages/members/correction?membership=${this.data.m.id}` })
+    },
+    onManageCard() {
+      if (this.data.m) wx.navigateTo({ url: `/pages/cards/manage?membership=${this.data.m.id}` })
     },
     onReapply() {
       wx.redirectTo({ url: '/pages/join/index' })

@@ -6,6 +6,7 @@ import * as api from '../../utils/api'
 import { ensureLogin, refreshMe } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 import { yuanText } from '../../utils/aid'
+import { confirm, runDecision } from '../../utils/page'
 
 const KIND_LABELS: Record<string, string> = { worker: '受灾职工', rescuer: '救援人员' }
 
@@ -76,33 +77,20 @@ Component({
         this.setData({ report: null, reportError: api.errorMessage(e) })
       }
     },
-    confirm(title: string, content: string): Promise<boolean> {
-      return new Promise((resolve) => {
-        wx.showModal({ title, content, confirmText: '确定', success: (res) => resolve(!!res.confirm), fail: () => resolve(false) })
-      })
-    },
-    async act(run: api.Action<any>, path: string, toast: string) {
+    act(run: api.Action<any>, path: string, toast: string) {
       const a = this.data.a
-      this.setData({ acting: true, actionError: '' })
-      try {
-        const next = await run.run((key) => api.post(path, { version: a.version }, { idempotencyKey: key }))
-        this.setData({ a: shown(next) })
-        wx.showToast({ title: toast, icon: 'success' })
-        await this.loadReport()
-      } catch (e) {
-        this.setData({ actionError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409 && !String(e.code || '').startsWith('idempotency')) {
-          run.reset() // a stale version: the next try carries the new one, under a new key
-          try {
-            this.setData({ a: shown(await api.get(`/relief/allocations/${a.id}`)) })
-            await this.loadReport()
-          } catch (err) {
-            // keep the message of the failed action
-          }
-        }
-      } finally {
-        this.setData({ acting: false })
-      }
+      return runDecision(this, {
+        action: run, busy: 'acting', error: 'actionError', toast,
+        send: (key) => api.post(path, { version: a.version }, { idempotencyKey: key }),
+        done: (next) => {
+          this.setData({ a: shown(next) })
+          return this.loadReport()
+        },
+        reload: async () => {
+          this.setData({ a: shown(await api.get(`/relief/allocations/${a.id}`)) })
+          await this.loadReport()
+        },
+      })
     },
     /** Ask, then act: a second tap while the question or the request is open does nothing. */
     async askThenAct(title: string, content: string, run: api.Action<any>, path: string, toast: string) {
@@ -110,7 +98,7 @@ Component({
       if (!this.data.a || this.data.acting || self._asking) return
       self._asking = true
       try {
-        if (await this.confirm(title, content)) await this.act(run, path, toast)
+        if (await confirm(title, content)) await this.act(run, path, toast)
       } finally {
         self._asking = false
       }

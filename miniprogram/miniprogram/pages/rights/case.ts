@@ -2,8 +2,9 @@
 // after the union's follow-up call, or reopens it within 7 days; the handling officers accept
 // it, record steps (mediation, referrals, a legal aid lawyer), resolve it and log the call.
 import * as api from '../../utils/api'
-import { currentUser, ensureLogin } from '../../utils/auth'
+import { currentUser } from '../../utils/auth'
 import { timeText } from '../../utils/format'
+import { loadInto, runDecision } from '../../utils/page'
 
 const STEP_KINDS = [
   { code: 'note', label: '备注' },
@@ -24,6 +25,8 @@ Component({
     message: '',
     c: null as any,
     history: [] as any[],
+    documents: [] as any[],
+    previewError: '',
     mine: false,
     stepKinds: STEP_KINDS,
     stepKind: 'mediation',
@@ -54,18 +57,25 @@ Component({
         c: Object.assign({}, c, { created: timeText(c.created_at) }),
         mine: !!me && me.id === c.user_id,
         history: (c.history || []).map((h: any) => Object.assign({}, h, { time: timeText(h.created_at) })),
+        documents: (c.documents || []).map((d: any) => ({ id: d.file_id, name: d.original_name, type: d.content_type,
+          image: /^image\//.test(d.content_type) })),
       })
     },
-    async load() {
-      this.setData({ status: 'loading', message: '' })
+    /** An attached photo, fetched with the caller's session (GET /files/{id}; an officer's read
+     * is audited) and shown full screen. */
+    async onPreview(e: any) {
+      const doc = this.data.documents.find((d: any) => d.id === Number(e.currentTarget.dataset.id))
+      if (!doc || !doc.image) return
+      this.setData({ previewError: '' })
       try {
-        await ensureLogin()
-        const c = await api.get(`/rights-cases/${encodeURIComponent((this as any)._id)}`)
-        this.show(c)
-        this.setData({ status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
+        const url = await api.imageDataUrl(`/files/${doc.id}`, doc.type)
+        wx.previewImage({ urls: [url], current: url })
+      } catch (err) {
+        this.setData({ previewError: api.errorMessage(err) })
       }
+    },
+    load() {
+      return loadInto(this, () => api.get(`/rights-cases/${encodeURIComponent((this as any)._id)}`), (c) => this.show(c))
     },
     onInput(e: any) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
@@ -76,20 +86,16 @@ Component({
     onStar(e: any) {
       this.setData({ rating: Number(e.currentTarget.dataset.value) })
     },
-    async act(action: string, body: Record<string, any>, done: string) {
-      this.setData({ busy: true, formError: '' })
-      try {
-        const c = await ((this as any)._act as api.Action<any>).run((key) =>
-          api.post(`/rights-cases/${this.data.c.id}/${action}`, Object.assign({ version: this.data.c.version }, body),
-            { idempotencyKey: key }))
-        this.show(c)
-        this.setData({ note: '', outcome: '', amountYuan: '', caller: '', said: '', comment: '', reopenReason: '' })
-        wx.showToast({ title: done, icon: 'success' })
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ busy: false })
-      }
+    act(action: string, body: Record<string, any>, done: string) {
+      return runDecision(this, {
+        action: (this as any)._act, busy: 'busy', error: 'formError', toast: done,
+        send: (key) => api.post(`/rights-cases/${this.data.c.id}/${action}`, Object.assign({ version: this.data.c.version }, body),
+          { idempotencyKey: key }),
+        done: (c) => {
+          this.show(c)
+          this.setData({ note: '', outcome: '', amountYuan: '', caller: '', said: '', comment: '', reopenReason: '' })
+        },
+      })
     },
     onAccept() {
       return this.act('accept', {}, '已受理')

@@ -5,7 +5,7 @@ import * as api from '../../utils/api'
 import { apiUrl } from '../../utils/config'
 import { ratingText, timeText } from '../../utils/format'
 import { installPrivacyListener } from '../../utils/privacy'
-import { decodeScene, sceneFromPath, stationCodeOf } from '../../utils/scene'
+import { scanScene, sceneOfQuery, stationCodeOf, targetOf } from '../../utils/scene'
 
 const DAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日']
 const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
@@ -47,7 +47,7 @@ Component({
       ;(this as any)._submit = api.action()
       ;(this as any)._query = query || {}
       await this.load()
-      const scene = query && query.scene ? decodeScene(query.scene) : ''
+      const scene = sceneOfQuery(query)
       if (scene && this.data.station) await this.checkIn(scene)
     },
     onRetry() {
@@ -58,13 +58,8 @@ Component({
       const q = (this as any)._query as Record<string, string>
       this.setData({ status: 'loading', message: '' })
       try {
-        let station: any
-        if (q.id) station = await api.get(`/stations/${encodeURIComponent(q.id)}`)
-        else if (q.scene) {
-          const code = stationCodeOf(decodeScene(q.scene))
-          if (!code) throw new api.ApiError('bad_scene', '这个码不是服务站的签到码。', 0)
-          station = await api.get(`/stations/by-code/${encodeURIComponent(code)}`)
-        } else throw new api.ApiError('not_found', '没有找到这个服务站。', 404)
+        const t = targetOf(q, stationCodeOf, { notOurs: '这个码不是服务站的签到码。', missing: '没有找到这个服务站。' })
+        const station = await api.get('id' in t ? `/stations/${encodeURIComponent(t.id)}` : `/stations/by-code/${encodeURIComponent(t.code)}`)
         this.showStation(station)
         await this.loadFeedback()
         this.setData({ status: 'ok' })
@@ -103,20 +98,14 @@ Component({
       })
     },
 
-    onScan() {
-      wx.scanCode({
-        onlyFromCamera: true,
-        scanType: ['wxCode', 'qrCode'],
-        success: (res) => {
-          const scene = sceneFromPath((res as any).path) || sceneFromPath(res.result)
-          if (!scene) {
-            this.setData({ checkinError: '这不是服务站的签到码，请扫描服务站门口的小程序码。', checkinText: '' })
-            return
-          }
-          this.checkIn(scene)
-        },
-        fail: () => undefined, // cancelled
-      })
+    async onScan() {
+      const scene = await scanScene()
+      if (scene === undefined) return // cancelled
+      if (!scene) {
+        this.setData({ checkinError: '这不是服务站的签到码，请扫描服务站门口的小程序码。', checkinText: '' })
+        return
+      }
+      await this.checkIn(scene)
     },
 
     async checkIn(scene: string) {

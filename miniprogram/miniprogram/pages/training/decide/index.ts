@@ -2,9 +2,9 @@
 // accept and schedule (POST …/decisions action schedule with the event to create, linked to the
 // request) or decline with a reason; the requester is told either way.
 import * as api from '../../../utils/api'
-import { ensureLogin } from '../../../utils/auth'
 import { FORM_CHOICE_DATA, emptyForm, eventBody, formMethods } from '../../../utils/event-form'
 import { timeText } from '../../../utils/format'
+import { loadInto, runDecision } from '../../../utils/page'
 import { installPrivacyListener } from '../../../utils/privacy'
 
 Component({
@@ -35,13 +35,12 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load(quiet = false) {
+    load(quiet = false) {
       const id = (this as any)._id
-      if (!quiet) this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
+      return loadInto(this, () => {
         if (!/^\d+$/.test(id)) throw new api.ApiError('not_found', '没有找到这个点单。', 404)
-        const r = await api.get(`/training-requests/${id}`)
+        return api.get(`/training-requests/${id}`)
+      }, (r) => {
         const first = r.preferred_dates && r.preferred_dates[0]
         this.setData({
           r,
@@ -61,9 +60,7 @@ Component({
             }),
           })
         }
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+      }, { quiet })
     },
     onMode(e: any) {
       this.setData({ mode: e.currentTarget.dataset.mode, formError: '' })
@@ -83,22 +80,19 @@ Component({
         if (built.error) return this.setData({ formError: built.error })
         body = { action: 'schedule', event: built.body, version: r.version }
       }
-      const submit = ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode]
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const done = await submit.run((key) => api.post(`/training-requests/${r.id}/decisions`, body, { idempotencyKey: key }))
-        this.setData({
-          resultText: body.action === 'decline' ? '已答复不予安排，点单人会收到原因' : '已安排：活动已建为草稿，去活动管理发布',
-          eventId: done.event_id || 0,
-        })
-        wx.showToast({ title: '已提交', icon: 'success' })
-        await this.load(true)
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) await this.load(true)
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode],
+        busy: 'submitting', error: 'formError', toast: '已提交',
+        send: (key) => api.post(`/training-requests/${r.id}/decisions`, body, { idempotencyKey: key }),
+        done: (done) => {
+          this.setData({
+            resultText: body.action === 'decline' ? '已答复不予安排，点单人会收到原因' : '已安排：活动已建为草稿，去活动管理发布',
+            eventId: done.event_id || 0,
+          })
+          return this.load(true)
+        },
+        reload: () => this.load(true),
+      })
     },
     onOpenEvent() {
       wx.navigateTo({ url: `/pages/events/admin/index?id=${this.data.eventId}` })

@@ -1,9 +1,9 @@
 // 入会审批 (officers, from the workbench: ?id=<membership id>): the application (personal numbers
 // masked), approve, or reject with a reason; decided with the version shown.
 import * as api from '../../../utils/api'
-import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
 import { STATUS_THEMES } from '../../../utils/membership'
+import { loadInto, runDecision } from '../../../utils/page'
 
 Component({
   data: {
@@ -34,11 +34,9 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load() {
+    load() {
       const id = (this as any)._id as number
-      this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
+      return loadInto(this, async () => {
         const m = await api.get(`/memberships/${id}`)
         let orgName = ''
         try {
@@ -46,10 +44,8 @@ Component({
         } catch (e) {
           orgName = ''
         }
-        this.show(m, orgName)
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+        return { m, orgName }
+      }, ({ m, orgName }) => this.show(m, orgName))
     },
     show(m: any, orgName: string) {
       this.setData({ status: 'ok', m, orgName, theme: STATUS_THEMES[m.status] || 'default', createdText: timeText(m.created_at) })
@@ -73,31 +69,21 @@ Component({
       }
       return this.decide('reject')
     },
-    async decide(action: 'approve' | 'reject') {
-      const run = (this as any)._decide as api.Action<any>
-      if (run.running) return
+    decide(action: 'approve' | 'reject') {
       const m = this.data.m
       const body: Record<string, unknown> = { action, version: m.version }
       if (action === 'reject') body.reason = this.data.reason.trim()
-      this.setData({ deciding: true, decisionError: '' })
-      try {
-        const next = await run.run((key) => api.post(`/memberships/${m.id}/decision`, body, { idempotencyKey: key }))
-        this.show(next, this.data.orgName)
-        this.setData({ rejecting: false, decided: action === 'approve' ? '已批准入会' : '已驳回' })
-        wx.showToast({ title: action === 'approve' ? '已批准' : '已驳回', icon: 'success' })
-      } catch (e) {
-        this.setData({ decisionError: api.errorMessage(e) })
+      return runDecision(this, {
+        action: (this as any)._decide, busy: 'deciding', error: 'decisionError',
+        toast: action === 'approve' ? '已批准' : '已驳回',
+        send: (key) => api.post(`/memberships/${m.id}/decision`, body, { idempotencyKey: key }),
+        done: (next) => {
+          this.show(next, this.data.orgName)
+          this.setData({ rejecting: false, decided: action === 'approve' ? '已批准入会' : '已驳回' })
+        },
         // someone else decided meanwhile: show what it is now
-        if (e instanceof api.ApiError && e.status === 409) {
-          try {
-            this.show(await api.get(`/memberships/${m.id}`), this.data.orgName)
-          } catch (_) {
-            /* keep the message */
-          }
-        }
-      } finally {
-        this.setData({ deciding: false })
-      }
+        reload: async () => this.show(await api.get(`/memberships/${m.id}`), this.data.orgName),
+      })
     },
     // the whole ID number, for a reason that is audited (officers only; the API checks)
     onStartReveal() {
@@ -119,6 +105,9 @@ Component({
       } catch (e) {
         this.setData({ revealError: api.errorMessage(e) })
       }
+    },
+    onManageCard() {
+      wx.navigateTo({ url: `/pages/cards/manage?membership=${this.data.m.id}` })
     },
     onBack() {
       wx.navigateBack({ delta: 1 })
