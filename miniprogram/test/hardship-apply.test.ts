@@ -335,3 +335,38 @@ test('a village officer sees their own village; a member cannot open the statist
   const refused = await backend('GET', `/hardship/stats?org_id=${await orgId('东兰县总工会')}`, undefined, await tokenOf('demo-member'))
   expect([403, 404]).toContain(refused.status)
 })
+
+test('a file in its notice shows the notice period, the objections for officers and the home visit', async () => {
+  loginAs('officer-banfeng')
+  const token = await tokenOf('officer-banfeng')
+  const inNotice = (await backend('GET', '/hardship-files?status=in_notice', undefined, token)).data.items[0]
+  const page = await openPage('pages/hardship/file', { id: String(inNotice.id) })
+  const notices = await backend('GET', `/notices?org_id=${inNotice.org.id}`)
+  const notice = notices.data.items.find((n: any) => n.subject_kind === 'hardship_file' && n.subject_id === inNotice.id)
+  expect(text(page, '#notice-dates')).toBe(`公示期：${notice.starts_on} 发布，${notice.working_days} 个工作日，至 ${notice.ends_on}`)
+  const objections = (await backend('GET', `/notices/${notice.id}/objections`, undefined, token)).data.items
+  expect(objections.length).toBeGreaterThan(0)
+  for (const o of objections) expect(text(page, `#objection-${o.id}`)).toContain(o.reason)
+  expect(text(page, '#next-step')).toBe(notice.open_objections
+    ? `公示中有 ${notice.open_objections} 件异议待核实，核实处理前暂停`
+    : `公示至 ${notice.ends_on}，期满无异议后由东兰县总工会建档`)
+  const detail = (await backend('GET', `/hardship-files/${inNotice.id}`, undefined, token)).data
+  expect(text(page, '#visits')).toContain(detail.visits[0].findings)
+  await tap(page, `#objection-${objections[0].id}`)
+  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: `/pages/notices/objection?id=${objections[0].id}` }))
+
+  // the household itself sees the dates, not who objected or why
+  loginAs('aid-banfeng')
+  const own = await openPage('pages/hardship/file', { id: String(inNotice.id) })
+  expect(text(own, '#notice-dates')).toContain(notice.ends_on)
+  expect(objections.some((o: any) => exists(own, `#objection-${o.id}`))).toBe(false)
+})
+
+test('a filed file shows its next yearly review', async () => {
+  loginAs('officer-hongli')
+  const token = await tokenOf('officer-hongli')
+  const filed = (await backend('GET', '/hardship-files?status=filed', undefined, token)).data.items[0]
+  const page = await openPage('pages/hardship/file', { id: String(filed.id) })
+  expect(text(page, '#next-step')).toBe(`已建档，下次年度复核：${filed.review_due_on}`)
+  expect(exists(page, '#notice')).toBe(false)
+})
