@@ -352,6 +352,7 @@ test('a file in its notice shows the notice period, the objections for officers 
     : `公示至 ${notice.ends_on}，期满无异议后由东兰县总工会建档`)
   const detail = (await backend('GET', `/hardship-files/${inNotice.id}`, undefined, token)).data
   expect(text(page, '#visits')).toContain(detail.visits[0].findings)
+  expect(exists(page, '#decide')).toBe(false) // the county's step, not the village's
   await tap(page, `#objection-${objections[0].id}`)
   expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: `/pages/notices/objection?id=${objections[0].id}` }))
 
@@ -360,6 +361,18 @@ test('a file in its notice shows the notice period, the objections for officers 
   const own = await openPage('pages/hardship/file', { id: String(inNotice.id) })
   expect(text(own, '#notice-dates')).toContain(notice.ends_on)
   expect(objections.some((o: any) => exists(own, `#objection-${o.id}`))).toBe(false)
+  expect(exists(own, '#decide')).toBe(false)
+
+  // the county union files it only after the notice: its refusal is shown as the API gives it
+  loginAs('officer-donglan-county')
+  const county = await openPage('pages/hardship/file', { id: String(inNotice.id) })
+  expect(exists(county, '#approve-btn')).toBe(false)
+  await tap(county, '#file-btn')
+  const refused = requests('POST', `/hardship-files/${inNotice.id}/decisions`).pop()!
+  expect(refused.status).toBe(409)
+  const again = await backend('POST', `/hardship-files/${inNotice.id}/decisions`, refused.data, await tokenOf('officer-donglan-county'))
+  expect(again.status).toBe(409)
+  expect(text(county, '#decision-error')).toBe(again.data.error.message)
 })
 
 test('a filed file shows its next yearly review', async () => {

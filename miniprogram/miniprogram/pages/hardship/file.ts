@@ -3,9 +3,12 @@
 // yearly review), the home visits recorded, the notice's objections (officers over its org),
 // history; the approver of the current step decides here (the backend says whose step it is).
 import * as api from '../../utils/api'
-import { ensureLogin } from '../../utils/auth'
+import { ensureLogin, refreshMe } from '../../utils/auth'
 
 const NOTICE_KINDS: Record<string, string> = { in_notice: 'hardship_file', exit_notice: 'hardship_exit' }
+const DECIDED: Record<string, string> = { approve: '审核通过', return: '退回', file: '建档' }
+// the states in which the approver of the step decides on this page (others: their own pages)
+const DECIDING = ['grassroots_review', 'upper_review', 'in_notice']
 
 /** The next step of a file, in words, from what the API answers. */
 function nextStep(file: any, notice: any): string {
@@ -37,7 +40,7 @@ function nextStep(file: any, notice: any): string {
 Component({
   data: {
     status: 'loading', message: '', id: 0, file: null as any, next: '', notice: null as any,
-    objections: [] as any[], comment: '', decisionError: '', decided: '',
+    objections: [] as any[], comment: '', decisionError: '', decided: '', canDecide: false,
   },
   methods: {
     onLoad(query: Record<string, string>) {
@@ -52,12 +55,19 @@ Component({
     async load() {
       try {
         await ensureLogin()
-        const file = await api.get(`/hardship-files/${this.data.id}`)
-        this.setData({ status: 'ok', file })
+        const [file, me] = await Promise.all([api.get(`/hardship-files/${this.data.id}`), refreshMe()])
+        ;(this as any)._roles = (me as any).roles || []
+        this.setData({ status: 'ok', file, canDecide: this.mayDecide(file) })
         await this.loadNotice(file)
       } catch (e) {
         this.setData({ status: 'error', message: api.errorMessage(e) })
       }
+    },
+    /** An approver of the union whose step it is (the API decides again). */
+    mayDecide(file: any): boolean {
+      const roles: any[] = (this as any)._roles || []
+      return !!file.step_org && DECIDING.indexOf(file.status) >= 0 &&
+        roles.some((r) => r.org_id === file.step_org.id && r.role === 'approver')
     },
     /** The file's current notice (public list of its org) and, for officers, its objections. */
     async loadNotice(file: any) {
@@ -90,7 +100,7 @@ Component({
         const file = await api.post(`/hardship-files/${this.data.id}/decisions`, {
           action, version: this.data.file.version, comment: this.data.comment || null,
         })
-        this.setData({ file, decided: `已${action === 'approve' ? '审核通过' : '退回'}：${file.status_label}` })
+        this.setData({ file, canDecide: this.mayDecide(file), decided: `已${DECIDED[action]}：${file.status_label}` })
         await this.loadNotice(file)
       } catch (e) {
         this.setData({ decisionError: api.errorMessage(e) })
@@ -101,6 +111,9 @@ Component({
     },
     onReturn() {
       return this.decide('return')
+    },
+    onFile() {
+      return this.decide('file')
     },
   },
 })
