@@ -383,3 +383,42 @@ test('a filed file shows its next yearly review', async () => {
   expect(text(page, '#next-step')).toBe(`已建档，下次年度复核：${filed.review_due_on}`)
   expect(exists(page, '#notice')).toBe(false)
 })
+
+test('a village officer enters a worker (工会代录): the consent is recorded on the signed paper form', async () => {
+  loginAs('officer-nongzhu')
+  const page = await openPage('pages/hardship/apply')
+  const village = await orgId('弄竹村')
+  expect(exists(page, `#org-${village}`)).toBe(false)
+  await tap(page, '#on-behalf')
+  expect(exists(page, '#org-q')).toBe(false) // an officer enters for their own union only
+  await tap(page, `#org-${village}`)
+  await type(page, '#head-name', '牙秀兰')
+  await type(page, '#head-id_number', idNumber('19760707', 851))
+  await tap(page, '#next-btn')
+  expect(text(page, '#err-paper_reference')).toBe('请填写职工签字的纸质申请和同意书编号')
+  await type(page, '#paper-ref', '弄竹村-2026-003')
+  await tap(page, '#next-btn')
+  await tap(page, '#next-btn')
+  await tap(page, '#main-accident')
+  await type(page, '#income-wages', '20000')
+  await type(page, '#accident', '30000')
+  await afterTyping()
+  expect(text(page, '#eligibility-level')).toBe('预估：意外致困')
+  await tap(page, '#next-btn')
+  await fillBank(page, '牙秀兰')
+  await tap(page, '#next-btn')
+  await tap(page, '#submit-btn')
+  expect(text(page, '#consent')).toContain('职工本人')
+  await tap(page, '#consent-btn')
+  const consent = requests('POST', '/me/consents').pop()!
+  expect(consent.status).toBe(201)
+  expect(consent.data).toEqual(expect.objectContaining({
+    paper_reference: '弄竹村-2026-003', subject: { name: '牙秀兰', id_number: idNumber('19760707', 851) },
+  }))
+  const created = requests('POST', '/hardship-files').filter((r) => r.path === '/api/v1/hardship-files').pop()!
+  expect([created.status, created.data.on_behalf, created.data.org_id]).toEqual([201, true, village])
+  expect(requests('POST', '/submit').pop()!.status).toBe(200)
+  const fileId = /id=(\d+)/.exec(wxShim.nav.pop()!.url || '')![1]
+  const file = (await backend('GET', `/hardship-files/${fileId}`, undefined, await tokenOf('officer-nongzhu'))).data
+  expect([file.entered_by_officer, file.level, file.status]).toEqual([true, 'accident', 'grassroots_review'])
+})
