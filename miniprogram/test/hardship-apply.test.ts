@@ -422,3 +422,28 @@ test('a village officer enters a worker (工会代录): the consent is recorded 
   const file = (await backend('GET', `/hardship-files/${fileId}`, undefined, await tokenOf('officer-nongzhu'))).data
   expect([file.entered_by_officer, file.level, file.status]).toEqual([true, 'accident', 'grassroots_review'])
 })
+
+test('a submit whose answer was lost is retried with the same Idempotency-Key: one file', async () => {
+  loginAs('mp21-weak-signal')
+  const token = await tokenOf('mp21-weak-signal')
+  const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'aid')
+  await backend('POST', '/me/consents', { purpose: 'aid', data_kinds: ['id_number', 'bank_account'], policy_version: policy.version }, token)
+  const page = await openPage('pages/hardship/apply')
+  await fillHead(page, '坤王村', '班永强', idNumber('19770303', 861))
+  for (let i = 0; i < 2; i++) await tap(page, '#next-btn')
+  await tap(page, '#main-unemployment')
+  await type(page, '#income-wages', '5000')
+  await tap(page, '#next-btn')
+  await fillBank(page, '班永强')
+  await tap(page, '#next-btn')
+  wxShim.network.loseResponses = 1 // the draft is created, the phone never hears it
+  await tap(page, '#submit-btn')
+  expect(text(page, '#form-error')).toBe('网络不给力，请求超时，请稍后重试')
+  await tap(page, '#submit-btn')
+  const creates = requests('POST', '/hardship-files').filter((r) => r.path === '/api/v1/hardship-files')
+  expect(creates.map((r) => r.outcome)).toEqual(['lost', 'ok'])
+  expect(creates[1].header['Idempotency-Key']).toBe(creates[0].header['Idempotency-Key'])
+  expect(requests('POST', '/submit').pop()!.status).toBe(200)
+  const mine = await backend('GET', '/me/hardship-files', undefined, token)
+  expect(mine.data.items.length).toBe(1)
+})
