@@ -7,83 +7,34 @@
 // one saved) and submit it, one Idempotency-Key per tap (api.action()).
 import * as api from '../../utils/api'
 import { ensureLogin, refreshMe } from '../../utils/auth'
-import { CAUSES, COST_KINDS, HEALTH, INCOME_KINDS, RELATIONS, SCHOOLING, fenText, labelOf, levelReason, yuanToFen } from '../../utils/hardship'
+import { consentAsked, fieldErrors } from '../../utils/form'
+import type { ConsentAsk } from '../../utils/form'
+import { CAUSES, COST_KINDS, HEALTH, INCOME_KINDS, RELATIONS, SCHOOLING, fenText, labelOf, levelReason } from '../../utils/hardship'
+import {
+  KEPT, STEPS, amountProblem, checkStep, draftKey, emptyFamily, emptyForm, errorKey, figures, requestBody, stepOf, tag,
+} from '../../utils/hardship-form'
+import type { Family, FileForm, OrgChip } from '../../utils/hardship-form'
 import { idNumberProblem, normaliseIdNumber } from '../../utils/idcard'
 import { installPrivacyListener } from '../../utils/privacy'
 import { getItem, removeItem, setItem } from '../../utils/storage'
 
-const STEPS = ['户主', '家庭成员', '收支与原因', '账户与材料', '确认提交']
 const ELIGIBILITY_DELAY_MS = 400
 const MAX_EVIDENCE = 20
-
-interface Person { name: string; id_number: string; health: string; schooling: string; work: string }
-interface Family extends Person { relation: string }
-interface Head extends Person { employer: string }
-interface Evidence { file_id: number; name: string }
-interface OrgChip { id: number; name: string }
-
-const emptyPerson = (): Person => ({ name: '', id_number: '', health: 'healthy', schooling: 'none', work: '' })
-const emptyHead = (): Head => Object.assign(emptyPerson(), { employer: '' })
-const emptyFamily = (): Family => Object.assign(emptyPerson(), { relation: 'spouse' })
-const amounts = (kinds: { code: string }[]) => {
-  const out: Record<string, string> = {}
-  kinds.forEach((k) => (out[k.code] = ''))
-  return out
-}
-
-/** What is kept as the draft (and restored): everything typed, and the saved draft file. */
-const KEPT = ['step', 'orgs', 'orgId', 'onBehalf', 'paperRef', 'head', 'family', 'mainCause', 'secondary',
-  'income', 'costs', 'accident', 'bank', 'evidence', 'fileId', 'fileVersion'] as const
-
-function draftKey(userId: number): string {
-  return `gh.hardship-draft:${userId}`
-}
-
-/** A short stable tag of a request body: the same body retried reuses its Idempotency-Key. */
-function tag(s: string): string {
-  let h = 5381
-  for (let i = 0; i < s.length; i++) h = ((h << 5) + h + s.charCodeAt(i)) | 0
-  return (h >>> 0).toString(36)
-}
-
-/** API field names → the form's error keys (head.id_number → head_id_number, family.2.name → family_2). */
-function errorKey(field: string): string {
-  const family = /^family\.(\d+)/.exec(field)
-  if (family) return `family_${family[1]}`
-  if (field.indexOf('bank_account.') === 0) return 'bank_' + field.slice('bank_account.'.length)
-  if (field.indexOf('income_items') === 0) return 'income'
-  if (field.indexOf('fixed_costs') === 0) return 'costs'
-  if (field.indexOf('evidence_file_ids') === 0) return 'evidence'
-  return field.replace(/\./g, '_')
-}
-
-/** The step that holds a field's error. */
-function stepOf(key: string): number {
-  if (key === 'org_id' || key.indexOf('head_') === 0) return 0
-  if (key.indexOf('family') === 0) return 1
-  if (['main_cause', 'secondary_causes', 'income', 'costs', 'accident_costs_fen'].indexOf(key) >= 0) return 2
-  if (key.indexOf('bank_') === 0 || key === 'evidence') return 3
-  return 4
-}
 
 Component({
   data: {
     status: 'loading', message: '', steps: STEPS, step: 0,
     relations: RELATIONS, health: HEALTH, schooling: SCHOOLING, causes: CAUSES,
     incomeKinds: INCOME_KINDS, costKinds: COST_KINDS,
-    officerOrgs: [] as OrgChip[], orgs: [] as OrgChip[], orgId: 0, orgQuery: '', orgError: '',
-    onBehalf: false, paperRef: '',
-    head: emptyHead(), family: [] as Family[], familyView: [] as any[],
+    officerOrgs: [] as OrgChip[], orgs: [] as OrgChip[], orgQuery: '', orgError: '',
+    ...emptyForm(), familyView: [] as any[],
     editor: null as null | (Family & { index: number }), editorErrors: {} as Record<string, string>,
-    mainCause: '', secondary: [] as string[], secondaryOn: {} as Record<string, boolean>,
-    income: amounts(INCOME_KINDS), costs: amounts(COST_KINDS), accident: '',
-    bank: { holder: '', bank: '', number: '' },
-    evidence: [] as Evidence[], uploading: false,
+    secondaryOn: {} as Record<string, boolean>, uploading: false,
     eligibility: null as null | { level: string; label: string; reason: string; text: string },
     eligibilityError: '', countyId: 0,
     fileId: 0, fileVersion: 0,
     errors: {} as Record<string, string>, formError: '', submitting: false,
-    consent: null as null | { kinds: string[]; labels: string; version: string; purposeLabel: string; subject: boolean },
+    consent: null as null | ConsentAsk,
     consenting: false, restored: false,
   },
   methods: {
@@ -136,12 +87,10 @@ Component({
     onDiscard() {
       removeItem(draftKey((this as any)._userId))
       ;(this as any)._submit.reset()
-      this.setData({
-        step: 0, orgs: [], orgId: 0, onBehalf: false, paperRef: '', head: emptyHead(), family: [], mainCause: '',
-        secondary: [], income: amounts(INCOME_KINDS), costs: amounts(COST_KINDS), accident: '',
-        bank: { holder: '', bank: '', number: '' }, evidence: [], fileId: 0, fileVersion: 0, eligibility: null,
+      this.setData(Object.assign(emptyForm(), {
+        step: 0, orgs: [], fileId: 0, fileVersion: 0, eligibility: null,
         errors: {}, formError: '', consent: null, restored: false, editor: null,
-      })
+      }))
       this.refreshViews()
     },
     /** Derived display rows (labels of the family, the secondary causes picked). */
@@ -297,23 +246,6 @@ Component({
       this.keep()
       this.scheduleEligibility()
     },
-    /** Yearly sums in fen; `bad` names the first amount that is not a number. */
-    figures() {
-      let bad = ''
-      const items = (group: Record<string, string>, kinds: { code: string; label: string }[]) =>
-        kinds.map((k) => ({ kind: k.code, label: k.label, amount_fen: yuanToFen(group[k.code]) }))
-          .filter((i) => {
-            if (isNaN(i.amount_fen)) bad = bad || i.label
-            return i.amount_fen > 0
-          })
-          .map((i) => ({ kind: i.kind, amount_fen: i.amount_fen }))
-      const income = items(this.data.income, INCOME_KINDS)
-      const costs = items(this.data.costs, COST_KINDS)
-      const accident = yuanToFen(this.data.accident)
-      if (isNaN(accident)) bad = bad || '意外或大病支出'
-      const typed = Object.keys(this.data.income).some((k) => this.data.income[k].trim() !== '')
-      return { income, costs, accident: isNaN(accident) ? 0 : accident, bad, typed }
-    },
 
     // ---- eligibility as the file is filled ----
     scheduleEligibility(delay = ELIGIBILITY_DELAY_MS) {
@@ -321,10 +253,10 @@ Component({
       ;(this as any)._timer = setTimeout(() => this.checkEligibility(), delay)
     },
     async checkEligibility() {
-      const f = this.figures()
+      const f = figures(this.data as FileForm)
       if (!this.data.countyId || !f.typed) return
       if (f.bad) {
-        this.setData({ eligibility: null, eligibilityError: `${f.bad}请填写金额（元，最多两位小数）` })
+        this.setData({ eligibility: null, eligibilityError: amountProblem(f.bad) })
         return
       }
       const body = {
@@ -393,32 +325,8 @@ Component({
     },
 
     // ---- steps ----
-    /** The form's own checks of one step (the API checks everything again; its messages win). */
-    check(step: number): Record<string, string> {
-      const d = this.data
-      const errors: Record<string, string> = {}
-      if (step === 0) {
-        if (!d.orgId) errors.org_id = '请选择所在的村（社区）或乡镇工会'
-        if (!d.head.name.trim()) errors.head_name = '请填写户主姓名'
-        const problem = idNumberProblem(d.head.id_number)
-        if (problem) errors.head_id_number = d.head.id_number.trim() ? problem : '请填写户主身份证号'
-        if (d.onBehalf && !d.paperRef.trim()) errors.paper_reference = '请填写职工签字的纸质申请和同意书编号'
-      }
-      if (step === 2) {
-        if (!d.mainCause) errors.main_cause = '请选择主要致困原因'
-        const f = this.figures()
-        if (f.bad) errors.income = `${f.bad}请填写金额（元，最多两位小数）`
-        else if (!f.typed) errors.income = '请填写家庭年收入（没有收入请填 0）'
-      }
-      if (step === 3) {
-        if (!d.bank.holder.trim()) errors.bank_holder = '请填写开户人'
-        if (!d.bank.bank.trim()) errors.bank_bank = '请填写开户银行'
-        if (!/^[0-9]{8,30}$/.test(d.bank.number.trim())) errors.bank_number = '银行账号应为 8–30 位数字'
-      }
-      return errors
-    },
     onNext() {
-      const errors = this.check(this.data.step)
+      const errors = checkStep(this.data.step, this.data as FileForm)
       if (Object.keys(errors).length) {
         this.setData({ errors: Object.assign({}, this.data.errors, errors), formError: '请检查标红的内容' })
         return
@@ -436,30 +344,17 @@ Component({
     },
 
     // ---- submit ----
-    body(): Record<string, any> {
-      const d = this.data
-      const f = this.figures()
-      const person = (p: Person) => ({ name: p.name.trim(), id_number: normaliseIdNumber(p.id_number), health: p.health, schooling: p.schooling, work: p.work.trim() || null })
-      return {
-        head: Object.assign(person(d.head), { employer: d.head.employer.trim() || null }),
-        family: d.family.map((m) => Object.assign(person(m), { relation: m.relation })),
-        main_cause: d.mainCause, secondary_causes: d.secondary.filter((c) => c !== d.mainCause),
-        income_items: f.income, fixed_costs: f.costs, accident_costs_fen: f.accident,
-        bank_account: { holder: d.bank.holder.trim(), bank: d.bank.bank.trim(), number: d.bank.number.trim() },
-        evidence_file_ids: d.evidence.map((x) => x.file_id),
-      }
-    },
     onSubmit() {
       if (this.data.submitting) return undefined
       for (let step = 0; step < STEPS.length - 1; step++) {
-        const errors = this.check(step)
+        const errors = checkStep(step, this.data as FileForm)
         if (Object.keys(errors).length) {
           this.setData({ errors, step, formError: '请检查标红的内容' })
           return undefined
         }
       }
       this.setData({ submitting: true, formError: '', errors: {} })
-      const body = this.body()
+      const body = requestBody(this.data as FileForm)
       const submit = (this as any)._submit as api.Action<any>
       const done = submit.run(async (key) => {
         if (!this.data.fileId) {
@@ -489,28 +384,13 @@ Component({
     },
     /** The API's refusal: fields next to their inputs (on their step), consents as a card. */
     showApiError(e: unknown) {
-      if (e instanceof api.ApiError && (e.code === 'consent_required' || e.code === 'guardian_consent_required')) {
-        const missing: { data_kind: string; label: string }[] = e.details.missing || []
-        this.setData({
-          submitting: false, formError: '', step: STEPS.length - 1,
-          consent: {
-            kinds: missing.map((m) => m.data_kind), labels: missing.map((m) => m.label).join('、'),
-            version: e.details.policy_version, purposeLabel: e.details.purpose_label || '困难帮扶', subject: !!e.details.subject_required,
-          },
-        })
+      const consent = consentAsked(e, '困难帮扶')
+      if (consent) {
+        this.setData({ submitting: false, formError: '', step: STEPS.length - 1, consent })
         return
       }
-      const errors: Record<string, string> = {}
-      if (e instanceof api.ApiError) {
-        const walk = (obj: Record<string, any>, prefix: string) => Object.keys(obj).forEach((k) => {
-          const v = obj[k]
-          if (v && typeof v === 'object' && !Array.isArray(v)) return walk(v, prefix + k + '.')
-          const key = errorKey(prefix + k)
-          errors[key] = (errors[key] ? errors[key] + '；' : '') + ([] as any[]).concat(v).map((m) => String(m)).join('；')
-        })
-        walk(e.fields, '')
-        if (e.code === 'stale_version' && this.data.fileId) this.reloadVersion()
-      }
+      const errors = e instanceof api.ApiError ? fieldErrors(e.fields, errorKey) : {}
+      if (e instanceof api.ApiError && e.code === 'stale_version' && this.data.fileId) this.reloadVersion()
       const keys = Object.keys(errors)
       const step = keys.length ? Math.min(...keys.map(stepOf)) : this.data.step
       this.setData({ errors, step, formError: api.errorMessage(e), submitting: false })
