@@ -447,3 +447,45 @@ test('a submit whose answer was lost is retried with the same Idempotency-Key: o
   const mine = await backend('GET', '/me/hardship-files', undefined, token)
   expect(mine.data.items.length).toBe(1)
 })
+
+test('the same household again: the refusal offers the file already opened', async () => {
+  loginAs('mp21-twice')
+  const token = await tokenOf('mp21-twice')
+  const policy = (await backend('GET', '/privacy/policies')).data.items.find((p: any) => p.purpose === 'aid')
+  await backend('POST', '/me/consents', { purpose: 'aid', data_kinds: ['id_number', 'bank_account'], policy_version: policy.version }, token)
+  const head = idNumber('19810808', 871)
+  const fill = async () => {
+    const page = await openPage('pages/hardship/apply')
+    await fillHead(page, '红里村', '罗金凤', head)
+    for (let i = 0; i < 2; i++) await tap(page, '#next-btn')
+    await tap(page, '#main-illness')
+    await type(page, '#income-wages', '2000')
+    await tap(page, '#next-btn')
+    await fillBank(page, '罗金凤')
+    await tap(page, '#next-btn')
+    await tap(page, '#submit-btn')
+    return page
+  }
+  await fill()
+  const first = (await backend('GET', '/me/hardship-files', undefined, token)).data.items[0]
+  const page = await fill()
+  expect(requests('POST', '/submit').pop()!.status).toBe(409)
+  expect(text(page, '#form-error')).toContain('你已为这户家庭建立了困难职工档案。')
+  await tap(page, '#open-existing')
+  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: `/pages/hardship/file?id=${first.id}` }))
+})
+
+test('a draft untouched for 30 days is forgotten', async () => {
+  loginAs('mp21-old-draft')
+  const me = (await backend('GET', '/me', undefined, await tokenOf('mp21-old-draft'))).data
+  const key = `gh.hardship-draft:${me.id}`
+  const old = { savedAt: Date.now() - 31 * 86400000, data: { step: 2, head: { name: '旧草稿', id_number: '', health: 'healthy', schooling: 'none', work: '', employer: '' } } }
+  wxShim.storage.set(key, old)
+  const page = await openPage('pages/hardship/apply')
+  expect(page.data.head.name).toBe('')
+  expect(exists(page, '#restored')).toBe(false)
+  expect(wxShim.storage.has(key)).toBe(false)
+  wxShim.storage.set(key, Object.assign({}, old, { savedAt: Date.now() - 29 * 86400000 }))
+  const recent = await openPage('pages/hardship/apply')
+  expect(recent.data.head.name).toBe('旧草稿')
+})

@@ -20,6 +20,7 @@ import { getItem, removeItem, setItem } from '../../utils/storage'
 
 const ELIGIBILITY_DELAY_MS = 400
 const MAX_EVIDENCE = 20
+const DRAFT_DAYS = 30 // a draft not touched for this long is forgotten
 
 Component({
   data: {
@@ -35,7 +36,7 @@ Component({
     fileId: 0, fileVersion: 0,
     errors: {} as Record<string, string>, formError: '', submitting: false,
     consent: null as null | ConsentAsk,
-    consenting: false, restored: false,
+    consenting: false, restored: false, existingFileId: 0,
   },
   methods: {
     onLoad() {
@@ -63,7 +64,9 @@ Component({
         })
         const membership = (me as any).membership || {}
         const own: OrgChip | null = membership.status === 'approved' && membership.org ? { id: membership.org.id, name: membership.org.name } : null
-        const draft = getItem<Record<string, any>>(draftKey(user.id))
+        const kept = getItem<{ savedAt: number; data: Record<string, any> }>(draftKey(user.id))
+        const draft = kept && kept.data && Date.now() - kept.savedAt < DRAFT_DAYS * 86400000 ? kept.data : null
+        if (!draft) removeItem(draftKey(user.id)) // an old draft's personal data does not stay on the phone
         if (draft) {
           this.setData(Object.assign({ status: 'ok', officerOrgs, restored: true }, draft))
         } else {
@@ -82,7 +85,7 @@ Component({
       if (!userId) return
       const draft: Record<string, unknown> = {}
       KEPT.forEach((k) => (draft[k] = (this.data as any)[k]))
-      setItem(draftKey(userId), draft)
+      setItem(draftKey(userId), { savedAt: Date.now(), data: draft })
     },
     onDiscard() {
       removeItem(draftKey((this as any)._userId))
@@ -391,10 +394,16 @@ Component({
       }
       const errors = e instanceof api.ApiError ? fieldErrors(e.fields, errorKey) : {}
       if (e instanceof api.ApiError && e.code === 'stale_version' && this.data.fileId) this.reloadVersion()
+      // the caller's own other file for this household: offer it
+      const existing = e instanceof api.ApiError && e.code === 'hardship_file_exists' ? Number(e.details.file_id) || 0 : 0
+      this.setData({ existingFileId: existing })
       const keys = Object.keys(errors)
       const step = keys.length ? Math.min(...keys.map(stepOf)) : this.data.step
       this.setData({ errors, step, formError: api.errorMessage(e), submitting: false })
       this.keep()
+    },
+    onOpenExisting() {
+      wx.navigateTo({ url: `/pages/hardship/file?id=${this.data.existingFileId}` })
     },
     /** The saved draft changed elsewhere (another phone): take its version, the form's content wins on the next submit. */
     async reloadVersion() {
