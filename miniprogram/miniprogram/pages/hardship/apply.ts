@@ -64,6 +64,7 @@ Component({
         })
         const membership = (me as any).membership || {}
         const own: OrgChip | null = membership.status === 'approved' && membership.org ? { id: membership.org.id, name: membership.org.name } : null
+        ;(this as any)._own = own
         const kept = getItem<{ savedAt: number; data: Record<string, any> }>(draftKey(user.id))
         const draft = kept && kept.data && Date.now() - kept.savedAt < DRAFT_DAYS * 86400000 ? kept.data : null
         if (!draft) removeItem(draftKey(user.id)) // an old draft's personal data does not stay on the phone
@@ -138,7 +139,8 @@ Component({
     onBehalfToggle() {
       if (this.data.fileId) return
       const onBehalf = !this.data.onBehalf
-      const orgs = onBehalf ? this.data.officerOrgs : this.data.orgs.filter((o) => !this.data.officerOrgs.some((x) => x.id === o.id))
+      const own: OrgChip | null = (this as any)._own
+      const orgs = onBehalf ? this.data.officerOrgs : own ? [own] : []
       this.setData({ onBehalf, orgs, orgId: orgs.some((o) => o.id === this.data.orgId) ? this.data.orgId : 0, countyId: 0, eligibility: null })
       this.keep()
       return this.loadCounty()
