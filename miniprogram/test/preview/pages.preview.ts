@@ -29,6 +29,12 @@ const SHOTS: Shot[] = [
     act: (p) => tap(p, '#toggle-view') },
   { name: 'station', page: 'pages/station/index', persona: 'preview-worker', query: nearestStation },
   { name: 'services', page: 'pages/services/index', persona: 'demo-member' },
+  { name: 'hardship', page: 'pages/hardship/index', persona: 'aid-luanpo' },
+  { name: 'hardship-apply-head', page: 'pages/hardship/apply', persona: 'preview-hardship-head', act: hardshipHead },
+  { name: 'hardship-apply-figures', page: 'pages/hardship/apply', persona: 'preview-hardship-figures',
+    act: async (p) => { await hardshipHead(p); await tap(p, '#next-btn'); await tap(p, '#next-btn'); await hardshipFigures(p) } },
+  { name: 'hardship-file-notice', page: 'pages/hardship/file', persona: 'officer-banfeng', query: fileInNotice },
+  { name: 'stats-hardship', page: 'pages/stats/index', persona: 'officer-donglan-county' },
   { name: 'workbench', page: 'pages/workbench/index', persona: 'officer-binhai' },
   { name: 'me', page: 'pages/me/index', persona: 'demo-member' },
   { name: 'join-consent', page: 'pages/join/index', persona: 'preview-joiner' },
@@ -51,12 +57,6 @@ const SHOTS: Shot[] = [
   { name: 'relief-payout', page: 'pages/relief/payout', persona: 'officer-gansu', query: () => reliefTo('甘肃省总工会', 'officer-gansu') },
   { name: 'membership-correction-form', page: 'pages/members/correction', persona: 'preview-corrector', query: correctorMembership },
   { name: 'membership-correction-review', page: 'pages/members/correction', persona: 'officer-banfeng', query: pendingCorrection },
-  { name: 'hardship', page: 'pages/hardship/index', persona: 'aid-luanpo' },
-  { name: 'hardship-apply-head', page: 'pages/hardship/apply', persona: 'preview-hardship-head', act: hardshipHead },
-  { name: 'hardship-apply-figures', page: 'pages/hardship/apply', persona: 'preview-hardship-figures',
-    act: async (p) => { await hardshipHead(p); await tap(p, '#next-btn'); await tap(p, '#next-btn'); await hardshipFigures(p) } },
-  { name: 'hardship-file-notice', page: 'pages/hardship/file', persona: 'officer-banfeng', query: fileInNotice },
-  { name: 'stats-hardship', page: 'pages/stats/index', persona: 'officer-donglan-county' },
 ]
 
 /** The file form's first step filled in: the union searched and picked, the head of household. */
