@@ -53,6 +53,8 @@ function freshState() {
     nav: [] as { type: string; url?: string; delta?: number }[],
     toasts: [] as any[],
     modals: [] as any[],
+    /** wx.openDocument calls: the downloaded file's path, type and first bytes */
+    documents: [] as { filePath: string; fileType?: string; showMenu?: boolean; magic: string }[],
     pending: 0,
   }
 }
@@ -235,6 +237,45 @@ const wxShim: Record<string, any> = {
     header['content-type'] = `multipart/form-data; boundary=${boundary}`
     // like WeChat: success gives data as a string; the caller parses it
     return transport('uploadFile', 'POST', opts.url, header, Buffer.concat(parts), opts.timeout || 60000, opts, false)
+  },
+  downloadFile(opts: any) {
+    // a GET whose body lands in a temp file, as WeChat does (success even for a 4xx)
+    const header = headerObj(opts.header)
+    const u = new URL(opts.url)
+    const rec: RecordedRequest = { method: 'GET', url: opts.url, path: u.pathname + u.search, header, data: undefined, status: 0, outcome: 'ok' }
+    if (shim.network.offline) {
+      rec.outcome = 'offline'
+      record(rec)
+      return call(opts, false, { errMsg: 'downloadFile:fail net::ERR_INTERNET_DISCONNECTED' })
+    }
+    shim.pending += 1
+    doHttp('GET', opts.url, header, undefined, opts.timeout || 60000, (err, res) => {
+      shim.pending -= 1
+      if (err || !res) {
+        rec.outcome = 'offline'
+        record(rec)
+        return call(opts, false, { errMsg: 'downloadFile:fail ' + err })
+      }
+      rec.status = res.statusCode
+      record(rec)
+      const tmp = require('path').join(require('os').tmpdir(), `wxdl-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`)
+      fs.writeFileSync(tmp, res.body)
+      call(opts, true, { statusCode: res.statusCode, tempFilePath: tmp, errMsg: 'downloadFile:ok' })
+    })
+    return { abort() {}, onProgressUpdate() {} } as any
+  },
+  getFileSystemManager() {
+    return {
+      readFileSync(filePath: string, encoding?: string) {
+        const buf = fs.readFileSync(filePath)
+        return encoding ? buf.toString(encoding as any) : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)
+      },
+    }
+  },
+  openDocument(opts: any) {
+    const magic = fs.existsSync(opts.filePath) ? fs.readFileSync(opts.filePath).subarray(0, 2).toString('latin1') : ''
+    shim.documents.push({ filePath: opts.filePath, fileType: opts.fileType, showMenu: opts.showMenu, magic })
+    return call(opts, true, { errMsg: 'openDocument:ok' })
   },
   login(opts: any) {
     return call(opts, true, { code: `mock:${shim.persona}`, errMsg: 'login:ok' })

@@ -394,3 +394,37 @@ export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message
   return NETWORK_MESSAGE
 }
+
+/** wx.downloadFile of an answer behind auth (an XLSX export) → the temp file's path, for
+ * wx.openDocument. A refusal's envelope is read back from the downloaded file. */
+export async function download(path: string, query?: Query, opts: { timeout?: number } = {}): Promise<string> {
+  if (!accessToken()) await ensureSession()
+  for (let attempt = 0; ; attempt++) {
+    if (renewing) await renewing.catch(() => undefined)
+    const header: Record<string, string> = { 'Accept-Language': 'zh-CN' }
+    const token = accessToken()
+    if (token) header.Authorization = 'Bearer ' + token
+    const res = await new Promise<{ statusCode: number; tempFilePath: string }>((resolve, reject) =>
+      wx.downloadFile({
+        url: apiUrl(path) + buildQuery(query),
+        header,
+        timeout: opts.timeout || 60000,
+        success: (r) => resolve({ statusCode: r.statusCode, tempFilePath: r.tempFilePath }),
+        fail: (e) => reject(networkError(e && e.errMsg)),
+      })
+    )
+    if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath
+    let body: unknown = null
+    try {
+      body = wx.getFileSystemManager().readFileSync(res.tempFilePath, 'utf8')
+    } catch (e) {
+      /* no body to read: the status decides the message */
+    }
+    const err = envelopeError({ statusCode: res.statusCode, data: body, header: {} })
+    if (res.statusCode === 401 && attempt === 0) {
+      await renewSession(err.code === 'token_expired' && token ? 'refresh' : 'login')
+      continue
+    }
+    throw err
+  }
+}

@@ -29,6 +29,12 @@ const SHOTS: Shot[] = [
     act: (p) => tap(p, '#toggle-view') },
   { name: 'station', page: 'pages/station/index', persona: 'preview-worker', query: nearestStation },
   { name: 'services', page: 'pages/services/index', persona: 'demo-member' },
+  { name: 'hardship', page: 'pages/hardship/index', persona: 'aid-luanpo' },
+  { name: 'hardship-apply-head', page: 'pages/hardship/apply', persona: 'preview-hardship-head', act: hardshipHead },
+  { name: 'hardship-apply-figures', page: 'pages/hardship/apply', persona: 'preview-hardship-figures',
+    act: async (p) => { await hardshipHead(p); await tap(p, '#next-btn'); await tap(p, '#next-btn'); await hardshipFigures(p) } },
+  { name: 'hardship-file-notice', page: 'pages/hardship/file', persona: 'officer-banfeng', query: fileInNotice },
+  { name: 'stats-hardship', page: 'pages/stats/index', persona: 'officer-donglan-county' },
   { name: 'workbench', page: 'pages/workbench/index', persona: 'officer-binhai' },
   { name: 'me', page: 'pages/me/index', persona: 'demo-member' },
   { name: 'join-consent', page: 'pages/join/index', persona: 'preview-joiner' },
@@ -63,6 +69,36 @@ const SHOTS: Shot[] = [
       await tap(p, '#pick-files')
     } },
 ]
+
+/** The file form's first step filled in: the union searched and picked, the head of household. */
+async function hardshipHead(p: PageHandle): Promise<void> {
+  await dispatch(p, '#org-q', 'input', { value: '鸾坡' })
+  await tap(p, '#org-search')
+  const org = (p.data.orgs as { id: number; name: string }[]).find((o) => o.name === '鸾坡村')
+  if (!org) throw new Error('the demo data has no 鸾坡村')
+  await tap(p, `#org-${org.id}`)
+  await dispatch(p, '#head-name', 'input', { value: '覃海生' })
+  await dispatch(p, '#head-id_number', 'input', { value: '451224198001018118' })
+  await tap(p, '#head-health-chronic')
+}
+
+/** Causes and income typed; the eligibility the county's line gives (after the typing pause). */
+async function hardshipFigures(p: PageHandle): Promise<void> {
+  await tap(p, '#main-illness')
+  await tap(p, '#secondary-schooling')
+  await dispatch(p, '#income-wages', 'input', { value: '4800' })
+  await dispatch(p, '#cost-medical', 'input', { value: '1200' })
+  await new Promise((r) => setTimeout(r, 600))
+  await wxShim.idle()
+}
+
+/** 板逢村's file in its public notice (with the demo objection). */
+async function fileInNotice(): Promise<Record<string, string>> {
+  const r = await backend('GET', '/hardship-files?status=in_notice', undefined, await tokenFor('officer-banfeng'))
+  const first = (r.data.items || [])[0]
+  if (!first) throw new Error('the demo data has no hardship file in its notice')
+  return { id: String(first.id) }
+}
 
 /** The object of the first to-do of a kind in an officer's queue (what the workbench opens). */
 async function todoObject(persona: string, kind: string): Promise<Record<string, string>> {

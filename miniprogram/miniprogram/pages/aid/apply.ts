@@ -5,6 +5,8 @@
 // subscribe messages (aid progress) inside the tap.
 import * as api from '../../utils/api'
 import { ensureLogin, refreshMe } from '../../utils/auth'
+import { consentAsked, fieldErrors } from '../../utils/form'
+import type { ConsentAsk } from '../../utils/form'
 import { installPrivacyListener } from '../../utils/privacy'
 import { askSubscribe, prepareSubscribe } from '../../utils/subscribe'
 
@@ -41,7 +43,7 @@ Component({
     errors: {} as Record<string, string>,
     formError: '',
     submitting: false,
-    consent: null as null | { kinds: string[]; labels: string; version: string; purposeLabel: string; minor: boolean },
+    consent: null as null | ConsentAsk,
     consenting: false,
     idMasked: '',
     bankMasked: '',
@@ -199,31 +201,14 @@ Component({
     },
     /** API field errors (beneficiary.id_number → id_number…) shown under the fields. */
     showApiError(e: unknown) {
-      if (e instanceof api.ApiError && (e.code === 'consent_required' || e.code === 'guardian_consent_required')) {
+      const consent = consentAsked(e, '帮扶申请')
+      if (consent) {
         // the consent screen: every kind the API names, given in one POST /me/consents
-        const missing: { data_kind: string; label: string }[] = e.details.missing || []
-        this.setData({
-          submitting: false, formError: '', errors: {},
-          consent: {
-            kinds: missing.map((m) => m.data_kind), labels: missing.map((m) => m.label).join('、'),
-            version: e.details.policy_version, purposeLabel: e.details.purpose_label || '帮扶申请',
-            minor: missing.some((m) => m.data_kind === 'minor_guardian'),
-          },
-        })
+        this.setData({ submitting: false, formError: '', errors: {}, consent })
         return
       }
-      const errors: Record<string, string> = {}
-      if (e instanceof api.ApiError) {
-        const map: Record<string, string> = { 'beneficiary.id_number': 'id_number', 'beneficiary.name': 'name', 'bank_account.number': 'number', 'bank_account.holder': 'holder', 'bank_account.bank': 'bank', 'beneficiary.household_county': 'household_county' }
-        const walk = (obj: Record<string, any>, prefix: string) => Object.keys(obj).forEach((k) => {
-          const v = obj[k]
-          const name = prefix + k
-          if (v && typeof v === 'object' && !Array.isArray(v)) return walk(v, name + '.')
-          const field = map[name] || name
-          errors[field] = ([] as any[]).concat(v).map((m) => String(m)).join('；')
-        })
-        walk(e.fields, '')
-      }
+      const map: Record<string, string> = { 'beneficiary.id_number': 'id_number', 'beneficiary.name': 'name', 'bank_account.number': 'number', 'bank_account.holder': 'holder', 'bank_account.bank': 'bank', 'beneficiary.household_county': 'household_county' }
+      const errors = e instanceof api.ApiError ? fieldErrors(e.fields, (name) => map[name] || name) : {}
       this.setData({ errors, formError: api.errorMessage(e), submitting: false })
     },
     /** 同意并提交: record the consents the API asked for, then submit again. */

@@ -35,6 +35,9 @@ Component({
     onOpen(e: any) {
       wx.navigateTo({ url: `/pages/hardship/file?id=${e.currentTarget.dataset.id}` })
     },
+    onApply() {
+      wx.navigateTo({ url: '/pages/hardship/apply' })
+    },
     onInput(e: any) {
       this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
     },

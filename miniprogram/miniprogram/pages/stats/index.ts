@@ -1,6 +1,7 @@
-// 数据统计 (officers): 揭榜挂帅 per level (GET /orgs/{id}/project-stats) and an aid program's
-// approved / paid / pending by village, category and tier (GET /aid/programs/{id}/stats), as
-// CSS bars.
+// 数据统计 (officers): 揭榜挂帅 per level (GET /orgs/{id}/project-stats), an aid program's
+// approved / paid / pending by village, category and tier (GET /aid/programs/{id}/stats) and
+// the hardship files under an org by state and level (GET /hardship/stats), as CSS bars; 导出表格
+// downloads the roster of filed households (XLSX, approvers, audited with the reason given).
 import * as api from '../../utils/api'
 import { yuanText } from '../../utils/aid'
 import { refreshMe } from '../../utils/auth'
@@ -21,6 +22,8 @@ Component({
     project: null as any, rateText: '', projectBars: [] as Bar[], levelBars: [] as Bar[], projectError: '',
     programs: [] as { id: number; name: string }[], programId: 0, aid: null as any,
     aidTotals: [] as Bar[], villageBars: [] as Bar[], categoryBars: [] as Bar[], tierBars: [] as Bar[], aidError: '',
+    hardshipOrgId: 0, hardship: null as any, hardshipStatusBars: [] as Bar[], hardshipLevelBars: [] as Bar[], hardshipError: '',
+    exportReason: '', exporting: false, exportError: '',
   },
   methods: {
     onShow() {
@@ -45,8 +48,9 @@ Component({
         const programs = managed.items.map((p) => ({ id: p.id, name: p.name }))
         const orgId = orgs.some((o) => o.id === this.data.orgId) ? this.data.orgId : orgs[0].id
         const programId = programs.some((p) => p.id === this.data.programId) ? this.data.programId : programs.length ? programs[0].id : 0
-        this.setData({ status: 'ok', orgs, orgId, programs, programId })
-        await Promise.all([this.loadProjects(), this.loadAid()])
+        const hardshipOrgId = orgs.some((o) => o.id === this.data.hardshipOrgId) ? this.data.hardshipOrgId : orgs[0].id
+        this.setData({ status: 'ok', orgs, orgId, programs, programId, hardshipOrgId })
+        await Promise.all([this.loadProjects(), this.loadAid(), this.loadHardship()])
       } catch (e) {
         this.setData({ status: 'error', message: api.errorMessage(e) })
       }
@@ -81,6 +85,43 @@ Component({
         })
       } catch (e) {
         this.setData({ aid: null, aidError: api.errorMessage(e) })
+      }
+    },
+    async loadHardship() {
+      try {
+        const s = await api.get('/hardship/stats', { org_id: this.data.hardshipOrgId })
+        const count = (rows: any[]) => bars(rows.map((r) => ({ key: r.key, label: r.label, value: r.count, text: `${r.count} 户` })))
+        this.setData({ hardship: s, hardshipError: '', hardshipStatusBars: count(s.by_status), hardshipLevelBars: count(s.filed_by_level) })
+      } catch (e) {
+        this.setData({ hardship: null, hardshipError: api.errorMessage(e) })
+      }
+    },
+    onHardshipOrg(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ hardshipOrgId: Number(e.currentTarget.dataset.id), exportError: '' })
+      return this.loadHardship()
+    },
+    onExportReason(e: any) {
+      this.setData({ exportReason: e.detail.value, exportError: '' })
+    },
+    /** 导出表格: the roster XLSX (wx.downloadFile with the token) opened with wx.openDocument. */
+    async onExport() {
+      if (this.data.exporting) return
+      const reason = this.data.exportReason.trim()
+      if (reason.length < 2) {
+        this.setData({ exportError: '导出含银行账号的名册须写明用途（至少 2 个字）' })
+        return
+      }
+      this.setData({ exporting: true, exportError: '' })
+      try {
+        const filePath = await api.download('/hardship-files/export', { org_id: this.data.hardshipOrgId, reason })
+        await new Promise<void>((resolve, reject) => wx.openDocument({
+          filePath, fileType: 'xlsx', showMenu: true, success: () => resolve(),
+          fail: () => reject(new api.ApiError('open_document', '表格已下载，但手机上没有能打开 Excel 表格的应用', 0)),
+        }))
+      } catch (e) {
+        this.setData({ exportError: api.errorMessage(e) })
+      } finally {
+        this.setData({ exporting: false })
       }
     },
     onOrg(e: WechatMiniprogram.TouchEvent) {
