@@ -116,6 +116,10 @@ class BaseConfig:
         "rights_closed": 3 * 365,
         "deleted_accounts": 0,
         "hardship_closed": 10 * 365,  # files are kept ten years after closing
+        # rejected or withdrawn files, three years after that decision (the civil limitation
+        # period, as for closed rights cases): long enough to answer a complaint about the
+        # decision and to see it again if the household applies anew; not a filed record
+        "hardship_ended": 3 * 365,
     }
 
     def __init__(self) -> None:

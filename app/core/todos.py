@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, delete, select, true
+from sqlalchemy import (
+    Boolean,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
@@ -81,6 +91,15 @@ def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
 def close_todo(*, kind: str, object_id: int) -> None:
     db.session.execute(delete(TodoItem).where(TodoItem.kind == kind,
                                               TodoItem.object_id == object_id))
+
+
+def reschedule(*, kind: str, object_id: int, waiting_since: datetime) -> None:
+    """An open item waits until `waiting_since` now (e.g. a notice period got longer);
+    nothing when there is none. Flushes only."""
+    db.session.execute(update(TodoItem).where(TodoItem.kind == kind,
+                                              TodoItem.object_id == object_id)
+                       .values(waiting_since=waiting_since)
+                       .execution_options(synchronize_session=False))
 
 
 def find_todo(kind: str, object_id: int) -> TodoItem | None:

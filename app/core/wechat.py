@@ -8,7 +8,13 @@ from flask import current_app
 from app.core.metrics import count_wechat_error
 from app.core.tokenstore import DatabaseTokenStore, FallbackTokenStore
 from app.extensions import db
-from wxclient import CircuitBreaker, MemoryTokenStore, RedisTokenStore, WeChatClient
+from wxclient import (
+    CircuitBreaker,
+    MemoryTokenStore,
+    RedisTokenStore,
+    WeChatClient,
+    WeChatError,
+)
 
 
 def redis_client() -> redis.Redis | None:
@@ -47,3 +53,25 @@ def wechat() -> WeChatClient:
         )
         current_app.extensions["gonghui_wechat"] = client
     return client
+
+
+def check_user_text(text: str, *, openid: str, field: str, message: str,
+                    scene: int = 2) -> str:
+    """WeChat's content check (msg_sec_check v2) on text a person typed that others will
+    read: "risky" → 422 `content_rejected` with `message` (nothing is stored: call it before
+    any write); WeChat not answering → 503 `wechat_unavailable`. Returns the verdict's
+    `suggest` ("pass" or "review") for the caller to decide what "review" means (held for
+    an officer, refused, or accepted because an officer reads every such text anyway)."""
+    from app.core.i18n import N_
+    from app.errors import FieldMessage, Invalid, ServiceUnavailable
+
+    try:
+        verdict = wechat().check_text(text, openid, scene=scene)
+    except WeChatError as exc:
+        raise ServiceUnavailable("The content check is not answering; try again shortly.",
+                                 code="wechat_unavailable", headers={"Retry-After": "5"},
+                                 details={"errcode": exc.errcode}) from None
+    if verdict.suggest == "risky":
+        raise Invalid(message, code="content_rejected", details={"fields": {field: [
+            FieldMessage(N_("rejected by the content check"))]}})
+    return verdict.suggest

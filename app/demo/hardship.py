@@ -198,7 +198,8 @@ def _notice_with_objection(hardship_file: HardshipFile, village: Org, county: Or
                     masked_name=mask_name(hardship_file.head_name), place=village.name,
                     category=in_chinese(LEVELS[hardship_file.level]), working_days=5,
                     starts_on=starts, ends_on=add_working_days(starts, 5), status="open",
-                    open_objections=1, version=2, created_at=_day_at(starts))
+                    open_objections=1, paused_on=today - timedelta(days=1), version=2,
+                    created_at=_day_at(starts))
     db.session.add(notice)
     db.session.flush()
     objector = ensure_user("demo-worker")

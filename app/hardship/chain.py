@@ -268,6 +268,16 @@ def on_upheld(file_id: int, actor_id: int, comment: str) -> None:
                    body=f"{hardship_file.head_name}：{comment}"[:200])
 
 
+def on_notice_moved(file_id: int, ends_on) -> None:
+    """A dismissed objection lengthened the notice: the filing (or closing) to-do waits for
+    the day after its new last day, and the applicant learns the new date."""
+    todos.reschedule(kind=TODO_KIND, object_id=file_id, waiting_since=after_notice(ends_on))
+    hardship_file = db.session.get(HardshipFile, file_id)
+    tell_applicant(hardship_file, event="notice_extended", title="公示期顺延",
+                   body=f"{hardship_file.head_name}：公示异议未被采纳，公示期顺延至"
+                        f"{ends_on.isoformat()}。")
+
+
 def holding_file_of(id_hash: str) -> HardshipFile | None:
     """The open (holding) file a person's ID number is in, if any."""
     return db.session.scalar(select(HardshipFile).join(

@@ -14,7 +14,7 @@ def register_hooks() -> None:
     # decided one by one (each step checks the visit or the notice): no batch handlers
     for kind in (chain.TODO_KIND, upkeep.REVIEW_KIND, upkeep.FOLLOW_UP_KIND):
         todos.add_kind(kind)
-    register_subject(Subject(chain.NOTICE_KIND, chain.on_upheld))
-    register_subject(Subject(chain.EXIT_NOTICE_KIND, chain.on_upheld))
+    register_subject(Subject(chain.NOTICE_KIND, chain.on_upheld, chain.on_notice_moved))
+    register_subject(Subject(chain.EXIT_NOTICE_KIND, chain.on_upheld, chain.on_notice_moved))
     add_access_rule(access.officer_may_read_attached_file)
     personal_data_registry.register(personal_data.PERSONAL_DATA)

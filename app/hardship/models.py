@@ -177,6 +177,14 @@ class HardshipFile(CreatedAtMixin, db.Model):
         order_by="HardshipEvent.id", passive_deletes=True, cascade="save-update, merge")
 
     @property
+    def live_notice(self):
+        """The notice being published for this file (filing or exit), if any."""
+        from app.notices.service import live_notice
+
+        kind = {"in_notice": "hardship_file", "exit_notice": "hardship_exit"}.get(self.status)
+        return live_notice(kind, self.id) if kind else None
+
+    @property
     def monthly_per_person_fen(self) -> int:
         from app.hardship.eligibility import monthly_per_person_fen
 

@@ -29,6 +29,7 @@ from app.hardship.models import (
     SCHOOLING,
     STATUSES,
 )
+from app.notices.schemas import NoticeBrief
 
 MAX_HOUSEHOLD = 15
 
@@ -343,6 +344,8 @@ class HardshipFileDetail(HardshipFileOut):
     documents = fields.List(fields.Nested(DocumentOut), required=True)
     visits = fields.List(fields.Nested(VisitOut), required=True)
     history = fields.List(fields.Nested(EventOut), required=True, attribute="events")
+    notice = fields.Nested(NoticeBrief, allow_none=True, attribute="live_notice", metadata={
+        "description": "the notice being published (in_notice, exit_notice), else null"})
 
 
 HardshipFilePage = page_schema(HardshipFileOut, "HardshipFilePage")

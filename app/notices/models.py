@@ -44,7 +44,11 @@ LIVE = "status = 'open'"
 
 class Notice(CreatedAtMixin, db.Model):
     """One subject published for objections for `working_days` working days after
-    `starts_on` (the publication day itself does not count), the last being `ends_on`."""
+    `starts_on` (the publication day itself does not count), the last being `ends_on`.
+
+    An open objection stops the clock (`paused_on`: the day the first one still open was
+    lodged); when the last open one is dismissed, `ends_on` moves on by the working days the
+    pause took and `paused_working_days` adds them up (service.resume)."""
 
     __tablename__ = "notices"
     __table_args__ = (
@@ -75,6 +79,8 @@ class Notice(CreatedAtMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # moved only by counter UPDATEs (objections.py): lodging +1, resolving −1
     open_objections: Mapped[int] = mapped_column(Integer, default=0)
+    paused_on: Mapped[date | None] = mapped_column(Date())
+    paused_working_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     org: Mapped[Org] = relationship(lazy="joined", innerjoin=True)

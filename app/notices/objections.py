@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from app.auth.models import User
 from app.core import audit, todos
 from app.core.db import insert_unique
+from app.core.i18n import N_
 from app.core.pagination import Page, keyset_page
 from app.core.roles import DECIDERS, OFFICERS, Role
 from app.core.states import guarded_update
 from app.core.time import utcnow
+from app.core.wechat import check_user_text
 from app.errors import Conflict, FieldMessage, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.notices.models import OBJECTION, Notice, NoticeObjection
-from app.notices.service import SUBJECTS, close_upheld, get_notice
+from app.notices.service import SUBJECTS, close_upheld, get_notice, pause, resume
 from app.notify.service import notify
 from app.orgs.scope import authorize
 
@@ -35,16 +38,18 @@ def lodge(*, actor_id: int, notice_id: int, reason: str) -> NoticeObjection:
             NoticeObjection.notice_id == notice.id, NoticeObjection.user_id == actor_id,
             NoticeObjection.status == "open")) is not None:
         raise duplicate
+    # officers, the objector and the to-do queue read it: WeChat checks it first (nothing is
+    # stored when it is refused). "review" is accepted: an officer reads every objection
+    # before it has any effect beyond the pause, which one account can cause only once.
+    check_user_text(reason, openid=db.session.get(User, actor_id).openid, field="reason",
+                    message=N_("This objection cannot be accepted: its wording did not pass "
+                               "the content check. Say what you know in plain words."))
     objection = NoticeObjection(notice=notice, notice_id=notice.id, user_id=actor_id,
                                 reason=reason, status="open", version=1)
     insert_unique(objection, duplicate=duplicate)
     # the counter moves only while the notice is open (a notice passing at the same moment
-    # updates the same row: exactly one of the two wins)
-    moved = db.session.execute(
-        update(Notice).where(Notice.id == notice.id, Notice.status == "open")
-        .values(open_objections=Notice.open_objections + 1, version=Notice.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if moved != 1:
+    # updates the same row: exactly one of the two wins); the clock stops
+    if not pause(notice):
         raise Conflict("This notice is over; objections are no longer taken.",
                        code="notice_closed")
     todos.open_todo(kind=TODO_KIND, object_id=objection.id, org_id=notice.org_id,
@@ -88,6 +93,8 @@ def resolve(*, actor_id: int, objection_id: int, action: str, comment: str,
     db.session.expire(notice)
     if action == "uphold" and close_upheld(notice):
         SUBJECTS[notice.subject_kind].on_upheld(notice.subject_id, actor_id, comment)
+    elif action == "dismiss":
+        resume(notice)
     todos.close_todo(kind=TODO_KIND, object_id=objection.id)
     audit.record(actor_id=actor_id, actor_role=Role.APPROVER, org_id=notice.org_id,
                  action=f"notice.objection.{action}", target_type="notice_objection",

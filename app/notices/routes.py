@@ -43,10 +43,12 @@ class NoticeObjectionsView(MethodView):
     @blp.auth(forbidden=False)
     @blp.arguments(ObjectionIn)
     @blp.response(201, ObjectionOut)
-    @blp.errors(404, 409)
+    @blp.errors(404, 409, 422, 503)
     def post(self, body, notice_id):
         """Object to a notice with a reason (anyone logged in; one open objection per
-        person and notice). The notice pauses until an officer resolves it."""
+        person and notice). The reason passes WeChat's content check (422 content_rejected,
+        nothing stored). The notice's clock stops until an officer resolves it: dismissed,
+        it runs on for the working days it had left (`ends_on` moves); upheld, it stops."""
         return objections.lodge(actor_id=current_user().id, notice_id=notice_id, **body)
 
     @blp.auth()

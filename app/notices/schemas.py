@@ -26,7 +26,26 @@ class NoticeOut(Schema):
     phase = fields.String(required=True, validate=validate.OneOf(list(PHASES)))
     phase_label = Label(PHASES, source="phase")
     open_objections = fields.Integer(required=True)
+    paused_on = fields.Date(allow_none=True, metadata={
+        "description": "the clock stopped on this day (an objection is open); null: running"})
+    paused_working_days = fields.Integer(required=True, metadata={
+        "description": "working days dismissed objections added: `ends_on` moved by these"})
     created_at = ShanghaiDateTime(required=True)
+
+
+class NoticeBrief(Schema):
+    """The notice a hardship file (or an application) is in, on its own page."""
+
+    id = fields.Integer(required=True)
+    working_days = fields.Integer(required=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True, metadata={
+        "description": "the last working day, moved on by dismissed objections' pauses"})
+    phase = fields.String(required=True, validate=validate.OneOf(list(PHASES)))
+    phase_label = Label(PHASES, source="phase")
+    open_objections = fields.Integer(required=True)
+    paused_on = fields.Date(allow_none=True)
+    paused_working_days = fields.Integer(required=True)
 
 
 NoticePage = page_schema(NoticeOut, "NoticePage")

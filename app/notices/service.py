@@ -1,20 +1,29 @@
 """Publishing notices and passing them; what domains call. A notice pauses while an objection
-is open and passes only after its last working day with none open."""
+is open and passes only after its last working day with none open.
+
+The pause rule (one place for every kind of notice): the clock stops on the day the first
+open objection is lodged (`pause`); when the last open one is dismissed (`resume`) the notice
+runs on for the working days it had left, so `ends_on` moves by the working days the pause
+took — from the day it began (not before the publication day, which never counts) up to and
+including the dismissal day (which, like the publication day, does not count towards the
+period). Overlapping objections make one pause. An objection lodged after the last day moves
+nothing: the period was over. An upheld objection closes the notice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.core.db import insert_unique
 from app.core.pagination import Page, keyset_page
 from app.core.time import utcnow
-from app.core.workdays import add_working_days, shanghai_today
+from app.core.workdays import add_working_days, shanghai_today, working_days_between
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.notices.models import Notice
+from app.notices.models import Notice, NoticeObjection
 from app.orgs.models import Org
 from app.orgs.scope import get_org_or_404, in_subtree
 
@@ -22,13 +31,17 @@ from app.orgs.scope import get_org_or_404, in_subtree
 @dataclass(frozen=True)
 class Subject:
     """What a notice's domain does when an objection to it is upheld: `on_upheld(subject_id,
-    actor_id, comment)` in the resolving transaction (e.g. the file goes back for changes)."""
+    actor_id, comment)` in the resolving transaction (e.g. the file goes back for changes);
+    and, optionally, when a dismissed objection moved the end date: `on_moved(subject_id,
+    ends_on)` (e.g. the filing to-do waits for the new date)."""
 
     kind: str
     on_upheld: Callable[[int, int, str], None]
+    on_moved: Callable[[int, date], None] | None = None
 
 
 SUBJECTS: dict[str, Subject] = {}
+ERASED_TEXT = "（已删除）"
 
 
 def register_subject(subject: Subject) -> None:
@@ -49,6 +62,53 @@ def publish(*, subject_kind: str, subject_id: int, org: Org, title: str, masked_
     insert_unique(notice, duplicate=Conflict("This is being published already.",
                                              code="notice_exists"))
     return notice
+
+
+def pause(notice: Notice) -> bool:
+    """An objection was lodged: the counter goes up and, unless it is paused already, the
+    clock stops today. One UPDATE (two objections at once: the first day wins). Flushes
+    only; False when the notice is no longer open."""
+    moved = db.session.execute(
+        update(Notice).where(Notice.id == notice.id, Notice.status == "open")
+        .values(open_objections=Notice.open_objections + 1,
+                paused_on=func.coalesce(Notice.paused_on, shanghai_today()),
+                version=Notice.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire(notice)
+    return moved == 1
+
+
+def paused_working_days(*, starts_on: date, ends_on: date, paused_on: date,
+                        resumed_on: date) -> int:
+    """The working days a pause from `paused_on` to `resumed_on` (both included) moves the
+    end by: none before the publication day's next day or when the period was over."""
+    if paused_on > ends_on:
+        return 0
+    return max(0, working_days_between(max(paused_on - timedelta(days=1), starts_on),
+                                       resumed_on))
+
+
+def resume(notice: Notice) -> None:
+    """An objection was resolved (after its counter UPDATE, which holds the row): when none
+    is open any more the clock runs again and the end moves by the pause. Flushes only."""
+    db.session.refresh(notice)
+    if notice.status != "open" or notice.open_objections or notice.paused_on is None:
+        return
+    days = paused_working_days(starts_on=notice.starts_on, ends_on=notice.ends_on,
+                               paused_on=notice.paused_on, resumed_on=shanghai_today())
+    ends_on = add_working_days(notice.ends_on, days)
+    moved = db.session.execute(
+        update(Notice).where(Notice.id == notice.id, Notice.status == "open",
+                             Notice.open_objections == 0,
+                             Notice.paused_on == notice.paused_on)
+        .values(ends_on=ends_on, paused_on=None,
+                paused_working_days=Notice.paused_working_days + days,
+                version=Notice.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire(notice)
+    subject = SUBJECTS.get(notice.subject_kind)
+    if moved == 1 and days and subject is not None and subject.on_moved is not None:
+        subject.on_moved(notice.subject_id, ends_on)
 
 
 def live_notice(subject_kind: str, subject_id: int) -> Notice | None:
@@ -128,3 +188,13 @@ def list_current(*, org_id: int, limit: int, cursor: str | None) -> Page:
              .where(Notice.status == "open", in_subtree(Org.path, org.path)))
     return keyset_page(query, keys=[Notice.id], limit=limit, cursor=cursor, descending=True)
 
+
+
+def forget_subjects(kinds: tuple[str, ...], subject_ids: list[int]) -> None:
+    """Past the subjects' retention: what objectors and officers wrote about them goes (the
+    objections keep their status: the notice's history). Flushes only."""
+    notice_ids = select(Notice.id).where(Notice.subject_kind.in_(kinds),
+                                         Notice.subject_id.in_(subject_ids))
+    db.session.execute(update(NoticeObjection).where(NoticeObjection.notice_id.in_(notice_ids))
+                       .values(reason=ERASED_TEXT, resolution=None)
+                       .execution_options(synchronize_session=False))

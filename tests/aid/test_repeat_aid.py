@@ -216,3 +216,33 @@ def test_two_final_approvals_in_excluding_programs_at_once(app, world):
     assert statuses(responses) == {200: 1, 409: 1}, [r.get_json() for r in responses]
     assert {r.get_json()["error"]["code"] for r in responses if r.status_code == 409} == {
         "repeat_aid"}
+
+
+def test_the_check_compares_keyed_hashes_never_the_plain_number(app, world, program):
+    """Across two programs of two orgs: no statement and no bound value of the conflicting
+    submission carries the beneficiary's plain ID number; its keyed hash does the matching."""
+    from sqlalchemy import event
+
+    from app.core.crypto import keyed_hash
+
+    world.approved(world.submitted(program["id"]))
+    other = county_program(world, excluded_by_program_ids=[program["id"]], repeat_rule="refuse")
+    created = world.draft(other["id"], who="neighbour")
+    assert created.status_code == 201, created.get_json()
+    number = application_body(0, 0, [])["beneficiary"]["id_number"]
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(f"{statement} {parameters!r}")
+
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        hashed = keyed_hash(number)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        refused = world.submit(created.get_json(), who="neighbour")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "repeat_aid"
+    assert seen and not [s for s in seen if number in s]
+    assert any(hashed in s for s in seen)

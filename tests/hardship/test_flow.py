@@ -139,6 +139,13 @@ def test_objection_pauses_the_notice_until_resolved(client, as_user, county, clo
                                 "version": objection["version"]})
     assert dismissed.status_code == 200, dismissed.get_json()
     assert dismissed.get_json()["status"] == "dismissed"
+    # the ten days of the pause do not count: the notice runs on for what it had left
+    resumed = notice_of(client, county, hardship_file["id"])
+    assert resumed["ends_on"] > notice["ends_on"] and resumed["paused_on"] is None
+    assert resumed["paused_working_days"] >= 6
+    early = decide(client, as_user, hardship_file, FILER, action="file")
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "notice_running"
+    clock.shift(timedelta(days=10))
     done = decide(client, as_user, hardship_file, FILER, action="file")
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["status"] == "filed"

@@ -66,7 +66,7 @@ def test_nothing_is_due_today(app_ctx, history):
     assert retention.due(utcnow()) == {"aid_documents": [], "aid_personal": [],
                                        "membership_rejected": [], "rights_closed": [],
                                        "idempotency_keys": [], "deleted_accounts": [],
-                                       "hardship_closed": []}
+                                       "hardship_closed": [], "hardship_ended": []}
 
 
 def test_dry_run_lists_what_is_due_and_changes_nothing(app_ctx, history, clock):
@@ -76,7 +76,8 @@ def test_dry_run_lists_what_is_due_and_changes_nothing(app_ctx, history, clock):
     assert report["ids"] == {"aid_documents": history["closed_files"], "aid_personal": [],
                              "membership_rejected": [history["rejected"]],
                              "rights_closed": [], "idempotency_keys": [],
-                             "deleted_accounts": [], "hardship_closed": []}
+                             "deleted_accounts": [], "hardship_closed": [],
+                             "hardship_ended": []}
     db.session.rollback()
     assert snapshot() == before
     assert retention_runs() == []
@@ -90,7 +91,8 @@ def test_run_deletes_exactly_what_is_due_and_audits_once(app_ctx, history, clock
     assert report["counts"] == {"aid_documents": 2, "aid_personal": 0,
                                 "membership_rejected": 1, "rights_closed": 0,
                                 "idempotency_keys": 0,
-                                "deleted_accounts": 0, "hardship_closed": 0}
+                                "deleted_accounts": 0, "hardship_closed": 0,
+                                "hardship_ended": 0}
     files = set(db.session.scalars(select(StoredFile.id)))
     assert files == set(history["open_files"])
     assert len(list(file_storage.rglob("*.png"))) == 2
