@@ -1,7 +1,7 @@
 """notices: an objection pauses the notice period (paused_on, paused_working_days)
 
 Revision ID: be21pause
-Revises: m1benefits
+Revises: be20cardkeys
 Create Date: 2026-12-01 18:30:00.000000
 
 While an objection is open the notice's clock stops: `paused_on` is the Shanghai day the
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'be21pause'
-down_revision = 'm1benefits'
+down_revision = 'be20cardkeys'
 branch_labels = None
 depends_on = None
 
