@@ -416,7 +416,7 @@ def main() -> None:
 
     if args.legacy_mix:
         MIX[:] = LEGACY_MIX
-    if "/test" == args.postgres[-5:]:
+    if args.postgres[-5:] == "/test":
         raise SystemExit("use a bench database of your own, never `test`")
     if not args.reuse:
         recreate(args.postgres)
