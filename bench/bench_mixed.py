@@ -37,6 +37,7 @@ import json
 import os
 import random
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -200,6 +201,19 @@ def sample_requests(pending_ids: list[int]) -> dict[str, tuple]:
                                    for _ in range(2)), OFFICER,
                      {"action": "approve", "version": 1}),
     }
+
+
+def still_pending(ids: list[int], urls: set[str]) -> list[int]:
+    """`ids` that are pending in every copy of the database too (each copy's decisions
+    approved some; top-ups were made in the main database only)."""
+    import psycopg
+
+    found = set(ids)
+    for url in urls:
+        with psycopg.connect(url, autocommit=True) as conn:
+            found &= {row[0] for row in conn.execute(
+                "SELECT id FROM memberships WHERE status = 'pending'")}
+    return [n for n in ids if n in found]
 
 
 def parse_server(text: str) -> dict:
@@ -410,6 +424,8 @@ def main() -> None:
     parser.add_argument("--server", action="append", default=[],
                         help='"label=NAME [tree=PATH] [ENV=VALUE ...]"; repeat for A/B')
     args = parser.parse_args()
+    # a killed bench stops its servers too (the `finally` below runs on SystemExit)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from bench.bench_nearby import query_points
     from wxclient.fake import FakeWeChatServer
@@ -423,6 +439,8 @@ def main() -> None:
     pending = prepare(args.postgres, args.stations, args.reuse)
     points = query_points(args.stations, 2000)
     specs = [parse_server(text) for text in args.server] or [parse_server("label=this")]
+    pending = still_pending(pending, {spec["env"]["DATABASE_URL"] for spec in specs
+                                      if "DATABASE_URL" in spec["env"]})
     with FakeWeChatServer() as fake:
         statements = statements_per_kind(args.postgres, sample_requests(pending), fake.url)
         servers = [start(spec, args.postgres, 18801 + n, fake.url)
