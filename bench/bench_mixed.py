@@ -26,6 +26,10 @@ so a shared machine's noise falls on every side alike. Usage:
 
 Without --reuse the database's tables are dropped and it is loaded again (--stations,
 default 100,000). With --reuse the pending memberships the decisions consume are topped up.
+The load migrates with this tree's migrations: to measure a base commit without a later
+schema change, copy the loaded database first (`createdb -T bench_mix bench_mix_b`, the
+copy for this tree) and take the original back to the base's head
+(`DATABASE_URL=…/bench_mix flask --app 'app:create_app()' db downgrade m1benefits`).
 """
 
 from __future__ import annotations
