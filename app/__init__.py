@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.core.http import MAX_ID, IdConverter
+from app.core.jsonprovider import OrjsonProvider
 from config import BaseConfig, engine_options, load_config
 
 
@@ -12,7 +13,7 @@ def create_app(config: BaseConfig | dict | None = None) -> Flask:
     """Build the app; `config` is a settings object, a dict of overrides, or None for the env."""
     app = Flask(__name__, instance_relative_config=False)
     app.url_map.converters["int"] = IdConverter
-    app.json.ensure_ascii = False  # Chinese text as UTF-8, not \uXXXX: half the bytes
+    app.json = OrjsonProvider(app)  # Flask's bytes (UTF-8 text, sorted keys), ~10× faster
     load_settings(app, config)
     register_logging(app)
     register_extensions(app)

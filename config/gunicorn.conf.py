@@ -33,13 +33,20 @@ errorlog = "-"
 # and the other atoms go through the app's one masking rule (a phone number in a path).
 
 
+class MaskedAtoms(dict):
+    """gunicorn's `SafeAtoms`, masking and escaping an atom only when the format reads it:
+    the line names 8 atoms, the dict holds ~70 (every request and response header and
+    environ variable), and masking them all cost ~0.1 ms per request."""
+
+    def __getitem__(self, key):
+        value = self.get(key.lower() if key.startswith("{") else key, "-")
+        return mask_numbers(value).replace('"', '\\"') if isinstance(value, str) else value
+
+
 class MaskedGunicornLogger(Logger):
     """gunicorn's logger with every access-log atom (path, query, referer …) masked."""
 
-    def atoms(self, resp, req, environ, request_time):
-        found = super().atoms(resp, req, environ, request_time)
-        return {key: mask_numbers(value) if isinstance(value, str) else value
-                for key, value in found.items()}
+    atoms_wrapper_class = MaskedAtoms
 
 
 logger_class = MaskedGunicornLogger

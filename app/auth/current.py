@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, g
 from flask_jwt_extended import get_jwt, get_jwt_identity
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth.models import LoginSession, User
 from app.core.http import verify_token
@@ -36,6 +38,14 @@ def current_session_id() -> str:
     return get_jwt()["fam"]
 
 
+@cache
+def _session_and_user():
+    """The revocation check's statement, built once: every authenticated request runs it, and
+    building it (and its cache key) again each time cost about as much as sending it."""
+    return (select(LoginSession.revoked_at, User).join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.id == bindparam("family")))
+
+
 def register_jwt_callbacks(app: Flask) -> None:
     """Revocation check and 401 envelopes for every token failure."""
 
@@ -47,11 +57,7 @@ def register_jwt_callbacks(app: Flask) -> None:
         family, subject = payload.get("fam"), payload.get("sub")
         if not isinstance(family, str) or not isinstance(subject, str) or len(family) > 64:
             raise Unauthorized("The token is invalid.", code="token_invalid")
-        found = db.session.execute(
-            select(LoginSession.revoked_at, User)
-            .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.id == family)
-        ).first()
+        found = db.session.execute(_session_and_user(), {"family": family}).first()
         if found is None or found.revoked_at is not None:
             return True
         if str(found.User.id) != subject:

@@ -121,7 +121,8 @@ def register_request_logging(app: Flask) -> None:
         request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
         g.request_id = request_id
         response.headers["X-Request-ID"] = request_id
-        if app.config.get("REQUEST_LOG", True):
+        # the line's fields are built only when it is written (LOG_LEVEL INFO or lower)
+        if app.config.get("REQUEST_LOG", True) and log.isEnabledFor(logging.INFO):
             started = getattr(g, "request_started", time.perf_counter())
             log.info(
                 "request",

@@ -56,6 +56,9 @@ class Membership(CreatedAtMixin, db.Model):
         Index("uq_memberships_live_user", "user_id", unique=True,
               postgresql_where=db.text(LIVE), sqlite_where=db.text(LIVE)),
         Index("ix_memberships_org_status_created", "org_id", "status", "created_at"),
+        # a user's memberships of any status (`auth.service.membership_state` on /me and
+        # every login): without it each was a full scan of the table
+        Index("ix_memberships_user_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
