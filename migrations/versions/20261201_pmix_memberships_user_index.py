@@ -1,14 +1,14 @@
 """memberships: an index on user_id (a user's memberships of any status)
 
 Revision ID: pmix_member_user
-Revises: m1benefits
+Revises: be21pause
 Create Date: 2026-12-01 18:30:00
 
 """
 from alembic import op
 
 revision = 'pmix_member_user'
-down_revision = 'm1benefits'
+down_revision = 'be21pause'
 branch_labels = None
 depends_on = None
 
