@@ -52,10 +52,13 @@ def serialise(name: str) -> None:
     guard because the rows it would lock do not exist yet."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                           {"key": name})
-    elif (connection.dialect.name == "sqlite"
-          and not connection.connection.dbapi_connection.in_transaction):
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": name}
+        )
+    elif (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.dbapi_connection.in_transaction
+    ):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
