@@ -94,6 +94,11 @@ class UserOut(Schema):
     phone = Masked(mask_phone, allow_none=True, attribute="user.phone",
                    metadata={"description": "masked, e.g. 138****5678"})
     roles = fields.List(fields.Nested(RoleOut), required=True, attribute="grants")
+    verifier_roles = fields.List(
+        fields.Nested(RoleOut), required=True, attribute="verifier_grants",
+        metadata={"description": "card verifier grants (station staff, merchants): they check "
+                                 "member cards at the org's stations and pick-up points only; "
+                                 "not in `roles`"})
     membership = fields.Nested(MembershipStateOut, required=True)
     created_at = ShanghaiDateTime(required=True, attribute="user.created_at")
 

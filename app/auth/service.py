@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -18,6 +18,7 @@ from app.core.crypto import keyed_hash
 from app.core.db import insert_unique
 from app.core.i18n import N_
 from app.core.ratelimit import RateLimited
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.core.wechat import wechat
 from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthorized
@@ -49,6 +50,9 @@ class Profile:
     user: User
     grants: list[OfficerRole]
     membership: MembershipState
+    # card verifier grants apart: `roles` stays the officer roles every screen reads as
+    # "may act as an officer here"; station staff only check member cards
+    verifier_grants: list[OfficerRole] = field(default_factory=list)
 
 
 @dataclass
@@ -225,7 +229,8 @@ def membership_state(user_id: int) -> MembershipState:
 def profile(user: User) -> Profile:
     """The user, their role grants (each with its org, loaded once per request) and their
     membership."""
-    return Profile(user, [grant for grant, _ in grants_of(user.id)], membership_state(user.id))
+    return Profile(user, [grant for grant, _ in grants_of(user.id)], membership_state(user.id),
+                   [grant for grant, _ in grants_of(user.id, (Role.VERIFIER,))])
 
 
 AVATAR_TYPES = ("image/jpeg", "image/png")

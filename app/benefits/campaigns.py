@@ -28,7 +28,7 @@ from app.core.i18n import N_
 from app.core.labels import code_label, text, texts
 from app.core.pagination import Page, keyset_page
 from app.core.personal_data import mask_name
-from app.core.roles import ADMINS, OFFICERS, Role
+from app.core.roles import ADMINS, CARD_VERIFIERS, OFFICERS, Role
 from app.core.tabular import read_table
 from app.core.time import to_shanghai, utcnow
 from app.errors import Conflict, FieldProblems, Invalid
@@ -167,10 +167,21 @@ def campaign_detail(*, actor_id: int, campaign_id: int) -> BenefitCampaign:
     return campaign
 
 
-def list_managed(*, actor_id: int, limit: int, cursor: str | None) -> Page:
-    """Campaigns of the orgs the caller is an officer over, newest first."""
-    query = select(BenefitCampaign).where(
-        org_scope_clause(actor_id, BenefitCampaign.owner_org_id))
+def list_managed(*, actor_id: int, limit: int, cursor: str | None,
+                 card_pickup: bool = False) -> Page:
+    """Campaigns of the orgs the caller is an officer over, newest first; with `card_pickup`
+    the campaigns handed over on the member card at a point in the caller's orgs (officers
+    or card verifiers there: whom `claims.redeem_with_card` lets hand them over)."""
+    if card_pickup:
+        at_my_points = select(BenefitPoint.id).where(
+            BenefitPoint.campaign_id == BenefitCampaign.id,
+            org_scope_clause(actor_id, BenefitPoint.org_id, CARD_VERIFIERS))
+        query = select(BenefitCampaign).where(
+            BenefitCampaign.kind == "supply", BenefitCampaign.card_pickup.is_(True),
+            at_my_points.exists())
+    else:
+        query = select(BenefitCampaign).where(
+            org_scope_clause(actor_id, BenefitCampaign.owner_org_id))
     return keyset_page(query, keys=[BenefitCampaign.id], limit=limit, cursor=cursor,
                        descending=True)
 

@@ -9,6 +9,7 @@ from app.benefits.schemas import (
     CampaignCreate,
     CampaignDetail,
     CampaignPage,
+    CampaignQuery,
     CampaignStatsOut,
     CardPickupIn,
     ClaimIn,
@@ -43,10 +44,12 @@ class CampaignsView(MethodView):
         return campaigns.create_campaign(actor_id=current_user().id, **body)
 
     @blp.auth(forbidden=False)
-    @blp.arguments(ListQuerySchema, location="query")
+    @blp.arguments(CampaignQuery, location="query")
     @blp.response(200, CampaignPage)
     def get(self, query):
-        """The campaigns of the orgs the caller is an officer over, newest first."""
+        """The campaigns of the orgs the caller is an officer over, newest first; with
+        `card_pickup=true` the card pick-up campaigns with a point in the caller's orgs
+        (officers and card verifiers)."""
         return campaigns.list_managed(actor_id=current_user().id, **query)
 
 

@@ -247,6 +247,13 @@ ClaimPage = page_schema(ClaimOut, "BenefitClaimPage")
 MyClaimPage = page_schema(ClaimOut, "MyBenefitClaimPage")
 
 
+class CampaignQuery(ListQuerySchema):
+    card_pickup = fields.Boolean(load_default=False, metadata={
+        "description": "true: instead, the supply campaigns handed over on the member card "
+                       "that have a pick-up point in the caller's orgs (officers and card "
+                       "verifiers: the campaigns they may hand over at their points)"})
+
+
 class ClaimQuery(ListQuerySchema):
     status = fields.String(load_default=None, validate=validate.OneOf(list(CLAIM_STATUSES)))
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 
 from app.cards.models import CardSigningKey
 from app.core import audit
+from app.core.db import serialise
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -102,8 +103,10 @@ def rotate(now: datetime | None = None, *, revoke: bool = False) -> Rotation:
     key): every earlier key is deleted at once, and every code it signed stops verifying."""
     now = now or utcnow()
     not_after = now + timedelta(seconds=int(current_app.config["CARD_TOKEN_SECONDS"]))
-    # the current row's lock serialises two rotations; the unique partial index on
-    # `is_current` is the last line should both find no row to lock
+    # rotations run one at a time: the very first finds no row to lock, and two of them
+    # would both copy the configured keys in (a duplicate kid); the unique partial index on
+    # `is_current` stays the last line
+    serialise("card-key-rotation")
     rows = list(db.session.scalars(select(CardSigningKey).with_for_update()))
     if not rows:
         _configured()  # refuses a broken configuration before anything is written

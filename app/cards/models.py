@@ -16,7 +16,9 @@ from app.extensions import db
 from app.members.models import Membership
 
 STATUSES = ("active", "suspended")
-STATUS_LABELS = {"active": N_("Valid"), "suspended": N_("Suspended")}
+# a card's own word for "suspended" (已停用): stations' "Suspended" reads 暂停服务, and the
+# catalog has no contexts, so the card takes a msgid of its own
+STATUS_LABELS = {"active": N_("Valid"), "suspended": N_("Deactivated")}
 LIFECYCLE = StateMachine("member_card", {
     "suspend": (("active",), "suspended"),
     "reinstate": (("suspended",), "active"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer
+from sqlalchemy import BigInteger, Integer, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +42,24 @@ def _begin_on_sqlite() -> None:
         return
     if not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN")
+
+
+def serialise(name: str) -> None:
+    """The rest of the caller's transaction runs one at a time for `name`, across processes:
+    PostgreSQL takes a transaction advisory lock (released at commit or rollback); SQLite
+    takes the database's write lock at once (BEGIN IMMEDIATE), so a second caller waits before
+    its first read instead of finding the same empty table. For a write that no row lock can
+    guard because the rows it would lock do not exist yet."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": name}
+        )
+    elif (
+        connection.dialect.name == "sqlite"
+        and not connection.connection.dbapi_connection.in_transaction
+    ):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_unique(row: object, *, duplicate: Conflict | None = None) -> bool:

@@ -383,6 +383,7 @@ FIELDS: dict[str, str] = {
     "unit_fen": N_("Unit value"),
     "provider": N_("Provider"),
     "pickup_until": N_("Pick-up until"),
+    "card_pickup": N_("Handed over on the member card"),
     "stock": N_("Stock"),
     "point_id": N_("Pick-up point"),
     "from_org_id": N_("Giving org"),

@@ -166,7 +166,7 @@ class OrgStationsView(MethodView):
     @blp.response(200, StationPage)
     @blp.errors(404)
     def get(self, query, org_id):
-        """Stations of the org's subtree, any status (officers)."""
+        """Stations of the org's subtree, any status (officers and card verifiers)."""
         return stations.list_org_stations(actor_id=current_user().id, org_id=org_id,
                                           **query).as_dict()
 

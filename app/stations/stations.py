@@ -12,7 +12,7 @@ from app.core import audit
 from app.core.db import is_unique_violation
 from app.core.i18n import N_
 from app.core.pagination import Page, keyset_page
-from app.core.roles import ADMINS, OFFICERS, Role
+from app.core.roles import ADMINS, CARD_VERIFIERS, Role
 from app.core.states import StateMachine, guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Invalid, NotFound
@@ -140,8 +140,9 @@ def update_station(*, actor_id: int, station_id: int, changes: dict) -> Station:
 
 def list_org_stations(*, actor_id: int, org_id: int, status: str | None, limit: int,
                       cursor: str | None) -> Page[Station]:
-    """A page of the subtree's stations by id, ratings loaded in the same statement."""
-    org = get_org(actor_id, org_id, roles=OFFICERS)
+    """A page of the subtree's stations by id, ratings loaded in the same statement: for
+    officers, and for card verifiers (station staff pick the station they check members in at)."""
+    org = get_org(actor_id, org_id, roles=CARD_VERIFIERS)
     query = (select(Station).where(Station.org_id.in_(orgs_under(org)))
              .options(undefer_group("rating")))
     if status:

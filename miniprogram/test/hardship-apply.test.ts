@@ -127,7 +127,7 @@ test('a member fills the file in five steps, gives the consents and the file is 
   const nav = wxShim.nav.pop()!
   expect(nav.type).toBe('redirectTo')
   const fileId = Number(/id=(\d+)/.exec(nav.url || '')![1])
-  expect(wxShim.storage.has(`gh.hardship-draft:${(await backend('GET', '/me', undefined, await tokenOf('mp21-household'))).data.id}`)).toBe(false)
+  expect(wxShim.storage.has(`gh.draft:hardship:${(await backend('GET', '/me', undefined, await tokenOf('mp21-household'))).data.id}`)).toBe(false)
 
   // the file page after submitting: its state and the next step (the home visit)
   wxShim.nav.push(nav)
@@ -478,7 +478,7 @@ test('the same household again: the refusal offers the file already opened', asy
 test('a draft untouched for 30 days is forgotten', async () => {
   loginAs('mp21-old-draft')
   const me = (await backend('GET', '/me', undefined, await tokenOf('mp21-old-draft'))).data
-  const key = `gh.hardship-draft:${me.id}`
+  const key = `gh.draft:hardship:${me.id}`
   const old = { savedAt: Date.now() - 31 * 86400000, data: { step: 2, head: { name: '旧草稿', id_number: '', health: 'healthy', schooling: 'none', work: '', employer: '' } } }
   wxShim.storage.set(key, old)
   const page = await openPage('pages/hardship/apply')

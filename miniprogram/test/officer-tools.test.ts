@@ -65,7 +65,7 @@ test('an admin edits a station, suspends and reopens it, and gets its code to pr
 test('a worker sees that station management is for admins; an admin of another city cannot open the station', async () => {
   loginAs('demo-worker')
   const page = await openPage('pages/station-admin/index')
-  expect(text(page, '#state-message')).toBe('只有工会管理员可以管理驿站')
+  expect(text(page, '#state-message')).toBe('只有工会干部和驿站核验员可以使用驿站管理')
 
   const { stations } = await jingzhouStation()
   loginAs('officer-xining')

@@ -295,6 +295,9 @@ const wxShim: Record<string, any> = {
   clearStorageSync() {
     shim.storage.clear()
   },
+  getStorageInfoSync() {
+    return { keys: [...shim.storage.keys()], currentSize: 0, limitSize: 10240, errMsg: 'getStorageInfoSync:ok' }
+  },
   getLocation(opts: any) {
     return privacyGate('getLocation', opts, () => {
       if (!shim.location) return call(opts, false, { errMsg: 'getLocation:fail auth deny' })

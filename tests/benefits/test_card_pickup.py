@@ -153,3 +153,26 @@ def test_card_pickup_matrix(client, as_user, riders, verifiers, campaign, who, s
                          headers=as_user("county_admin")).get_json()["items"]
     assert [item["status"] for item in claimed] == [
         "redeemed" if status == 200 else "claimed"]
+
+
+LIST_MATRIX = [  # GET /benefits?card_pickup=true: campaigns with a point in the caller's orgs
+    (None, 401, False), ("plain", 200, False), ("rider1", 200, False),
+    ("village2_approver", 200, False), ("town1_staff", 200, True), ("town2_staff", 200, True),
+    ("town1_reviewer", 200, True), ("county_admin", 200, True),
+]
+
+
+@pytest.mark.parametrize(("who", "status", "listed"), LIST_MATRIX)
+def test_staff_list_the_card_pickup_campaigns_of_their_points(client, tree, as_user, riders,
+                                                              verifiers, campaign, who, status,
+                                                              listed):
+    plain_supply = create_campaign(client, as_user("county_admin"), tree["county"],
+                                   [tree["county"]], points=points(tree))
+    response = client.get("/api/v1/benefits?card_pickup=true", headers=as_user(who))
+    assert response.status_code == status, response.get_json()
+    if status == 200:
+        ids = [item["id"] for item in response.get_json()["items"]]
+        assert (campaign["id"] in ids) is listed
+        assert plain_supply["id"] not in ids  # handed over on its pick-up code only
+    if who == "town1_staff":  # a verifier manages nothing: the plain list stays empty
+        assert client.get("/api/v1/benefits", headers=as_user(who)).get_json()["items"] == []

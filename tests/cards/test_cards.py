@@ -217,3 +217,25 @@ def test_the_card_follows_a_transfer_and_old_tokens_stop(client, tree, as_user, 
     assert verify(client, officer, before["token"]["token"]).get_json()["verdict"] == "revoked"
     fresh = verify(client, officer, after["token"]["token"]).get_json()
     assert fresh["valid"] and fresh["org"]["name"] == "丙村"
+
+
+def test_suspended_card_reads_deactivated_not_a_stations_closure(app, client, as_user, member):
+    """The card's status label is its own word (已停用), not a station's 暂停服务 that
+    shares the English "Suspended"."""
+    from app.cards.models import STATUS_LABELS as CARD_LABELS
+    from app.core.labels import code_label
+    from app.stations.vocab import STATUS_LABELS as STATION_LABELS
+
+    card = my_card(client, as_user("applicant"))
+    assert card["status_label"] == "有效"
+    suspended = client.post(f"/api/v1/cards/{card['id']}/suspend",
+                            headers=as_user("village1_approver"),
+                            json={"reason": "会籍暂停", "version": card["version"]}).get_json()
+    assert suspended["status_label"] == "已停用"
+    assert my_card(client, as_user("applicant"))["status_label"] == "已停用"
+    english = client.get(f"/api/v1/cards/{card['id']}",
+                         headers={**as_user("village1_approver"), "Accept-Language": "en"})
+    assert english.get_json()["status_label"] == "Deactivated"
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert code_label(STATION_LABELS, "suspended") == "暂停服务"
+        assert code_label(CARD_LABELS, "suspended") == "已停用"

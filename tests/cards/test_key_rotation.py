@@ -151,3 +151,35 @@ def test_a_first_rotation_that_revokes_drops_the_configured_keys(app, client, as
     assert json.loads(result.output)["dropped"] == ["test-1"]
     assert verdict(client, as_user, old) == "unknown_key"
     assert len(published(client)["keys"]) == 1
+
+
+@pytest.mark.postgres
+def test_two_first_rotations_at_once_both_succeed_one_after_the_other(app):
+    """The very first rotation finds no row to lock: two at once would both copy the
+    configured keys in and one would fail on the duplicate kid; they run one at a time."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.cards import keys
+
+    configured = set(app.config["CARD_SIGNING_KEYS"])
+    barrier = threading.Barrier(2)
+
+    def one(_):
+        with app.app_context():
+            barrier.wait()
+            try:
+                return keys.rotate()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rotations = list(pool.map(one, range(2)))
+    with app.app_context():
+        rows = list(db.session.scalars(select(CardSigningKey)))
+        current = [row.kid for row in rows if row.is_current]
+        assert len(current) == 1 and current[0] in {r.kid for r in rotations}
+        assert sorted(r.kid for r in rows) == sorted(configured | {r.kid for r in rotations})
+        # the second saw the first's key and retired it; the configured keys were copied once
+        first, second = sorted(rotations, key=lambda r: r.kid != current[0], reverse=True)
+        assert second.retired == [first.kid] and set(first.retired) == configured

@@ -151,9 +151,39 @@ def test_card_checkin_matrix(app, client, tree, as_user, member, staff, station_
     assert checkins_of(app, holder_of(app, member)) == (1 if status == 201 else 0)
 
 
+LIST_MATRIX = [  # the org's station list: officers and card verifiers over village1
+    (None, 401), ("plain", 404), ("applicant", 404), ("other_staff", 404),
+    ("village2_approver", 404), ("station_staff", 200), ("village1_approver", 200),
+    ("county_verifier", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "status"), LIST_MATRIX)
+def test_station_staff_list_the_stations_they_check_members_in_at(app, client, tree, as_user,
+                                                                  member, staff, station_id,
+                                                                  who, status):
+    officer(app, "other_staff", tree["village2"], "verifier")
+    officer(app, "county_verifier", tree["county"], "verifier")
+    response = client.get(f"/api/v1/orgs/{tree['village1']}/stations", headers=as_user(who))
+    assert response.status_code == status, response.get_json()
+    if status == 200:
+        assert station_id in [item["id"] for item in response.get_json()["items"]]
+
+
 def test_unknown_station_and_bad_bodies(client, as_user, staff, station_id):
     assert scan(client, as_user(staff), 999999, "GHC1.x").status_code == 404
     for body in ({}, {"token": ""}, {"token": "x" * 401}, {"token": "a", "scene": "b"}):
         response = client.post(f"/api/v1/stations/{station_id}/checkins/card",
                                headers=as_user(staff), json=body)
         assert response.status_code == 422, body
+
+
+def test_me_shows_the_staff_their_verifier_grant_apart_from_officer_roles(client, tree,
+                                                                         as_user, staff):
+    me = client.get("/api/v1/me", headers=as_user(staff)).get_json()
+    assert me["roles"] == []  # screens read `roles` as "an officer here"
+    assert [(r["org_id"], r["role"]) for r in me["verifier_roles"]] == [
+        (tree["village1"], "verifier")]
+    assert me["verifier_roles"][0]["role_label"] and me["verifier_roles"][0]["org_name"]
+    officer = client.get("/api/v1/me", headers=as_user("village1_approver")).get_json()
+    assert officer["verifier_roles"] == [] and officer["roles"]

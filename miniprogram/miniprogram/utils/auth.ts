@@ -1,6 +1,7 @@
 // Login and session: pages call ensureLogin() before a call that needs a user; api.ts already
 // refreshes and re-logs in silently on 401, so this is only about showing who is logged in.
 import * as api from './api'
+import { clearAllDrafts } from './drafts'
 
 export interface User {
   id: number
@@ -31,7 +32,7 @@ export function isLoggedIn(): boolean {
   return !!api.accessToken()
 }
 
-/** POST /auth/logout (best effort) and forget the tokens. */
+/** POST /auth/logout (best effort), forget the tokens and every form draft on the phone. */
 export async function logout(): Promise<void> {
   try {
     if (api.accessToken()) await api.post('/auth/logout', undefined, { auth: true })
@@ -39,5 +40,6 @@ export async function logout(): Promise<void> {
     /* the session is dropped locally anyway */
   } finally {
     api.clearTokens()
+    clearAllDrafts()
   }
 }

@@ -50,10 +50,6 @@ export function emptyForm(): FileForm {
   }
 }
 
-export function draftKey(userId: number): string {
-  return `gh.hardship-draft:${userId}`
-}
-
 export interface Figures {
   income: { kind: string; amount_fen: number }[]
   costs: { kind: string; amount_fen: number }[]

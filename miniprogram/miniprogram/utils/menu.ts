@@ -20,7 +20,7 @@ export const SERVICE_MENU: MenuEntry[] = [
   { key: 'training', title: '点单培训', desc: '向县总工会点培训主题、查看安排', url: '/pages/training/index', icon: 'chat' },
   { key: 'benefits', title: '我的福利', desc: '看看你能领什么：阅读卡、送清凉、安康保险', url: '/pages/benefits/index', icon: 'gift' },
   { key: 'benefit-redeem', title: '核销领取码', desc: '驿站工作人员核销会员的福利领取码', url: '/pages/benefits/redeem', icon: 'scan' },
-  { key: 'station-admin', title: '驿站管理', desc: '工会管理员：编辑、暂停驿站，打印驿站码', url: '/pages/station-admin/index', icon: 'shop' },
+  { key: 'station-admin', title: '驿站管理', desc: '工会管理员：编辑、暂停驿站，打印驿站码；驿站工作人员扫会员卡签到', url: '/pages/station-admin/index', icon: 'shop' },
   { key: 'events-manage', title: '活动管理', desc: '工会干部：新建、发布、取消、结束宣讲培训，代签到', url: '/pages/events/manage/index', icon: 'calendar-edit' },
   { key: 'relief', title: '对口援助', desc: '工会干部：本工会给出和收到的援助款、确认到账、发放情况', url: '/pages/relief/index', icon: 'money' },
   { key: 'stats', title: '数据统计', desc: '工会干部：揭榜挂帅、帮扶项目与困难职工档案统计', url: '/pages/stats/index', icon: 'chart-bar' },

@@ -11,15 +11,16 @@ import { consentAsked, fieldErrors } from '../../utils/form'
 import type { ConsentAsk } from '../../utils/form'
 import { CAUSES, COST_KINDS, HEALTH, INCOME_KINDS, RELATIONS, SCHOOLING, fenText, labelOf, levelReason } from '../../utils/hardship'
 import {
-  KEPT, STEPS, amountProblem, checkStep, draftKey, emptyFamily, emptyForm, errorKey, figures, requestBody, stepOf, tag,
+  KEPT, STEPS, amountProblem, checkStep, emptyFamily, emptyForm, errorKey, figures, requestBody, stepOf, tag,
 } from '../../utils/hardship-form'
 import type { Family, FileForm, OrgChip } from '../../utils/hardship-form'
 import { idNumberProblem, normaliseIdNumber } from '../../utils/idcard'
 import { installPrivacyListener } from '../../utils/privacy'
-import { getItem, removeItem, setItem } from '../../utils/storage'
+import { clearDraft, loadDraft, saveDraft } from '../../utils/drafts'
 
 const ELIGIBILITY_DELAY_MS = 400
 const MAX_EVIDENCE = 20
+const DRAFT = 'hardship' // the form's name in utils/drafts
 const DRAFT_DAYS = 30 // a draft not touched for this long is forgotten
 
 Component({
@@ -65,9 +66,7 @@ Component({
         const membership = (me as any).membership || {}
         const own: OrgChip | null = membership.status === 'approved' && membership.org ? { id: membership.org.id, name: membership.org.name } : null
         ;(this as any)._own = own
-        const kept = getItem<{ savedAt: number; data: Record<string, any> }>(draftKey(user.id))
-        const draft = kept && kept.data && Date.now() - kept.savedAt < DRAFT_DAYS * 86400000 ? kept.data : null
-        if (!draft) removeItem(draftKey(user.id)) // an old draft's personal data does not stay on the phone
+        const draft = loadDraft<Record<string, any>>(DRAFT, user.id, DRAFT_DAYS)
         if (draft) {
           this.setData(Object.assign({ status: 'ok', officerOrgs, restored: true }, draft))
         } else {
@@ -86,10 +85,10 @@ Component({
       if (!userId) return
       const draft: Record<string, unknown> = {}
       KEPT.forEach((k) => (draft[k] = (this.data as any)[k]))
-      setItem(draftKey(userId), { savedAt: Date.now(), data: draft })
+      saveDraft(DRAFT, userId, draft)
     },
     onDiscard() {
-      removeItem(draftKey((this as any)._userId))
+      clearDraft(DRAFT, (this as any)._userId)
       ;(this as any)._submit.reset()
       this.setData(Object.assign(emptyForm(), {
         step: 0, orgs: [], fileId: 0, fileVersion: 0, eligibility: null,
@@ -379,7 +378,7 @@ Component({
       })
       return done.then(
         (file: any) => {
-          removeItem(draftKey((this as any)._userId))
+          clearDraft(DRAFT, (this as any)._userId)
           this.setData({ submitting: false })
           wx.showToast({ title: '已提交，等待入户核查', icon: 'none' })
           wx.redirectTo({ url: `/pages/hardship/file?id=${file.id}` })

@@ -3,6 +3,7 @@
 // reasons, or scheduled for erasure).
 import * as api from '../../../utils/api'
 import { ensureLogin } from '../../../utils/auth'
+import { clearAllDrafts } from '../../../utils/drafts'
 import { timeText } from '../../../utils/format'
 
 const EXPORT_SECTIONS: { key: string; label: string }[] = [
@@ -147,6 +148,7 @@ Component({
       this.setData({ deleting: true, deletionError: '' })
       try {
         const d = await run.run((key) => api.post('/me/deletion-request', undefined, { idempotencyKey: key }))
+        if (d.status !== 'blocked') clearAllDrafts() // the account goes: so do its drafts on this phone
         this.setData({ deletion: deletionView(d) })
       } catch (err) {
         this.setData({ deletionError: api.errorMessage(err) })
