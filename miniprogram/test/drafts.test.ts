@@ -1,5 +1,6 @@
 // Form drafts on the phone (utils/drafts): the hardship file form's draft holds ID numbers and a
-// bank account, so logging out and cancelling the account remove every draft kept in storage.
+// bank account, so logging out and cancelling the account remove every draft (and cached answer)
+// kept in storage.
 import { logout } from '../miniprogram/utils/auth'
 import { appliedMember, backend, dispatch, loginAs, openPage, tap, text, tokenOf, wxShim } from './kit'
 import type { PageHandle } from './kit'
@@ -25,7 +26,9 @@ test('logging out removes every form draft on the phone, other users\' and old-s
   const mine = await draftOf('mp20b-draft-logout', '韦后')
   wxShim.storage.set('gh.hardship-draft:999999', { savedAt: Date.now(), data: { head: { name: '旧版草稿' } } })
   wxShim.storage.set('gh.something-else', 'kept')
+  wxShim.storage.set('gh.cache:/me/card', { savedAt: Date.now(), data: { number: 'GH20260000000001' } })
   await logout()
+  expect(wxShim.storage.has('gh.cache:/me/card')).toBe(false)
   expect(wxShim.storage.has(mine)).toBe(false)
   expect(wxShim.storage.has(earlier)).toBe(false)
   expect(wxShim.storage.has('gh.hardship-draft:999999')).toBe(false)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from tests.factories.members import applied, decide
 
 
@@ -22,3 +24,15 @@ def my_card(client, headers) -> dict:
 
 def verify(client, headers, token: str):
     return client.post("/api/v1/cards/verify", headers=headers, json={"token": token})
+
+
+def with_signature_altered(token: str) -> str:
+    """The token with one bit of its signature flipped (a forged signature, never a valid one).
+
+    Editing the base64 text instead can leave the decoded bytes unchanged: the last character
+    carries bits the decoder drops.
+    """
+    head, signature = token.rsplit(".", 1)
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw[0] ^= 0x01
+    return f"{head}.{base64.urlsafe_b64encode(bytes(raw)).rstrip(b'=').decode()}"

@@ -99,6 +99,17 @@ export function clearTokens(): void {
   removeItem(USER)
 }
 
+/** Forget every cached GET answer (logout, account cancellation: they may hold the user's data). */
+export function clearCache(): void {
+  let keys: string[] = []
+  try {
+    keys = wx.getStorageInfoSync().keys
+  } catch (e) {
+    return
+  }
+  keys.filter((k) => k.startsWith(CACHE_PREFIX)).forEach(removeItem)
+}
+
 export function accessToken(): string | null {
   return getItem<string>(ACCESS)
 }

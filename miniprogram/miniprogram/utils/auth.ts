@@ -32,7 +32,7 @@ export function isLoggedIn(): boolean {
   return !!api.accessToken()
 }
 
-/** POST /auth/logout (best effort), forget the tokens and every form draft on the phone. */
+/** POST /auth/logout (best effort), forget the tokens, every form draft and every cached answer on the phone. */
 export async function logout(): Promise<void> {
   try {
     if (api.accessToken()) await api.post('/auth/logout', undefined, { auth: true })
@@ -40,6 +40,7 @@ export async function logout(): Promise<void> {
     /* the session is dropped locally anyway */
   } finally {
     api.clearTokens()
+    api.clearCache()
     clearAllDrafts()
   }
 }

@@ -148,7 +148,7 @@ Component({
       this.setData({ deleting: true, deletionError: '' })
       try {
         const d = await run.run((key) => api.post('/me/deletion-request', undefined, { idempotencyKey: key }))
-        if (d.status !== 'blocked') clearAllDrafts() // the account goes: so do its drafts on this phone
+        if (d.status !== 'blocked') { clearAllDrafts(); api.clearCache() } // the account goes: so does what this phone kept of it
         this.setData({ deletion: deletionView(d) })
       } catch (err) {
         this.setData({ deletionError: api.errorMessage(err) })
