@@ -305,6 +305,8 @@ def main() -> None:
                         help="distinct query points (more points: a colder card cache)")
     parser.add_argument("--card-cache", type=int, default=50_000,
                         help="NEARBY_CARD_CACHE for PostgreSQL (0 = cards inline)")
+    parser.add_argument("--pg-name", default="gonghui_bench_nearby",
+                        help="name of the bench database created on the --postgres server")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the databases between runs (skips the load when they match)")
     args = parser.parse_args()
@@ -326,13 +328,13 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(args.postgres, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database "
-                                  "WHERE datname = 'gonghui_bench_nearby'").fetchone()
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (args.pg_name,)).fetchone()
             if not (args.reuse and exists):
-                conn.execute("DROP DATABASE IF EXISTS gonghui_bench_nearby WITH (FORCE)")
-                conn.execute("CREATE DATABASE gonghui_bench_nearby")
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{args.pg_name}"')
         base = args.postgres.rsplit("/", 1)[0]
-        targets.append(("PostgreSQL", f"{base}/gonghui_bench_nearby"))
+        targets.append(("PostgreSQL", f"{base}/{args.pg_name}"))
     for label, url in targets:
         settings = TestConfig()
         from config import normalise_database_url
