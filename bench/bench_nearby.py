@@ -143,12 +143,16 @@ def query_points(count: int, n: int, seed: int = 9) -> list[tuple[float, float]]
     return points
 
 
-def service_layer(app, label: str, points, repeat: int) -> None:
+def service_layer(app, label: str, points, repeat: int, paths=("sql", "index"),
+                  rounds: int = 5) -> None:
+    """The service call on each path (`sql`: NEARBY_INDEX off; `index`: the in-process
+    index, loaded first), in alternating rounds so that a noisy moment hits both."""
     from datetime import UTC, datetime
 
     from app.core.fastread import reader
     from app.stations.cards import card_cache
     from app.stations.search import nearby_json
+    from app.stations.search.index import KEY, use_index
 
     now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
     with app.app_context():
@@ -170,10 +174,26 @@ def service_layer(app, label: str, points, repeat: int) -> None:
                                open_now=False, now=now)
             sizes.append(body.count(b'"distance_m"'))
 
+        holders = {}
+        for path in paths:
+            use_index("eager" if path == "index" else "off")
+            if path == "index":
+                started = time.perf_counter()
+                nearby()  # loads the index
+                index = fast.domain[KEY].index
+                print(f"{label}: index of {index.size:,} stations loaded in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
+            holders[path] = fast.domain[KEY]
         baseline = summary(measure(pk_lookup, repeat))
         show(f"{label}: baseline PK read of one card", baseline)
-        stats = summary(measure(nearby, repeat))
-        show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
+        samples: dict[str, list[float]] = {path: [] for path in paths}
+        for _ in range(rounds):
+            for path in paths:
+                fast.domain[KEY] = holders[path]
+                samples[path] += measure(nearby, repeat // rounds, warmup=50)
+        for path in paths:
+            stats = summary(samples[path])
+            show(f"{label}: nearby 1 km top 20 (service, {path})", stats, baseline)
         print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
         cards = card_cache(fast)
         if cards is not None:
@@ -181,6 +201,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
             print(f"{label}: card cache {cards.hits:,} hits / {looked:,} "
                   f"({cards.hits / max(1, looked):.0%}) over {len(points):,} query points",
                   flush=True)
+        fast.domain[KEY] = holders[paths[0]]
         explain(fast, points[0], inline=cards is None)
 
 
@@ -199,13 +220,14 @@ def explain(fast, point, inline: bool) -> None:
 
 
 def http_run(database_url: str, points, seconds: float, clients: int, rounds: int,
-             card_cache: int, gzip: bool = False) -> None:
-    port = 18765
+             card_cache: int, gzip: bool = False, port: int = 18765,
+             extra_env: dict | None = None, warmup: float = 0) -> None:
     instance = tempfile.mkdtemp(prefix="gonghui-bench-")
     env = {**os.environ, "DATABASE_URL": database_url, "GONGHUI_INSTANCE_DIR": instance,
            "PORT": str(port), "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null",
            "LOG_LEVEL": "WARNING", "WECHAT_API_BASE": "http://127.0.0.1:9",
-           "RATELIMIT_PUBLIC": "100000000 per minute", "NEARBY_CARD_CACHE": str(card_cache)}
+           "RATELIMIT_PUBLIC": "100000000 per minute", "NEARBY_CARD_CACHE": str(card_cache),
+           **(extra_env or {})}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
         env=env, cwd=Path(__file__).resolve().parent.parent,
@@ -217,6 +239,11 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
                 break
             except OSError:
                 time.sleep(0.2)
+        if warmup > 0:  # each worker loads its index in a thread meanwhile (SQL path until then)
+            nearby_path = f"/api/v1/stations/nearby?lat={points[0][0]:.6f}&lng={points[0][1]:.6f}"
+            samples, elapsed, _ = load_http(port, lambda i: nearby_path, warmup, clients)
+            print(f"HTTP warm-up: {len(samples) / elapsed:.0f} nearby req/s over {warmup:.0f} s",
+                  flush=True)
         paths = {
             "trivial JSON (/healthz)": lambda i: "/healthz",
             "nearby 1 km top 20": lambda i: (
@@ -300,6 +327,13 @@ def main() -> None:
                         help="HTTP clients send Accept-Encoding: gzip (nearby is compressed)")
     parser.add_argument("--seconds", type=float, default=15, help="per endpoint, all rounds")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--paths", default="sql,index",
+                        help="service-call paths to compare: sql (NEARBY_INDEX=off), index")
+    parser.add_argument("--http-index", default="background", choices=["background", "off"],
+                        help="NEARBY_INDEX of the gunicorn workers")
+    parser.add_argument("--warmup", type=float, default=40,
+                        help="seconds of nearby requests before measuring (index loading)")
+    parser.add_argument("--port", type=int, default=18765, help="gunicorn's port (--http)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--points", type=int, default=2000,
                         help="distinct query points (more points: a colder card cache)")
@@ -348,10 +382,11 @@ def main() -> None:
             upgrade()
         if loaded(app) != args.stations:
             load(app, args.stations)
-        service_layer(app, label, points, args.repeat)
+        service_layer(app, label, points, args.repeat, tuple(args.paths.split(",")))
         if args.http:
             http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache,
-                     args.gzip)
+                     args.gzip, args.port, {"NEARBY_INDEX": args.http_index},
+                     args.warmup if args.http_index != "off" else 0)
 
 
 if __name__ == "__main__":

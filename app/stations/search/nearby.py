@@ -9,6 +9,7 @@ from app.core.fastread import reader
 from app.stations import hours
 from app.stations.cards import card_cache
 from app.stations.geo import EARTH_RADIUS_M
+from app.stations.search.index import StationIndex, station_index
 from app.stations.search.ranking import Hit, Words, find_hits
 from app.stations.search.sql import CARD_BYTES, ring_sql, run
 from app.stations.vocab import services_mask
@@ -41,14 +42,23 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
                 open_now: bool, now: datetime, english: bool = False) -> bytes:
     """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02.
 
-    SQLite reads cards inline (they sit in the scanned rows). PostgreSQL with a warm card
-    cache reads keys only, so the scan is index-only and cards rarely cross the wire; while
-    the cache would answer too few, it reads them inline and fills the cache.
+    With this process's index loaded and in step (search.index), the hits come from it and
+    only their cards from the database (or the card cache). Else one SQL range read: SQLite
+    reads cards inline (they sit in the scanned rows); PostgreSQL with a warm card cache reads
+    keys only, so the scan is index-only and cards rarely cross the wire; while the cache
+    would answer too few, it reads them inline and fills the cache.
     """
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
     cache = card_cache(fast)
+    index = station_index(fast)
+    if index is not None:
+        hits = _fill_cards(fast, cache, index.find_hits(fast, lat, lng, radius_m, mask,
+                                                         open_now, moment, limit))
+        nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
+                                             moment, index)
+        return _body(fast, moment, english, hits, nearest, radius_m)
     inline = cache is None or not cache.prefers_keys()
     hits = find_hits(fast, lat, lng, radius_m, mask, open_now, moment, inline)[:limit]
     if not inline:
@@ -57,6 +67,10 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
         cache.observe([(hit.station_id, hit.key, hit.card) for hit in hits])
     nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
                                          moment)
+    return _body(fast, moment, english, hits, nearest, radius_m)
+
+
+def _body(fast, moment, english, hits: list[Hit], nearest: Hit | None, radius_m: int) -> bytes:
     words = Words(fast, moment, english)
     items = b",".join([hit.json(words) for hit in hits])
     outside = nearest.json(words) if nearest else b"null"
@@ -77,7 +91,8 @@ def ring_radii(radius_m: int) -> list[float]:
     return radii
 
 
-def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment) -> Hit | None:
+def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment,
+             index: StationIndex | None = None) -> Hit | None:
     """The nearest matching station outside the radius, whatever the distance.
 
     First the fallback circles (cheap, prefiltered), then far rings doubling to the whole
@@ -88,7 +103,8 @@ def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment) -> Hit | N
         if fallback <= radius_m:
             continue
         found = _fill_cards(fast, cache, find_hits(fast, lat, lng, fallback, mask, open_now,
-                                                   moment, False)[:1])
+                                                   moment, False)[:1] if index is None else
+                            index.find_hits(fast, lat, lng, fallback, mask, open_now, moment, 1))
         if found:
             return found[0]
     for ring in ring_radii(radius_m):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -83,8 +84,32 @@ def _visible_ratings(station_column):
     return total.label("rating_sum"), count.label("rating_count")
 
 
+# changes kept in `station_search_changes`: a process further behind loads everything again
+KEEP_CHANGES = 10_000
+_BUMP = text("INSERT INTO station_search_seq (id, epoch, seq) VALUES (1, :epoch, :count) "
+             "ON CONFLICT (id) DO UPDATE SET seq = station_search_seq.seq + excluded.seq "
+             "RETURNING seq")
+_LOG = text("INSERT INTO station_search_changes (seq, station_id) VALUES (:seq, :station_id)")
+_PRUNE = text("DELETE FROM station_search_changes WHERE seq <= :upto")
+
+
+def log_changes(execute, station_ids: list[int]) -> None:
+    """Count these stations' read-model rows as changed, in the writer's transaction
+    (`execute`: the session's or a connection's): the counter row stays locked until commit,
+    so in-process copies (search.index) see changes in counter order and none after it."""
+    if not station_ids:
+        return
+    seq = execute(_BUMP, {"epoch": secrets.randbits(62), "count": len(station_ids)}).scalar_one()
+    first = seq - len(station_ids) + 1
+    execute(_LOG, [{"seq": first + n, "station_id": station_id}
+                   for n, station_id in enumerate(station_ids)])
+    if seq // 100 != (first - 1) // 100:  # prune once per hundred changes, not per write
+        execute(_PRUNE, {"upto": seq - KEEP_CHANGES})
+
+
 def refresh_search_row(station: Station) -> None:
     """Keep the read model in step with the station, in the caller's transaction."""
+    log_changes(db.session.execute, [station.id])
     db.session.execute(delete(StationSearchRow).where(StationSearchRow.station_id == station.id))
     if station.status != "active":
         return
@@ -97,6 +122,7 @@ def add_rating(station_id: int, rating: int, *, count: int = 1) -> None:
     """A rating became visible (`count=-1`, with `-rating`: a visible one stopped counting):
     one atomic counter UPDATE in the caller's transaction (the card stays as it is; nearby
     divides per request)."""
+    log_changes(db.session.execute, [station_id])
     db.session.execute(update(StationSearchRow).where(StationSearchRow.station_id == station_id)
                        .values(rating_sum=StationSearchRow.rating_sum + rating,
                                rating_count=StationSearchRow.rating_count + count))
@@ -165,6 +191,7 @@ def rebuild_search(connection: Connection, *, batch: int = REBUILD_BATCH,
                 stale_ids.append(row.id)
                 counts.updated += 1
             fresh.append(values)
+        log_changes(connection.execute, sorted({*stale_ids, *(row["station_id"] for row in fresh)}))
         if stale_ids:
             connection.execute(delete(search).where(search.c.station_id.in_(stale_ids)))
         if fresh:

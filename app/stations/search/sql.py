@@ -39,22 +39,30 @@ def run(fast, sql: str, params: dict | list) -> list:
 PREFILTER_SLACK = 1.05
 
 
-def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
-    """WHERE clause: one index range per 0.01° latitude band, then the flat circle prefilter.
-
-    PostgreSQL gets named parameters, SQLite positional ones.
-    """
+def box(lat: float, lng: float, radius_m: float) -> tuple[list[int], float, float, float, float]:
+    """The index box of a circle (SQL and the in-process index read the same one): its
+    0.01° latitude bands, its longitude range, the box's smallest cos(latitude), the
+    half-height in degrees."""
     d_lat = radius_m / METRES_PER_DEGREE_LAT
     widest = min(89.9, abs(lat) + d_lat)
     squeeze = math.cos(math.radians(widest))
     d_lng = d_lat / squeeze
     cells = list(range(lat_cell(lat - d_lat), lat_cell(lat + d_lat) + 1))
+    return cells, lng - d_lng, lng + d_lng, squeeze, d_lat
+
+
+def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str, dict | list]:
+    """WHERE clause: one index range per 0.01° latitude band, then the flat circle prefilter.
+
+    PostgreSQL gets named parameters, SQLite positional ones.
+    """
+    cells, lng_lo, lng_hi, squeeze, d_lat = box(lat, lng, radius_m)
     reach = (d_lat * PREFILTER_SLACK) ** 2
     if fast.dialect == "postgresql":
         clause = ("lat_cell = ANY(%(cells)s) AND lng BETWEEN %(lng_lo)s AND %(lng_hi)s"
                   " AND (lat - %(lat)s) * (lat - %(lat)s)"
                   " + (lng - %(lng)s) * (lng - %(lng)s) * %(squeeze2)s <= %(reach)s")
-        params: dict | list = {"cells": cells, "lng_lo": lng - d_lng, "lng_hi": lng + d_lng,
+        params: dict | list = {"cells": cells, "lng_lo": lng_lo, "lng_hi": lng_hi,
                                "lat": lat, "lng": lng, "squeeze2": squeeze * squeeze,
                                "reach": reach}
         if mask:
@@ -63,7 +71,7 @@ def _box(fast, lat: float, lng: float, radius_m: float, mask: int) -> tuple[str,
         return clause, params
     clause = (f"lat_cell IN ({','.join('?' * len(cells))}) AND lng BETWEEN ? AND ?"
               " AND (lat - ?) * (lat - ?) + (lng - ?) * (lng - ?) * ? <= ?")
-    params = [*cells, lng - d_lng, lng + d_lng, lat, lat, lng, lng, squeeze * squeeze, reach]
+    params = [*cells, lng_lo, lng_hi, lat, lat, lng, lng, squeeze * squeeze, reach]
     if mask:
         clause += " AND (services_mask & ?) = ?"
         params += [mask, mask]
