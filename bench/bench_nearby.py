@@ -146,13 +146,14 @@ def query_points(count: int, n: int, seed: int = 9) -> list[tuple[float, float]]
 def service_layer(app, label: str, points, repeat: int, paths=("sql", "index"),
                   rounds: int = 5) -> None:
     """The service call on each path (`sql`: NEARBY_INDEX off; `index`: the in-process
-    index, loaded first), in alternating rounds so that a noisy moment hits both."""
+    index, loaded first, taken while the card cache prefers keys), in alternating rounds so
+    that a noisy moment hits both."""
     from datetime import UTC, datetime
 
     from app.core.fastread import reader
     from app.stations.cards import card_cache
     from app.stations.search import nearby_json
-    from app.stations.search.index import KEY, use_index
+    from app.stations.search.index import KEY, station_index, use_index
 
     now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
     with app.app_context():
@@ -179,8 +180,7 @@ def service_layer(app, label: str, points, repeat: int, paths=("sql", "index"),
             use_index("eager" if path == "index" else "off")
             if path == "index":
                 started = time.perf_counter()
-                nearby()  # loads the index
-                index = fast.domain[KEY].index
+                index = station_index(fast)  # loads it
                 print(f"{label}: index of {index.size:,} stations loaded in "
                       f"{time.perf_counter() - started:.1f} s", flush=True)
             holders[path] = fast.domain[KEY]

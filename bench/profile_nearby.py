@@ -26,6 +26,8 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=2000)
     parser.add_argument("--card-cache", type=int, default=50_000)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--path", choices=["sql", "index"], default="sql",
+                        help="index: NEARBY_INDEX eager and a card cache that prefers keys")
     args = parser.parse_args()
 
     from app import create_app
@@ -49,6 +51,16 @@ def main() -> None:
                         now=now)
 
     with app.app_context():
+        if args.path == "index":
+            from app.stations.cards import CardCache, use_card_cache
+            from app.stations.search.index import use_index
+
+            use_index("eager")
+            use_card_cache(CardCache(args.card_cache, min_hit_rate=0))
+        else:
+            from app.stations.search.index import use_index
+
+            use_index("off")
         loop(args.warmup, 0)
         if args.cprofile:
             import cProfile

@@ -63,13 +63,15 @@ def city_stations(app_ctx, tree):
 @pytest.fixture(params=["index", "configured", "inline", "keys", "tiny-keys",
                         "index-tiny-keys"])
 def card_source(request, app_ctx):
-    """Where hits and cards come from: the in-process index (search.index) with the app's
-    card setting; the SQL path with the app's setting (an adaptive cache on PostgreSQL,
-    inline on SQLite), always inline, always keys plus the cache, or keys with a two-card
-    cache that evicts all the time (on both backends); the index with that tiny cache."""
+    """Where hits and cards come from: the in-process index (search.index; taken while the
+    card cache prefers keys, as a warm one does); the SQL path with the app's setting (an
+    adaptive cache on PostgreSQL, inline on SQLite), always inline, always keys plus the
+    cache, or keys with a two-card cache that evicts all the time (on both backends); the
+    index with that tiny cache."""
     kept = use_card_cache(None)  # the configured one, to compare with and put back
     use_card_cache({"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
-                    "tiny-keys": CardCache(2, min_hit_rate=0), "index": kept,
+                    "tiny-keys": CardCache(2, min_hit_rate=0),
+                    "index": CardCache(1000, min_hit_rate=0),
                     "index-tiny-keys": CardCache(2, min_hit_rate=0)}[request.param])
     kept_mode = use_index("eager" if request.param.startswith("index") else "off")
     yield request.param
@@ -115,10 +117,16 @@ def destination(lat, lng, distance_m, bearing_deg):
 
 @pytest.fixture(params=["index", "sql"])
 def path(request, app_ctx):
-    """The in-process index or the SQL path (cards as the app is configured)."""
+    """The in-process index (with a card cache that prefers keys) or the SQL path (cards as
+    the app is configured)."""
     kept = use_index("eager" if request.param == "index" else "off")
+    kept_cache = use_card_cache(CardCache(1000, min_hit_rate=0) if request.param == "index"
+                                else None)
+    if request.param == "sql":
+        use_card_cache(kept_cache)
     yield request.param
     use_index(kept)
+    use_card_cache(kept_cache)
 
 
 @pytest.mark.parametrize("centre", [CITIES["harbin"], (52.97, 122.53), CITIES["shenzhen"]],

@@ -13,6 +13,8 @@ from sqlalchemy import text
 
 from app.core.fastread import reader
 from app.extensions import db
+from app.stations.cards import KEY as CACHE_KEY
+from app.stations.cards import CardCache, use_card_cache
 from app.stations.search import index as search_index
 from app.stations.search import nearby_json
 from app.stations.search.index import KEY, use_index
@@ -40,9 +42,11 @@ def holder():
 
 @pytest.fixture
 def indexed(app_ctx):
-    kept = use_index("eager")
+    """The index path: loaded in the search that needs it, a card cache preferring keys."""
+    kept, kept_cache = use_index("eager"), use_card_cache(CardCache(1000, min_hit_rate=0))
     yield
     use_index(kept)
+    use_card_cache(kept_cache)
 
 
 @pytest.fixture
@@ -63,6 +67,8 @@ def other_worker(app, fake_wechat):
 
 def in_other(other, call):
     with other.app_context():
+        if reader().domain.get(CACHE_KEY) is None:
+            use_card_cache(CardCache(1000, min_hit_rate=0))  # take the index path
         answer = call()
         assert reader().domain[KEY].index is not None  # the answer came from its index
         return answer
@@ -177,7 +183,7 @@ def test_background_mode_answers_from_sql_until_the_index_is_loaded(app_ctx, tre
                                                                    monkeypatch):
     make_station(tree["village1"], *XINING, name="甲")
     db.session.commit()
-    kept = use_index("background")
+    kept, kept_cache = use_index("background"), use_card_cache(CardCache(10, min_hit_rate=0))
     try:
         release = threading.Event()
         real_load = search_index.load
@@ -200,3 +206,4 @@ def test_background_mode_answers_from_sql_until_the_index_is_loaded(app_ctx, tre
         assert [item["name"] for item in search(*XINING)["items"]] == ["甲", "乙"]
     finally:
         use_index(kept)
+        use_card_cache(kept_cache)

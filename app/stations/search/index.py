@@ -28,14 +28,18 @@ from flask import current_app
 
 from app.core.fastread import reader
 from app.stations.geo import EARTH_RADIUS_M
-from app.stations.search.ranking import Hit, metres
-from app.stations.search.sql import box, pattern_mask, run
+from app.stations.search.ranking import Hit, metres, rank_key
+from app.stations.search.sql import PREFILTER_SLACK, box, pattern_mask, run
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("station_id, lat_cell, lat, lng, services_mask, hours_id, closed_dates, card_key, "
            "rating_sum, rating_count")
 LOAD_CHUNK = 50_000
+# the index's own latitude bands, finer than the table's 0.01° lat_cell: a 1 km search reads
+# ~8 bands, each cut to the circle's chord, so few rows outside the circle get the exact test
+BANDS_PER_DEGREE = 400
+_EDGE = 1e-9  # degrees: rounding may put a row this far past its band's nominal edges
 MAX_APPLY = 2_000  # logged changes applied in place; more: load everything again
 NO_CELL = -(2**31)  # cell_of: station not in the index
 NO_HOURS = -1  # hours: always open (hours_id NULL)
@@ -106,8 +110,9 @@ class StationIndex:
         self.cell_of[station_id] = cell
 
     def add_loaded(self, row) -> None:
-        """A row of the initial load (rows come in (lat_cell, lng, station_id) order)."""
-        station_id, cell, closed = row[0], row[1], row[6]
+        """A row of the initial load (rows come in (lat_cell, lng, station_id) order, so each
+        band fills in longitude order; `finish` checks)."""
+        station_id, cell, closed = row[0], band_of(row[2]), row[6]
         band = self.bands.get(cell)
         if band is None:
             band = self.bands[cell] = Band()
@@ -136,7 +141,7 @@ class StationIndex:
                 self.closed.pop(station_id, None)
                 self.size -= 1
         for row in rows:
-            station_id, cell, closed = row[0], row[1], row[6]
+            station_id, cell, closed = row[0], band_of(row[2]), row[6]
             band_copy(cell).insert(row)
             self._place(station_id, cell)
             if closed:
@@ -147,6 +152,19 @@ class StationIndex:
                 self.bands[cell] = band
             else:
                 self.bands.pop(cell, None)
+
+    def finish(self) -> None:
+        """After the load: a band whose rows are not in longitude order (a row whose 0.01°
+        cell and 0.0025° band disagree at an edge by rounding) is sorted."""
+        for cell, band in self.bands.items():
+            lngs = band.lng
+            if any(a > b for a, b in zip(lngs, lngs[1:], strict=False)):
+                order = sorted(range(len(lngs)), key=lngs.__getitem__)
+                fresh = Band()
+                for name in Band.__slots__:
+                    column = getattr(band, name)
+                    getattr(fresh, name).extend(column[i] for i in order)
+                self.bands[cell] = fresh
 
     def sync(self, fast) -> bool:
         """Bring the index up to the database's counter; False when it cannot be (a new
@@ -179,18 +197,27 @@ class StationIndex:
     def find_hits(self, fast, lat, lng, radius_m, mask, open_now_only, moment,
                   limit: int) -> list[Hit]:
         """ranking.find_hits over the index, first `limit` only, without cards (keys)."""
-        cells, lng_lo, lng_hi, _, _ = box(lat, lng, radius_m)
+        _, lng_lo, lng_hi, squeeze, d_lat = box(lat, lng, radius_m)
+        # each band's rows are cut to where the SQL's flat-circle prefilter (sql._box) can
+        # hold: that keeps every station the exact test keeps, as it does for the SQL
+        reach = (d_lat * PREFILTER_SLACK) ** 2
         p1 = lat * _RADIANS
         cos_p1 = math.cos(p1)
         sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
         bands = self.bands
         inside = []
-        for cell in cells:
+        for cell in range(band_of(lat - d_lat) - 1, band_of(lat + d_lat) + 2):
             band = bands.get(cell)
             if band is None:
                 continue
+            south, north = cell / BANDS_PER_DEGREE - _EDGE, (cell + 1) / BANDS_PER_DEGREE + _EDGE
+            gap = south - lat if south > lat else lat - north if lat > north else 0.0
+            if gap * gap > reach:
+                continue
+            half = sqrt(reach - gap * gap) / squeeze * (1 + 1e-9) + 1e-12
             lngs = band.lng
-            lo, hi = bisect_left(lngs, lng_lo), bisect_right(lngs, lng_hi)
+            lo = bisect_left(lngs, max(lng_lo, lng - half))
+            hi = bisect_right(lngs, min(lng_hi, lng + half))
             lats, masks, ids = band.lat, band.masks, band.ids
             for i in range(lo, hi):
                 if mask and masks[i] & mask != mask:
@@ -201,7 +228,7 @@ class StationIndex:
                 distance = _DIAMETER_M * asin(min(1.0, sqrt(h)))
                 if distance <= radius_m:
                     inside.append((metres(distance), ids[i], band, i))
-        inside.sort(key=_rank)
+        inside.sort(key=rank_key)
         hits: list[Hit] = []
         closed_of = self.closed
         today = moment.date
@@ -224,8 +251,8 @@ class StationIndex:
         return hits
 
 
-def _rank(entry) -> tuple[int, int]:
-    return entry[0], entry[1]
+def band_of(lat: float) -> int:
+    return math.floor(lat * BANDS_PER_DEGREE)
 
 
 def load(fast) -> StationIndex:
@@ -246,6 +273,7 @@ def load(fast) -> StationIndex:
             for row in rows:
                 index.add_loaded(row)
             if len(rows) < LOAD_CHUNK:
+                index.finish()
                 break
             last = rows[-1]
             cursor.execute(f"SELECT {COLUMNS} FROM station_search WHERE "

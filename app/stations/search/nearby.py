@@ -42,25 +42,24 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
                 open_now: bool, now: datetime, english: bool = False) -> bytes:
     """The whole response body of GET /stations/nearby (UTF-8), lat/lng already GCJ-02.
 
-    With this process's index loaded and in step (search.index), the hits come from it and
-    only their cards from the database (or the card cache). Else one SQL range read: SQLite
-    reads cards inline (they sit in the scanned rows); PostgreSQL with a warm card cache reads
-    keys only, so the scan is index-only and cards rarely cross the wire; while the cache
-    would answer too few, it reads them inline and fills the cache.
+    While the card cache would answer most cards (a warm cache) and this process's index is
+    loaded and in step (search.index), the hits come from the index and the cards from the
+    cache (the few missing in one read by id). Else one SQL range read with the cards inline
+    (on SQLite they sit in the scanned rows), which also fills the cache.
     """
     fast = reader()
     mask = services_mask(services)
     moment = hours.Moment(now)
     cache = card_cache(fast)
-    index = station_index(fast)
+    inline = cache is None or not cache.prefers_keys()
+    index = None if inline else station_index(fast)
     if index is not None:
         hits = _fill_cards(fast, cache, index.find_hits(fast, lat, lng, radius_m, mask,
                                                          open_now, moment, limit))
         nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
                                              moment, index)
         return _body(fast, moment, english, hits, nearest, radius_m)
-    inline = cache is None or not cache.prefers_keys()
-    hits = find_hits(fast, lat, lng, radius_m, mask, open_now, moment, inline)[:limit]
+    hits = find_hits(fast, lat, lng, radius_m, mask, open_now, moment, inline, limit=limit)
     if not inline:
         hits = _fill_cards(fast, cache, hits)
     elif cache is not None:
@@ -103,14 +102,14 @@ def _nearest(fast, cache, lat, lng, radius_m, mask, open_now, moment,
         if fallback <= radius_m:
             continue
         found = _fill_cards(fast, cache, find_hits(fast, lat, lng, fallback, mask, open_now,
-                                                   moment, False)[:1] if index is None else
+                                                   moment, False, limit=1) if index is None else
                             index.find_hits(fast, lat, lng, fallback, mask, open_now, moment, 1))
         if found:
             return found[0]
     for ring in ring_radii(radius_m):
         sql = ring_sql(fast, lat, lng, ring, mask)
         found = _fill_cards(fast, cache, find_hits(fast, lat, lng, ring, mask, open_now, moment,
-                                                   False, sql)[:1])
+                                                   False, sql, limit=1))
         if found:
             return found[0]
     return None

@@ -88,44 +88,47 @@ _DIAMETER_M = 2 * EARTH_RADIUS_M
 
 
 def find_hits(fast, lat, lng, radius_m, mask, open_now_only, moment, inline,
-              sql: tuple[str, dict | list] | None = None) -> list[Hit]:
-    """Hits inside the radius sorted by (distance, id), with their cards when `inline`, else
-    with the cards' keys (see _fill_cards). `sql` replaces the candidates query (a ring of
-    the nearest-anyway search).
+              sql: tuple[str, dict | list] | None = None, limit: int | None = None) -> list[Hit]:
+    """The first `limit` (None: all) hits inside the radius sorted by (distance, id), with
+    their cards when `inline`, else with the cards' keys (see _fill_cards). `sql` replaces
+    the candidates query (a ring of the nearest-anyway search).
 
     The great-circle distance is geo.haversine_m inlined (same operations, same order, the
-    query point's terms hoisted), because this loop runs for every candidate row. Cards come
+    query point's terms hoisted), because this loop runs for every candidate row; the rest
+    of a hit (open now, its Hit) only for the rows that make the first `limit`. Cards come
     over as bytes: no UTF-8 decoding of text that is only spliced into the response.
     """
     rows = run(fast, *(sql or candidates_sql(fast, lat, lng, radius_m, mask, inline)))
     p1 = lat * _RADIANS
     cos_p1 = math.cos(p1)
     sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
-    hits = []
-    today = moment.date
-    for (station_id, row_lat, row_lng, hours_id, closed, key, mask, rating_sum, rating_count,
-         card_bytes) in rows:
-        p2 = row_lat * _RADIANS
+    inside = []
+    for row in rows:
+        p2 = row[1] * _RADIANS
         h = (sin((p2 - p1) / 2) ** 2
-             + cos_p1 * cos(p2) * sin((row_lng - lng) * _RADIANS / 2) ** 2)
+             + cos_p1 * cos(p2) * sin((row[2] - lng) * _RADIANS / 2) ** 2)
         distance = _DIAMETER_M * asin(min(1.0, sqrt(h)))
-        if distance > radius_m:
-            continue
+        if distance <= radius_m:
+            inside.append((metres(distance), row[0], row))
+    inside.sort(key=rank_key)  # (distance, id) is unique: rows are never compared
+    hits: list[Hit] = []
+    today = moment.date
+    for distance, _, (station_id, _, _, hours_id, closed, key, mask, rating_sum, rating_count,
+                      card_bytes) in inside:
         if hours_id is None and not closed:
             is_open, closed_today = True, False
         else:
             is_open = moment.is_open(None if hours_id is None else pattern_mask(fast, hours_id),
-                                          closed)
+                                     closed)
             if open_now_only and not is_open:
                 continue
             closed_today = bool(closed) and today in closed
-        hits.append(Hit(metres(distance), station_id, is_open, card_bytes, key, mask, hours_id,
+        hits.append(Hit(distance, station_id, is_open, card_bytes, key, mask, hours_id,
                         closed_today, rating_sum, rating_count))
-    hits.sort(key=_rank)
+        if len(hits) == limit:
+            break
     return hits
 
 
-def _rank(hit: Hit) -> tuple[int, int]:
-    return hit.distance_m, hit.station_id
-
-
+def rank_key(entry) -> tuple[int, int]:
+    return entry[0], entry[1]
