@@ -333,6 +333,10 @@ def main() -> None:
                         help="NEARBY_INDEX of the gunicorn workers")
     parser.add_argument("--warmup", type=float, default=40,
                         help="seconds of nearby requests before measuring (index loading)")
+    parser.add_argument("--max-requests", default="0",
+                        help="GUNICORN_MAX_REQUESTS (0: workers never recycle; a recycled "
+                             "worker loads its index again)")
+    parser.add_argument("--http-only", action="store_true", help="skip the service calls")
     parser.add_argument("--port", type=int, default=18765, help="gunicorn's port (--http)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--points", type=int, default=2000,
@@ -382,10 +386,12 @@ def main() -> None:
             upgrade()
         if loaded(app) != args.stations:
             load(app, args.stations)
-        service_layer(app, label, points, args.repeat, tuple(args.paths.split(",")))
+        if not args.http_only:
+            service_layer(app, label, points, args.repeat, tuple(args.paths.split(",")))
         if args.http:
             http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache,
-                     args.gzip, args.port, {"NEARBY_INDEX": args.http_index},
+                     args.gzip, args.port, {"NEARBY_INDEX": args.http_index,
+                                                   "GUNICORN_MAX_REQUESTS": args.max_requests},
                      args.warmup if args.http_index != "off" else 0)
 
 
