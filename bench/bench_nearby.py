@@ -278,7 +278,11 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
               f"alternating rounds (per round {min(shares):.0%}..{max(shares):.0%})", flush=True)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)  # graceful_timeout: gthread workers finish their keep-alives
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
 
 
 def load_http(port: int, path_for, seconds: float, clients: int, gzip: bool = False):
@@ -337,6 +341,7 @@ def main() -> None:
                         help="GUNICORN_MAX_REQUESTS (0: workers never recycle; a recycled "
                              "worker loads its index again)")
     parser.add_argument("--http-only", action="store_true", help="skip the service calls")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--port", type=int, default=18765, help="gunicorn's port (--http)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--points", type=int, default=2000,
@@ -361,7 +366,7 @@ def main() -> None:
         workdir = Path(tempfile.mkdtemp(prefix="gonghui-nearby-"))
     sqlite_url = f"sqlite:///{workdir / 'nearby.db'}"
     points = query_points(args.stations, args.points)
-    targets = [("SQLite", sqlite_url)]
+    targets = [] if args.no_sqlite else [("SQLite", sqlite_url)]
     if args.postgres:
         import psycopg
 
