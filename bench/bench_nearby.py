@@ -143,12 +143,17 @@ def query_points(count: int, n: int, seed: int = 9) -> list[tuple[float, float]]
     return points
 
 
-def service_layer(app, label: str, points, repeat: int) -> None:
+def service_layer(app, label: str, points, repeat: int, paths=("sql", "index"),
+                  rounds: int = 5) -> None:
+    """The service call on each path (`sql`: NEARBY_INDEX off; `index`: the in-process
+    index, loaded first, taken while the card cache prefers keys), in alternating rounds so
+    that a noisy moment hits both."""
     from datetime import UTC, datetime
 
     from app.core.fastread import reader
     from app.stations.cards import card_cache
     from app.stations.search import nearby_json
+    from app.stations.search.index import KEY, station_index, use_index
 
     now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
     with app.app_context():
@@ -170,10 +175,25 @@ def service_layer(app, label: str, points, repeat: int) -> None:
                                open_now=False, now=now)
             sizes.append(body.count(b'"distance_m"'))
 
+        holders = {}
+        for path in paths:
+            use_index("eager" if path == "index" else "off")
+            if path == "index":
+                started = time.perf_counter()
+                index = station_index(fast)  # loads it
+                print(f"{label}: index of {index.size:,} stations loaded in "
+                      f"{time.perf_counter() - started:.1f} s", flush=True)
+            holders[path] = fast.domain[KEY]
         baseline = summary(measure(pk_lookup, repeat))
         show(f"{label}: baseline PK read of one card", baseline)
-        stats = summary(measure(nearby, repeat))
-        show(f"{label}: nearby 1 km top 20 (service)", stats, baseline)
+        samples: dict[str, list[float]] = {path: [] for path in paths}
+        for _ in range(rounds):
+            for path in paths:
+                fast.domain[KEY] = holders[path]
+                samples[path] += measure(nearby, repeat // rounds, warmup=50)
+        for path in paths:
+            stats = summary(samples[path])
+            show(f"{label}: nearby 1 km top 20 (service, {path})", stats, baseline)
         print(f"{label}: mean results per query {sum(sizes) / len(sizes):.1f}", flush=True)
         cards = card_cache(fast)
         if cards is not None:
@@ -181,6 +201,7 @@ def service_layer(app, label: str, points, repeat: int) -> None:
             print(f"{label}: card cache {cards.hits:,} hits / {looked:,} "
                   f"({cards.hits / max(1, looked):.0%}) over {len(points):,} query points",
                   flush=True)
+        fast.domain[KEY] = holders[paths[0]]
         explain(fast, points[0], inline=cards is None)
 
 
@@ -199,13 +220,14 @@ def explain(fast, point, inline: bool) -> None:
 
 
 def http_run(database_url: str, points, seconds: float, clients: int, rounds: int,
-             card_cache: int, gzip: bool = False) -> None:
-    port = 18765
+             card_cache: int, gzip: bool = False, port: int = 18765,
+             extra_env: dict | None = None, warmup: float = 0) -> None:
     instance = tempfile.mkdtemp(prefix="gonghui-bench-")
     env = {**os.environ, "DATABASE_URL": database_url, "GONGHUI_INSTANCE_DIR": instance,
            "PORT": str(port), "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "/dev/null",
            "LOG_LEVEL": "WARNING", "WECHAT_API_BASE": "http://127.0.0.1:9",
-           "RATELIMIT_PUBLIC": "100000000 per minute", "NEARBY_CARD_CACHE": str(card_cache)}
+           "RATELIMIT_PUBLIC": "100000000 per minute", "NEARBY_CARD_CACHE": str(card_cache),
+           **(extra_env or {})}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
         env=env, cwd=Path(__file__).resolve().parent.parent,
@@ -217,6 +239,11 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
                 break
             except OSError:
                 time.sleep(0.2)
+        if warmup > 0:  # each worker loads its index in a thread meanwhile (SQL path until then)
+            nearby_path = f"/api/v1/stations/nearby?lat={points[0][0]:.6f}&lng={points[0][1]:.6f}"
+            samples, elapsed, _ = load_http(port, lambda i: nearby_path, warmup, clients)
+            print(f"HTTP warm-up: {len(samples) / elapsed:.0f} nearby req/s over {warmup:.0f} s",
+                  flush=True)
         paths = {
             "trivial JSON (/healthz)": lambda i: "/healthz",
             "nearby 1 km top 20": lambda i: (
@@ -251,7 +278,11 @@ def http_run(database_url: str, points, seconds: float, clients: int, rounds: in
               f"alternating rounds (per round {min(shares):.0%}..{max(shares):.0%})", flush=True)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)  # graceful_timeout: gthread workers finish their keep-alives
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
 
 
 def load_http(port: int, path_for, seconds: float, clients: int, gzip: bool = False):
@@ -300,11 +331,25 @@ def main() -> None:
                         help="HTTP clients send Accept-Encoding: gzip (nearby is compressed)")
     parser.add_argument("--seconds", type=float, default=15, help="per endpoint, all rounds")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--paths", default="sql,index",
+                        help="service-call paths to compare: sql (NEARBY_INDEX=off), index")
+    parser.add_argument("--http-index", default="background", choices=["background", "off"],
+                        help="NEARBY_INDEX of the gunicorn workers")
+    parser.add_argument("--warmup", type=float, default=40,
+                        help="seconds of nearby requests before measuring (index loading)")
+    parser.add_argument("--max-requests", default="0",
+                        help="GUNICORN_MAX_REQUESTS (0: workers never recycle; a recycled "
+                             "worker loads its index again)")
+    parser.add_argument("--http-only", action="store_true", help="skip the service calls")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--port", type=int, default=18765, help="gunicorn's port (--http)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--points", type=int, default=2000,
                         help="distinct query points (more points: a colder card cache)")
     parser.add_argument("--card-cache", type=int, default=50_000,
                         help="NEARBY_CARD_CACHE for PostgreSQL (0 = cards inline)")
+    parser.add_argument("--pg-name", default="gonghui_bench_nearby",
+                        help="name of the bench database created on the --postgres server")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the databases between runs (skips the load when they match)")
     args = parser.parse_args()
@@ -321,18 +366,18 @@ def main() -> None:
         workdir = Path(tempfile.mkdtemp(prefix="gonghui-nearby-"))
     sqlite_url = f"sqlite:///{workdir / 'nearby.db'}"
     points = query_points(args.stations, args.points)
-    targets = [("SQLite", sqlite_url)]
+    targets = [] if args.no_sqlite else [("SQLite", sqlite_url)]
     if args.postgres:
         import psycopg
 
         with psycopg.connect(args.postgres, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database "
-                                  "WHERE datname = 'gonghui_bench_nearby'").fetchone()
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (args.pg_name,)).fetchone()
             if not (args.reuse and exists):
-                conn.execute("DROP DATABASE IF EXISTS gonghui_bench_nearby WITH (FORCE)")
-                conn.execute("CREATE DATABASE gonghui_bench_nearby")
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{args.pg_name}"')
         base = args.postgres.rsplit("/", 1)[0]
-        targets.append(("PostgreSQL", f"{base}/gonghui_bench_nearby"))
+        targets.append(("PostgreSQL", f"{base}/{args.pg_name}"))
     for label, url in targets:
         settings = TestConfig()
         from config import normalise_database_url
@@ -346,10 +391,13 @@ def main() -> None:
             upgrade()
         if loaded(app) != args.stations:
             load(app, args.stations)
-        service_layer(app, label, points, args.repeat)
+        if not args.http_only:
+            service_layer(app, label, points, args.repeat, tuple(args.paths.split(",")))
         if args.http:
             http_run(url, points, args.seconds, args.clients, args.rounds, args.card_cache,
-                     args.gzip)
+                     args.gzip, args.port, {"NEARBY_INDEX": args.http_index,
+                                                   "GUNICORN_MAX_REQUESTS": args.max_requests},
+                     args.warmup if args.http_index != "off" else 0)
 
 
 if __name__ == "__main__":

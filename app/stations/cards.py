@@ -115,14 +115,16 @@ class CardCache:
 
 
 def card_cache(fast: FastReader) -> CardCache | None:
-    """This process's card cache, kept with the fast reader: on PostgreSQL with
-    NEARBY_CARD_CACHE > 0; None on SQLite, where the cards sit in the scanned rows already."""
+    """This process's card cache, kept with the fast reader, with NEARBY_CARD_CACHE > 0: on
+    PostgreSQL; on SQLite only with the nearby index (else the cards sit in the scanned rows
+    already, and a warm cache saves nothing without the index)."""
     try:
         return fast.domain[KEY]
     except KeyError:
         size = current_app.config.get("NEARBY_CARD_CACHE", 0)
-        found = fast.domain[KEY] = (CardCache(size)
-                                    if fast.dialect == "postgresql" and size > 0 else None)
+        wanted = fast.dialect == "postgresql" or current_app.config.get(
+            "NEARBY_INDEX", "off") != "off"
+        found = fast.domain[KEY] = CardCache(size) if wanted and size > 0 else None
         return found
 
 

@@ -104,6 +104,31 @@ class StationSearchRow(db.Model):
     rating_count: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+
+class StationSearchSeq(db.Model):
+    """The change counter of `station_search` (one row, id 1): every write to the read model
+    bumps it in the writer's transaction and logs the station in `station_search_changes` under
+    the new value. The bump locks the row until commit, so changes commit in counter order: a
+    process keeping an in-memory copy (search.index) reads this row per request and is never
+    behind a write that has returned. `epoch` is drawn when the row is made: a new epoch (the
+    table emptied, a restored backup) means "load everything again"."""
+
+    __tablename__ = "station_search_seq"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class StationSearchChange(db.Model):
+    """One change of a station's read-model row, by counter value (old ones are pruned; a
+    process further behind than what is kept loads everything again)."""
+
+    __tablename__ = "station_search_changes"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    station_id: Mapped[int] = mapped_column(BigInteger)
+
 class StationPhoto(CreatedAtMixin, db.Model):
     """A public station photo uploaded by the station's admins: re-encoded image and a
     thumbnail made at upload, both under generated storage keys. A photo never changes

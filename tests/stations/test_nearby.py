@@ -17,6 +17,7 @@ from app.stations.cards import CardCache, use_card_cache
 from app.stations.geo import EARTH_RADIUS_M, haversine_m, wgs84_to_gcj02
 from app.stations.models import Station
 from app.stations.search import metres, nearby_json
+from app.stations.search.index import use_index
 from app.stations.stations import update_station
 from app.stations.vocab import services_mask
 from tests.factories.stations import SERVICE_CODES, make_station, scatter
@@ -59,16 +60,23 @@ def city_stations(app_ctx, tree):
     db.session.commit()
 
 
-@pytest.fixture(params=["configured", "inline", "keys", "tiny-keys"])
+@pytest.fixture(params=["index", "configured", "inline", "keys", "tiny-keys",
+                        "index-tiny-keys"])
 def card_source(request, app_ctx):
-    """Where cards come from: the app's setting (an adaptive cache on PostgreSQL, inline on
-    SQLite), always inline, always keys plus the cache, or keys with a two-card cache that
-    evicts all the time (the last two on both backends)."""
+    """Where hits and cards come from: the in-process index (search.index; taken while the
+    card cache prefers keys, as a warm one does); the SQL path with the app's setting (an
+    adaptive cache on PostgreSQL, inline on SQLite), always inline, always keys plus the
+    cache, or keys with a two-card cache that evicts all the time (on both backends); the
+    index with that tiny cache."""
     kept = use_card_cache(None)  # the configured one, to compare with and put back
     use_card_cache({"configured": kept, "inline": None, "keys": CardCache(1000, min_hit_rate=0),
-                    "tiny-keys": CardCache(2, min_hit_rate=0)}[request.param])
+                    "tiny-keys": CardCache(2, min_hit_rate=0),
+                    "index": CardCache(1000, min_hit_rate=0),
+                    "index-tiny-keys": CardCache(2, min_hit_rate=0)}[request.param])
+    kept_mode = use_index("eager" if request.param.startswith("index") else "off")
     yield request.param
     use_card_cache(kept)
+    use_index(kept_mode)
 
 
 def test_nearby_equals_brute_force_on_random_queries(city_stations, card_source):
@@ -107,10 +115,24 @@ def destination(lat, lng, distance_m, bearing_deg):
     return math.degrees(p2), math.degrees(l2)
 
 
+@pytest.fixture(params=["index", "sql"])
+def path(request, app_ctx):
+    """The in-process index (with a card cache that prefers keys) or the SQL path (cards as
+    the app is configured)."""
+    kept = use_index("eager" if request.param == "index" else "off")
+    kept_cache = use_card_cache(CardCache(1000, min_hit_rate=0) if request.param == "index"
+                                else None)
+    if request.param == "sql":
+        use_card_cache(kept_cache)
+    yield request.param
+    use_index(kept)
+    use_card_cache(kept_cache)
+
+
 @pytest.mark.parametrize("centre", [CITIES["harbin"], (52.97, 122.53), CITIES["shenzhen"]],
                          ids=["harbin", "mohe", "shenzhen"])
 @pytest.mark.parametrize("radius", [1000, 5000, 50_000])
-def test_a_ring_on_the_radius_edge_is_cut_exactly(app_ctx, tree, centre, radius):
+def test_a_ring_on_the_radius_edge_is_cut_exactly(app_ctx, tree, centre, radius, path):
     """The SQL prefilter (flat circle) must never drop a station the exact test keeps: a ring
     of stations just inside the edge at every 10° of bearing is found, one just outside is not."""
     lat, lng = centre
@@ -148,7 +170,7 @@ def test_a_changed_station_is_never_shown_from_a_stale_cached_card(app_ctx, tree
     assert names() == []
 
 
-def test_nearest_outside_when_nothing_in_radius(city_stations):
+def test_nearest_outside_when_nothing_in_radius(city_stations, card_source):
     lat, lng = CITIES["xining"]
     far = (lat + 0.1, lng)  # ~11 km north of the cluster
     body = json.loads(nearby_json(lat=far[0], lng=far[1], radius_m=1000, limit=20, services=[],
@@ -170,7 +192,7 @@ def _nearest(lat, lng, services=(), open_now=False):
     return body["nearest_outside"]
 
 
-def test_nearest_outside_whatever_the_distance(app_ctx, tree):
+def test_nearest_outside_whatever_the_distance(app_ctx, tree, card_source):
     """Stations only more than 1000 km away (and across the antimeridian, near a pole)."""
     rng = random.Random(7)
     for centre in (CITIES["kashgar"], CITIES["harbin"], CITIES["shenzhen"]):
