@@ -1,7 +1,7 @@
 """stations: change counter and log of station_search (the in-process nearby index)
 
 Revision ID: pnear1
-Revises: m1benefits
+Revises: pmix_member_user
 Create Date: 2026-12-01 18:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'pnear1'
-down_revision = 'm1benefits'
+down_revision = 'pmix_member_user'
 branch_labels = None
 depends_on = None
 
