@@ -46,7 +46,8 @@ def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
 
 
 def report_routes(blp, rule: str, *, query, schema, compute: Callable[..., Any],
-                  sheets: Callable[[Any], dict[str, list[list]]], filename: str, doc: str,
+                  sheets: Callable[[Any], dict[str, list[list]]],
+                  filename: str | Callable[..., str], doc: str,
                   names: tuple[str, str], xlsx_doc: str = "The same statistics as an Excel "
                   "file.") -> None:
     """The pair every statistics screen has: `GET rule` answers `compute(actor_id=…,
@@ -64,8 +65,9 @@ def report_routes(blp, rule: str, *, query, schema, compute: Callable[..., Any],
         return figures(query_args, path)
 
     def get_xlsx(self, query_args, **path):
-        return xlsx_response(sheets(figures(query_args, path)),
-                             filename.format(**path, **query_args))
+        name = (filename(**path, **query_args) if callable(filename)
+                else filename.format(**path, **query_args))
+        return xlsx_response(sheets(figures(query_args, path)), name)
 
     get_json.__doc__, get_xlsx.__doc__ = doc, xlsx_doc
     for name, url, get, response in (
