@@ -117,10 +117,11 @@ def holidays_load(file: str) -> None:
 @with_appcontext
 def hardship_reminders() -> None:
     """Daily: to-dos for hardship files due for their yearly review or their follow-up six
-    months after exit (idempotent)."""
-    from app.hardship.upkeep import open_due_reminders
+    months after exit (idempotent); abandoned drafts and returned files not resubmitted in
+    time are withdrawn (HARDSHIP_ABANDON_DAYS), their applicants told."""
+    from app.hardship.upkeep import open_due_reminders, withdraw_abandoned
 
-    click.echo(json.dumps(open_due_reminders()))
+    click.echo(json.dumps({**open_due_reminders(), **withdraw_abandoned()}))
 
 
 @gonghui.group("rights")

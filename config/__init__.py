@@ -121,6 +121,11 @@ class BaseConfig:
         # decision and to see it again if the household applies anew; not a filed record
         "hardship_ended": 3 * 365,
     }
+    # Days after which `flask gonghui hardship-reminders` withdraws a hardship file nobody
+    # looked after: a draft with no change ("draft", from its last edit) and a returned file
+    # not resubmitted ("returned", from its return). The applicant is told; the household is
+    # free for a new file, and the withdrawn file follows RETENTION_DAYS["hardship_ended"].
+    HARDSHIP_ABANDON_DAYS: dict = {"draft": 365, "returned": 180}
 
     def __init__(self) -> None:
         env = os.environ

@@ -27,7 +27,7 @@ from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.ratelimit import duplicate_limit, failure_budget, user_or_ip
-from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.core.xlsx import XLSX_MIME, report_routes, xlsx_response
 
 blp = ApiBlueprint("aid", __name__, description="Aid programs (扶智纾困) and applications")
 
@@ -232,22 +232,8 @@ class RosterView(MethodView):
         return xlsx_response(sheets, f"aid-batch-{batch_id}-roster.xlsx")
 
 
-@blp.route("/aid/programs/<int:program_id>/stats")
-class StatsView(MethodView):
-    @blp.auth()
-    @blp.response(200, AidProgramStats)
-    @blp.errors(404)
-    def get(self, program_id):
-        """Counts and amounts approved, paid and pending by village, category and tier."""
-        return stats.program_stats(actor_id=current_user().id, program_id=program_id)
-
-
-@blp.route("/aid/programs/<int:program_id>/stats.xlsx")
-class StatsXlsxView(MethodView):
-    @blp.auth()
-    @blp.response(200, content_type=XLSX_MIME)
-    @blp.errors(404)
-    def get(self, program_id):
-        """The same statistics as an Excel file."""
-        report = stats.program_stats(actor_id=current_user().id, program_id=program_id)
-        return xlsx_response(stats.stats_sheets(report), f"aid-program-{program_id}-stats.xlsx")
+report_routes(
+    blp, "/aid/programs/<int:program_id>/stats", query=None, schema=AidProgramStats,
+    compute=stats.program_stats, sheets=stats.stats_sheets,
+    filename="aid-program-{program_id}-stats.xlsx", names=("StatsView", "StatsXlsxView"),
+    doc="Counts and amounts approved, paid and pending by village, category and tier.")

@@ -20,7 +20,7 @@ from app.core.i18n import N_
 from app.core.ratelimit import RateLimited
 from app.core.roles import Role
 from app.core.time import utcnow
-from app.core.wechat import wechat
+from app.core.wechat import check_user_text, wechat
 from app.errors import AppError, Invalid, NotFound, ServiceUnavailable, Unauthorized
 from app.extensions import db
 from app.files.models import StoredFile
@@ -269,16 +269,9 @@ def check_nickname(user: User, nickname: str) -> None:
     """Other people see the nickname in team and bid lists, so it passes WeChat's content
     check (scene 1, 资料) here too, not only in the mini-program's nickname input. There is no
     officer review for a nickname: "review" is refused like "risky" (choose another one)."""
-    try:
-        verdict = wechat().check_text(nickname, user.openid, scene=1)
-    except wxclient.WeChatError as exc:
-        log.warning("wechat unavailable", extra={"fields": {"errcode": exc.errcode}})
-        raise ServiceUnavailable("The content check is not answering; try again shortly.",
-                                 code="wechat_unavailable", headers={"Retry-After": "5"}) from None
-    if verdict.suggest != "pass":
-        raise Invalid("This nickname cannot be used; choose another one.",
-                      code="nickname_rejected",
-                      details={"fields": {"nickname": ["rejected by the content check"]}})
+    check_user_text(nickname, openid=user.openid, field="nickname", scene=1,
+                    message=N_("This nickname cannot be used; choose another one."),
+                    code="nickname_rejected", refuse_review=True)
 
 
 def avatar(token: str) -> tuple[StoredFile, bytes]:

@@ -39,6 +39,8 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]+$")
 # functions that answer an envelope from (status, code, message) arguments, as positions (an
 # int for a fixed status): `envelope(401, "token_invalid", …)`, `unauthorized("token_…", …)`
 ENVELOPE_MAKERS = {"envelope": (0, 1, 2), "unauthorized": (401, 0, 1)}
+# functions that raise with a `message=` and an optional `code=` keyword: (status, default code)
+KEYWORD_MAKERS = {"check_user_text": (422, "content_rejected")}
 HTTP_CODES_NAME = "HTTP_CODES"
 ERROR_ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
 
@@ -233,6 +235,13 @@ class _Scanner(ast.NodeVisitor):
                 self.add(literal_code, status, message, self.place)
             else:
                 self.variable_code_statuses.add(status)
+            return
+        if callee in KEYWORD_MAKERS:
+            status, default = KEYWORD_MAKERS[callee]
+            keywords = {kw.arg: kw.value for kw in node.keywords}
+            code = literal_code or default
+            self.add(code, status, self.message_of(keywords.get("message")), self.place,
+                     generic=code == default and "message" not in keywords)
             return
         if callee in ENVELOPE_MAKERS:
             status_at, code_at, message_at = ENVELOPE_MAKERS[callee]

@@ -56,22 +56,29 @@ def wechat() -> WeChatClient:
 
 
 def check_user_text(text: str, *, openid: str, field: str, message: str,
-                    scene: int = 2) -> str:
+                    scene: int = 2, code: str = "content_rejected",
+                    refuse_review: bool = False) -> str:
     """WeChat's content check (msg_sec_check v2) on text a person typed that others will
-    read: "risky" → 422 `content_rejected` with `message` (nothing is stored: call it before
-    any write); WeChat not answering → 503 `wechat_unavailable`. Returns the verdict's
-    `suggest` ("pass" or "review") for the caller to decide what "review" means (held for
-    an officer, refused, or accepted because an officer reads every such text anyway)."""
+    read — the one copy of the call: "risky" → 422 `code` (`content_rejected` by default)
+    with `message` (nothing is stored: call it before any write); WeChat not answering → 503
+    `wechat_unavailable`. Returns the verdict's `suggest` ("pass" or "review") for the caller
+    to decide what "review" means (held for an officer, or accepted because an officer reads
+    every such text anyway); `refuse_review` refuses it like "risky" where no officer
+    reviews the text (a nickname). Scene 1 is 资料 (profile), 2 评论 (comments)."""
+    import logging
+
     from app.core.i18n import N_
     from app.errors import FieldMessage, Invalid, ServiceUnavailable
 
     try:
         verdict = wechat().check_text(text, openid, scene=scene)
     except WeChatError as exc:
+        logging.getLogger("gonghui.wechat").warning(
+            "content check unavailable", extra={"fields": {"errcode": exc.errcode}})
         raise ServiceUnavailable("The content check is not answering; try again shortly.",
                                  code="wechat_unavailable", headers={"Retry-After": "5"},
                                  details={"errcode": exc.errcode}) from None
-    if verdict.suggest == "risky":
-        raise Invalid(message, code="content_rejected", details={"fields": {field: [
+    if verdict.suggest == "risky" or (refuse_review and verdict.suggest != "pass"):
+        raise Invalid(message, code=code, details={"fields": {field: [
             FieldMessage(N_("rejected by the content check"))]}})
     return verdict.suggest

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
+from typing import Any
 
 from flask import Response
+from flask.views import MethodView
 from openpyxl import Workbook
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,3 +43,40 @@ def xlsx_response(sheets: dict[str, list[list]], filename: str) -> Response:
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-store"},
     )
+
+
+def report_routes(blp, rule: str, *, query, schema, compute: Callable[..., Any],
+                  sheets: Callable[[Any], dict[str, list[list]]],
+                  filename: str | Callable[..., str], doc: str,
+                  names: tuple[str, str], xlsx_doc: str = "The same statistics as an Excel "
+                  "file.") -> None:
+    """The pair every statistics screen has: `GET rule` answers `compute(actor_id=…,
+    **path, **query)` as `schema` (JSON), `GET rule.xlsx` the same figures through
+    `sheets` as a workbook named `filename.format(**path, **query)` (or `filename(**path,
+    **query)`). Both take `query` from the query string (no query when it is None), need a
+    login and document 404; `names` are the two view classes (their endpoint names), `doc`
+    and `xlsx_doc` their OpenAPI descriptions."""
+
+    def figures(query_args: dict, path: dict):
+        from app.auth.current import current_user
+
+        return compute(actor_id=current_user().id, **path, **query_args)
+
+    def get_json(self, *query_args, **path):
+        return figures(query_args[0] if query_args else {}, path)
+
+    def get_xlsx(self, *query_args, **path):
+        query_args = query_args[0] if query_args else {}
+        name = (filename(**path, **query_args) if callable(filename)
+                else filename.format(**path, **query_args))
+        return xlsx_response(sheets(figures(query_args, path)), name)
+
+    get_json.__doc__, get_xlsx.__doc__ = doc, xlsx_doc
+    for name, url, get, response in (
+            (names[0], rule, get_json, blp.response(200, schema)),
+            (names[1], f"{rule}.xlsx", get_xlsx, blp.response(200, content_type=XLSX_MIME))):
+        get = response(blp.errors(404)(get))
+        if query is not None:
+            get = blp.arguments(query, location="query")(get)
+        get = blp.auth()(get)
+        blp.route(url)(type(name, (MethodView,), {"get": get, "__module__": blp.import_name}))

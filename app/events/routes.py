@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
-from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.core.xlsx import XLSX_MIME, report_routes, xlsx_response
 from app.events import access, events, requests, signups, stats, works
 from app.events.schemas import (
     AttendanceIn,
@@ -328,26 +328,9 @@ class WorkViewsView(MethodView):
         return works.record_view(actor_id=_me(), work_id=work_id)
 
 
-@blp.route("/orgs/<int:org_id>/event-stats")
-class EventStatsView(MethodView):
-    @blp.auth()
-    @blp.arguments(StatsQuery, location="query")
-    @blp.response(200, EventStatsOut)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """Sessions by kind and place type, people reached, online views, training requests,
-        top speakers of the org's subtree in a year (officers over the org)."""
-        return stats.event_stats(actor_id=_me(), org_id=org_id, **query)
-
-
-@blp.route("/orgs/<int:org_id>/event-stats.xlsx")
-class EventStatsXlsxView(MethodView):
-    @blp.auth()
-    @blp.arguments(StatsQuery, location="query")
-    @blp.response(200, content_type=XLSX_MIME)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """The same statistics as an Excel file."""
-        report = stats.event_stats(actor_id=_me(), org_id=org_id, **query)
-        return xlsx_response(stats.stats_sheets(report),
-                             f"event-stats-{org_id}-{query['year']}.xlsx")
+report_routes(
+    blp, "/orgs/<int:org_id>/event-stats", query=StatsQuery, schema=EventStatsOut,
+    compute=stats.event_stats, sheets=stats.stats_sheets,
+    filename="event-stats-{org_id}-{year}.xlsx", names=("EventStatsView", "EventStatsXlsxView"),
+    doc="""Sessions by kind and place type, people reached, online views, training requests,
+        top speakers of the org's subtree in a year (officers over the org).""")

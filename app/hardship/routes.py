@@ -6,7 +6,7 @@ from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
 from app.core.ratelimit import duplicate_limit, failure_budget, user_or_ip
-from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.core.xlsx import XLSX_MIME, report_routes, xlsx_response
 from app.hardship import access, chain, exports, households, stats, upkeep
 from app.hardship.schemas import (
     AssessmentOut,
@@ -82,15 +82,12 @@ class ExportView(MethodView):
         return xlsx_response(sheets, f"hardship-files-{query['org_id']}.xlsx")
 
 
-@blp.route("/hardship/stats")
-class StatsView(MethodView):
-    @blp.auth()
-    @blp.arguments(HardshipStatsQuery, location="query")
-    @blp.response(200, HardshipStatsOut)
-    @blp.errors(404)
-    def get(self, query):
-        """Files under an org by state, and the filed ones by level (officers over it)."""
-        return stats.stats(actor_id=current_user().id, **query)
+report_routes(
+    blp, "/hardship/stats", query=HardshipStatsQuery, schema=HardshipStatsOut,
+    compute=stats.stats, sheets=stats.stats_sheets, filename=stats.stats_filename,
+    names=("StatsView", "StatsXlsxView"),
+    doc="""Files under an org (all, or opened in `year`) by state, and the filed ones by level
+        and by main and secondary cause (officers over it).""")
 
 
 @blp.route("/me/hardship-files")

@@ -368,10 +368,18 @@ class HardshipStatsOut(Schema):
     total = fields.Integer(required=True, metadata={"description": "submitted files"})
     by_status = fields.List(fields.Nested(FigureOut), required=True)
     filed_by_level = fields.List(fields.Nested(FigureOut), required=True)
+    year = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the year asked for (files opened in it), null for all files"})
+    filed_by_main_cause = fields.List(fields.Nested(FigureOut), required=True, metadata={
+        "description": "filed files by their main cause, every cause listed"})
+    filed_by_secondary_cause = fields.List(fields.Nested(FigureOut), required=True, metadata={
+        "description": "filed files naming each secondary cause (a file may name several)"})
 
 
 class HardshipStatsQuery(StrictSchema):
     org_id = id_field(required=True)
+    year = fields.Integer(validate=validate.Range(min=2000, max=2100), metadata={
+        "description": "only files opened in this year (Asia/Shanghai); all files without"})
 
 
 class HardshipExportQuery(StrictSchema):

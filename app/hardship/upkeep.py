@@ -1,13 +1,15 @@
 """Keeping files current: the yearly review, closing (脱困: a reason, the collective decision
-and its own notice), the 6-month follow-up after exit, reopening; and the daily job that puts
-due reviews and follow-ups in the officers' queue."""
+and its own notice), the 6-month follow-up after exit, reopening; the daily job that puts
+due reviews and follow-ups in the officers' queue, and the one that withdraws abandoned drafts
+and returned files nobody resubmitted (`withdraw_abandoned`)."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, todos
@@ -15,7 +17,7 @@ from app.core.db import is_unique_violation
 from app.core.roles import Role
 from app.core.time import utcnow
 from app.core.workdays import shanghai_today
-from app.errors import Conflict
+from app.errors import AppError, Conflict
 from app.extensions import db
 from app.hardship.access import chain_of, get_file, require_decider, require_officer_over
 from app.hardship.chain import (
@@ -33,7 +35,7 @@ from app.hardship.chain import (
     tell_applicant,
 )
 from app.hardship.households import _assess_into, _household_taken
-from app.hardship.models import LEVELS, LIFECYCLE, HardshipFile
+from app.hardship.models import LEVELS, LIFECYCLE, HardshipEvent, HardshipFile
 from app.notices import service as notices
 
 REVIEW_KIND = "hardship_review"
@@ -210,3 +212,53 @@ def _remind(hardship_file: HardshipFile, kind: str, what: str, due: date, endpoi
                     summary=f"{what}（{due.isoformat()}）· {org.name}",
                     action=f"/api/v1/hardship-files/{hardship_file.id}/{endpoint}",
                     batchable=False)
+
+
+ABANDONED = {
+    "draft": ("草稿", "一年多没有修改"),
+    "returned": ("退回补正的档案", "退回后逾期未重新提交"),
+}
+
+
+def _abandoned(status: str, cutoff: datetime) -> list[int]:
+    """Files in `status` whose clock (the last event of a draft, the return of a returned
+    file) is at or before `cutoff`."""
+    events = select(HardshipEvent.hardship_file_id).group_by(HardshipEvent.hardship_file_id)
+    if status == "returned":
+        events = events.where(HardshipEvent.to_status == "returned")
+    events = events.having(func.max(HardshipEvent.created_at) <= cutoff)
+    return list(db.session.scalars(select(HardshipFile.id).where(
+        HardshipFile.status == status, HardshipFile.id.in_(events)).order_by(HardshipFile.id)))
+
+
+def withdraw_abandoned(now: datetime | None = None) -> dict[str, int]:
+    """Daily: a draft nobody changed for `HARDSHIP_ABANDON_DAYS["draft"]` days (one year) and
+    a returned file nobody resubmitted for `["returned"]` days (180) are withdrawn by the job
+    (an event without an actor), the applicant told why. The household is free for a new
+    file, and the withdrawn file is kept `RETENTION_DAYS["hardship_ended"]` from this event.
+    One file at a time: a file the applicant changes meanwhile (409) stays as it is. Commits."""
+    now = now or utcnow()
+    days = current_app.config["HARDSHIP_ABANDON_DAYS"]
+    withdrawn = {"drafts_withdrawn": 0, "returned_withdrawn": 0}
+    for status, counter in (("draft", "drafts_withdrawn"), ("returned", "returned_withdrawn")):
+        for file_id in _abandoned(status, now - timedelta(days=int(days[status]))):
+            hardship_file = db.session.get(HardshipFile, file_id)
+            try:
+                with db.session.begin_nested():
+                    move(hardship_file, "withdraw", version=hardship_file.version,
+                         step_org_id=None)
+                    set_holding(hardship_file, False)
+            except AppError:  # changed since it was read: not abandoned after all
+                db.session.rollback()
+                continue
+            close_step_todo(hardship_file.id)
+            db.session.refresh(hardship_file)
+            record_event(hardship_file, actor_id=None, action="withdraw", from_status=status,
+                         to_status="withdrawn", comment=f"逾期自动撤回（{ABANDONED[status][1]}）")
+            what, why = ABANDONED[status]
+            tell_applicant(hardship_file, event="withdrawn", title="困难职工档案已自动撤回",
+                           body=f"{hardship_file.head_name}：您的{what}{why}，已自动撤回。"
+                                "如仍有困难，可重新建档。")
+            db.session.commit()
+            withdrawn[counter] += 1
+    return withdrawn

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema
-from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.core.xlsx import report_routes
 from app.members import corrections, memberships, reports, transfers
 from app.members.access import get_correction, get_membership, get_transfer
 from app.members.schemas import (
@@ -113,28 +113,13 @@ class RevealView(MethodView):
         return {"field": body["field"], "value": value}
 
 
-@blp.route("/orgs/<int:org_id>/reports/memberships")
-class MonthlyReportView(MethodView):
-    @blp.auth()
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, MonthlyReport)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """New members in a month per industry and per org of the subtree (数据月报)."""
-        return reports.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
-
-
-@blp.route("/orgs/<int:org_id>/reports/memberships.xlsx")
-class MonthlyReportXlsxView(MethodView):
-    @blp.auth()
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, content_type=XLSX_MIME)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """The same report as an Excel file."""
-        report = reports.monthly_report(actor_id=current_user().id, org_id=org_id, **query)
-        return xlsx_response(reports.report_sheets(report),
-                             f"membership-report-{org_id}-{query['month']}.xlsx")
+report_routes(
+    blp, "/orgs/<int:org_id>/reports/memberships", query=ReportQuery, schema=MonthlyReport,
+    compute=reports.monthly_report, sheets=reports.report_sheets,
+    filename="membership-report-{org_id}-{month}.xlsx",
+    names=("MonthlyReportView", "MonthlyReportXlsxView"),
+    doc="New members in a month per industry and per org of the subtree (数据月报).",
+    xlsx_doc="The same report as an Excel file.")
 
 
 @blp.route("/me/membership")

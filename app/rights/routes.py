@@ -5,7 +5,7 @@ from flask.views import MethodView
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint
 from app.core.pagination import ListQuerySchema
-from app.core.xlsx import XLSX_MIME, xlsx_response
+from app.core.xlsx import report_routes
 from app.rights import cases, deadlines, stats
 from app.rights.schemas import (
     AcceptIn,
@@ -157,26 +157,9 @@ class SettingsView(MethodView):
         return deadlines.set_settings(actor_id=current_user().id, org_id=org_id, **body)
 
 
-@blp.route("/orgs/<int:org_id>/rights-stats")
-class StatsView(MethodView):
-    @blp.auth()
-    @blp.arguments(StatsQuery, location="query")
-    @blp.response(200, RightsStatsOut)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """Cases of the year by category: on-time acceptance and resolution, satisfaction,
-        wage arrears recovered (officers over the org)."""
-        return stats.rights_stats(actor_id=current_user().id, org_id=org_id, **query)
-
-
-@blp.route("/orgs/<int:org_id>/rights-stats.xlsx")
-class StatsXlsxView(MethodView):
-    @blp.auth()
-    @blp.arguments(StatsQuery, location="query")
-    @blp.response(200, content_type=XLSX_MIME)
-    @blp.errors(404)
-    def get(self, query, org_id):
-        """The same statistics as an Excel file."""
-        figures = stats.rights_stats(actor_id=current_user().id, org_id=org_id, **query)
-        return xlsx_response(stats.stats_sheets(figures),
-                             f"rights-stats-{org_id}-{query['year']}.xlsx")
+report_routes(
+    blp, "/orgs/<int:org_id>/rights-stats", query=StatsQuery, schema=RightsStatsOut,
+    compute=stats.rights_stats, sheets=stats.stats_sheets,
+    filename="rights-stats-{org_id}-{year}.xlsx", names=("StatsView", "StatsXlsxView"),
+    doc="""Cases of the year by category: on-time acceptance and resolution, satisfaction,
+        wage arrears recovered (officers over the org).""")

@@ -302,6 +302,39 @@ test('the county officer sees 东兰 hardship figures and downloads the roster w
   }
   // the demo data: filed files at each level (鸾坡村 and 坤王村 deep)
   expect(stats.data.filed_by_level.map((f: any) => f.count)).toEqual([2, 1, 1])
+  // the filed ones by main and secondary cause, every cause listed
+  expect(stats.data.filed_by_main_cause.length).toBe(6)
+  for (const figure of stats.data.filed_by_main_cause) {
+    expect(text(page, `#hardship-main-${figure.key}`)).toBe(`${figure.label}${figure.count} 户`)
+  }
+  for (const figure of stats.data.filed_by_secondary_cause) {
+    expect(text(page, `#hardship-secondary-${figure.key}`)).toBe(`${figure.label}${figure.count} 户`)
+  }
+  expect(stats.data.filed_by_main_cause.reduce((n: number, f: any) => n + f.count, 0)).toBe(4)
+
+  // a year: the figures of the files opened in it (the demo opened files in both years)
+  const year = new Date().getFullYear()
+  await tap(page, `#hardship-year-${year - 1}`)
+  expect(requests('GET', '/hardship/stats').pop()!.path).toContain(`year=${year - 1}`)
+  const lastYear = await backend('GET', `/hardship/stats?org_id=${county}&year=${year - 1}`, undefined, token)
+  expect(text(page, '#hardship-total')).toBe(`东兰县总工会 · ${year - 1}年新建档案 ${lastYear.data.total} 户`)
+  await tap(page, `#hardship-year-${year}`)
+  const thisYear = await backend('GET', `/hardship/stats?org_id=${county}&year=${year}`, undefined, token)
+  expect(text(page, '#hardship-total')).toBe(`东兰县总工会 · ${year}年新建档案 ${thisYear.data.total} 户`)
+  expect(lastYear.data.total + thisYear.data.total).toBeLessThanOrEqual(stats.data.total)
+  expect(thisYear.data.total).toBeLessThan(stats.data.total) // the year filter filters
+
+  // 导出统计表: the figures on screen as XLSX, no reason asked
+  await tap(page, '#hardship-stats-export')
+  const figures = requests('GET', '/hardship/stats.xlsx').pop()!
+  expect(figures.header.Authorization).toBe(`Bearer ${wxShim.storage.get('gh.access_token')}`)
+  expect(figures.path).toContain(`org_id=${county}`)
+  expect(figures.path).toContain(`year=${year}`)
+  expect(figures.status).toBe(200)
+  expect(wxShim.documents.pop()).toEqual(expect.objectContaining({ fileType: 'xlsx', magic: 'PK' }))
+  expect(exists(page, '#export-error')).toBe(false)
+  await tap(page, '#hardship-year-all')
+  expect(text(page, '#hardship-total')).toContain(`东兰县总工会 · 已提交档案 ${stats.data.total} 户`)
 
   await tap(page, '#hardship-export')
   expect(text(page, '#export-error')).toBe('导出含银行账号的名册须写明用途（至少 2 个字）')

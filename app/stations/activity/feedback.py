@@ -20,7 +20,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-import wxclient
 from app.auth.models import User
 from app.core import audit, todos
 from app.core.db import insert_unique
@@ -30,8 +29,8 @@ from app.core.pagination import Page, keyset_page
 from app.core.roles import ADMINS, Role
 from app.core.states import StateMachine, guarded_update
 from app.core.time import utcnow
-from app.core.wechat import wechat
-from app.errors import Conflict, Forbidden, Invalid, ServiceUnavailable
+from app.core.wechat import check_user_text
+from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.notify.service import notify
 from app.stations.access import get_feedback, get_station
@@ -63,16 +62,9 @@ def leave_feedback(*, user: User, station_id: int, rating: int, text: str | None
     require_recent_checkin(user.id, station)
     status = "visible"
     if text:
-        try:
-            verdict = wechat().check_text(text, user.openid, scene=2)
-        except wxclient.WeChatError as exc:
-            raise ServiceUnavailable("The content check is not answering; try again shortly.",
-                                     code="wechat_unavailable",
-                                     details={"errcode": exc.errcode}) from None
-        if verdict.suggest == "risky":
-            raise Invalid("This text cannot be published.", code="content_rejected",
-                          details={"fields": {"text": [N_("rejected by the content check")]}})
-        if verdict.suggest == "review":
+        suggest = check_user_text(text, openid=user.openid, field="text",
+                                  message=N_("This text cannot be published."))
+        if suggest == "review":
             status = "in_review"
     feedback = Feedback(station_id=station.id, user_id=user.id, rating=rating, text=text,
                         status=status, version=1)

@@ -1,7 +1,9 @@
 // 数据统计 (officers): 揭榜挂帅 per level (GET /orgs/{id}/project-stats), an aid program's
 // approved / paid / pending by village, category and tier (GET /aid/programs/{id}/stats) and
-// the hardship files under an org by state and level (GET /hardship/stats), as CSS bars; 导出表格
-// downloads the roster of filed households (XLSX, approvers, audited with the reason given).
+// the hardship files under an org by state, level and main / secondary cause, for all years or
+// the one picked (GET /hardship/stats?year=), as CSS bars; 导出统计表 downloads those figures
+// (GET /hardship/stats.xlsx), 导出名册 the roster of filed households (XLSX, approvers, audited
+// with the reason given).
 import * as api from '../../utils/api'
 import { yuanText } from '../../utils/aid'
 import { refreshMe } from '../../utils/auth'
@@ -14,6 +16,21 @@ function bars(rows: { key: string; label: string; value: number; text: string }[
   return rows.map((r) => Object.assign({}, r, { key: r.key.replace(/[^A-Za-z0-9_-]/g, '-'), width: Math.round((r.value / max) * 100) }))
 }
 
+/** The years offered for the hardship figures: all of them, this year and the two before. */
+function hardshipYears(): { key: string; label: string; year: number }[] {
+  const now = new Date().getFullYear()
+  return [{ key: 'all', label: '全部', year: 0 }].concat([now, now - 1, now - 2].map((y) => ({ key: String(y), label: `${y}年`, year: y })))
+}
+
+/** Download an XLSX with the token (wx.downloadFile) and open it with wx.openDocument. */
+async function openXlsx(path: string, query: Record<string, string | number>) {
+  const filePath = await api.download(path, query)
+  await new Promise<void>((resolve, reject) => wx.openDocument({
+    filePath, fileType: 'xlsx', showMenu: true, success: () => resolve(),
+    fail: () => reject(new api.ApiError('open_document', '表格已下载，但手机上没有能打开 Excel 表格的应用', 0)),
+  }))
+}
+
 const PROJECT_ROWS: [string, string][] = [['published', '发布'], ['taken', '已揭榜'], ['in_progress', '实施中'], ['finished', '已完成'], ['failed', '未完成']]
 
 Component({
@@ -23,7 +40,8 @@ Component({
     programs: [] as { id: number; name: string }[], programId: 0, aid: null as any,
     aidTotals: [] as Bar[], villageBars: [] as Bar[], categoryBars: [] as Bar[], tierBars: [] as Bar[], aidError: '',
     hardshipOrgId: 0, hardship: null as any, hardshipStatusBars: [] as Bar[], hardshipLevelBars: [] as Bar[], hardshipError: '',
-    exportReason: '', exporting: false, exportError: '',
+    hardshipMainBars: [] as Bar[], hardshipSecondaryBars: [] as Bar[], hardshipYears: hardshipYears(), hardshipYear: 0,
+    exportReason: '', exporting: false, exportError: '', statsExporting: false,
   },
   methods: {
     onShow() {
@@ -89,11 +107,35 @@ Component({
     },
     async loadHardship() {
       try {
-        const s = await api.get('/hardship/stats', { org_id: this.data.hardshipOrgId })
+        const s = await api.get('/hardship/stats', this.hardshipQuery())
         const count = (rows: any[]) => bars(rows.map((r) => ({ key: r.key, label: r.label, value: r.count, text: `${r.count} 户` })))
-        this.setData({ hardship: s, hardshipError: '', hardshipStatusBars: count(s.by_status), hardshipLevelBars: count(s.filed_by_level) })
+        this.setData({
+          hardship: s, hardshipError: '', hardshipStatusBars: count(s.by_status), hardshipLevelBars: count(s.filed_by_level),
+          hardshipMainBars: count(s.filed_by_main_cause), hardshipSecondaryBars: count(s.filed_by_secondary_cause),
+        })
       } catch (e) {
         this.setData({ hardship: null, hardshipError: api.errorMessage(e) })
+      }
+    },
+    hardshipQuery(): Record<string, number> {
+      const query: Record<string, number> = { org_id: this.data.hardshipOrgId }
+      if (this.data.hardshipYear) query.year = this.data.hardshipYear
+      return query
+    },
+    onHardshipYear(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ hardshipYear: Number(e.currentTarget.dataset.year), exportError: '' })
+      return this.loadHardship()
+    },
+    /** 导出统计表: the figures on screen (org and year) as XLSX; no reason: no personal data. */
+    async onExportStats() {
+      if (this.data.statsExporting) return
+      this.setData({ statsExporting: true, exportError: '' })
+      try {
+        await openXlsx('/hardship/stats.xlsx', this.hardshipQuery())
+      } catch (e) {
+        this.setData({ exportError: api.errorMessage(e) })
+      } finally {
+        this.setData({ statsExporting: false })
       }
     },
     onHardshipOrg(e: WechatMiniprogram.TouchEvent) {
@@ -103,7 +145,7 @@ Component({
     onExportReason(e: any) {
       this.setData({ exportReason: e.detail.value, exportError: '' })
     },
-    /** 导出表格: the roster XLSX (wx.downloadFile with the token) opened with wx.openDocument. */
+    /** 导出名册: the roster XLSX (wx.downloadFile with the token) opened with wx.openDocument. */
     async onExport() {
       if (this.data.exporting) return
       const reason = this.data.exportReason.trim()
@@ -113,11 +155,7 @@ Component({
       }
       this.setData({ exporting: true, exportError: '' })
       try {
-        const filePath = await api.download('/hardship-files/export', { org_id: this.data.hardshipOrgId, reason })
-        await new Promise<void>((resolve, reject) => wx.openDocument({
-          filePath, fileType: 'xlsx', showMenu: true, success: () => resolve(),
-          fail: () => reject(new api.ApiError('open_document', '表格已下载，但手机上没有能打开 Excel 表格的应用', 0)),
-        }))
+        await openXlsx('/hardship-files/export', { org_id: this.data.hardshipOrgId, reason })
       } catch (e) {
         this.setData({ exportError: api.errorMessage(e) })
       } finally {
