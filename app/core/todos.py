@@ -8,10 +8,22 @@ registering a handler with `add_batch_handler` from its `hooks.py`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, delete, select, true
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
@@ -31,6 +43,8 @@ class TodoItem(db.Model):
         # columns let PostgreSQL filter, sort and count from the index alone.
         Index("ix_todo_items_scope", "role", "org_path",
               postgresql_include=["waiting_since", "id", "exact_org", "kind"]),
+        # the counts subtract the few items whose waiting has not begun (see TodoCount)
+        Index("ix_todo_items_waiting_since", "waiting_since"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -49,6 +63,36 @@ class TodoItem(db.Model):
     batchable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class TodoCount(db.Model):
+    """How many items wait per (role, org_path, exact_org, kind): the badge counts add these
+    up over an officer's grants instead of counting the items (tens of thousands in a busy
+    county). Kept in the transaction that opens or closes the item (`open_todo`,
+    `close_todo`, `close_todos`), so a count is exact once that transaction commits; items
+    whose `waiting_since` is still ahead are in here too and the counts subtract them."""
+
+    __tablename__ = "todo_counts"
+
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    org_path: Mapped[str] = mapped_column(PathType, primary_key=True)
+    exact_org: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    items: Mapped[int] = mapped_column(Integer)
+
+
+def _count(steps: Counter) -> None:
+    """Add each step to its (role, org_path, exact_org, kind) count, in key order (two
+    transactions touching the same counts lock them in the same order)."""
+    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)
+    for (role, org_path, exact_org, kind), step in sorted(steps.items()):
+        statement = insert(TodoCount).values(role=role, org_path=org_path,
+                                             exact_org=exact_org, kind=kind, items=step)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=[TodoCount.role, TodoCount.org_path, TodoCount.exact_org,
+                            TodoCount.kind],
+            set_={"items": TodoCount.items + step}))
+
+
 def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: str, title: str,
               summary: str, version: int, action: str, exact_org: bool = False,
               waiting_since: datetime | None = None, batchable: bool = True) -> None:
@@ -64,6 +108,7 @@ def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: st
         waiting_since=waiting_since or utcnow(), batchable=batchable,
     )
     db.session.add(item)
+    _count(Counter({(role, org_path, exact_org, kind): 1}))
     for hook in OPEN_HOOKS:
         hook(item)
 
@@ -79,8 +124,16 @@ def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
 
 
 def close_todo(*, kind: str, object_id: int) -> None:
-    db.session.execute(delete(TodoItem).where(TodoItem.kind == kind,
-                                              TodoItem.object_id == object_id))
+    close_todos(TodoItem.kind == kind, TodoItem.object_id == object_id)
+
+
+def close_todos(*criteria: ColumnElement[bool]) -> None:
+    """Remove the items matching `criteria` (and take them off the counts)."""
+    db.session.flush()  # items added in this transaction are counted already: delete them too
+    closed = db.session.execute(delete(TodoItem).where(*criteria).returning(
+        TodoItem.role, TodoItem.org_path, TodoItem.exact_org, TodoItem.kind)).all()
+    if closed:
+        _count(Counter({key: -times for key, times in Counter(map(tuple, closed)).items()}))
 
 
 def find_todo(kind: str, object_id: int) -> TodoItem | None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import and_, false, func, literal, or_, select, tuple_, union_all
 
 from app.core.i18n import N_
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.core.time import utcnow
-from app.core.todos import BATCH_HANDLERS, TodoItem
+from app.core.todos import BATCH_HANDLERS, TodoCount, TodoItem
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import Org
@@ -34,16 +34,21 @@ def visible(user_id: int):
     path, so "exact" and the waiting_since bound (an included column) only narrow the same
     scan.
     """
+    scope = in_scope(user_id, TodoItem)
+    return false() if scope is None else and_(scope, TodoItem.waiting_since <= utcnow())
+
+
+def in_scope(user_id: int, table):
+    """Rows of `table` (TodoItem or TodoCount: role, org_path, exact_org) under one of the
+    officer's grants, or None without grants."""
     clauses = []
     for grant, org in grants_of(user_id):
         clauses.append(and_(
-            TodoItem.role == grant.role,
-            in_subtree(TodoItem.org_path, org.path),
-            or_(TodoItem.exact_org.is_(False), TodoItem.org_path == org.path),
+            table.role == grant.role,
+            in_subtree(table.org_path, org.path),
+            or_(table.exact_org.is_(False), table.org_path == org.path),
         ))
-    if not clauses:
-        return false()
-    return and_(or_(*clauses), TodoItem.waiting_since <= utcnow())
+    return or_(*clauses) if clauses else None
 
 
 def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
@@ -101,10 +106,19 @@ class Counts:
 
 
 def counts_query(*, user_id: int):
-    return (select(TodoItem.kind, func.count()).where(visible(user_id))
-            .group_by(TodoItem.kind))
+    """The officer's counts from `TodoCount` (one row per role, org path and kind, not per
+    item) less the items in scope whose waiting has not begun (few: found by waiting_since)."""
+    scope, ahead = in_scope(user_id, TodoCount), in_scope(user_id, TodoItem)
+    if scope is None:
+        return select(TodoCount.kind, TodoCount.items).where(false())
+    parts = union_all(
+        select(TodoCount.kind, TodoCount.items).where(scope),
+        select(TodoItem.kind, literal(-1)).where(ahead, TodoItem.waiting_since > utcnow()),
+    ).subquery()
+    total = func.sum(parts.c[1])
+    return select(parts.c.kind, total).group_by(parts.c.kind).having(total > 0)
 
 
 def counts(*, user_id: int) -> Counts:
-    return Counts({kind: count for kind, count in db.session.execute(
+    return Counts({kind: int(count) for kind, count in db.session.execute(
         counts_query(user_id=user_id)).all()})
