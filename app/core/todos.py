@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    bindparam,
     delete,
     select,
     true,
@@ -82,15 +84,38 @@ class TodoCount(db.Model):
 def _count(steps: Counter) -> None:
     """Add each step to its (role, org_path, exact_org, kind) count, in key order (two
     transactions touching the same counts lock them in the same order)."""
-    insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
-              else sqlite.insert)
+    statement = _count_statement(db.session.get_bind().dialect.name)
     for (role, org_path, exact_org, kind), step in sorted(steps.items()):
-        statement = insert(TodoCount).values(role=role, org_path=org_path,
-                                             exact_org=exact_org, kind=kind, items=step)
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=[TodoCount.role, TodoCount.org_path, TodoCount.exact_org,
-                            TodoCount.kind],
-            set_={"items": TodoCount.items + step}))
+        db.session.execute(statement, {"role": role, "org_path": org_path,
+                                       "exact_org": exact_org, "kind": kind, "items": step})
+
+
+@cache
+def _count_statement(dialect: str):
+    """The upsert of one count, built once per dialect (it runs with every item write)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = TodoCount.__table__  # Core, not the ORM's bulk-insert path
+    statement = insert(table).values({
+        column: bindparam(column) for column in ("role", "org_path", "exact_org", "kind", "items")
+    })
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.role, table.c.org_path, table.c.exact_org, table.c.kind],
+        set_={"items": table.c["items"] + statement.excluded["items"]})
+
+
+@cache
+def _close_statement():
+    """The delete of one item (by kind and object), built once."""
+    table = TodoItem.__table__
+    return _closing(table.c.kind == bindparam("kind"), table.c.object_id == bindparam("object_id"))
+
+
+def _closing(*criteria):
+    """DELETE … RETURNING the counts' key of each item removed (Core: the session holds no
+    TodoItem it reads back; the caller flushes first so items added before are removed)."""
+    table = TodoItem.__table__
+    return delete(table).where(*criteria).returning(
+        table.c.role, table.c.org_path, table.c.exact_org, table.c.kind)
 
 
 def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: str, title: str,
@@ -124,14 +149,18 @@ def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
 
 
 def close_todo(*, kind: str, object_id: int) -> None:
-    close_todos(TodoItem.kind == kind, TodoItem.object_id == object_id)
+    db.session.flush()  # an item opened earlier in this transaction is in the table
+    _closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id}))
 
 
 def close_todos(*criteria: ColumnElement[bool]) -> None:
     """Remove the items matching `criteria` (and take them off the counts)."""
-    db.session.flush()  # items added in this transaction are counted already: delete them too
-    closed = db.session.execute(delete(TodoItem).where(*criteria).returning(
-        TodoItem.role, TodoItem.org_path, TodoItem.exact_org, TodoItem.kind)).all()
+    db.session.flush()
+    _closed(db.session.execute(_closing(*criteria)))
+
+
+def _closed(result) -> None:
+    closed = result.all()
     if closed:
         _count(Counter({key: -times for key, times in Counter(map(tuple, closed)).items()}))
 
