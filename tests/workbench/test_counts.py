@@ -82,3 +82,29 @@ def test_counts_follow_single_and_batch_decisions(client, as_user, tree, app):
     assert_todo_counts_exact(app, officers)
     counts = client.get("/api/v1/workbench/counts", headers=as_user("county_approver"))
     assert counts.get_json() == {"total": 0, "by_kind": {}}
+
+
+def test_decisions_at_once_on_one_org_share_its_count_row(app, client, tree, as_user):
+    """Every decision in a village updates the same `todo_counts` row: concurrent decisions
+    wait for each other's commit there, none fails, and the count ends exact."""
+    from tests.concurrency import race, statuses
+
+    queue = [apply(client, as_user, f"r{n}", tree["village1"], n) for n in range(1, 9)]
+    apply(client, as_user, "r9", tree["village2"], 9)
+    officer = as_user("town1_approver")
+    answers = race(
+        app,
+        [
+            (
+                "post",
+                f"/api/v1/memberships/{item['id']}/decision",
+                officer,
+                {"action": "approve" if n % 2 else "reject", "version": 1, "reason": "材料不全"},
+            )
+            for n, item in enumerate(queue)
+        ],
+    )
+    assert statuses(answers) == {200: 8}, [a.get_json() for a in answers if a.status_code != 200]
+    assert_todo_counts_exact(app, [tree[name] for name in TREE_OFFICERS])
+    counts = client.get("/api/v1/workbench/counts", headers=officer).get_json()
+    assert counts == {"total": 1, "by_kind": {"membership": 1}}
