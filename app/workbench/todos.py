@@ -102,10 +102,16 @@ class Counts:
 
 
 @cache
-def _counts_statement(grants: int):
+def _counts_statement(grants: int, dialect: str = "postgresql"):
     """The counts for an officer with `grants` grants, built (and its cache key made) once:
     `TodoCount` rows (one per role, org path and kind, not per item) in the grants' ranges,
-    less the items there whose waiting has not begun (few: found by waiting_since)."""
+    less the items there whose waiting has not begun (few: found by waiting_since).
+
+    On PostgreSQL the time is written into the SQL text: with it as a parameter, the
+    prepared statement's generic plan (from the 6th run on a connection) reads the scope
+    index — every item in the range, ~5 ms at 20,000 items — instead of the waiting_since
+    index, which only a known time makes cheaper."""
+    now = bindparam("now", literal_execute=dialect == "postgresql")
 
     def scope(table):
         return or_(*(and_(table.role == bindparam(f"role{n}"),
@@ -117,7 +123,7 @@ def _counts_statement(grants: int):
     parts = union_all(
         select(TodoCount.kind, TodoCount.items).where(scope(TodoCount)),
         select(TodoItem.kind, literal(-1)).where(scope(TodoItem),
-                                                 TodoItem.waiting_since > bindparam("now")),
+                                                 TodoItem.waiting_since > now),
     ).subquery()
     total = func.sum(parts.c[1])
     return select(parts.c.kind, total).group_by(parts.c.kind).having(total > 0)
@@ -135,12 +141,14 @@ def _counts_values(user_id: int) -> tuple[int, dict]:
 def counts_query(*, user_id: int):
     """The counts statement with the officer's values bound (for EXPLAIN in the benches)."""
     grants, values = _counts_values(user_id)
-    return _counts_statement(grants).params(values) if grants else None
+    dialect = db.session.get_bind().dialect.name
+    return _counts_statement(grants, dialect).params(values) if grants else None
 
 
 def counts(*, user_id: int) -> Counts:
     grants, values = _counts_values(user_id)
     if not grants:
         return Counts({})
+    statement = _counts_statement(grants, db.session.get_bind().dialect.name)
     return Counts({kind: int(count) for kind, count in db.session.execute(
-        _counts_statement(grants), values).all()})
+        statement, values).all()})
