@@ -82,22 +82,29 @@ class TodoCount(db.Model):
 
 
 def _count(steps: Counter) -> None:
-    """Add each step to its (role, org_path, exact_org, kind) count, in key order (two
-    transactions touching the same counts lock them in the same order)."""
-    statement = _count_statement(db.session.get_bind().dialect.name)
-    for (role, org_path, exact_org, kind), step in sorted(steps.items()):
-        db.session.execute(statement, {"role": role, "org_path": org_path,
-                                       "exact_org": exact_org, "kind": kind, "items": step})
+    """Add each step to its (role, org_path, exact_org, kind) count in one statement, rows in
+    key order (two transactions touching the same counts lock them in the same order)."""
+    rows = [{"role": role, "org_path": org_path, "exact_org": exact_org, "kind": kind,
+             "items": step}
+            for (role, org_path, exact_org, kind), step in sorted(steps.items()) if step]
+    if len(rows) == 1:
+        db.session.execute(_count_statement(db.session.get_bind().dialect.name), rows[0])
+    elif rows:
+        db.session.execute(_upsert(db.session.get_bind().dialect.name, rows))
 
 
 @cache
 def _count_statement(dialect: str):
     """The upsert of one count, built once per dialect (it runs with every item write)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = TodoCount.__table__  # Core, not the ORM's bulk-insert path
-    statement = insert(table).values({
+    return _upsert(dialect, {
         column: bindparam(column) for column in ("role", "org_path", "exact_org", "kind", "items")
     })
+
+
+def _upsert(dialect: str, values):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = TodoCount.__table__  # Core, not the ORM's bulk-insert path
+    statement = insert(table).values(values)
     return statement.on_conflict_do_update(
         index_elements=[table.c.role, table.c.org_path, table.c.exact_org, table.c.kind],
         set_={"items": table.c["items"] + statement.excluded["items"]})
@@ -126,14 +133,16 @@ def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: st
     The queue shows an item from `waiting_since` on (a future one waits unseen). `batchable`
     False marks an item its kind's batch handler refuses, so the card never offers it.
     """
-    close_todo(kind=kind, object_id=object_id)
+    db.session.flush()
+    steps = _closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id}))
+    steps[(role, org_path, exact_org, kind)] += 1  # one upsert for the old row and the new
     item = TodoItem(
         kind=kind, object_id=object_id, org_id=org_id, org_path=org_path, exact_org=exact_org,
         role=role, title=title[:120], summary=summary[:200], version=version, action=action,
         waiting_since=waiting_since or utcnow(), batchable=batchable,
     )
     db.session.add(item)
-    _count(Counter({(role, org_path, exact_org, kind): 1}))
+    _count(steps)
     for hook in OPEN_HOOKS:
         hook(item)
 
@@ -150,19 +159,18 @@ def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
 
 def close_todo(*, kind: str, object_id: int) -> None:
     db.session.flush()  # an item opened earlier in this transaction is in the table
-    _closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id}))
+    _count(_closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id})))
 
 
 def close_todos(*criteria: ColumnElement[bool]) -> None:
     """Remove the items matching `criteria` (and take them off the counts)."""
     db.session.flush()
-    _closed(db.session.execute(_closing(*criteria)))
+    _count(_closed(db.session.execute(_closing(*criteria))))
 
 
-def _closed(result) -> None:
-    closed = result.all()
-    if closed:
-        _count(Counter({key: -times for key, times in Counter(map(tuple, closed)).items()}))
+def _closed(result) -> Counter:
+    """The count steps of the rows a DELETE … RETURNING removed."""
+    return Counter({key: -times for key, times in Counter(map(tuple, result.all())).items()})
 
 
 def find_todo(kind: str, object_id: int) -> TodoItem | None:
