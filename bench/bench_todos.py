@@ -66,6 +66,10 @@ def fill(conn, by_level, items: int) -> None:
                      "title, summary, version, action, waiting_since) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+    # the counts the app keeps with every item write (app/core/todos.py TodoCount)
+    conn.execute("INSERT INTO todo_counts (role, org_path, exact_org, kind, items) "
+                 "SELECT role, org_path, exact_org, kind, count(*) FROM todo_items "
+                 "GROUP BY role, org_path, exact_org, kind")
 
 
 def main() -> None:

@@ -137,3 +137,27 @@ def recorded_statements(app) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def assert_todo_counts_exact(app, user_ids=()) -> None:
+    """`todo_counts` holds exactly the items of `todo_items` per (role, org_path, exact_org,
+    kind), and each officer's badge counts equal a count of the items they may decide."""
+    from sqlalchemy import func, select
+
+    from app.core.todos import TodoCount, TodoItem
+    from app.extensions import db
+    from app.workbench import todos
+
+    with app.app_context():
+        keys = (TodoItem.role, TodoItem.org_path, TodoItem.exact_org, TodoItem.kind)
+        brute = {tuple(row[:4]): row[4] for row in db.session.execute(
+            select(*keys, func.count()).group_by(*keys))}
+        stored = {(c.role, c.org_path, c.exact_org, c.kind): c.items
+                  for c in db.session.scalars(select(TodoCount)) if c.items}
+        assert stored == brute
+        for user_id in user_ids:
+            expected = dict(db.session.execute(
+                select(TodoItem.kind, func.count()).where(todos.visible(user_id))
+                .group_by(TodoItem.kind)).all())
+            assert todos.counts(user_id=user_id).by_kind == expected
+        db.session.remove()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.aid.models import AidApplication, AidProgram
@@ -122,9 +122,9 @@ def follow_approver_grants(*, org: Org, role: str, granted: bool) -> None:
     waiting = select(AidApplication).where(AidApplication.step_org_id == org.id,
                                            AidApplication.status == "submitted")
     if granted:
-        db.session.execute(delete(TodoItem).where(
+        todos.close_todos(
             TodoItem.kind == NO_APPROVER_KIND,
-            TodoItem.object_id.in_(waiting.with_only_columns(AidApplication.id))))
+            TodoItem.object_id.in_(waiting.with_only_columns(AidApplication.id)))
     elif not has_approver(org.id):
         for application in db.session.scalars(waiting.options(
                 joinedload(AidApplication.program))):

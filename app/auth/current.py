@@ -12,6 +12,8 @@ from app.auth.models import LoginSession, User
 from app.core.http import verify_token
 from app.errors import Unauthorized, envelope
 from app.extensions import db, jwt
+from app.orgs.models import OfficerRole, Org
+from app.orgs.scope import remember_grants
 
 
 def current_user() -> User:
@@ -41,9 +43,15 @@ def current_session_id() -> str:
 @cache
 def _session_and_user():
     """The revocation check's statement, built once: every authenticated request runs it, and
-    building it (and its cache key) again each time cost about as much as sending it."""
-    return (select(LoginSession.revoked_at, User).join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.id == bindparam("family")))
+    building it (and its cache key) again each time cost about as much as sending it. It also
+    loads the user and their role grants (one row per grant; one row without grants), which
+    officer screens need next (`orgs.scope.grants_of` finds them in the request cache)."""
+    grants = OfficerRole.__table__.join(Org.__table__, Org.id == OfficerRole.org_id)
+    return (select(LoginSession.revoked_at, User, OfficerRole, Org)
+            .join(User, User.id == LoginSession.user_id)
+            .outerjoin(grants, OfficerRole.user_id == User.id)
+            .where(LoginSession.id == bindparam("family"))
+            .order_by(Org.path, OfficerRole.role))
 
 
 def register_jwt_callbacks(app: Flask) -> None:
@@ -57,13 +65,16 @@ def register_jwt_callbacks(app: Flask) -> None:
         family, subject = payload.get("fam"), payload.get("sub")
         if not isinstance(family, str) or not isinstance(subject, str) or len(family) > 64:
             raise Unauthorized("The token is invalid.", code="token_invalid")
-        found = db.session.execute(_session_and_user(), {"family": family}).first()
-        if found is None or found.revoked_at is not None:
+        rows = db.session.execute(_session_and_user(), {"family": family}).all()
+        if not rows or rows[0].revoked_at is not None:
             return True
-        if str(found.User.id) != subject:
+        user = rows[0].User
+        if str(user.id) != subject:
             raise Unauthorized("The token is invalid.", code="token_invalid")
-        g.current_user = found.User
-        g.user_id = found.User.id
+        g.current_user = user
+        g.user_id = user.id
+        remember_grants(user.id, [(row.OfficerRole, row.Org) for row in rows
+                                  if row.OfficerRole is not None])
         return False
 
     def unauthorized(code: str, message: str):

@@ -8,20 +8,25 @@ registering a handler with `add_batch_handler` from its `hooks.py`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     Index,
     Integer,
     String,
     UniqueConstraint,
+    bindparam,
     delete,
     select,
     true,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import BigIntPK
@@ -41,6 +46,8 @@ class TodoItem(db.Model):
         # columns let PostgreSQL filter, sort and count from the index alone.
         Index("ix_todo_items_scope", "role", "org_path",
               postgresql_include=["waiting_since", "id", "exact_org", "kind"]),
+        # the counts subtract the few items whose waiting has not begun (see TodoCount)
+        Index("ix_todo_items_waiting_since", "waiting_since"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -59,6 +66,66 @@ class TodoItem(db.Model):
     batchable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class TodoCount(db.Model):
+    """How many items wait per (role, org_path, exact_org, kind): the badge counts add these
+    up over an officer's grants instead of counting the items (tens of thousands in a busy
+    county). Kept in the transaction that opens or closes the item (`open_todo`,
+    `close_todo`, `close_todos`), so a count is exact once that transaction commits; items
+    whose `waiting_since` is still ahead are in here too and the counts subtract them."""
+
+    __tablename__ = "todo_counts"
+
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    org_path: Mapped[str] = mapped_column(PathType, primary_key=True)
+    exact_org: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    items: Mapped[int] = mapped_column(Integer)
+
+
+def _count(steps: Counter) -> None:
+    """Add each step to its (role, org_path, exact_org, kind) count in one statement, rows in
+    key order (two transactions touching the same counts lock them in the same order)."""
+    rows = [{"role": role, "org_path": org_path, "exact_org": exact_org, "kind": kind,
+             "items": step}
+            for (role, org_path, exact_org, kind), step in sorted(steps.items()) if step]
+    if len(rows) == 1:
+        db.session.execute(_count_statement(db.session.get_bind().dialect.name), rows[0])
+    elif rows:
+        db.session.execute(_upsert(db.session.get_bind().dialect.name, rows))
+
+
+@cache
+def _count_statement(dialect: str):
+    """The upsert of one count, built once per dialect (it runs with every item write)."""
+    return _upsert(dialect, {
+        column: bindparam(column) for column in ("role", "org_path", "exact_org", "kind", "items")
+    })
+
+
+def _upsert(dialect: str, values):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = TodoCount.__table__  # Core, not the ORM's bulk-insert path
+    statement = insert(table).values(values)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.role, table.c.org_path, table.c.exact_org, table.c.kind],
+        set_={"items": table.c["items"] + statement.excluded["items"]})
+
+
+@cache
+def _close_statement():
+    """The delete of one item (by kind and object), built once."""
+    table = TodoItem.__table__
+    return _closing(table.c.kind == bindparam("kind"), table.c.object_id == bindparam("object_id"))
+
+
+def _closing(*criteria):
+    """DELETE … RETURNING the counts' key of each item removed (Core: the session holds no
+    TodoItem it reads back; the caller flushes first so items added before are removed)."""
+    table = TodoItem.__table__
+    return delete(table).where(*criteria).returning(
+        table.c.role, table.c.org_path, table.c.exact_org, table.c.kind)
+
+
 def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: str, title: str,
               summary: str, version: int, action: str, exact_org: bool = False,
               waiting_since: datetime | None = None, batchable: bool = True) -> None:
@@ -67,13 +134,16 @@ def open_todo(*, kind: str, object_id: int, org_id: int, org_path: str, role: st
     The queue shows an item from `waiting_since` on (a future one waits unseen). `batchable`
     False marks an item its kind's batch handler refuses, so the card never offers it.
     """
-    close_todo(kind=kind, object_id=object_id)
+    db.session.flush()
+    steps = _closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id}))
+    steps[(role, org_path, exact_org, kind)] += 1  # one upsert for the old row and the new
     item = TodoItem(
         kind=kind, object_id=object_id, org_id=org_id, org_path=org_path, exact_org=exact_org,
         role=role, title=title[:120], summary=summary[:200], version=version, action=action,
         waiting_since=waiting_since or utcnow(), batchable=batchable,
     )
     db.session.add(item)
+    _count(steps)
     for hook in OPEN_HOOKS:
         hook(item)
 
@@ -89,8 +159,19 @@ def add_open_hook(hook: Callable[[TodoItem], None]) -> None:
 
 
 def close_todo(*, kind: str, object_id: int) -> None:
-    db.session.execute(delete(TodoItem).where(TodoItem.kind == kind,
-                                              TodoItem.object_id == object_id))
+    db.session.flush()  # an item opened earlier in this transaction is in the table
+    _count(_closed(db.session.execute(_close_statement(), {"kind": kind, "object_id": object_id})))
+
+
+def close_todos(*criteria: ColumnElement[bool]) -> None:
+    """Remove the items matching `criteria` (and take them off the counts)."""
+    db.session.flush()
+    _count(_closed(db.session.execute(_closing(*criteria))))
+
+
+def _closed(result) -> Counter:
+    """The count steps of the rows a DELETE … RETURNING removed."""
+    return Counter({key: -times for key, times in Counter(map(tuple, result.all())).items()})
 
 
 def reschedule(*, kind: str, object_id: int, waiting_since: datetime) -> None:

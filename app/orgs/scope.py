@@ -125,3 +125,10 @@ def authorize(user_id: int | None, org: Org, roles: Iterable[str]) -> None:
         raise Forbidden("This needs the %(roles)s role over %(org)s.",
                         params={"roles": Codes(ROLES, roles, any_of=True), "org": org.name})
     raise NotFound("Not found.")
+
+
+def remember_grants(user_id: int, rows: list[tuple[OfficerRole, Org]]) -> None:
+    """Grants loaded with the user by the token check: `grants_of` finds them in the request
+    cache instead of asking again (ordered as `_load_grants` orders them)."""
+    if has_request_context():
+        g.setdefault("role_grants", {})[user_id] = rows

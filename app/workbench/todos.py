@@ -11,17 +11,18 @@ query and uses the core cursor (`encode_cursor` / `decode_cursor` on (waiting_si
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, false, func, literal, or_, select, tuple_
+from sqlalchemy import and_, bindparam, false, func, literal, or_, select, tuple_, union_all
 
 from app.core.i18n import N_
 from app.core.pagination import Page, decode_cursor, encode_cursor
 from app.core.time import utcnow
-from app.core.todos import BATCH_HANDLERS, TodoItem
+from app.core.todos import BATCH_HANDLERS, TodoCount, TodoItem
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import get_org_or_404, grants_of, has_role_over, in_subtree
+from app.orgs.scope import get_org_or_404, grants_of, has_role_over, in_subtree, subtree_bounds
 
 KEYS = (TodoItem.waiting_since, TodoItem.id)
 
@@ -100,11 +101,54 @@ class Counts:
         return sum(self.by_kind.values())
 
 
+@cache
+def _counts_statement(grants: int, dialect: str = "postgresql"):
+    """The counts for an officer with `grants` grants, built (and its cache key made) once:
+    `TodoCount` rows (one per role, org path and kind, not per item) in the grants' ranges,
+    less the items there whose waiting has not begun (few: found by waiting_since).
+
+    On PostgreSQL the time is written into the SQL text: with it as a parameter, the
+    prepared statement's generic plan (from the 6th run on a connection) reads the scope
+    index — every item in the range, ~5 ms at 20,000 items — instead of the waiting_since
+    index, which only a known time makes cheaper."""
+    now = bindparam("now", literal_execute=dialect == "postgresql")
+
+    def scope(table):
+        return or_(*(and_(table.role == bindparam(f"role{n}"),
+                          table.org_path >= bindparam(f"low{n}"),
+                          table.org_path < bindparam(f"high{n}"),
+                          or_(table.exact_org.is_(False), table.org_path == bindparam(f"low{n}")))
+                     for n in range(grants)))
+
+    parts = union_all(
+        select(TodoCount.kind, TodoCount.items).where(scope(TodoCount)),
+        select(TodoItem.kind, literal(-1)).where(scope(TodoItem),
+                                                 TodoItem.waiting_since > now),
+    ).subquery()
+    total = func.sum(parts.c[1])
+    return select(parts.c.kind, total).group_by(parts.c.kind).having(total > 0)
+
+
+def _counts_values(user_id: int) -> tuple[int, dict]:
+    values: dict = {"now": utcnow()}
+    found = grants_of(user_id)
+    for n, (grant, org) in enumerate(found):
+        values[f"role{n}"] = grant.role
+        values[f"low{n}"], values[f"high{n}"] = subtree_bounds(org.path)
+    return len(found), values
+
+
 def counts_query(*, user_id: int):
-    return (select(TodoItem.kind, func.count()).where(visible(user_id))
-            .group_by(TodoItem.kind))
+    """The counts statement with the officer's values bound (for EXPLAIN in the benches)."""
+    grants, values = _counts_values(user_id)
+    dialect = db.session.get_bind().dialect.name
+    return _counts_statement(grants, dialect).params(values) if grants else None
 
 
 def counts(*, user_id: int) -> Counts:
-    return Counts({kind: count for kind, count in db.session.execute(
-        counts_query(user_id=user_id)).all()})
+    grants, values = _counts_values(user_id)
+    if not grants:
+        return Counts({})
+    statement = _counts_statement(grants, db.session.get_bind().dialect.name)
+    return Counts({kind: int(count) for kind, count in db.session.execute(
+        statement, values).all()})

@@ -12,6 +12,7 @@ from app.core.audit import AuditRecord
 from app.core.time import SHANGHAI
 from app.extensions import db
 from tests.factories.rights import act, case_body, escalate, submitted_case
+from tests.helpers import TREE_OFFICERS, assert_todo_counts_exact
 
 
 def queue(client, headers, kind: str) -> list[dict]:
@@ -186,6 +187,7 @@ def test_overdue_case_escalates_exactly_once(app, client, tree, as_user, holiday
     friday.move_to(datetime(2026, 12, 9, 8, 0, tzinfo=SHANGHAI))
     assert escalate(app) == [case["id"]]
     assert escalate(app) == []  # once
+    assert_todo_counts_exact(app, [tree[name] for name in TREE_OFFICERS])  # badges follow
     town = as_user("town1_approver")
     (item,) = queue(client, town, "rights_overdue")
     assert item["title"].startswith("【逾期】") and "逾期未受理" in item["summary"]
