@@ -2,7 +2,7 @@
 todo_items.waiting_since (the counts subtract items whose waiting has not begun)
 
 Revision ID: pmix2_todo_counts
-Revises: pmix_member_user
+Revises: pnear1
 Create Date: 2026-12-01 19:25:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "pmix2_todo_counts"
-down_revision = "pmix_member_user"
+down_revision = "pnear1"
 branch_labels = None
 depends_on = None
 
