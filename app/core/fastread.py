@@ -68,6 +68,9 @@ class FastReader:
                 return cursor.fetchall()
             except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
                 self.reset()
+                # a restart killed the idle pooled connections too (other threads left them):
+                # the retry must open a new one, not check out the next dead one
+                self.engine.pool.dispose()
                 if attempt == 2:
                     database_incidents.refused_one(exc)
                     raise DatabaseUnavailable() from None

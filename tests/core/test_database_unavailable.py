@@ -76,3 +76,28 @@ def test_after_a_database_restart_the_first_search_still_answers(app, app_ctx, c
     assert response.status_code == 200, response.get_json()
     assert len(response.get_json()["items"]) == 1
     assert client.get(f"/api/v1/orgs/{tree['village1']}").status_code in (200, 401)
+
+
+@pytest.mark.postgres
+def test_a_restart_that_killed_idle_pooled_connections_too_costs_no_error(app, app_ctx, client,
+                                                                         tree):
+    """Threads that searched before leave their connections idle in the reader's pool; after a
+    restart the retry must not take the next dead one from the pool."""
+    from app.core.fastread import reader
+
+    make_station(tree["village1"], 36.6, 101.78)
+    db.session.commit()
+    fast = reader()
+    idle = [fast.engine.raw_connection() for _ in range(3)]
+    for conn in idle:
+        conn.cursor().execute("SELECT 1")
+        conn.close()  # back to the pool, alive until the restart below
+    assert client.get(NEARBY).status_code == 200
+    database = db.engine.url.database
+    with psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(
+            hide_password=False), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+    response = client.get(NEARBY)
+    assert response.status_code == 200, response.get_json()
+    assert len(response.get_json()["items"]) == 1
