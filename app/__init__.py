@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     from app.core.http import refuse_nul_in_path
     from app.core.idempotency import register_idempotency
     from app.core.metrics import register_metrics
+    from app.core.postgres import register_postgres_session
     from app.core.sqlite import register_sqlite_pragmas
     from app.extensions import api, db, jwt, migrate
     from app.notify.worker import backlog
@@ -56,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     register_compression(app)  # first registered, so it runs after every other after_request
     db.init_app(app)
     register_sqlite_pragmas(app)
+    register_postgres_session(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     jwt.init_app(app)
     register_jwt_callbacks(app)

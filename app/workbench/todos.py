@@ -44,7 +44,11 @@ def visible(user_id: int):
         ))
     if not clauses:
         return false()
-    return and_(or_(*clauses), TodoItem.waiting_since <= utcnow())
+    # the time in the SQL text on PostgreSQL, as for the counts below: a prepared statement's
+    # generic plan reads the whole scope range (~4 ms at 20,000 items) instead of the page
+    now = bindparam("now", utcnow(),
+                    literal_execute=db.session.get_bind().dialect.name == "postgresql")
+    return and_(or_(*clauses), TodoItem.waiting_since <= now)
 
 
 def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):

@@ -1,0 +1,66 @@
+"""PostgreSQL: a transaction that only read ends with COMMIT, so prepared statements survive.
+
+psycopg 3 forgets every prepared statement of a connection when the connection rolls back (a
+rolled-back transaction may have dropped what a statement refers to), and a request's
+transaction ends with a rollback whenever the request did not commit — every read. So no
+statement ever stayed prepared, and PostgreSQL parsed and planned each statement of each
+request afresh: ~0.35 ms of planning for the token check's four-table join alone, most of
+the database's CPU on the logged-in screens. A transaction that sent nothing but SELECTs ends
+the same way with COMMIT (nothing to undo, the same locks released), and the statements a
+connection has run `prepare_threshold` (5) times stay prepared for the next requests.
+
+A statement counts as a write unless it starts with SELECT and names no INSERT, UPDATE or
+DELETE (so `FOR UPDATE`, CTEs and SAVEPOINTs roll back as before).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import psycopg
+from flask import Flask
+from sqlalchemy import event
+from psycopg.pq import TransactionStatus
+from sqlalchemy.engine import Connection, Engine
+
+from app.extensions import db
+
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_WROTE = "gonghui_wrote"
+
+
+def is_read(statement: str) -> bool:
+    return bool(_READ.match(statement)) and not _WRITE_WORD.search(statement)
+
+
+def keep_prepared_statements(engine: Engine) -> None:
+    """Install the rule on `engine` (PostgreSQL with psycopg only)."""
+
+    @event.listens_for(engine, "begin")
+    def begin(conn: Connection) -> None:
+        conn.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        if not is_read(statement):
+            conn.info[_WROTE] = True
+
+    @event.listens_for(engine, "rollback")
+    def rollback(conn: Connection) -> None:
+        if conn.info.pop(_WROTE, False):
+            return
+        dbapi = conn.connection.dbapi_connection
+        # only a healthy open transaction (a failed one is INERROR and rolls back as before);
+        # psycopg's rollback() that follows finds no transaction and keeps its statements
+        if dbapi is not None and dbapi.info.transaction_status == TransactionStatus.INTRANS:
+            with contextlib.suppress(psycopg.Error):  # then the rollback deals with it
+                dbapi.commit()
+
+
+def register_postgres_session(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        keep_prepared_statements(engine)

@@ -1,0 +1,90 @@
+"""app/core/postgres.py: a transaction that only read ends with COMMIT (prepared statements
+survive it); one that wrote still rolls back."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Integer, String, insert, select, text, update
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.core.postgres import is_read
+from app.extensions import db
+
+pytestmark = pytest.mark.postgres
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "kit_notes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(String(16))
+
+
+@pytest.fixture
+def notes(app_ctx):
+    Base.metadata.create_all(db.engine)
+    db.session.execute(insert(Note).values(id=1, body="kept"))
+    db.session.commit()
+    yield
+    db.session.remove()
+    Base.metadata.drop_all(db.engine)
+
+
+def prepared_here() -> int:
+    return db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one()
+
+
+def backend_pid() -> int:
+    return db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def test_reads_ended_by_rollback_keep_their_prepared_statements(notes):
+    pid = backend_pid()
+    db.session.rollback()
+    for _ in range(7):  # psycopg prepares a statement on its 5th run on a connection
+        assert db.session.scalar(select(Note.body).where(Note.id == 1)) == "kept"
+        db.session.rollback()
+    assert backend_pid() == pid  # the same pooled connection all along
+    assert prepared_here() >= 1
+
+
+def test_a_write_is_still_rolled_back(notes):
+    db.session.execute(update(Note).where(Note.id == 1).values(body="changed"))
+    db.session.execute(insert(Note).values(id=2, body="new"))
+    db.session.rollback()
+    assert db.session.scalars(select(Note.body).order_by(Note.id)).all() == ["kept"]
+
+
+def test_a_write_after_reads_is_rolled_back(notes):
+    db.session.scalar(select(Note.body))
+    db.session.add(Note(id=3, body="flushed"))
+    db.session.flush()
+    db.session.scalar(select(Note.body).where(Note.id == 1))
+    db.session.rollback()
+    assert db.session.scalars(select(Note.id).order_by(Note.id)).all() == [1]
+
+
+def test_a_failed_read_rolls_back(notes):
+    with pytest.raises(Exception):
+        db.session.execute(text("SELECT 1 / 0"))
+    db.session.rollback()
+    assert db.session.scalar(select(Note.body)) == "kept"
+
+
+@pytest.mark.parametrize("statement, read", [
+    ("SELECT notes.id FROM notes", True),
+    ("  select 1", True),
+    ("SELECT pg_advisory_xact_lock(hashtextextended(%(key)s, 0))", True),
+    ("SELECT notes.updated_at FROM notes", True),
+    ("SELECT notes.id FROM notes FOR UPDATE", False),
+    ("INSERT INTO notes (body) VALUES (%(body)s)", False),
+    ("UPDATE notes SET body = %(body)s", False),
+    ("DELETE FROM notes", False),
+    ("WITH moved AS (DELETE FROM notes RETURNING id) SELECT id FROM moved", False),
+    ("SAVEPOINT sa_savepoint_1", False),
+])
+def test_what_counts_as_a_read(statement, read):
+    assert is_read(statement) is read
