@@ -16,16 +16,20 @@ With --callgrind the script switches instrumentation on before the first kind's 
 kind's measured calls (`-z`) and dumps one file per kind after them (`-d KIND`); it prints
 Ir per request from those dumps (the process's own instructions: PostgreSQL's are not in
 them — the PG column is). --tree measures another checkout (e.g. a worktree of the base).
+--profile DIR writes a cProfile of each kind's measured calls (read it with
+`python -m pstats DIR/KIND.prof`); its own overhead inflates the CPU column.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import base64
 import glob
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -43,27 +47,33 @@ def main() -> None:
     parser.add_argument("--tree", default=str(HERE))
     parser.add_argument("--kinds", default="")
     parser.add_argument("--callgrind", action="store_true")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="also write a cProfile of each kind's measured calls to DIR/KIND.prof")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench.bench_mixed import FIELD_KEY, JWT_KEY, MEMBERS, OFFICER, database_cpu
 
     sys.path.insert(0, args.tree)  # the app (and its config) from the tree measured
-    from wxclient.fake import FakeWeChatServer
-
-    fake = FakeWeChatServer().__enter__()
+    # the fake WeChat server in its own process, as in the mixed bench (where the client
+    # process hosts it): a login's figures are then the app's work only
+    fake_port = _free_port()
+    fake = subprocess.Popen([sys.executable, "-m", "wxclient.fake", "--port", str(fake_port)],
+                            cwd=args.tree, stdout=subprocess.DEVNULL)
+    _wait_for_port(fake_port)
     os.environ.update(
         {
             "GONGHUI_ENV": "production",
             "DATABASE_URL": args.postgres,
             "WECHAT_APPID": "wx-fake-appid",
             "WECHAT_SECRET": "fake-secret",
-            "WECHAT_API_BASE": fake.url,
+            "WECHAT_API_BASE": f"http://127.0.0.1:{fake_port}",
             "JWT_SECRET_KEY": JWT_KEY,
             "FIELD_ENCRYPTION_KEY": FIELD_KEY,
             "CARD_SIGNING_KEYS": json.dumps(
                 {"bench-1": base64.urlsafe_b64encode(b"c" * 32).decode().rstrip("=")}
             ),
             "LOG_LEVEL": "WARNING",
+            "NEARBY_INDEX": "eager",
             "RATELIMIT_LOGIN": "1000000 per minute",
             "RATELIMIT_PUBLIC": "1000000 per minute",
             "RATELIMIT_WRITES": "1000000 per minute",
@@ -134,6 +144,7 @@ def main() -> None:
         "healthz": lambda: call("GET", "/healthz"),
     }
     kinds = [k for k in args.kinds.split(",") if k] or list(requests)
+    requests["nearby"]()  # NEARBY_INDEX=eager: the index loads here, before any measurement
     print(f"{'kind':<10} {'status':>6} {'app CPU µs':>11} {'PG µs':>8} {'Ir/request':>12}")
     for kind in kinds:
         send = requests[kind]
@@ -146,15 +157,40 @@ def main() -> None:
         pg_before, cpu_before = database_cpu(args.postgres), time.process_time()
         if args.callgrind:
             _control("-z")
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
         for _ in range(args.repeat):
             send()
+        if profiler:
+            profiler.disable()
+            os.makedirs(args.profile, exist_ok=True)
+            profiler.dump_stats(os.path.join(args.profile, f"{kind}.prof"))
         if args.callgrind:
             _control("-d", kind)
         cpu = (time.process_time() - cpu_before) / args.repeat * 1e6
         pg = (database_cpu(args.postgres) - pg_before) / args.repeat * 1e6
         ir = _last_dump_ir() / args.repeat if args.callgrind else float("nan")
         print(f"{kind:<10} {status:>6} {cpu:>11.0f} {pg:>8.0f} {ir:>12,.0f}", flush=True)
-    fake.__exit__(None, None, None)
+    fake.terminate()
+    fake.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"the fake WeChat server did not start on port {port}")
 
 
 def _control(*options: str) -> None:
