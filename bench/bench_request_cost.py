@@ -23,8 +23,8 @@ them — the PG column is). --tree measures another checkout (e.g. a worktree of
 from __future__ import annotations
 
 import argparse
-import cProfile
 import base64
+import cProfile
 import glob
 import json
 import os

@@ -20,8 +20,8 @@ import re
 
 import psycopg
 from flask import Flask
-from sqlalchemy import event
 from psycopg.pq import TransactionStatus
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from app.extensions import db

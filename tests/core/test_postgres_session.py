@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Integer, String, insert, select, text, update
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core.postgres import is_read
@@ -68,7 +69,7 @@ def test_a_write_after_reads_is_rolled_back(notes):
 
 
 def test_a_failed_read_rolls_back(notes):
-    with pytest.raises(Exception):
+    with pytest.raises(DataError):
         db.session.execute(text("SELECT 1 / 0"))
     db.session.rollback()
     assert db.session.scalar(select(Note.body)) == "kept"
