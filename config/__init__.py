@@ -293,6 +293,9 @@ def engine_options(uri: str) -> dict:
     # hide_parameters: a statement's values (ID numbers, phones) never reach an error's text
     options: dict = {"pool_pre_ping": True, "hide_parameters": True}
     if uri.startswith("postgresql"):
+        # with psycopg, app/core/postgres.py pings at checkout only when the connection may
+        # be gone
+        options["pool_pre_ping"] = not uri.startswith("postgresql+psycopg:")
         statement_ms = _env_int("DB_STATEMENT_TIMEOUT_MS", 5000)
         idle_ms = _env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30000)
         options.update(

@@ -12,13 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.aid import repeat
 from app.aid.access import get_application, get_program
-from app.aid.decisions import (
-    chain_orgs,
-    close_step_todo,
-    commit_keeping_loaded,
-    move,
-    open_step_todo,
-)
+from app.aid.decisions import chain_orgs, close_step_todo, move, open_step_todo
 from app.aid.history import record_event
 from app.aid.models import (
     CONFIRMATIONS,
@@ -30,7 +24,7 @@ from app.aid.models import (
 from app.aid.programs import find_category, is_eligible
 from app.core import audit
 from app.core.crypto import keyed_hash
-from app.core.db import is_unique_violation
+from app.core.db import commit_keeping_loaded, is_unique_violation
 from app.core.i18n import N_, translate
 from app.core.labels import Code, Codes
 from app.core.pagination import Page, keyset_page

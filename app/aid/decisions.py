@@ -21,6 +21,7 @@ from app.core.i18n import N_, translate
 from app.core.labels import Code
 from app.core.pages import page_path
 from app.core.roles import Role
+from app.core.db import commit_keeping_loaded
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
@@ -60,18 +61,6 @@ def ensure_current(application: AidApplication, version: int) -> None:
     """Early answer for a caller who saw an older state (the UPDATE re-checks it anyway)."""
     if application.version != version:
         raise stale(AidApplication, application.id, noun="application", machine=LIFECYCLE)
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring the session's objects, so the response shows what the use case
-    loaded and wrote with no re-read (loaders refresh rows with populate_existing, so nothing
-    stale outlives the use case)."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def org_at_level(application: AidApplication, level: str) -> Org | None:

@@ -15,7 +15,7 @@ from sqlalchemy import case, select, update
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
 from app.core.crypto import keyed_hash
-from app.core.db import insert_unique
+from app.core.db import commit_keeping_loaded, insert_unique
 from app.core.i18n import N_
 from app.core.ratelimit import RateLimited
 from app.core.roles import Role
@@ -57,15 +57,11 @@ class Profile:
 
 @dataclass
 class IssuedTokens:
-    user: User
     access_token: str
     refresh_token: str
     expires_in: int
+    profile: Profile
     token_type: str = "Bearer"
-
-    @property
-    def profile(self) -> Profile:
-        return profile(self.user)
 
 
 def _login_code_invalid() -> AppError:
@@ -122,7 +118,7 @@ def _issue(user: User, session_id: str, *, successor: RefreshToken | None = None
                                    expires_delta=successor.expires_at - now)
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     access = create_access_token(str(user.id), additional_claims=claims)
-    return IssuedTokens(user, access, refresh, int(expires.total_seconds()))
+    return IssuedTokens(access, refresh, int(expires.total_seconds()), profile(user))
 
 
 def wx_login(*, code: str) -> IssuedTokens:
@@ -134,7 +130,7 @@ def wx_login(*, code: str) -> IssuedTokens:
     db.session.add(login)
     db.session.flush()
     issued = _issue(user, login.id)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer shows the profile just read: no read-back
     return issued
 
 
@@ -156,7 +152,7 @@ def refresh(*, token_payload: dict) -> IssuedTokens:
     if spent == 1:
         db.session.add(successor)
         issued = _issue(user, session_id, successor=successor)
-        db.session.commit()
+        commit_keeping_loaded()
         return issued
     again = _grace_successor(jti, now)
     if again is not None:

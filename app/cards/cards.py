@@ -55,22 +55,23 @@ class Verdict:
         return self.verdict == "valid"
 
 
-def _card_of(membership: Membership) -> MemberCard:
-    """The membership's card, made on first use (the unique membership id settles a race)."""
+def _card_of(membership: Membership) -> tuple[MemberCard, bool]:
+    """The membership's card, made on first use (the unique membership id settles a race),
+    and whether this call made it (then there is something to commit)."""
     query = (select(MemberCard).where(MemberCard.membership_id == membership.id)
              .options(joinedload(MemberCard.membership).joinedload(Membership.org)))
     card = db.session.scalar(query)
-    if card is None:
-        insert_unique(MemberCard(membership=membership, user_id=membership.user_id,
-                                 number=card_number(membership), status="active",
-                                 generation=1, version=1))
-        card = db.session.scalar(query)
-    return card
+    if card is not None:
+        return card, False
+    insert_unique(MemberCard(membership=membership, user_id=membership.user_id,
+                             number=card_number(membership), status="active",
+                             generation=1, version=1))
+    return db.session.scalar(query), True
 
 
 def issue_card(membership: Membership) -> MemberCard:
     """For the demo data and other services: the card of an approved membership (flushes)."""
-    return _card_of(membership)
+    return _card_of(membership)[0]
 
 
 def _issue_token(card: MemberCard) -> IssuedToken | None:
@@ -94,9 +95,10 @@ def my_card(*, actor_id: int) -> MemberCard:
     if membership is None:
         raise NotFound("You have no approved membership, so no member card yet.",
                        code="not_a_member")
-    card = _card_of(membership)
+    card, made = _card_of(membership)
+    if made:  # else nothing was written: no commit, so no reload of the expired card
+        db.session.commit()
     card.token = _issue_token(card)
-    db.session.commit()
     return card
 
 
@@ -106,8 +108,9 @@ def card_of_membership(*, actor_id: int, membership_id: int) -> MemberCard:
     if membership.status != "approved":
         raise NotFound("This membership is not approved, so it has no card.",
                        code="not_a_member")
-    card = _card_of(membership)
-    db.session.commit()
+    card, made = _card_of(membership)
+    if made:
+        db.session.commit()
     return card
 
 

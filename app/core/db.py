@@ -29,6 +29,20 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     return "UNIQUE constraint failed" in str(orig)
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring the session's objects, so the response shows what the use case
+    loaded and wrote with no re-read (a plain commit expires everything, and the answer's
+    serialisation then reads each row back in a new transaction). Only for use cases that
+    write through the ORM objects they answer with (or set them with `set_committed_value`):
+    a Core UPDATE leaves a kept object stale."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 

@@ -1,4 +1,7 @@
-"""PostgreSQL: a transaction that only read ends with COMMIT, so prepared statements survive.
+"""PostgreSQL connection handling for the request path: prepared statements that survive
+reads, and a checkout ping only when one could tell something.
+
+A transaction that only read ends with COMMIT, so prepared statements survive.
 
 psycopg 3 forgets every prepared statement of a connection when the connection rolls back (a
 rolled-back transaction may have dropped what a statement refers to), and a request's
@@ -11,17 +14,25 @@ connection has run `prepare_threshold` (5) times stay prepared for the next requ
 
 A statement counts as a write unless it starts with SELECT and names no INSERT, UPDATE or
 DELETE (so `FOR UPDATE`, CTEs and SAVEPOINTs roll back as before).
+
+The ping: SQLAlchemy's `pool_pre_ping` sends one on every checkout, a round trip per request.
+A server that closed a connection (a restart, `pg_terminate_backend`, an idle timeout) has
+sent its last message and its end of file, so the socket is readable; a connection checked in
+less than `PING_IDLE_SECONDS` ago whose socket has nothing to read is handed out without a
+ping. Any other is pinged as before, and a failed ping makes the pool connect again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import select
+import time
 
 import psycopg
 from flask import Flask
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 
 from app.extensions import db
@@ -29,6 +40,8 @@ from app.extensions import db
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 _WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _WROTE = "gonghui_wrote"
+PING_IDLE_SECONDS = 10.0
+_CHECKED_IN = "gonghui_checked_in"
 
 
 def is_read(statement: str) -> bool:
@@ -59,8 +72,34 @@ def keep_prepared_statements(engine: Engine) -> None:
                 dbapi.commit()
 
 
+def _has_input(dbapi_connection) -> bool:
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def ping_when_in_doubt(engine: Engine) -> None:
+    """Install the checkout ping on `engine` (created with `pool_pre_ping=False`)."""
+
+    @event.listens_for(engine, "checkin")
+    def checkin(_dbapi_connection, record) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop(_CHECKED_IN, None)
+        try:
+            if (since is not None and time.monotonic() - since < PING_IDLE_SECONDS
+                    and not _has_input(dbapi_connection)):
+                return
+            engine.dialect.do_ping(dbapi_connection)
+        except (psycopg.Error, OSError) as error:
+            raise exc.DisconnectionError() from error  # the pool connects again
+
+
 def register_postgres_session(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
         keep_prepared_statements(engine)
+        ping_when_in_doubt(engine)

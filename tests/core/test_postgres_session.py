@@ -3,6 +3,9 @@ survive it); one that wrote still rolls back."""
 
 from __future__ import annotations
 
+import time
+
+import psycopg
 import pytest
 from sqlalchemy import Integer, String, insert, select, text, update
 from sqlalchemy.exc import DataError
@@ -89,3 +92,51 @@ def test_a_failed_read_rolls_back(notes):
 ])
 def test_what_counts_as_a_read(statement, read):
     assert is_read(statement) is read
+
+
+def _terminate_others_and_wait() -> None:
+    """What a restart does to every open connection of the database, and wait until those
+    server processes are gone (pg_terminate_backend only signals them)."""
+    database = db.engine.url.database
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        pids = [row[0] for row in admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database])]
+        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [pids])
+        deadline = time.monotonic() + 10
+        while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)",
+                            [pids]).fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def test_a_connection_the_server_closed_a_moment_ago_is_replaced_at_checkout(app_ctx, client,
+                                                                             login):
+    """Checked in just now, so no ping by age: the closed socket alone must tell."""
+    headers = login("alice")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.remove()  # every connection back in the pool, checked in a moment ago
+    _terminate_others_and_wait()
+    for _ in range(3):
+        response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 200, response.get_json()
+
+
+def test_a_live_connection_used_a_moment_ago_is_not_pinged(app_ctx, client, login, monkeypatch):
+    headers = login("alice")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    pings = []
+    ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda conn: pings.append(1) or ping(conn))
+    for _ in range(3):
+        db.session.remove()  # the request checks a connection out of the pool
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert pings == []
+    db.session.remove()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert pings == []
+    db.session.remove()
+    for record in list(db.engine.pool._pool.queue):  # as if idle for longer than the limit
+        record.info["gonghui_checked_in"] -= 60
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert pings == [1]
