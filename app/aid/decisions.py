@@ -17,15 +17,14 @@ from app.aid.history import record_event
 from app.aid.models import ACTION_LABELS, LIFECYCLE, AidApplication
 from app.aid.notices import publish_notice
 from app.core import audit, todos
+from app.core.db import commit_keeping_loaded
 from app.core.i18n import N_, translate
 from app.core.labels import Code
 from app.core.pages import page_path
 from app.core.roles import Role
-from app.core.db import commit_keeping_loaded
 from app.core.states import guarded_update, stale
 from app.core.time import utcnow
 from app.errors import Conflict, Forbidden, Invalid
-from app.extensions import db
 from app.hardship.lookup import household_of
 from app.notify.service import notify
 from app.orgs.models import LEVEL_LABELS, Org
