@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlalchemy.orm.attributes import set_committed_value
-
 from app.aid import repeat
 from app.aid.access import get_application
 from app.aid.approvers import close_gap_todo, has_approver, open_gap_todo
@@ -37,23 +34,15 @@ def move(application: AidApplication, action: str, *, version: int, **values: An
     and version the caller saw: two officers deciding at once, or an applicant withdrawing
     while an officer approves, match it only once (the loser gets 409 stale_version).
 
-    The object then holds exactly what was written, without re-reading the row: what it had
-    loaded (relationships too) plus `values` and the new version.
+    The object then holds exactly what was written, without re-reading the row (see
+    `guarded_update`).
     """
     LIFECYCLE.check(application.status, action)
     step = AidApplication.step
-    state = inspect(application)
-    kept = {attr.key: state.dict[attr.key] for attr in state.mapper.attrs
-            if attr.key in state.dict}
-    for relation in state.mapper.relationships:  # a changed foreign key reloads its object
-        if any(column.key in values for column in relation.local_columns):
-            kept.pop(relation.key, None)
     guarded_update(application, values=values, version=version, status=application.status,
                    where=[step.is_(None) if application.step is None
                           else step == application.step],
                    noun="application", machine=LIFECYCLE)
-    for key, value in {**kept, **values, "version": version + 1}.items():
-        set_committed_value(application, key, value)
 
 
 def ensure_current(application: AidApplication, version: int) -> None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ClauseElement, ColumnElement, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.i18n import N_
 from app.core.labels import Code, Codes
@@ -97,7 +98,9 @@ def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None =
     `version` defaults to the row's loaded version; `status` (one or several) adds the
     expected status to the WHERE; `where` adds further conditions (e.g. the step). A row
     count other than one raises 409 `stale_version` — the caller's session is left as it
-    is. On success the row is expired so the next attribute read sees the new values.
+    is. On success the row holds what was written without reading it back: the plain
+    `values` and the new version; a value computed by the database (an SQL expression) and a
+    relationship whose foreign key changed are expired, so reading them loads them.
     """
     model = type(row)
     seen = row.version if version is None else version
@@ -115,4 +118,17 @@ def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None =
     if moved != 1:
         raise stale(model, row.id, machine=machine,
                     noun=noun or model.__tablename__.rstrip("s").replace("_", " "))
-    db.session.expire(row)
+    _hold_written(row, values, seen + 1 if bump_version else None)
+
+
+def _hold_written(row: Any, values: Mapping[str, Any], version: int | None) -> None:
+    written = dict(values) if version is None else {**values, "version": version}
+    computed = [key for key, value in written.items() if isinstance(value, ClauseElement)]
+    mapper = inspect(row).mapper
+    moved_relations = [relation.key for relation in mapper.relationships
+                       if any(column.key in written for column in relation.local_columns)]
+    for key, value in written.items():
+        if key not in computed:
+            set_committed_value(row, key, value)
+    if computed or moved_relations:
+        db.session.expire(row, [*computed, *moved_relations])

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, idcard, todos
 from app.core.crypto import keyed_hash
-from app.core.db import insert_unique, is_unique_violation
+from app.core.db import commit_keeping_loaded, insert_unique, is_unique_violation
 from app.core.i18n import N_
 from app.core.labels import code_label
 from app.core.pages import page_path
@@ -135,7 +135,7 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
            + (f"原因：{reason}" if reason else ""),
            data={"org_name": org.name, "result": outcome, "reason": reason or ""},
            page=page_path("members/detail", id=membership_id))
-    db.session.commit()
+    commit_keeping_loaded()  # the answer shows the decided application: no read-back
     return membership
 
 
