@@ -1,14 +1,16 @@
 """Request and response shapes of hardship files, visits, decisions, reviews and settings.
 Personal numbers leave masked (`core.fields.Masked`); whole values only through reveal."""
 
-from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.core.contract import domain_rule
 from app.core.crypto import mask_bank_account, mask_id_number
 from app.core.fields import (
+    Inline,
     Label,
     Labels,
     Masked,
+    bank_account_number,
     day,
     fen_field,
     id_number_field,
@@ -69,7 +71,7 @@ class CostItemIn(MoneyItemIn):
 class BankAccountIn(StrictSchema):
     holder = text(50, required=True)
     bank = text(100, required=True)
-    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,30}$"))
+    number = bank_account_number(required=True)
 
 
 def _causes_apart(data: dict) -> None:
@@ -259,13 +261,6 @@ class BankAccountOut(Schema):
     bank = fields.String(required=True, attribute="bank_name")
     number = Masked(mask_bank_account, required=True, attribute="bank_account",
                     metadata={"description": "masked"})
-
-
-class Inline(fields.Nested):
-    """A nested shape read off the same object (the file's bank columns)."""
-
-    def get_value(self, obj, attr, accessor=None, default=missing):
-        return obj
 
 
 class DocumentOut(Schema):

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_phone
-from app.core.fields import Label, Masked, day, fen_field, text, version_field
+from app.core.fields import Label, Masked, day, fen_field, mobile_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.rights.models import (
@@ -22,8 +22,7 @@ class RightsCaseCreate(StrictSchema):
     what_wanted = text(1000, min_length=2, required=True)
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     contact_method = fields.String(required=True, validate=validate.OneOf(list(CONTACT_METHODS)))
-    contact_phone = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Regexp(r"^1[0-9]{10}$"))
+    contact_phone = mobile_field(load_default=None, allow_none=True)
     amount_claimed_fen = fen_field(load_default=None, allow_none=True,
                                    metadata={"description": "wages owed, in fen"})
     documents = fields.List(id_field(), load_default=list, validate=validate.Length(max=10),

@@ -1,6 +1,6 @@
 """Shapes of aid applications: what an applicant enters, decisions, reveals, what is shown."""
 
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import Schema, fields, validate
 
 from app.aid.models import (
     ACTION_LABELS,
@@ -13,18 +13,19 @@ from app.aid.models import (
 )
 from app.aid.schemas.programs import CODE
 from app.core.crypto import mask_bank_account, mask_id_number
-from app.core.fields import Label, Masked, id_number_field, text, version_field
+from app.core.fields import (
+    Inline,
+    Label,
+    Masked,
+    bank_account_number,
+    id_number_field,
+    text,
+    version_field,
+)
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.hardship.models import LEVELS as HARDSHIP_LEVELS
 from app.orgs.models import LEVEL_LABELS
-
-
-class Inline(fields.Nested):
-    """A nested shape read off the same object (e.g. an application's beneficiary columns)."""
-
-    def get_value(self, obj, attr, accessor=None, default=missing):
-        return obj
 
 
 class AidBeneficiaryIn(StrictSchema):
@@ -41,7 +42,7 @@ class AidBeneficiaryIn(StrictSchema):
 class AidBankAccountIn(StrictSchema):
     holder = text(50, required=True)
     bank = text(100, required=True)
-    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,30}$"))
+    number = bank_account_number(required=True)
 
 
 class AidDocumentIn(StrictSchema):
