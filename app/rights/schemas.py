@@ -122,32 +122,32 @@ class ResolveIn(StrictSchema):
                                      metadata={"description": "wage arrears only"})
 
 
-class FollowUpIn(StrictSchema):
+class RightsFollowUpIn(StrictSchema):
     version = version_field()
     called_on = day(required=True)
     caller_name = text(50, required=True)
     member_said = text(2000, required=True)
 
 
-class CloseIn(StrictSchema):
+class RightsCloseIn(StrictSchema):
     version = version_field()
     rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = text(500, load_default=None)
 
 
-class ReopenIn(StrictSchema):
+class RightsReopenIn(StrictSchema):
     version = version_field()
     reason = text(1000, min_length=2, required=True)
 
 
-class SettingsIn(StrictSchema):
+class RightsSettingsIn(StrictSchema):
     accept_days = fields.Integer(required=True, strict=True,
                                  validate=validate.Range(min=1, max=30))
     resolve_days = fields.Integer(required=True, strict=True,
                                   validate=validate.Range(min=1, max=120))
 
 
-class SettingsOut(Schema):
+class RightsSettingsOut(Schema):
     org = fields.Nested(OrgRef, required=True)
     accept_days = fields.Integer(required=True)
     resolve_days = fields.Integer(required=True)
