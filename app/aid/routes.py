@@ -3,26 +3,25 @@
 from flask.views import MethodView
 
 from app.aid import access, applications, batches, decisions, programs, stats
-from app.aid.schemas import (
+from app.aid.schemas.applications import (
     AidApplicationCreate,
     AidApplicationDetail,
     AidApplicationPage,
     AidApplicationQuery,
     AidApplicationUpdate,
-    AidBatchCreate,
-    AidBatchOut,
-    AidBatchPage,
     AidDecisionIn,
+    AidRevealIn,
+    AidRevealOut,
+    AidVersionIn,
+)
+from app.aid.schemas.batches import AidBatchCreate, AidBatchOut, AidBatchPage, AidRosterQuery
+from app.aid.schemas.programs import (
     AidProgramCreate,
     AidProgramOut,
     AidProgramPage,
     AidProgramQuery,
-    AidProgramStats,
-    AidRevealIn,
-    AidRevealOut,
-    AidRosterQuery,
-    AidVersionIn,
 )
+from app.aid.schemas.stats import AidProgramStats
 from app.auth.current import current_user
 from app.core.http import ApiBlueprint, secret_response
 from app.core.pagination import ListQuerySchema

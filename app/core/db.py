@@ -84,6 +84,9 @@ def insert_unique(row: object, *, duplicate: Conflict | None = None) -> bool:
     before, exactly one of them gets past the index.
     """
     _begin_on_sqlite()
+    # what the session already holds goes first, outside the savepoint (begin_nested would
+    # flush it inside the try): a duplicate among those rows is not this row's duplicate
+    db.session.flush()
     try:
         with db.session.begin_nested():
             db.session.add(row)

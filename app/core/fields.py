@@ -1,4 +1,5 @@
-"""Request fields every domain uses: version, money, coordinates, bounded text, days.
+"""Request fields every domain uses: version, money, coordinates, bounded text, days, the
+personal numbers a person gives (mobile, bank account), and the output fields shared by shapes.
 
 One definition each, so a bound (the largest amount, the longest title) is the same on every
 endpoint that takes it and in the OpenAPI document.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, missing, validate
 from marshmallow.utils import get_value
 
 from app.core.contract import domain_rule
@@ -99,6 +100,19 @@ def id_number_field(**kwargs) -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=32), metadata=metadata, **kwargs)
 
 
+MOBILE_PATTERN = r"^1[0-9]{10}$"
+
+
+def mobile_field(**kwargs) -> fields.String:
+    """A mainland mobile number a person gives to be called back on (11 digits from 1)."""
+    return fields.String(validate=validate.Regexp(MOBILE_PATTERN), **kwargs)
+
+
+def bank_account_number(**kwargs) -> fields.String:
+    """The number of a bank account aid is paid into (8 to 30 digits, card or passbook)."""
+    return fields.String(validate=validate.Regexp(r"^[0-9]{8,30}$"), **kwargs)
+
+
 def day(**kwargs) -> fields.Date:
     """A calendar day (Asia/Shanghai) within a sane range (the years stated as a pattern too)."""
     metadata = {"pattern": DAY_PATTERN, **kwargs.pop("metadata", {})}
@@ -124,6 +138,13 @@ class Masked(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(self.mask(value), attr, obj, **kwargs)
+
+
+class Inline(fields.Nested):
+    """Output: a nested shape read off the same object (e.g. the row's bank columns)."""
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return obj
 
 
 class Nest(fields.Nested):

@@ -25,6 +25,7 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from app.core.http import verify_token
+from app.core.i18n import N_
 from app.errors import AppError
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,9 @@ class RateLimits:
             reset = strategy.get_window_stats(item, *identifiers).reset_time
         except Exception:  # the window's end is a courtesy; the refusal stands without it
             reset = time.time() + item.get_expiry()
-        wait = max(1, int(reset - time.time() + 0.999))
-        raise RateLimited(
-            "Too many requests; try again in %(wait)s s.", params={"wait": wait},
-            details={"limit": str(item)},
-            headers={"Retry-After": str(wait), "X-RateLimit-Limit": str(item.amount),
-                     "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(reset))})
-
+        raise refused(N_("Too many requests; try again in %(wait)s s."), item, reset,
+                      **{"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": "0",
+                         "X-RateLimit-Reset": str(int(reset))})
 
     def refuse_if_spent(self, limit: str, *identifiers: str) -> None:
         """RateLimited when the window of `limit` is already full (counts nothing)."""
@@ -100,11 +97,17 @@ class RateLimits:
             stats = self.local.get_window_stats(item, *identifiers)
         if stats.remaining > 0:
             return
-        wait = max(1, int(stats.reset_time - time.time() + 0.999))
-        raise RateLimited(
-            "Too many failed attempts from your network; try again in %(wait)s s.",
-            params={"wait": wait}, code="rate_limited", details={"limit": str(item)},
-            headers={"Retry-After": str(wait)})
+        raise refused(N_("Too many failed attempts from your network; try again in "
+                         "%(wait)s s."), item, stats.reset_time)
+
+
+def refused(message: str, item: limits.RateLimitItem, reset: float,
+            **headers: str) -> RateLimited:
+    """The one 429: `message` (a message id with `%(wait)s`), the limit in the details and
+    Retry-After — whole seconds until the window ends at `reset` (epoch s), at least one."""
+    wait = max(1, int(reset - time.time() + 0.999))
+    return RateLimited(message, params={"wait": wait}, details={"limit": str(item)},
+                       headers={"Retry-After": str(wait), **headers})
 
 
 def init_app(app: Flask) -> None:

@@ -10,8 +10,7 @@ from app.core.xlsx import XLSX_MIME, report_routes, xlsx_response
 from app.hardship import access, chain, exports, households, stats, upkeep
 from app.hardship.schemas import (
     AssessmentOut,
-    CloseIn,
-    FollowUpIn,
+    HardshipCloseIn,
     HardshipDecisionIn,
     HardshipExportQuery,
     HardshipFileCreate,
@@ -19,16 +18,17 @@ from app.hardship.schemas import (
     HardshipFilePage,
     HardshipFileQuery,
     HardshipFileUpdate,
+    HardshipFollowUpIn,
+    HardshipReopenIn,
     HardshipRevealIn,
     HardshipRevealOut,
+    HardshipSettingsIn,
+    HardshipSettingsOut,
     HardshipStatsOut,
     HardshipStatsQuery,
     HardshipVersionIn,
-    ReopenIn,
     ReviewIn,
     SelfTestIn,
-    SettingsIn,
-    SettingsOut,
     VisitIn,
 )
 
@@ -184,7 +184,7 @@ class ReviewsView(MethodView):
 @blp.route("/hardship-files/<int:file_id>/close")
 class CloseView(MethodView):
     @blp.auth()
-    @blp.arguments(CloseIn)
+    @blp.arguments(HardshipCloseIn)
     @blp.response(200, HardshipFileDetail)
     @blp.errors(404, 409)
     def post(self, body, file_id):
@@ -207,7 +207,7 @@ class ConfirmCloseView(MethodView):
 @blp.route("/hardship-files/<int:file_id>/follow-up")
 class FollowUpView(MethodView):
     @blp.auth()
-    @blp.arguments(FollowUpIn)
+    @blp.arguments(HardshipFollowUpIn)
     @blp.response(200, HardshipFileDetail)
     @blp.errors(404, 409)
     def post(self, body, file_id):
@@ -219,7 +219,7 @@ class FollowUpView(MethodView):
 class ReopenView(MethodView):
     @failure_budget("hardship-households", duplicate_limit, user_or_ip, codes=HOUSEHOLD_TAKEN)
     @blp.auth()
-    @blp.arguments(ReopenIn)
+    @blp.arguments(HardshipReopenIn)
     @blp.response(200, HardshipFileDetail)
     @blp.errors(404, 409, 429)
     def post(self, body, file_id):
@@ -242,15 +242,15 @@ class RevealView(MethodView):
 @blp.route("/hardship/settings/<int:org_id>")
 class SettingsView(MethodView):
     @blp.auth(forbidden=False)
-    @blp.response(200, SettingsOut)
+    @blp.response(200, HardshipSettingsOut)
     @blp.errors(404)
     def get(self, org_id):
         """A county's 低保 line and notice length."""
         return households.get_settings(org_id=org_id)
 
     @blp.auth()
-    @blp.arguments(SettingsIn)
-    @blp.response(200, SettingsOut)
+    @blp.arguments(HardshipSettingsIn)
+    @blp.response(200, HardshipSettingsOut)
     @blp.errors(404, 409)
     def put(self, body, org_id):
         """Set them (admins of the county union)."""

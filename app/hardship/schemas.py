@@ -1,14 +1,16 @@
 """Request and response shapes of hardship files, visits, decisions, reviews and settings.
 Personal numbers leave masked (`core.fields.Masked`); whole values only through reveal."""
 
-from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.core.contract import domain_rule
 from app.core.crypto import mask_bank_account, mask_id_number
 from app.core.fields import (
+    Inline,
     Label,
     Labels,
     Masked,
+    bank_account_number,
     day,
     fen_field,
     id_number_field,
@@ -69,7 +71,7 @@ class CostItemIn(MoneyItemIn):
 class BankAccountIn(StrictSchema):
     holder = text(50, required=True)
     bank = text(100, required=True)
-    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{8,30}$"))
+    number = bank_account_number(required=True)
 
 
 def _causes_apart(data: dict) -> None:
@@ -190,19 +192,19 @@ class ReviewIn(FileFigures):
     findings = text(2000, required=True)
 
 
-class CloseIn(StrictSchema):
+class HardshipCloseIn(StrictSchema):
     version = version_field()
     reason = text(500, required=True, metadata={"description": "why the household is out"})
     decision_note = text(500, required=True, metadata={
         "description": "the collective decision (meeting, date, who decided)"})
 
 
-class FollowUpIn(StrictSchema):
+class HardshipFollowUpIn(StrictSchema):
     version = version_field()
     note = text(2000, required=True)
 
 
-class ReopenIn(StrictSchema):
+class HardshipReopenIn(StrictSchema):
     version = version_field()
     reason = text(500, required=True)
 
@@ -219,7 +221,7 @@ class HardshipRevealOut(Schema):
     value = fields.String(required=True)
 
 
-class SettingsIn(StrictSchema):
+class HardshipSettingsIn(StrictSchema):
     poverty_line_fen = fen_field(minimum=1, required=True, metadata=domain_rule(
         "set for a county union only", codes=("validation_error",),
         description="the county's monthly 低保 line per person"))
@@ -228,7 +230,7 @@ class SettingsIn(StrictSchema):
     version = version_field(required=False, load_default=None, allow_none=True)
 
 
-class SettingsOut(Schema):
+class HardshipSettingsOut(Schema):
     org = fields.Nested(OrgRef, required=True)
     poverty_line_fen = fields.Integer(required=True)
     notice_working_days = fields.Integer(required=True)
@@ -261,13 +263,6 @@ class BankAccountOut(Schema):
                     metadata={"description": "masked"})
 
 
-class Inline(fields.Nested):
-    """A nested shape read off the same object (the file's bank columns)."""
-
-    def get_value(self, obj, attr, accessor=None, default=missing):
-        return obj
-
-
 class DocumentOut(Schema):
     file_id = fields.Integer(required=True)
     kind = fields.String(required=True)
@@ -286,7 +281,7 @@ class VisitOut(Schema):
     created_at = ShanghaiDateTime(required=True)
 
 
-class EventOut(Schema):
+class HardshipEvent(Schema):
     action = fields.String(required=True)
     action_label = Label(ACTIONS, source="action")
     from_status = fields.String(allow_none=True)
@@ -343,7 +338,7 @@ class HardshipFileDetail(HardshipFileOut):
     exit_decision = fields.String(allow_none=True)
     documents = fields.List(fields.Nested(DocumentOut), required=True)
     visits = fields.List(fields.Nested(VisitOut), required=True)
-    history = fields.List(fields.Nested(EventOut), required=True, attribute="events")
+    history = fields.List(fields.Nested(HardshipEvent), required=True, attribute="events")
     notice = fields.Nested(NoticeBrief, allow_none=True, attribute="live_notice", metadata={
         "description": "the notice being published (in_notice, exit_notice), else null"})
 

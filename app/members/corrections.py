@@ -28,6 +28,7 @@ from app.members.models import (
     Membership,
     MembershipCorrection,
 )
+from app.members.withdrawal import withdraw_pending
 from app.notify.service import notify
 from app.orgs.scope import has_role_over
 from app.privacy.consent import require_consent
@@ -122,14 +123,8 @@ def decide(*, actor_id: int, correction_id: int, action: str, reason: str | None
 
 def withdraw(*, actor_id: int, correction_id: int, version: int) -> MembershipCorrection:
     correction = get_correction(actor_id, correction_id)
-    if correction.user_id != actor_id:
-        raise Forbidden("Only the member withdraws their correction request.")
-    if correction.version != version:
-        raise stale(MembershipCorrection, correction_id, noun="correction request",
-                    machine=CORRECTION)
-    CORRECTION.check(correction.status, "withdraw")
-    guarded_update(correction, version=version, status="pending", machine=CORRECTION,
-                   noun="correction request", values={"status": "withdrawn"})
-    todos.close_todo(kind=TODO_KIND, object_id=correction_id)
+    withdraw_pending(correction, actor_id=actor_id, version=version, machine=CORRECTION,
+                     noun="correction request", todo_kind=TODO_KIND,
+                     not_yours=N_("Only the member withdraws their correction request."))
     db.session.commit()
     return correction

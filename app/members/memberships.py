@@ -19,6 +19,7 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.members.access import get_membership
 from app.members.models import INDUSTRIES, LIFECYCLE, Membership
+from app.members.withdrawal import withdraw_pending
 from app.notify.service import notify
 from app.orgs.scope import (
     authorize,
@@ -142,14 +143,9 @@ def decide(*, actor_id: int, membership_id: int, action: str, reason: str | None
 def withdraw(*, actor_id: int, membership_id: int, version: int) -> Membership:
     """The applicant takes back a pending application; its to-do closes."""
     membership = get_membership(actor_id, membership_id)
-    if membership.user_id != actor_id:
-        raise Forbidden("Only the applicant withdraws an application.")
-    if membership.version != version:
-        raise stale(Membership, membership_id, noun="application", machine=LIFECYCLE)
-    LIFECYCLE.check(membership.status, "withdraw")
-    guarded_update(membership, version=version, status="pending", noun="application",
-                   machine=LIFECYCLE, values={"status": "withdrawn"})
-    todos.close_todo(kind=TODO_KIND, object_id=membership_id)
+    withdraw_pending(membership, actor_id=actor_id, version=version, machine=LIFECYCLE,
+                     noun="application", todo_kind=TODO_KIND,
+                     not_yours=N_("Only the applicant withdraws an application."))
     db.session.commit()
     return membership
 

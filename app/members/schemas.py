@@ -8,6 +8,7 @@ from app.core.fields import (
     Masked,
     calendar_month,
     id_number_field,
+    mobile_field,
     text,
     version_field,
 )
@@ -30,7 +31,7 @@ class MembershipCreate(StrictSchema):
     org_id = id_field(required=True)
     real_name = text(50, required=True)
     id_number = id_number_field(required=True)
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^1[0-9]{10}$"))
+    phone = mobile_field(load_default=None)
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     occupation = text(50, required=True)
     industry = fields.String(required=True, validate=validate.OneOf(list(INDUSTRIES)))
@@ -163,7 +164,7 @@ class MyDetailsUpdate(StrictSchema):
 
     employer = text(100)
     occupation = text(50)
-    phone = fields.String(validate=validate.Regexp(r"^1[0-9]{10}$"))
+    phone = mobile_field()
     version = version_field()
 
     @validates_schema(skip_on_field_errors=False)

@@ -23,6 +23,7 @@ from app.errors import Conflict, FieldMessage, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.members.access import get_membership, get_transfer
 from app.members.models import TRANSFER, Membership, MembershipTransfer
+from app.members.withdrawal import withdraw_pending
 from app.notify.service import notify
 from app.orgs.models import OfficerRole, Org
 from app.orgs.scope import get_org_or_404, has_role_over, org_scope_clause
@@ -131,14 +132,9 @@ def decide(*, actor_id: int, transfer_id: int, action: str, reason: str | None,
 def withdraw(*, actor_id: int, transfer_id: int, version: int) -> MembershipTransfer:
     """The member takes back a pending request; its to-do closes."""
     transfer = get_transfer(actor_id, transfer_id)
-    if transfer.user_id != actor_id:
-        raise Forbidden("Only the member withdraws their transfer request.")
-    if transfer.version != version:
-        raise stale(MembershipTransfer, transfer_id, noun="transfer request", machine=TRANSFER)
-    TRANSFER.check(transfer.status, "withdraw")
-    guarded_update(transfer, version=version, status="pending", noun="transfer request",
-                   machine=TRANSFER, values={"status": "withdrawn"})
-    todos.close_todo(kind=TODO_KIND, object_id=transfer_id)
+    withdraw_pending(transfer, actor_id=actor_id, version=version, machine=TRANSFER,
+                     noun="transfer request", todo_kind=TODO_KIND,
+                     not_yours=N_("Only the member withdraws their transfer request."))
     db.session.commit()
     return transfer
 

@@ -9,17 +9,17 @@ from app.core.xlsx import report_routes
 from app.rights import cases, deadlines, stats
 from app.rights.schemas import (
     AcceptIn,
-    CloseIn,
-    FollowUpIn,
-    ReopenIn,
     ResolveIn,
     RightsCaseCreate,
     RightsCaseDetail,
     RightsCasePage,
     RightsCaseQuery,
+    RightsCloseIn,
+    RightsFollowUpIn,
+    RightsReopenIn,
+    RightsSettingsIn,
+    RightsSettingsOut,
     RightsStatsOut,
-    SettingsIn,
-    SettingsOut,
     StatsQuery,
     StepIn,
 )
@@ -106,7 +106,7 @@ class CaseResolveView(MethodView):
 @blp.route("/rights-cases/<int:case_id>/follow-up")
 class CaseFollowUpView(MethodView):
     @blp.auth()
-    @blp.arguments(FollowUpIn)
+    @blp.arguments(RightsFollowUpIn)
     @blp.response(200, RightsCaseDetail)
     @blp.errors(404, 409)
     def post(self, body, case_id):
@@ -118,7 +118,7 @@ class CaseFollowUpView(MethodView):
 @blp.route("/rights-cases/<int:case_id>/close")
 class CaseCloseView(MethodView):
     @blp.auth()
-    @blp.arguments(CloseIn)
+    @blp.arguments(RightsCloseIn)
     @blp.response(200, RightsCaseDetail)
     @blp.errors(404, 409)
     def post(self, body, case_id):
@@ -130,7 +130,7 @@ class CaseCloseView(MethodView):
 @blp.route("/rights-cases/<int:case_id>/reopen")
 class CaseReopenView(MethodView):
     @blp.auth()
-    @blp.arguments(ReopenIn)
+    @blp.arguments(RightsReopenIn)
     @blp.response(200, RightsCaseDetail)
     @blp.errors(404, 409)
     def post(self, body, case_id):
@@ -142,15 +142,15 @@ class CaseReopenView(MethodView):
 @blp.route("/orgs/<int:org_id>/rights-settings")
 class SettingsView(MethodView):
     @blp.auth()
-    @blp.response(200, SettingsOut)
+    @blp.response(200, RightsSettingsOut)
     @blp.errors(404)
     def get(self, org_id):
         """The org's deadlines in working days (its own, inherited, or the defaults)."""
         return deadlines.get_settings(actor_id=current_user().id, org_id=org_id)
 
     @blp.auth()
-    @blp.arguments(SettingsIn)
-    @blp.response(200, SettingsOut)
+    @blp.arguments(RightsSettingsIn)
+    @blp.response(200, RightsSettingsOut)
     @blp.errors(404)
     def put(self, body, org_id):
         """Set the org's deadlines (its admins); new cases of its subtree use them."""

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.core.crypto import mask_phone
-from app.core.fields import Label, Masked, day, fen_field, text, version_field
+from app.core.fields import Label, Masked, day, fen_field, mobile_field, text, version_field
 from app.core.http import OrgRef, ShanghaiDateTime, StrictSchema, id_field
 from app.core.pagination import ListQuerySchema, page_schema
 from app.rights.models import (
@@ -22,8 +22,7 @@ class RightsCaseCreate(StrictSchema):
     what_wanted = text(1000, min_length=2, required=True)
     employer = text(100, required=True, metadata={"description": "employer or platform"})
     contact_method = fields.String(required=True, validate=validate.OneOf(list(CONTACT_METHODS)))
-    contact_phone = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.Regexp(r"^1[0-9]{10}$"))
+    contact_phone = mobile_field(load_default=None, allow_none=True)
     amount_claimed_fen = fen_field(load_default=None, allow_none=True,
                                    metadata={"description": "wages owed, in fen"})
     documents = fields.List(id_field(), load_default=list, validate=validate.Length(max=10),
@@ -123,32 +122,32 @@ class ResolveIn(StrictSchema):
                                      metadata={"description": "wage arrears only"})
 
 
-class FollowUpIn(StrictSchema):
+class RightsFollowUpIn(StrictSchema):
     version = version_field()
     called_on = day(required=True)
     caller_name = text(50, required=True)
     member_said = text(2000, required=True)
 
 
-class CloseIn(StrictSchema):
+class RightsCloseIn(StrictSchema):
     version = version_field()
     rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = text(500, load_default=None)
 
 
-class ReopenIn(StrictSchema):
+class RightsReopenIn(StrictSchema):
     version = version_field()
     reason = text(1000, min_length=2, required=True)
 
 
-class SettingsIn(StrictSchema):
+class RightsSettingsIn(StrictSchema):
     accept_days = fields.Integer(required=True, strict=True,
                                  validate=validate.Range(min=1, max=30))
     resolve_days = fields.Integer(required=True, strict=True,
                                   validate=validate.Range(min=1, max=120))
 
 
-class SettingsOut(Schema):
+class RightsSettingsOut(Schema):
     org = fields.Nested(OrgRef, required=True)
     accept_days = fields.Integer(required=True)
     resolve_days = fields.Integer(required=True)

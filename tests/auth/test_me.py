@@ -139,7 +139,10 @@ def test_nickname_while_the_content_check_is_down_is_503(client, as_user, fake_w
     fake_wechat.inject_fault("busy", count=10)
     response = patch_me(client, headers, {"nickname": "小韦"})
     assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "wechat_unavailable"
+    error = response.get_json()["error"]
+    assert error["code"] == "wechat_unavailable"
+    assert error["message"] == "内容安全检查暂无响应，请稍后再试。"
+    assert response.headers["Retry-After"] == "5"
     fake_wechat.reset()
     assert me(client, headers)["nickname"] is None
 

@@ -22,6 +22,16 @@ def _unreachable_url(backend: str, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'no-such-dir' / 'gone.db'}"  # cannot be opened
 
 
+def restart_database() -> None:
+    """What a restart does to every open connection of the test database: the server ends
+    them all (but the one doing it)."""
+    url = db.engine.url
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(
+            hide_password=False), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s AND pid <> pg_backend_pid()", [url.database])
+
+
 def _nearby(client):
     return client.get(NEARBY)
 
@@ -66,12 +76,7 @@ def test_after_a_database_restart_the_first_search_still_answers(app, app_ctx, c
     make_station(tree["village1"], 36.6, 101.78)
     db.session.commit()
     assert client.get(NEARBY).status_code == 200  # the hot reader holds a connection now
-    # what a restart does to every open connection
-    database = db.engine.url.database
-    with psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(
-            hide_password=False), autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+    restart_database()
     response = client.get(NEARBY)
     assert response.status_code == 200, response.get_json()
     assert len(response.get_json()["items"]) == 1
@@ -93,11 +98,7 @@ def test_a_restart_that_killed_idle_pooled_connections_too_costs_no_error(app, a
         conn.cursor().execute("SELECT 1")
         conn.close()  # back to the pool, alive until the restart below
     assert client.get(NEARBY).status_code == 200
-    database = db.engine.url.database
-    with psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(
-            hide_password=False), autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+    restart_database()
     response = client.get(NEARBY)
     assert response.status_code == 200, response.get_json()
     assert len(response.get_json()["items"]) == 1

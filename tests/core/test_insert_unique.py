@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Integer, String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core.db import insert_unique
@@ -62,3 +63,12 @@ def test_a_first_write_is_undone_with_its_transaction(seats):
     assert insert_unique(Seat(holder="a")) is True
     db.session.rollback()
     assert holders() == []
+
+
+def test_another_rows_duplicate_pending_in_the_session_is_not_reported_as_this_ones(seats):
+    """The savepoint first flushes what the session already holds: a duplicate among those
+    rows is a bug of the caller's (a 500), not "this row exists" (a 409 or False)."""
+    insert_unique(Seat(holder="a"))
+    db.session.add(Seat(holder="a"))  # pending, not guarded by insert_unique
+    with pytest.raises(IntegrityError):
+        insert_unique(Seat(holder="b"), duplicate=Conflict("taken", code="seat_taken"))

@@ -75,7 +75,12 @@ def test_a_hundred_real_logins_from_one_address_pass_bad_codes_are_stopped(fake_
              for n in range(25)]
     assert flood[:20] == [401] * 20 and set(flood[20:]) == {429}
     # the address is stopped for the window; another address is not
-    assert client.post("/api/v1/auth/wx-login", json={"code": "mock:late"}).status_code == 429
+    late = client.post("/api/v1/auth/wx-login", json={"code": "mock:late"})
+    error = late.get_json()["error"]
+    assert late.status_code == 429 and error["code"] == "rate_limited"
+    assert error["message"].startswith("你所在网络的失败尝试过多")
+    assert error["details"] == {"limit": "20 per 1 minute"}
+    assert 0 < int(late.headers["Retry-After"]) <= 60
     other = client.post("/api/v1/auth/wx-login", json={"code": "mock:elsewhere"},
                         environ_base={"REMOTE_ADDR": "192.0.2.44"})
     assert other.status_code == 200

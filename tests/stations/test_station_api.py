@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.time import SHANGHAI
 from app.extensions import db
-from app.stations.models import Station, StationSearchRow
+from app.stations.models import Feedback, Station, StationSearchRow
 from tests.factories.stations import check_in, sign_scene, station_data
 
 
@@ -139,6 +139,29 @@ def test_feedback_content_check_paths(app, client, as_user, station, fake_wechat
     assert len(client.get(url).get_json()["items"]) == 2  # both texts stay listed
     detail = client.get(f"/api/v1/stations/{station['id']}").get_json()
     assert detail["rating"] == 2 and detail["rating_count"] == 1  # the latest rating counts
+
+
+def test_feedback_while_the_content_check_is_down_is_503_and_nothing_is_stored(
+        app, client, as_user, station, fake_wechat):
+    url = f"/api/v1/stations/{station['id']}/feedback"
+    check_in(client, as_user("plain"), app, station["id"])
+    before = sum(fake_wechat.calls.values())
+    fake_wechat.inject_fault("busy", count=3)  # the first try and both retries
+    response = client.post(url, headers=as_user("plain"), json={"rating": 1, "text": "热水没了"})
+    assert response.status_code == 503, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "wechat_unavailable"
+    assert error["message"] == "内容安全检查暂无响应，请稍后再试。"
+    assert response.headers["Retry-After"] == "5"
+    assert sum(fake_wechat.calls.values()) >= before + 3  # WeChat was asked, over HTTP
+    assert client.get(url).get_json()["items"] == []
+    detail = client.get(f"/api/v1/stations/{station['id']}").get_json()
+    assert detail["rating_count"] == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Feedback)) == 0
+    fake_wechat.reset()
+    again = client.post(url, headers=as_user("plain"), json={"rating": 1, "text": "热水没了"})
+    assert again.status_code == 201, again.get_json()
 
 
 def test_officer_answers_feedback_and_worker_is_told(client, as_user, station, app):
