@@ -1,6 +1,6 @@
 // Issue 20: the member's electronic card with its QR, refreshed every minute; an officer or a
 // merchant verifier scans it; a stranger has no card.
-import { backend, findAll, loginAs, openPage, tap, text, tokenOf, wxShim } from './kit'
+import { backend, exists, findAll, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
 
 test('a member shows the card and an officer verifies its QR', async () => {
   loginAs('demo-member')
@@ -26,6 +26,14 @@ test('a member shows the card and an officer verifies its QR', async () => {
   expect(text(verify, '#verdict-label')).toBe('会员卡有效')
   expect(text(verify, '#verdict-name')).toBe('姓名：于*')
   expect(text(verify, '#verdict-org')).toBe('工会：长法村')
+  // an officer over the card's org may manage it: the button opens 会员卡管理 on that card
+  const lookup = requests('GET', '/cards/by-number/')
+  expect(lookup).toHaveLength(1)
+  expect(lookup[0].status).toBe(200)
+  await tap(verify, '#manage-btn')
+  expect(wxShim.nav.pop()).toEqual(expect.objectContaining({ type: 'navigateTo', url: `/pages/cards/manage?id=${card.id}` }))
+  const manage = await openPage('pages/cards/manage', { id: String(card.id) })
+  expect(manage.data.card.number).toBe(card.number)
 
   const parts = token.split('.')
   // one signature character changed in the middle (the last ones may carry padding bits only)
@@ -35,6 +43,18 @@ test('a member shows the card and an officer verifies its QR', async () => {
   await tap(verify, '#scan-btn')
   expect(text(verify, '#verdict-label')).toContain('签名不符')
   expect(text(verify)).not.toContain('于*')
+  expect(exists(verify, '#manage-btn')).toBe(false)
+})
+
+test('an officer of another union checks the card but is not offered 会员卡管理', async () => {
+  const token = (await backend('GET', '/me/card', undefined, await tokenOf('demo-member'))).data.token.token
+  loginAs('officer-banfeng')
+  const verify = await openPage('pages/cards/verify')
+  wxShim.scanResult = { result: token }
+  await tap(verify, '#scan-btn')
+  expect(text(verify, '#verdict-label')).toBe('会员卡有效')
+  expect(requests('GET', '/cards/by-number/').map((r) => r.status)).toEqual([404])
+  expect(exists(verify, '#manage-btn')).toBe(false)
 })
 
 test('a card code from a member cannot be checked by another member', async () => {
