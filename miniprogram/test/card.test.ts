@@ -1,6 +1,7 @@
 // Issue 20: the member's electronic card with its QR, refreshed every minute; an officer or a
 // merchant verifier scans it; a stranger has no card.
 import { backend, exists, findAll, loginAs, openPage, requests, tap, text, tokenOf, wxShim } from './kit'
+import type { PageHandle } from './kit'
 
 test('a member shows the card and an officer verifies its QR', async () => {
   loginAs('demo-member')
@@ -46,23 +47,25 @@ test('a member shows the card and an officer verifies its QR', async () => {
   expect(exists(verify, '#manage-btn')).toBe(false)
 })
 
-test('an officer of another union checks the card but is not offered 会员卡管理', async () => {
+/** `persona` opens the verify page and scans demo-member's current card code. */
+async function scanDemoCardAs(persona: string): Promise<PageHandle> {
   const token = (await backend('GET', '/me/card', undefined, await tokenOf('demo-member'))).data.token.token
-  loginAs('officer-banfeng')
+  loginAs(persona)
   const verify = await openPage('pages/cards/verify')
   wxShim.scanResult = { result: token }
   await tap(verify, '#scan-btn')
+  return verify
+}
+
+test('an officer of another union checks the card but is not offered 会员卡管理', async () => {
+  const verify = await scanDemoCardAs('officer-banfeng')
   expect(text(verify, '#verdict-label')).toBe('会员卡有效')
   expect(requests('GET', '/cards/by-number/').map((r) => r.status)).toEqual([404])
   expect(exists(verify, '#manage-btn')).toBe(false)
 })
 
 test('a card code from a member cannot be checked by another member', async () => {
-  const token = (await backend('GET', '/me/card', undefined, await tokenOf('demo-member'))).data.token.token
-  loginAs('binhai-rider')
-  const verify = await openPage('pages/cards/verify')
-  wxShim.scanResult = { result: token }
-  await tap(verify, '#scan-btn')
+  const verify = await scanDemoCardAs('binhai-rider')
   expect(text(verify, '#verify-error')).toBe('只有工会干部和会员卡核验员可以核验会员卡。')
 })
 
