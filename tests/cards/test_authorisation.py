@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from app.core.audit import AuditRecord
+from app.extensions import db
 from tests.factories.cards import approved_member, my_card, verify
 
 VERIFY = [  # any officer or verifier anywhere; members and strangers not
@@ -73,7 +76,7 @@ def test_reinstate_matrix(client, as_user, member, merchant, who, status):
     assert response.status_code == status, response.get_json()
 
 
-LOOKUP = [  # GET /cards/by-number/{number}: officers over village1 only, the holder too uses /me/card
+LOOKUP = [  # GET /cards/by-number/{number}: officers over village1 only (the holder: /me/card)
     (None, 401), ("plain", 404), ("other_member", 404), ("applicant", 404), ("merchant", 404),
     ("village2_approver", 404), ("town2_approver", 404), ("village1_approver", 200),
     ("town1_reviewer", 200), ("county_admin", 200),
@@ -82,11 +85,6 @@ LOOKUP = [  # GET /cards/by-number/{number}: officers over village1 only, the ho
 
 @pytest.mark.parametrize(("who", "status"), LOOKUP)
 def test_lookup_by_number_matrix(app, client, tree, as_user, member, merchant, who, status):
-    from sqlalchemy import select
-
-    from app.core.audit import AuditRecord
-    from app.extensions import db
-
     approved_member(client, as_user, tree["village2"], who="other_member", sequence=2,
                     approver="village2_approver")
     card = my_card(client, as_user("applicant"))

@@ -199,7 +199,8 @@ def test_a_family_member_held_by_another_file_is_named_by_its_place_in_the_form(
     assert response.status_code == 409, response.get_json()
     error = response.get_json()["error"]
     assert error["code"] == "household_has_file"
-    assert error["details"] == {"fields": {"family.1.id_number": ["身份证号：此人已在另一份未办结的困难档案中。"]}}
+    assert error["details"] == {
+        "fields": {"family.1.id_number": ["身份证号：此人已在另一份未办结的困难档案中。"]}}
     assert "甲村" not in response.get_data(as_text=True)
 
 
