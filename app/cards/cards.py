@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from app.cards import tokens
-from app.cards.access import get_card
+from app.cards.access import find_card, get_card
 from app.cards.models import LIFECYCLE, VERDICTS, MemberCard, card_number
 from app.core import audit
 from app.core.crypto import mask_name
@@ -216,3 +216,13 @@ def officer_card(*, actor_id: int, card_id: int) -> MemberCard:
     """The holder or an officer over the org reads the card (no token: the holder's own
     card page has that)."""
     return get_card(actor_id, card_id)
+
+
+def card_by_number(*, actor_id: int, number: str) -> MemberCard:
+    """An officer over the org looks a card up by the number a verification showed; audited,
+    as the answer holds the member's name."""
+    card = find_card(actor_id, number)
+    audit.record(actor_id=actor_id, actor_role="officer", org_id=card.membership.org_id,
+                 action="card.lookup", target_type="member_card", target_id=card.id)
+    db.session.commit()
+    return card

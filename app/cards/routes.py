@@ -66,6 +66,18 @@ class CardView(MethodView):
         return cards.officer_card(actor_id=current_user().id, card_id=card_id)
 
 
+@blp.route("/cards/by-number/<string(maxlength=32):number>")
+class CardByNumberView(MethodView):
+    @blp.auth()
+    @blp.response(200, CardOut)
+    @blp.errors(404)
+    def get(self, number):
+        """The card with this number (`number` of a verification's answer), for officers over
+        the membership's org, without a token; audited (`card.lookup`). 404 for an unknown
+        number and for callers who may not see the card alike."""
+        return cards.card_by_number(actor_id=current_user().id, number=number)
+
+
 @blp.route("/memberships/<int:membership_id>/card")
 class MembershipCardView(MethodView):
     @blp.auth()

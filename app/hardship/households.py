@@ -152,8 +152,31 @@ def _household_taken(hardship_file: HardshipFile, actor_id: int) -> Conflict:
     if own is not None:
         return Conflict("You opened a hardship file for this household already.",
                         code="hardship_file_exists", details={"file_id": own})
+    field = _held_member_field(hardship_file)
+    details = {"fields": {field: [FieldMessage(HELD_ELSEWHERE)]}} if field else {}
     return Conflict("A member of this household is in another open hardship file; ask your "
-                    "union office.", code="household_has_file")
+                    "union office.", code="household_has_file", details=details)
+
+
+HELD_ELSEWHERE = "This person is in another open hardship file."
+
+
+def _held_member_field(hardship_file: HardshipFile) -> str | None:
+    """The form's field of the first member whose number another open file holds
+    (`head.id_number` or `family.<n>.id_number`, n in the household's order): the form shows
+    the refusal next to that person, whom the caller typed in; the other file stays unnamed."""
+    members = list(db.session.scalars(select(HardshipMember).where(
+        HardshipMember.file_id == hardship_file.id).order_by(HardshipMember.id)))
+    held = set(db.session.scalars(select(HardshipMember.id_hash).where(
+        HardshipMember.id_hash.in_([m.id_hash for m in members]),
+        HardshipMember.holding.is_(True), HardshipMember.file_id != hardship_file.id)))
+    family = [m for m in members if m.relation != "self"]
+    for member in members:
+        if member.id_hash in held:
+            if member.relation == "self":
+                return "head.id_number"
+            return f"family.{family.index(member)}.id_number"
+    return None
 
 
 def create_file(*, actor_id: int, org_id: int, on_behalf: bool, head: dict[str, Any],

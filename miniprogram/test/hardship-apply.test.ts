@@ -210,6 +210,9 @@ test('a family member already in another open file: the Chinese refusal, and the
   const refused = requests('POST', '/submit').pop()!
   expect(refused.status).toBe(409)
   expect(text(page, '#form-error')).toBe('这户家庭的成员已在另一份在档的困难职工档案中，请联系工会。')
+  // the refusal names the person (details.fields): the form opens the family step at them
+  expect(page.data.step).toBe(1)
+  expect(text(page, '#err-family_0')).toBe('身份证号：此人已在另一份未办结的困难档案中。')
 
   // the member removed, the same draft is edited and submitted (no second file)
   await tap(page, '#step-1')

@@ -97,3 +97,25 @@ test('the village approver reads the objection and dismisses it with a reason', 
   const after = await backend('GET', `/notice-objections/${item.id}`, undefined, await tokenOf('officer-banfeng'))
   expect(after.data.status).toBe('dismissed')
 })
+
+test('the grassroots approver returns a waiting file with a reason: one keyed request, the answer shown', async () => {
+  loginAs('officer-luanpo')
+  const token = await tokenOf('officer-luanpo')
+  const waiting = (await backend('GET', '/hardship-files?status=grassroots_review', undefined, token)).data.items[0]
+  const detail = await openPage('pages/hardship/file', { id: String(waiting.id) })
+  await dispatch(detail, '#comment', 'input', { value: '请补充家庭收入证明' })
+  // a double tap is one request
+  const first = tap(detail, '#return-btn')
+  await tap(detail, '#return-btn')
+  await first
+  const sent = requests('POST', `/hardship-files/${waiting.id}/decisions`)
+  expect(sent).toHaveLength(1)
+  expect(sent[0].status).toBe(200)
+  expect(sent[0].data).toEqual({ action: 'return', version: waiting.version, comment: '请补充家庭收入证明' })
+  expect(sent[0].header['Idempotency-Key']).toBeTruthy()
+  const now = (await backend('GET', `/hardship-files/${waiting.id}`, undefined, token)).data
+  expect(now.status).toBe('returned')
+  expect(text(detail, '#decided')).toBe(`已退回：${now.status_label}`)
+  expect(text(detail, '#next-step')).toContain('已退回：请补充家庭收入证明')
+  expect(text(detail, '#history')).toContain('请补充家庭收入证明')
+})

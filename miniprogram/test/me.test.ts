@@ -184,3 +184,44 @@ test('account cancellation: confirm modal; blocked while an application is open,
   expect(text(page, '#deletion-status')).toMatch(/[\u4e00-\u9fa5]/)
   expect(exists(page, '#cancel-account')).toBe(false)
 })
+
+test('退出登录 asks first, then forgets the tokens and drafts and shows the logged-out state; cancel keeps all', async () => {
+  loginAs('mp-me-logout')
+  const page = await openPage('pages/me/index')
+  expect(exists(page, '#logged-out')).toBe(false)
+  const me = (await backend('GET', '/me', undefined, await tokenOf('mp-me-logout'))).data
+  const draftKey = `gh.draft:hardship:${me.id}`
+  wxShim.storage.set(draftKey, { savedAt: Date.now(), data: { head: { name: '韦退' } } })
+  const token = wxShim.storage.get('gh.access_token')
+  expect(token).toBeTruthy()
+
+  // cancel: nothing sent, nothing forgotten
+  wxShim.modalConfirm = false
+  await tap(page, '#logout-btn')
+  expect(wxShim.modals.pop()).toEqual(expect.objectContaining({ title: '退出登录' }))
+  expect(requests('POST', '/auth/logout')).toHaveLength(0)
+  expect(wxShim.storage.get('gh.access_token')).toBe(token)
+  expect(wxShim.storage.has(draftKey)).toBe(true)
+  expect(exists(page, '#logged-out')).toBe(false)
+  expect(exists(page, '#nickname')).toBe(true)
+
+  // confirm: the session ends on the server and on the phone
+  wxShim.modalConfirm = true
+  await tap(page, '#logout-btn')
+  expect(requests('POST', '/auth/logout')).toHaveLength(1)
+  expect(wxShim.storage.has('gh.access_token')).toBe(false)
+  expect(wxShim.storage.has('gh.refresh_token')).toBe(false)
+  expect(wxShim.storage.has(draftKey)).toBe(false)
+  expect(text(page, '#logged-out')).toContain('已退出登录')
+  expect(exists(page, '#nickname')).toBe(false)
+  expect((await backend('GET', '/me', undefined, token)).status).toBe(401) // the old token is void
+  // coming back to the tab does not log in silently; 登录 does
+  const before = requests().length
+  await page.instance.onShow()
+  expect(requests().length).toBe(before)
+  expect(exists(page, '#logged-out')).toBe(true)
+  await tap(page, '#login-btn')
+  expect(exists(page, '#logged-out')).toBe(false)
+  expect(text(page, '#nickname')).toBeTruthy()
+  expect(wxShim.storage.get('gh.access_token')).toBeTruthy()
+})

@@ -178,9 +178,30 @@ def test_probing_a_household_answers_the_rule_only_and_is_limited(app, client, a
         codes.append(response.status_code)
         if response.status_code == 409:
             body = response.get_json()["error"]
-            assert body["code"] == "household_has_file" and body["details"] == {}
+            assert body["code"] == "household_has_file"
+            assert list(body["details"]["fields"]) == ["head.id_number"]
             assert "甲村" not in response.get_data(as_text=True)
     assert codes[:3] == [409, 409, 409] and codes[3:] == [429, 429]
+
+
+def test_a_family_member_held_by_another_file_is_named_by_its_place_in_the_form(
+        client, as_user, county):
+    """The refusal keeps its code and says which person of the form another open file holds
+    (the second of the family here), never which file or where."""
+    submitted(client, as_user, county, who="village1_approver")
+    son_number = file_body(county)["family"][1]["id_number"]
+    other = file_body(county, household=2)
+    other["family"] = [other["family"][0], {**other["family"][1], "id_number": son_number}]
+    created = draft(client, as_user, county, who="plain", on_behalf=False, household=2,
+                    family=other["family"])
+    assert created.status_code == 201, created.get_json()
+    response = submit(client, as_user, created.get_json(), who="plain")
+    assert response.status_code == 409, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "household_has_file"
+    assert error["details"] == {
+        "fields": {"family.1.id_number": ["身份证号：此人已在另一份未办结的困难档案中。"]}}
+    assert "甲村" not in response.get_data(as_text=True)
 
 
 def test_a_decision_replayed_with_the_old_version_is_stale(client, as_user, county):

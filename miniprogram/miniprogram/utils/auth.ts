@@ -24,6 +24,14 @@ export async function refreshMe(): Promise<User> {
   return me
 }
 
+/** The roles of an officer (`roles` of /me); a card verifier's grant is in `verifier_roles`. */
+const OFFICER_ROLES = ['reviewer', 'approver', 'admin']
+
+/** Whether the user holds an officer role on some org (the API decides which orgs it reaches). */
+export function isOfficer(user: User): boolean {
+  return (user.roles || []).some((r: any) => OFFICER_ROLES.indexOf(r.role) >= 0)
+}
+
 export function currentUser(): User | null {
   return api.storedUser<User>()
 }

@@ -17,6 +17,8 @@ export interface LoadOptions {
   /** true: a refusal (403, 404) shows as the state-view's 'empty' with the API's message and
    * no retry button — trying again will not help */
   refusal?: boolean
+  /** the state-view's 'empty' text when the answer has nothing to show ('' when it has) */
+  empty?: (value: any) => string
 }
 
 function isRefusal(e: unknown): boolean {
@@ -24,13 +26,16 @@ function isRefusal(e: unknown): boolean {
 }
 
 /** Log in, fetch, show. Any failure shows the state-view's error with the API's message.
- * `show` sets what the page shows; the status becomes 'ok' after it. false when it failed. */
+ * `show` sets what the page shows; the status becomes 'ok' after it (or 'empty', see
+ * `opts.empty`). false when it failed. */
 export async function loadInto<T>(page: PageLike, fetch: () => Promise<T>, show: (value: T) => unknown, opts: LoadOptions = {}): Promise<boolean> {
   if (!opts.quiet) page.setData({ status: 'loading', message: '' })
   try {
     await ensureLogin()
-    await show(await fetch())
-    page.setData({ status: 'ok' })
+    const value = await fetch()
+    await show(value)
+    const empty = opts.empty ? opts.empty(value) : ''
+    page.setData(empty ? { status: 'empty', message: empty } : { status: 'ok' })
     return true
   } catch (e) {
     page.setData({ status: opts.refusal && isRefusal(e) ? 'empty' : 'error', message: api.errorMessage(e) })

@@ -2,11 +2,10 @@
 // the card's status; approvers and admins over the member's org suspend it with a reason the
 // member is told (every code shown so far stops verifying) or reinstate it (new codes only).
 import * as api from '../../utils/api'
-import { ensureLogin, refreshMe, User } from '../../utils/auth'
+import { ensureLogin, isOfficer, refreshMe, User } from '../../utils/auth'
 import { timeText } from '../../utils/format'
 import { confirm, loadInto, runDecision } from '../../utils/page'
 
-const OFFICER_ROLES = ['reviewer', 'approver', 'admin']
 const MANAGER_ROLES = ['approver', 'admin'] // the API lets these suspend and reinstate
 const NOT_AN_OFFICER = '只有会员所在工会的干部可以管理会员卡。'
 
@@ -41,9 +40,8 @@ Component({
       return loadInto(this, async () => {
         let me = await ensureLogin()
         if (!Array.isArray(me.roles)) me = await refreshMe()
-        const roles = roleNames(me)
-        if (!roles.some((r) => OFFICER_ROLES.indexOf(r) >= 0)) throw new api.ApiError('forbidden', NOT_AN_OFFICER, 403)
-        canAct = roles.some((r) => MANAGER_ROLES.indexOf(r) >= 0)
+        if (!isOfficer(me)) throw new api.ApiError('forbidden', NOT_AN_OFFICER, 403)
+        canAct = roleNames(me).some((r) => MANAGER_ROLES.indexOf(r) >= 0)
         return this.fetchCard()
       }, (card) => {
         this.show(card)

@@ -3,7 +3,8 @@
 // yearly review), the home visits recorded, the notice's objections (officers over its org),
 // history; the approver of the current step decides here (the backend says whose step it is).
 import * as api from '../../utils/api'
-import { ensureLogin, refreshMe } from '../../utils/auth'
+import { refreshMe } from '../../utils/auth'
+import { loadInto, runDecision } from '../../utils/page'
 
 const NOTICE_KINDS: Record<string, string> = { in_notice: 'hardship_file', exit_notice: 'hardship_exit' }
 const DECIDED: Record<string, string> = { approve: '审核通过', return: '退回', file: '建档' }
@@ -40,11 +41,12 @@ function nextStep(file: any, notice: any): string {
 Component({
   data: {
     status: 'loading', message: '', id: 0, file: null as any, next: '', notice: null as any,
-    objections: [] as any[], comment: '', decisionError: '', decided: '', canDecide: false,
+    objections: [] as any[], comment: '', decisionError: '', decided: '', canDecide: false, deciding: false,
   },
   methods: {
     onLoad(query: Record<string, string>) {
       this.setData({ id: Number(query.id) })
+      ;(this as any)._decide = api.action()
     },
     onShow() {
       return this.load()
@@ -52,16 +54,13 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load() {
-      try {
-        await ensureLogin()
-        const [file, me] = await Promise.all([api.get(`/hardship-files/${this.data.id}`), refreshMe()])
+    load() {
+      // quiet: onShow reloads a file on screen without the skeleton
+      return loadInto(this, () => Promise.all([api.get(`/hardship-files/${this.data.id}`), refreshMe()]), async ([file, me]) => {
         ;(this as any)._roles = (me as any).roles || []
         this.setData({ status: 'ok', file, canDecide: this.mayDecide(file) })
         await this.loadNotice(file)
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+      }, { quiet: true })
     },
     /** An approver of the union whose step it is (the API decides again). */
     mayDecide(file: any): boolean {
@@ -95,16 +94,18 @@ Component({
       this.setData({ comment: e.detail.value })
     },
     async decide(action: string) {
-      this.setData({ decisionError: '', decided: '' })
-      try {
-        const file = await api.post(`/hardship-files/${this.data.id}/decisions`, {
+      if (!this.data.deciding) this.setData({ decided: '' })
+      await runDecision(this, {
+        action: (this as any)._decide, busy: 'deciding', error: 'decisionError',
+        send: (key) => api.post(`/hardship-files/${this.data.id}/decisions`, {
           action, version: this.data.file.version, comment: this.data.comment || null,
-        })
-        this.setData({ file, canDecide: this.mayDecide(file), decided: `已${DECIDED[action]}：${file.status_label}` })
-        await this.loadNotice(file)
-      } catch (e) {
-        this.setData({ decisionError: api.errorMessage(e) })
-      }
+        }, { idempotencyKey: key }),
+        done: async (file: any) => {
+          this.setData({ file, canDecide: this.mayDecide(file), decided: `已${DECIDED[action]}：${file.status_label}` })
+          await this.loadNotice(file)
+        },
+        reload: () => this.load(),
+      })
     },
     onApprove() {
       return this.decide('approve')

@@ -2,10 +2,11 @@
 // in a <form>), phone binding (getPhoneNumber → /auth/phone), my membership, messages with the
 // unread badge (also on the tab), and the entry to consents, data export and cancellation.
 import * as api from '../../utils/api'
-import { ensureLogin, refreshMe, User } from '../../utils/auth'
+import { ensureLogin, logout, refreshMe, User } from '../../utils/auth'
+import { confirm } from '../../utils/page'
 import { installPrivacyListener } from '../../utils/privacy'
 import { STATUS_THEMES } from '../../utils/membership'
-import { refreshUnread } from '../../utils/unread'
+import { refreshUnread, showTabBadge } from '../../utils/unread'
 
 Component({
   data: {
@@ -27,6 +28,8 @@ Component({
     membershipStatus: 'none',
     unread: 0,
     roles: [] as string[],
+    loggedOut: false,
+    loggingOut: false,
   },
   methods: {
     onLoad() {
@@ -36,6 +39,7 @@ Component({
       ;(this as any)._phone = api.action()
     },
     onShow() {
+      if (this.data.loggedOut) return undefined // stays logged out until 登录 is tapped
       return this.load()
     },
     onRetry() {
@@ -159,6 +163,23 @@ Component({
     },
     onPrivacy() {
       wx.navigateTo({ url: '/pages/me/privacy/index' })
+    },
+
+    // ---- logout ----
+    async onLogout() {
+      if (this.data.loggingOut) return
+      if (!(await confirm('退出登录', '退出后，这台手机上的登录信息、未提交的表单草稿和缓存的数据都会清除。确定退出吗？', '退出'))) return
+      this.setData({ loggingOut: true })
+      await logout()
+      this.setData({
+        loggingOut: false, loggedOut: true, status: 'ok', nickname: '', avatarUrl: '', phoneText: '', hasPhone: false,
+        membershipText: '', membershipId: 0, membershipStatus: 'none', unread: 0, roles: [], editingName: false,
+      })
+      showTabBadge(0)
+    },
+    onLogin() {
+      this.setData({ loggedOut: false })
+      return this.load()
     },
   },
 })

@@ -5,11 +5,7 @@
 import * as api from '../../utils/api'
 import { ensureLogin } from '../../utils/auth'
 import { timeText } from '../../utils/format'
-
-/** A 409 the API decided on this request's merits (not the key's): the next try is a new action. */
-function refused(e: unknown): boolean {
-  return e instanceof api.ApiError && e.status === 409 && !String(e.code || '').startsWith('idempotency')
-}
+import { loadInto, runDecision } from '../../utils/page'
 
 const FIELDS = [
   { value: 'real_name', label: '姓名', placeholder: '更正后的姓名（与身份证一致）' },
@@ -49,27 +45,19 @@ Component({
     shown(c: any) {
       return Object.assign({}, c, { created: timeText(c.created_at), decided: c.decided_at ? timeText(c.decided_at) : '' })
     },
-    async load() {
+    load() {
       const q = (this as any)._query as Record<string, string>
-      this.setData({ status: 'loading', message: '' })
-      try {
+      return loadInto(this, async () => {
         const me = await ensureLogin()
-        if (q.id) {
-          const one = await api.get(`/membership-corrections/${encodeURIComponent(q.id)}`)
-          let membership = null
-          try {
-            membership = await api.get(`/memberships/${one.membership_id}`)
-          } catch (e) {
-            membership = null
-          }
-          this.setData({ mode: 'one', one: this.shown(one), membership, own: one.user_id === me.id, status: 'ok' })
-          return
+        if (!q.id) {
+          const membership = q.membership ? await api.get(`/memberships/${encodeURIComponent(q.membership)}`) : null
+          return { mode: 'form', membership }
         }
-        const membership = q.membership ? await api.get(`/memberships/${encodeURIComponent(q.membership)}`) : null
-        this.setData({ mode: 'form', membership, status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+        const one = await api.get(`/membership-corrections/${encodeURIComponent(q.id)}`)
+        // the member's page is an extra: the request shows without it
+        const membership = await api.get(`/memberships/${one.membership_id}`).catch(() => null)
+        return { mode: 'one', one: this.shown(one), membership, own: one.user_id === me.id }
+      }, (shown) => this.setData(shown))
     },
     onField(e: any) {
       const field = e.currentTarget.dataset.field as string
@@ -111,36 +99,21 @@ Component({
         this.setData({ formError: '请上传证明材料（如身份证照片）' })
         return
       }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const body = { field: this.data.field, value: this.data.field === 'id_number' ? value.toUpperCase() : value,
-          document_file_id: this.data.doc.id }
-        const one = await ((this as any)._submit as api.Action<any>).run((key) =>
-          api.post('/me/membership/corrections', body, { idempotencyKey: key }))
-        wx.showToast({ title: '已提交更正申请', icon: 'success' })
-        this.setData({ mode: 'one', one: this.shown(one), own: true, value: '', doc: null })
-      } catch (e) {
-        if (refused(e)) ((this as any)._submit as api.Action<any>).reset()
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ submitting: false })
-      }
+      const body = { field: this.data.field, value: this.data.field === 'id_number' ? value.toUpperCase() : value,
+        document_file_id: this.data.doc.id }
+      await runDecision(this, {
+        action: (this as any)._submit, busy: 'submitting', error: 'formError', toast: '已提交更正申请',
+        send: (key) => api.post('/me/membership/corrections', body, { idempotencyKey: key }),
+        done: (one: any) => this.setData({ mode: 'one', one: this.shown(one), own: true, value: '', doc: null }),
+      })
     },
-    async onWithdraw() {
+    onWithdraw() {
       const c = this.data.one
-      if (this.data.submitting) return
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const one = await ((this as any)._withdraw as api.Action<any>).run((key) =>
-          api.post(`/membership-corrections/${c.id}/withdraw`, { version: c.version }, { idempotencyKey: key }))
-        this.setData({ one: this.shown(one) })
-        wx.showToast({ title: '已撤回', icon: 'success' })
-      } catch (e) {
-        if (refused(e)) ((this as any)._withdraw as api.Action<any>).reset()
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ submitting: false })
-      }
+      return runDecision(this, {
+        action: (this as any)._withdraw, busy: 'submitting', error: 'formError', toast: '已撤回',
+        send: (key) => api.post(`/membership-corrections/${c.id}/withdraw`, { version: c.version }, { idempotencyKey: key }),
+        done: (one: any) => this.setData({ one: this.shown(one) }),
+      })
     },
     onDecisionReason(e: any) {
       this.setData({ decisionReason: e.detail.value, formError: '' })
@@ -153,26 +126,14 @@ Component({
         this.setData({ formError: '不通过时请填写原因' })
         return
       }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const one = await ((this as any)._decide as api.Action<any>).run((key) =>
-          api.post(`/membership-corrections/${c.id}/decision`, { action, version: c.version, reason: reason || null },
-            { idempotencyKey: key }))
-        this.setData({ one: this.shown(one) })
-        wx.showToast({ title: action === 'approve' ? '已更正' : '已退回', icon: 'success' })
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-        if (refused(e)) {
-          ((this as any)._decide as api.Action<any>).reset()
-          try {
-            this.setData({ one: this.shown(await api.get(`/membership-corrections/${c.id}`)) })
-          } catch (err) {
-            // keep the message of the failed decision
-          }
-        }
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: (this as any)._decide, busy: 'submitting', error: 'formError',
+        toast: action === 'approve' ? '已更正' : '已退回',
+        send: (key) => api.post(`/membership-corrections/${c.id}/decision`, { action, version: c.version, reason: reason || null },
+          { idempotencyKey: key }),
+        done: (one: any) => this.setData({ one: this.shown(one) }),
+        reload: async () => this.setData({ one: this.shown(await api.get(`/membership-corrections/${c.id}`)) }),
+      })
     },
     onApprove() {
       return this.decide('approve')

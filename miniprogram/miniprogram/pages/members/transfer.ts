@@ -2,8 +2,9 @@
 // reason), sees the request's state and may withdraw it; opened with ?id= it shows one request,
 // and the receiving union's approver decides it here (from the workbench or a message).
 import * as api from '../../utils/api'
-import { currentUser, ensureLogin } from '../../utils/auth'
+import { currentUser } from '../../utils/auth'
 import { timeText } from '../../utils/format'
+import { loadInto, runDecision } from '../../utils/page'
 
 Component({
   data: {
@@ -37,23 +38,14 @@ Component({
     shown(t: any) {
       return Object.assign({}, t, { created: timeText(t.created_at), decided: timeText(t.decided_at) })
     },
-    async load() {
+    load() {
       const q = (this as any)._query as Record<string, string>
-      this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
-        if (q.id) {
-          const one = await api.get(`/membership-transfers/${encodeURIComponent(q.id)}`)
-          this.setData({ mode: 'one', one: this.shown(one), status: 'ok' })
-          return
-        }
+      return loadInto(this, async () => {
+        if (q.id) return { mode: 'one', one: this.shown(await api.get(`/membership-transfers/${encodeURIComponent(q.id)}`)) }
         const page = await api.get('/me/membership/transfers')
         const transfers = page.items.map((t: any) => this.shown(t))
-        this.setData({ mode: 'mine', transfers, pending: transfers.find((t: any) => t.status === 'pending') || null,
-          status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+        return { mode: 'mine', transfers, pending: transfers.find((t: any) => t.status === 'pending') || null }
+      }, (shown) => this.setData(shown))
     },
     async onSearch(e: any) {
       const q = ((e && e.detail && e.detail.value) || '').trim()
@@ -89,29 +81,23 @@ Component({
         this.setData({ formError: '请说明转会原因' })
         return
       }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const body = { to_org_id: this.data.target.id, reason: this.data.reason.trim() }
-        await ((this as any)._submit as api.Action<any>).run((key) =>
-          api.post('/me/membership/transfer', body, { idempotencyKey: key }))
-        wx.showToast({ title: '已提交转会申请', icon: 'success' })
-        this.setData({ target: null, reason: '', q: '' })
-        await this.load()
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ submitting: false })
-      }
+      const body = { to_org_id: this.data.target.id, reason: this.data.reason.trim() }
+      await runDecision(this, {
+        action: (this as any)._submit, busy: 'submitting', error: 'formError', toast: '已提交转会申请',
+        send: (key) => api.post('/me/membership/transfer', body, { idempotencyKey: key }),
+        done: () => {
+          this.setData({ target: null, reason: '', q: '' })
+          return this.load()
+        },
+      })
     },
-    async onWithdraw() {
+    onWithdraw() {
       const t = this.data.pending
-      try {
-        await ((this as any)._withdraw as api.Action<any>).run((key) =>
-          api.post(`/membership-transfers/${t.id}/withdraw`, { version: t.version }, { idempotencyKey: key }))
-        await this.load()
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-      }
+      return runDecision(this, {
+        action: (this as any)._withdraw, busy: 'submitting', error: 'formError',
+        send: (key) => api.post(`/membership-transfers/${t.id}/withdraw`, { version: t.version }, { idempotencyKey: key }),
+        done: () => this.load(),
+      })
     },
     async decide(action: string) {
       const t = this.data.one
@@ -120,18 +106,13 @@ Component({
         this.setData({ formError: '不同意时请填写原因' })
         return
       }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const one = await ((this as any)._decide as api.Action<any>).run((key) =>
-          api.post(`/membership-transfers/${t.id}/decision`, { action, version: t.version, reason: reason || null },
-            { idempotencyKey: key }))
-        this.setData({ one: this.shown(one) })
-        wx.showToast({ title: action === 'approve' ? '已同意转入' : '已退回', icon: 'success' })
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: (this as any)._decide, busy: 'submitting', error: 'formError',
+        toast: action === 'approve' ? '已同意转入' : '已退回',
+        send: (key) => api.post(`/membership-transfers/${t.id}/decision`, { action, version: t.version, reason: reason || null },
+          { idempotencyKey: key }),
+        done: (one: any) => this.setData({ one: this.shown(one) }),
+      })
     },
     onApprove() {
       return this.decide('approve')

@@ -3,8 +3,8 @@
 // bank account or, for cash, a photo of the signed receipt), then the batch is sent at once —
 // all or none; the API refuses a batch that would pass the allocation (allocation_exceeded).
 import * as api from '../../utils/api'
-import { ensureLogin } from '../../utils/auth'
 import { yuanText } from '../../utils/aid'
+import { loadInto, runDecision } from '../../utils/page'
 
 const KINDS = [{ value: 'worker', label: '受灾职工' }, { value: 'rescuer', label: '救援人员' }]
 const METHODS = [{ value: 'bank', label: '银行转账' }, { value: 'cash', label: '现金（签收单）' }]
@@ -45,15 +45,9 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load() {
-      this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
-        const a = await api.get(`/relief/allocations/${(this as any)._id}`)
-        this.setData({ a: Object.assign({}, a, { left: yuanText(a.left_fen) }), status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+    load() {
+      return loadInto(this, () => api.get(`/relief/allocations/${(this as any)._id}`),
+        (a) => this.setData({ a: Object.assign({}, a, { left: yuanText(a.left_fen) }) }))
     },
     onBatchName(e: any) {
       this.setData({ batchName: e.detail.value, formError: '' })
@@ -135,20 +129,16 @@ Component({
           signature_file_id: x.method === 'cash' && x.signature ? x.signature.id : null,
         })),
       }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const done = await ((this as any)._pay as api.Action<any>).run((key) =>
-          api.post(`/relief/allocations/${(this as any)._id}/payouts`, body, { idempotencyKey: key }))
-        wx.showToast({ title: `已发放 ${done.count} 人`, icon: 'success' })
-        this.setData({ people: [], totalText: '0 元', batchName: '',
-          a: Object.assign({}, done.allocation, { left: yuanText(done.allocation.left_fen) }) })
-        wx.navigateBack({ delta: 1 })
-      } catch (e) {
-        if (e instanceof api.ApiError && e.status === 409 && !String(e.code || '').startsWith('idempotency')) ((this as any)._pay as api.Action<any>).reset()
-        this.setData({ formError: api.errorMessage(e) })
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: (this as any)._pay, busy: 'submitting', error: 'formError',
+        send: (key) => api.post(`/relief/allocations/${(this as any)._id}/payouts`, body, { idempotencyKey: key }),
+        done: (done: any) => {
+          wx.showToast({ title: `已发放 ${done.count} 人`, icon: 'success' })
+          this.setData({ people: [], totalText: '0 元', batchName: '',
+            a: Object.assign({}, done.allocation, { left: yuanText(done.allocation.left_fen) }) })
+          wx.navigateBack({ delta: 1 })
+        },
+      })
     },
   },
 })

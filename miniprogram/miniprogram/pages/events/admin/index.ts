@@ -2,8 +2,8 @@
 // signed up is told), finish it with the headcount of people there without the app, and mark
 // attendance for a confirmed person without a phone (with a reason); the venue's check-in code.
 import * as api from '../../../utils/api'
-import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
+import { loadInto, runDecision } from '../../../utils/page'
 
 Component({
   data: {
@@ -41,25 +41,17 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load(quiet = false) {
+    load(quiet = false) {
       const id = (this as any)._id
-      if (!quiet) this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
+      return loadInto(this, async () => {
         if (!/^\d+$/.test(id)) throw new api.ApiError('not_found', '没有找到这个活动。', 404)
         const ev = await api.get(`/events/${id}`)
+        const page = ev.status === 'draft' ? { items: [] } : await api.get<{ items: any[] }>(`/events/${id}/signups`, { status: 'confirmed', limit: 100 })
+        return { ev, signups: page.items }
+      }, ({ ev, signups }) => {
         const started = Date.parse(ev.starts_at) <= Date.now()
         const live = ev.status === 'published'
         const opensAt = ev.checkin_window ? Date.parse(ev.checkin_window.opens_at) : Date.parse(ev.starts_at)
-        let signups: any[] = []
-        if (ev.status !== 'draft') {
-          const page = await api.get<{ items: any[] }>(`/events/${id}/signups`, { status: 'confirmed', limit: 100 })
-          signups = page.items.map((s: any) => ({
-            id: s.id, name: s.nickname || `报名 #${s.id}`,
-            state: s.attended_at ? `已签到（${s.attendance_source_label || ''}${s.attendance_reason ? '：' + s.attendance_reason : ''}）` : '未签到',
-            attended: !!s.attended_at,
-          }))
-        }
         this.setData({
           ev,
           when: `${timeText(ev.starts_at)} – ${timeText(ev.ends_at)}`,
@@ -70,12 +62,13 @@ Component({
           canFinish: live && started,
           canMark: live && Date.now() >= opensAt,
           canCode: live && ev.form === 'offline',
-          signups,
-          status: 'ok',
+          signups: signups.map((s: any) => ({
+            id: s.id, name: s.nickname || `报名 #${s.id}`,
+            state: s.attended_at ? `已签到（${s.attendance_source_label || ''}${s.attendance_reason ? '：' + s.attendance_reason : ''}）` : '未签到',
+            attended: !!s.attended_at,
+          })),
         })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+      }, { quiet })
     },
     onPanel(e: any) {
       const panel = e.currentTarget.dataset.panel
@@ -89,21 +82,16 @@ Component({
       this.setData({ panel: 'mark', markId: Number(d.id), markName: d.name, formError: '' })
     },
     async send(op: string, path: string, body: any, done: string) {
-      if (this.data.submitting) return
       const actions = (this as any)._actions as Record<string, api.Action<any>>
-      const submit = actions[op] || (actions[op] = api.action())
-      this.setData({ submitting: true, formError: '' })
-      try {
-        await submit.run((key) => api.post(path, body, { idempotencyKey: key }))
-        this.setData({ resultText: done, panel: '', cancelReason: '', headcount: '', markId: 0, markReason: '' })
-        wx.showToast({ title: '已提交', icon: 'success' })
-        await this.load(true)
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) await this.load(true)
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: actions[op] || (actions[op] = api.action()), busy: 'submitting', error: 'formError', toast: '已提交',
+        send: (key) => api.post(path, body, { idempotencyKey: key }),
+        done: () => {
+          this.setData({ resultText: done, panel: '', cancelReason: '', headcount: '', markId: 0, markReason: '' })
+          return this.load(true)
+        },
+        reload: () => this.load(true),
+      })
     },
     async onCode() {
       if (this.data.codeLoading) return

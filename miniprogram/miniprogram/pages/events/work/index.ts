@@ -1,8 +1,8 @@
 // Officer: review a 宣讲作品 (to-do kind event_work → ?id=<work id>): publish it to the works list,
 // or return it to the author with a reason (POST /works/{id}/decisions).
 import * as api from '../../../utils/api'
-import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
+import { loadInto, runDecision } from '../../../utils/page'
 
 Component({
   data: {
@@ -26,17 +26,12 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load(quiet = false) {
+    load(quiet = false) {
       const id = (this as any)._id
-      if (!quiet) this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
+      return loadInto(this, () => {
         if (!/^\d+$/.test(id)) throw new api.ApiError('not_found', '没有找到这个作品。', 404)
-        const w = await api.get(`/works/${id}`)
-        this.setData({ w, published: w.published_at ? timeText(w.published_at) : '', decidable: w.status === 'submitted', status: 'ok' })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+        return api.get(`/works/${id}`)
+      }, (w) => this.setData({ w, published: w.published_at ? timeText(w.published_at) : '', decidable: w.status === 'submitted' }), { quiet })
     },
     onMode(e: any) {
       this.setData({ mode: e.currentTarget.dataset.mode, formError: '' })
@@ -55,19 +50,16 @@ Component({
         if (!this.data.reason.trim()) return this.setData({ formError: '请填写退回原因，作者会看到' })
         body.reason = this.data.reason.trim()
       }
-      const submit = ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode]
-      this.setData({ submitting: true, formError: '' })
-      try {
-        await submit.run((key) => api.post(`/works/${w.id}/decisions`, body, { idempotencyKey: key }))
-        this.setData({ resultText: body.action === 'publish' ? '已发布，作品进入宣讲作品列表' : '已退回，作者会收到原因' })
-        wx.showToast({ title: '已提交', icon: 'success' })
-        await this.load(true)
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) await this.load(true)
-      } finally {
-        this.setData({ submitting: false })
-      }
+      await runDecision(this, {
+        action: ((this as any)._actions as Record<string, api.Action<any>>)[this.data.mode],
+        busy: 'submitting', error: 'formError', toast: '已提交',
+        send: (key) => api.post(`/works/${w.id}/decisions`, body, { idempotencyKey: key }),
+        done: () => {
+          this.setData({ resultText: body.action === 'publish' ? '已发布，作品进入宣讲作品列表' : '已退回，作者会收到原因' })
+          return this.load(true)
+        },
+        reload: () => this.load(true),
+      })
     },
   },
 })

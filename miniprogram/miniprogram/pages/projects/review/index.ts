@@ -2,8 +2,8 @@
 // scored 0–100 with an outcome: completed, failed or rework (POST …/evaluation). Opened from
 // the workbench queue (kind project_review → ?id=<project id>).
 import * as api from '../../../utils/api'
-import { ensureLogin } from '../../../utils/auth'
 import { timeText } from '../../../utils/format'
+import { loadInto, runDecision } from '../../../utils/page'
 import { progressRows, satisfactionText, yuanText } from '../../../utils/projects'
 
 const OUTCOMES = [
@@ -38,13 +38,12 @@ Component({
     onRetry() {
       return this.load()
     },
-    async load(quiet = false) {
+    load(quiet = false) {
       const id = (this as any)._id
-      if (!quiet) this.setData({ status: 'loading', message: '' })
-      try {
-        await ensureLogin()
+      return loadInto(this, () => {
         if (!/^\d+$/.test(id)) throw new api.ApiError('not_found', '没有找到这个项目。', 404)
-        const [p, reports] = await Promise.all([api.get(`/projects/${id}`), api.get(`/projects/${id}/reports`, { limit: 20 })])
+        return Promise.all([api.get(`/projects/${id}`), api.get(`/projects/${id}/reports`, { limit: 20 })])
+      }, ([p, reports]) => {
         const allowed = p.allowed_actions || []
         this.setData({
           p,
@@ -56,11 +55,8 @@ Component({
             actuals: (r.actuals || []).map((a: any) => `${a.goal}：${a.actual}`).join('；'),
           })),
           outcomes: OUTCOMES.filter((o) => allowed.indexOf(o.key) >= 0),
-          status: 'ok',
         })
-      } catch (e) {
-        this.setData({ status: 'error', message: api.errorMessage(e) })
-      }
+      }, { quiet })
     },
     onOutcome(e: any) {
       this.setData({ outcome: e.currentTarget.dataset.key, formError: '' })
@@ -73,21 +69,17 @@ Component({
       const score = Number(this.data.score)
       if (!this.data.outcome) return this.setData({ formError: '请选择评估结论' })
       if (this.data.score === '' || !Number.isInteger(score) || score < 0 || score > 100) return this.setData({ formError: '评分请填 0 到 100 的整数' })
-      const submit = (this as any)._submit as api.Action<any>
       const body = { score, outcome: this.data.outcome, comment: this.data.comment.trim() || null, version: this.data.p.version }
-      this.setData({ submitting: true, formError: '' })
-      try {
-        const p = await submit.run((key) => api.post(`/projects/${this.data.p.id}/evaluation`, body, { idempotencyKey: key }))
-        const label = (OUTCOMES.find((o) => o.key === body.outcome) || { label: '' }).label
-        this.setData({ resultText: `问效完成：${label}，${score} 分。项目现为“${p.status_label}”` })
-        wx.showToast({ title: '已提交', icon: 'success' })
-        await this.load(true)
-      } catch (e) {
-        this.setData({ formError: api.errorMessage(e) })
-        if (e instanceof api.ApiError && e.status === 409) await this.load(true)
-      } finally {
-        this.setData({ submitting: false })
-      }
+      const label = (OUTCOMES.find((o) => o.key === body.outcome) || { label: '' }).label
+      await runDecision(this, {
+        action: (this as any)._submit, busy: 'submitting', error: 'formError', toast: '已提交',
+        send: (key) => api.post(`/projects/${this.data.p.id}/evaluation`, body, { idempotencyKey: key }),
+        done: (p: any) => {
+          this.setData({ resultText: `问效完成：${label}，${score} 分。项目现为“${p.status_label}”` })
+          return this.load(true)
+        },
+        reload: () => this.load(true),
+      })
     },
   },
 })
