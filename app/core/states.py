@@ -123,8 +123,11 @@ def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None =
 
 def _hold_written(row: Any, values: Mapping[str, Any], version: int | None) -> None:
     written = dict(values) if version is None else {**values, "version": version}
-    computed = [key for key, value in written.items() if isinstance(value, ClauseElement)]
     mapper = inspect(row).mapper
+    if any(key not in mapper.column_attrs for key in written):  # a column named otherwise
+        db.session.expire(row)
+        return
+    computed = [key for key, value in written.items() if isinstance(value, ClauseElement)]
     moved_relations = [relation.key for relation in mapper.relationships
                        if any(column.key in written for column in relation.local_columns)]
     for key, value in written.items():

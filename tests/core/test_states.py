@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core.states import StateMachine, guarded_update
@@ -82,6 +82,29 @@ def test_guarded_update_moves_the_row_and_bumps_the_version(tickets):
     guarded_update(ticket, values={"status": "closed"}, version=1, status="open")
     db.session.commit()
     assert (ticket.status, ticket.version) == ("closed", 2)
+
+
+def test_the_moved_row_holds_what_was_written_without_reading_it_back(tickets):
+    ticket = make_ticket()
+    assert ticket.note == ""  # loaded
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        guarded_update(ticket, values={"status": "closed", "note": "done"}, version=1)
+        assert (ticket.status, ticket.note, ticket.version) == ("closed", "done", 2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("UPDATE")
+    db.session.commit()
+    db.session.expire_all()
+    assert (ticket.status, ticket.note, ticket.version) == ("closed", "done", 2)
+
+
+def test_a_value_the_database_computes_is_read_back(tickets):
+    ticket = make_ticket()
+    guarded_update(ticket, values={"note": Ticket.status + "!"}, version=1)
+    assert (ticket.note, ticket.version) == ("open!", 2)
 
 
 @pytest.mark.parametrize(("version", "status"), [(7, "open"), (1, "draft"), (1, ("draft", "x"))])
