@@ -1,5 +1,6 @@
 """Dump what the officers would print: the check-in `scene` of each demo station's sign and of
-each demo event's venue code, for the mini-program tests: `python fixtures.py out.json` (env as the server's)."""
+each demo event's venue code, for the mini-program tests: `python fixtures.py out.json` (env
+as the server's)."""
 
 import json
 import sys
