@@ -322,7 +322,8 @@ class Round:
         return sum(len(values) for values in self.results.values())
 
 
-def run(port: int, seconds: float, clients: int, decisions, lock, points) -> Round:
+def run(port: int, seconds: float, clients: int, decisions, lock, points,
+        per_connection: int = 0) -> Round:
     found = Round()
     deadline = time.perf_counter() + seconds
     login_counter = itertools.count()
@@ -347,7 +348,13 @@ def run(port: int, seconds: float, clients: int, decisions, lock, points) -> Rou
         member = login(connection, MEMBERS[seed % len(MEMBERS)])
         local: dict[str, list[float]] = {}
         bad: dict[str, int] = {}
+        sent = 0
         while time.perf_counter() < deadline:
+            sent += 1
+            if per_connection and sent % per_connection == 0:
+                # a new connection now and then, as phones' are: the workers' accepts spread them
+                connection.close()
+                connection = HTTPConnection("127.0.0.1", port, timeout=30)
             kind = rng.choices(kinds, weights)[0]
             started = time.perf_counter()
             ok_statuses: tuple[int, ...] = (200,)
@@ -428,6 +435,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="per round")
     parser.add_argument("--rounds", type=int, default=1, help="rounds per server, alternating")
     parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--requests-per-connection", type=int, default=0, metavar="N",
+                        help="each client reconnects after N requests (0: one keep-alive "
+                             "connection per client for the whole round, as before; its 6 "
+                             "connections can all land on one gunicorn worker)")
     parser.add_argument("--stations", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep the loaded database")
     parser.add_argument("--legacy-mix", action="store_true",
@@ -464,7 +475,8 @@ def main() -> None:
                     database = spec["env"].get("DATABASE_URL", args.postgres).rsplit("/", 1)[1]
                     cpu_before = (process_tree_cpu(server.pid),
                                   database_cpu(args.postgres, [database]), time.process_time())
-                    found = run(18801 + n, args.seconds, args.clients, decisions, lock, points)
+                    found = run(18801 + n, args.seconds, args.clients, decisions, lock, points,
+                                args.requests_per_connection)
                     cpu_after = (process_tree_cpu(server.pid),
                                  database_cpu(args.postgres, [database]), time.process_time())
                     found.cpu = {name: after - before for name, before, after in zip(
