@@ -15,7 +15,7 @@ from app.cards.access import find_card, get_card
 from app.cards.models import LIFECYCLE, VERDICTS, MemberCard, card_number
 from app.core import audit
 from app.core.crypto import mask_name
-from app.core.db import insert_unique
+from app.core.db import commit_keeping_loaded, insert_unique
 from app.core.labels import Code
 from app.core.pages import page_path
 from app.core.roles import CARD_VERIFIERS, MANAGERS, OFFICERS
@@ -224,5 +224,5 @@ def card_by_number(*, actor_id: int, number: str) -> MemberCard:
     card = find_card(actor_id, number)
     audit.record(actor_id=actor_id, actor_role="officer", org_id=card.membership.org_id,
                  action="card.lookup", target_type="member_card", target_id=card.id)
-    db.session.commit()
+    commit_keeping_loaded()  # only the audit row was written: the card as loaded is the answer
     return card
