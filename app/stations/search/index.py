@@ -41,6 +41,7 @@ LOAD_CHUNK = 50_000
 BANDS_PER_DEGREE = 400
 _EDGE = 1e-9  # degrees: rounding may put a row this far past its band's nominal edges
 MAX_APPLY = 2_000  # logged changes applied in place; more: load everything again
+FRESHNESS = "SELECT epoch, seq FROM station_search_seq WHERE id = 1"  # one row, read per search
 NO_CELL = -(2**31)  # cell_of: station not in the index
 NO_HOURS = -1  # hours: always open (hours_id NULL)
 _RADIANS = math.pi / 180.0  # as ranking.find_hits: the same operations in the same order
@@ -169,8 +170,7 @@ class StationIndex:
     def sync(self, fast) -> bool:
         """Bring the index up to the database's counter; False when it cannot be (a new
         epoch, changes pruned or too many): load a new one."""
-        found = run(fast, "SELECT epoch, seq FROM station_search_seq WHERE id = 1", [])
-        epoch, seq = found[0] if found else (None, 0)
+        epoch, seq = fast.integers(FRESHNESS) or (None, 0)
         if epoch == self.epoch and seq == self.seq:
             return True
         with self.lock:
@@ -263,7 +263,7 @@ def load(fast) -> StationIndex:
     try:
         cursor = conn.cursor()
         cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if pg else "BEGIN")
-        cursor.execute("SELECT epoch, seq FROM station_search_seq WHERE id = 1")
+        cursor.execute(FRESHNESS)
         found = cursor.fetchone()
         index = StationIndex(*(found or (None, 0)))
         order = f" ORDER BY lat_cell, lng, station_id LIMIT {LOAD_CHUNK}"

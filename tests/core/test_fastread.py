@@ -1,0 +1,66 @@
+"""The hot reader's one-row integer read (`FastReader.integers`): on PostgreSQL it runs on
+libpq directly, so it must answer, fail and recover exactly as the cursor path does."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from app.core.fastread import FastReader, reader
+from app.errors import DatabaseUnavailable
+from app.extensions import db
+from tests.core.test_database_unavailable import restart_database
+
+SEQ = "SELECT epoch, seq FROM station_search_seq WHERE id = 1"
+
+
+@pytest.fixture
+def seq_row(app_ctx):
+    db.session.execute(db.text("DELETE FROM station_search_seq"))
+    db.session.execute(db.text(
+        "INSERT INTO station_search_seq (id, epoch, seq) VALUES (1, 9007199254740993, 42)"))
+    db.session.commit()
+
+
+def test_the_first_row_as_integers_or_none(seq_row):
+    fast = reader()
+    assert fast.integers(SEQ) == (9007199254740993, 42)  # bigints stay exact
+    assert fast.integers(SEQ) == (9007199254740993, 42)  # again: prepared once, reused
+    assert fast.integers("SELECT epoch, seq FROM station_search_seq WHERE id = 2") is None
+
+
+def test_a_new_value_is_read_at_once(seq_row):
+    fast = reader()
+    assert fast.integers(SEQ)[1] == 42
+    db.session.execute(db.text("UPDATE station_search_seq SET seq = 43"))
+    db.session.commit()
+    assert fast.integers(SEQ)[1] == 43  # autocommit: no snapshot kept between reads
+
+
+@pytest.mark.postgres
+def test_a_database_restart_is_answered_by_reconnecting_and_preparing_again(seq_row):
+    fast = reader()
+    assert fast.integers(SEQ) == (9007199254740993, 42)
+    before = fast.connection().driver_connection
+    restart_database()
+    assert fast.integers(SEQ) == (9007199254740993, 42)
+    assert fast.connection().driver_connection is not before
+
+
+@pytest.mark.postgres
+def test_a_refused_statement_raises_the_servers_error_and_the_next_read_works(seq_row):
+    fast = reader()
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        fast.integers("SELECT 1 / 0")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        fast.integers("SELECT 1 FROM no_such_table")
+    assert fast.integers(SEQ) == (9007199254740993, 42)
+
+
+@pytest.mark.postgres
+def test_a_database_that_stays_away_is_unavailable(app_ctx):
+    from sqlalchemy.engine import make_url
+
+    lost = FastReader(make_url("postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
+    with pytest.raises(DatabaseUnavailable):
+        lost.integers(SEQ)
