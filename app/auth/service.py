@@ -7,10 +7,11 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, url_for
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 
 import wxclient
 from app.auth.models import LoginSession, RefreshToken, User
@@ -210,13 +211,20 @@ def bind_phone(*, user: User, code: str) -> User:
     return user
 
 
+@cache
+def _membership_state_query():
+    """Built once (as the revocation check's): every profile answer runs it, and building
+    the statement and its cache key again each time cost more than sending it."""
+    live = case((Membership.status.in_(("pending", "approved")), 0), else_=1)
+    return (select(Membership.id, Membership.status, Membership.version, Org)
+            .join(Org, Org.id == Membership.org_id)
+            .where(Membership.user_id == bindparam("user_id"))
+            .order_by(live, Membership.id.desc()).limit(1))
+
+
 def membership_state(user_id: int) -> MembershipState:
     """One statement: the live membership if any, else the latest, with its org."""
-    live = case((Membership.status.in_(("pending", "approved")), 0), else_=1)
-    row = db.session.execute(
-        select(Membership.id, Membership.status, Membership.version, Org)
-        .join(Org, Org.id == Membership.org_id).where(Membership.user_id == user_id)
-        .order_by(live, Membership.id.desc()).limit(1)).first()
+    row = db.session.execute(_membership_state_query(), {"user_id": user_id}).first()
     if row is None:
         return MembershipState("none")
     return MembershipState(row.status, row.id, row.Org, row.version)
