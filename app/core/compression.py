@@ -35,7 +35,11 @@ def compress(response: Response) -> Response:
             or response.is_streamed or "Content-Encoding" in response.headers
             or response.status_code in (204, 304) or request.method == "HEAD"):
         return response
-    response.vary.add("Accept-Encoding")
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers["Vary"] = "Accept-Encoding"  # the common case, without a HeaderSet
+    else:
+        response.vary.add("Accept-Encoding")
     if not accepts_gzip():
         return response
     data = response.get_data()

@@ -60,14 +60,25 @@ def register_metrics(app: Flask, gauges: list[tuple[str, str, str, object]]) -> 
     def start_timer() -> None:
         g.metrics_started = time.perf_counter()
 
+    # each label set's child, looked up once: `labels()` validates and locks on every call
+    counters: dict[tuple[str, str, int], object] = {}
+    timers: dict[str, object] = {}
+
     @app.after_request
     def record(response):
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(endpoint=endpoint, method=request.method,
-                        status=str(response.status_code)).inc()
+        key = (endpoint, request.method, response.status_code)
+        counter = counters.get(key)
+        if counter is None:
+            counter = counters[key] = REQUESTS.labels(endpoint=endpoint, method=key[1],
+                                                      status=str(key[2]))
+        counter.inc()
         started = getattr(g, "metrics_started", None)
         if started is not None:
-            LATENCY.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+            timer = timers.get(endpoint)
+            if timer is None:
+                timer = timers[endpoint] = LATENCY.labels(endpoint=endpoint)
+            timer.observe(time.perf_counter() - started)
         return response
 
     @app.get("/metrics")
