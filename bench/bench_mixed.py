@@ -228,10 +228,10 @@ def still_pending(ids: list[int], urls: set[str]) -> list[int]:
 
 
 def parse_server(text: str) -> dict:
-    spec = {"label": None, "tree": str(ROOT), "env": {}}
+    spec = {"label": None, "tree": str(ROOT), "server": "gunicorn", "env": {}}
     for part in shlex.split(text):
         key, _, value = part.partition("=")
-        if key in ("label", "tree"):
+        if key in ("label", "tree", "server"):
             spec[key] = value
         else:
             spec["env"][key] = value
@@ -253,8 +253,16 @@ def start(spec: dict, url: str, port: int, fake_url: str) -> subprocess.Popen:
            "GONGHUI_INSTANCE_DIR": tempfile.mkdtemp(prefix="gonghui-mixed-"),
            "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="gonghui-prom-"),
            "PYTHONPATH": spec["tree"], **spec["env"]}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "app:create_app()"],
+    if spec["server"] == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--factory",
+                   "--workers", env["GUNICORN_WORKERS"],
+                   "--blocking-threads", env.get("GUNICORN_THREADS", "4"),
+                   "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                   "--log-level", "warning", "app:create_app"]
+    else:
+        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
+                   "app:create_app()"]
+    process = subprocess.Popen(command,
         cwd=spec["tree"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
