@@ -12,10 +12,13 @@ Statements per request are measured once per kind in-process before the run (Fla
 client on the same database, SQLAlchemy's `before_cursor_execute` plus the nearby fast
 reader's `execute`), as bench/bench_statements.py does: the workers are not instrumented.
 
-A/B: `--server` may be given several times, each `label=NAME [tree=PATH] [ENV=VALUE ...]`
+A/B: `--server` may be given several times, each
+`label=NAME [tree=PATH] [server=granian] [ENV=VALUE ...]`
 (another checkout, e.g. a git worktree of the base commit, and/or other gunicorn settings;
 DATABASE_URL=… a copy of the database, `createdb -T bench_mix bench_mix_b`, for a schema
 change: decisions then approve each pending membership in one of the copies);
+`server=granian` serves that side with granian (a Rust HTTP server, WSGI interface, the
+same worker and thread counts; `pip install granian` first: it is not a dependency);
 all servers start at once on consecutive ports and `--rounds` rounds alternate between them,
 so a shared machine's noise falls on every side alike. Usage:
 
