@@ -74,19 +74,27 @@ def instances(fake_wechat, tmp_path_factory, s3_server):
             cwd=ROOT, env=instance_env, stdout=log, stderr=subprocess.STDOUT), log))
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     ACCESS_LOGS[:] = [logs / f"access-{port}.log" for port in ports]
+    # a start takes seconds (imports, the OpenAPI spec) and many more on a machine busy with
+    # the rest of the suite: wait on a deadline, not a count of tries
+    deadline = time.monotonic() + 90
     for base in bases:
-        for _ in range(150):
+        while True:
             try:
                 if requests.get(f"{base}/healthz", timeout=5).ok:
                     break
             except requests.RequestException:  # not listening yet, or the worker still boots
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"instance {base} did not start; see {logs}")
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"instance {base} did not start; see {logs}")
+            time.sleep(0.1)
     yield bases, org_id
     for process, log in processes:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(30)  # graceful_timeout 20 s: workers finish their keep-alives
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
         log.close()
     drop_postgres_database(url)
 
