@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
@@ -21,7 +22,7 @@ from functools import lru_cache, wraps
 import limits
 from flask import Flask, after_this_request, current_app, request
 from flask_jwt_extended import get_jwt_identity
-from limits.storage import MemoryStorage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from app.core.http import verify_token
@@ -46,6 +47,62 @@ def parse(text: str) -> limits.RateLimitItem:
     return limits.parse(text)
 
 
+class WindowCounts(Storage):
+    """Fixed-window counters in this process's memory (no REDIS_URL, or Redis down).
+
+    Replaces `limits`' MemoryStorage, which starts a timer thread every 10 ms while requests
+    come and sweeps every key each time: with 20,000 counters (riders' IPs within a window)
+    that cost ~20 % of a core per process (measured: 0.64 s of CPU in 2 s at ~1,000 counts a
+    second, 0.22 s with 100 counters). Here an expired window is replaced when its key counts
+    again, and the dead ones are dropped at most every SWEEP_S."""
+
+    STORAGE_SCHEME = None
+    SWEEP_S = 10.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.windows: dict[str, list] = {}  # key → [expiry (epoch s), count]
+        self.lock = threading.Lock()
+        self.next_sweep = time.time() + self.SWEEP_S
+
+    @property
+    def base_exceptions(self):
+        return ValueError
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = time.time()
+        with self.lock:
+            if now >= self.next_sweep:
+                self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
+                self.next_sweep = now + self.SWEEP_S
+            window = self.windows.get(key)
+            if window is None or window[0] <= now:
+                window = self.windows[key] = [now + expiry, 0]
+            window[1] += amount
+            return window[1]
+
+    def get(self, key: str) -> int:
+        window = self.windows.get(key)
+        return window[1] if window is not None and window[0] > time.time() else 0
+
+    def get_expiry(self, key: str) -> float:
+        window = self.windows.get(key)
+        now = time.time()
+        return window[0] if window is not None and window[0] > now else now
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self.lock:
+            count, self.windows = len(self.windows), {}
+        return count
+
+    def clear(self, key: str) -> None:
+        with self.lock:
+            self.windows.pop(key, None)
+
+
 class RateLimits:
     """One app's counters: the shared storage, a memory fallback, and when to retry Redis."""
 
@@ -56,8 +113,9 @@ class RateLimits:
             # a dead Redis must cost a request milliseconds, not the default socket timeouts
             options = {"key_prefix": app.config["RATELIMIT_KEY_PREFIX"],
                        "socket_connect_timeout": 0.25, "socket_timeout": 0.25}
-        self.shared = FixedWindowRateLimiter(storage_from_string(uri, **options))
-        self.local = FixedWindowRateLimiter(MemoryStorage())
+        self.local = FixedWindowRateLimiter(WindowCounts())
+        self.shared = (self.local if uri == "memory://" else
+                       FixedWindowRateLimiter(storage_from_string(uri, **options)))
         self.shared_down_until = 0.0
 
     def check(self, limit: str, *identifiers: str) -> tuple[int, int]:
