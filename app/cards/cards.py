@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from app.cards import tokens
@@ -55,18 +56,25 @@ class Verdict:
         return self.verdict == "valid"
 
 
+@cache
+def _card_of_membership_query():
+    """Built once: the card page runs it on every call, and building the statement and its
+    cache key again each time cost more than sending it."""
+    return (select(MemberCard).where(MemberCard.membership_id == bindparam("membership_id"))
+            .options(joinedload(MemberCard.membership).joinedload(Membership.org)))
+
+
 def _card_of(membership: Membership) -> tuple[MemberCard, bool]:
     """The membership's card, made on first use (the unique membership id settles a race),
     and whether this call made it (then there is something to commit)."""
-    query = (select(MemberCard).where(MemberCard.membership_id == membership.id)
-             .options(joinedload(MemberCard.membership).joinedload(Membership.org)))
-    card = db.session.scalar(query)
+    params = {"membership_id": membership.id}
+    card = db.session.scalar(_card_of_membership_query(), params)
     if card is not None:
         return card, False
     insert_unique(MemberCard(membership=membership, user_id=membership.user_id,
                              number=card_number(membership), status="active",
                              generation=1, version=1))
-    return db.session.scalar(query), True
+    return db.session.scalar(_card_of_membership_query(), params), True
 
 
 def issue_card(membership: Membership) -> MemberCard:
@@ -86,12 +94,17 @@ def _issue_token(card: MemberCard) -> IssuedToken | None:
                        refresh_after_seconds=max(1, min(60, lifetime // 2)))
 
 
+@cache
+def _approved_membership_query():
+    """Built once, as the card's own: the card page runs it on every call."""
+    return (select(Membership).where(Membership.user_id == bindparam("user_id"),
+                                     Membership.status == "approved")
+            .options(joinedload(Membership.org)))
+
+
 def my_card(*, actor_id: int) -> MemberCard:
     """The caller's card (an approved member's), with a fresh token while it is active."""
-    membership = db.session.scalar(
-        select(Membership).where(Membership.user_id == actor_id,
-                                 Membership.status == "approved")
-        .options(joinedload(Membership.org)))
+    membership = db.session.scalar(_approved_membership_query(), {"user_id": actor_id})
     if membership is None:
         raise NotFound("You have no approved membership, so no member card yet.",
                        code="not_a_member")

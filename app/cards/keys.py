@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
@@ -64,12 +65,17 @@ def _grace() -> timedelta:
     return timedelta(seconds=int(current_app.config["CARD_KEY_GRACE_SECONDS"]))
 
 
+@cache
+def _ring_query():
+    """Built once: every card page and verification reads the keys."""
+    return select(CardSigningKey).order_by(CardSigningKey.is_current.desc(),
+                                           CardSigningKey.created_at.desc())
+
+
 def ring(now: datetime | None = None) -> list[SigningKey]:
     """The keys that verify now (and are published), the current one first."""
     now = now or utcnow()
-    rows = list(db.session.scalars(
-        select(CardSigningKey).order_by(CardSigningKey.is_current.desc(),
-                                        CardSigningKey.created_at.desc())))
+    rows = list(db.session.scalars(_ring_query()))
     if not rows:
         return sorted(_configured(), key=lambda key: not key.current)
     return [SigningKey(kid=row.kid, private=_private(row.kid, row.seed, "card_signing_keys"),
