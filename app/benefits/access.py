@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.benefits.models import BenefitCampaign, BenefitClaim
@@ -57,10 +58,16 @@ class Member:
     is_woman: bool
 
 
+@cache
+def _member_query():
+    """Built once: the entitlements page and every claim run it, and building the statement
+    and its cache key again each time cost more than sending it."""
+    return (select(Membership, Org).join(Org, Org.id == Membership.org_id)
+            .where(Membership.user_id == bindparam("user_id"), Membership.status == "approved"))
+
+
 def member_of(user_id: int) -> Member | None:
-    found = db.session.execute(
-        select(Membership, Org).join(Org, Org.id == Membership.org_id)
-        .where(Membership.user_id == user_id, Membership.status == "approved")).first()
+    found = db.session.execute(_member_query(), {"user_id": user_id}).first()
     if found is None:
         return None
     membership, org = found
@@ -74,12 +81,17 @@ def is_woman(id_number: str | None) -> bool:
     return len(number) == 18 and number[16].isdigit() and int(number[16]) % 2 == 0
 
 
-def eligible_clause(org: Org):
-    """SQL: the campaign's eligible orgs include `org` or an org above it."""
+def paths_up_to(org: Org) -> list[str]:
+    """The paths of `org` and of the orgs above it."""
+    parts = org.path.strip("/").split("/")
+    return ["/" + "/".join(parts[:n + 1]) + "/" for n in range(len(parts))]
+
+
+def eligible_clause(paths):
+    """SQL: the campaign's eligible orgs include an org of `paths` (`paths_up_to(org)`: the
+    org or one above it; or an expanding bindparam of them)."""
     from app.benefits.models import BenefitCampaignOrg
 
-    parts = org.path.strip("/").split("/")
-    paths = ["/" + "/".join(parts[:n + 1]) + "/" for n in range(len(parts))]
     return BenefitCampaign.id.in_(
         select(BenefitCampaignOrg.campaign_id).join(Org, Org.id == BenefitCampaignOrg.org_id)
         .where(Org.path.in_(paths)))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
-from app.benefits.access import eligible, eligible_clause, get_campaign, member_of
+from app.benefits.access import eligible, eligible_clause, get_campaign, member_of, paths_up_to
 from app.benefits.models import (
     CLAIM_STATUSES,
     HOLDS_STOCK,
@@ -202,19 +203,31 @@ class Entitlement:
         return self.claim is not None
 
 
+@cache
+def _entitlement_queries():
+    """The entitlements page's two statements, built once: building them and their cache
+    keys again on every call cost more than sending them."""
+    campaigns = (select(BenefitCampaign)
+                 .where(eligible_clause(bindparam("paths", expanding=True)),
+                        BenefitCampaign.opens_at <= bindparam("now"))
+                 .order_by(BenefitCampaign.closes_at, BenefitCampaign.id).limit(200))
+    claims = select(BenefitClaim).where(
+        BenefitClaim.user_id == bindparam("user_id"),
+        BenefitClaim.campaign_id.in_(bindparam("campaign_ids", expanding=True)))
+    return campaigns, claims
+
+
 def entitlements(*, actor_id: int) -> list[Entitlement]:
     """What I am entitled to: every campaign I am eligible for whose window has opened and
     which is not long over (claimed or not), soonest deadline first."""
     member = member_of(actor_id)
     if member is None:
         return []
+    campaigns_query, claims_query = _entitlement_queries()
     campaigns = list(db.session.scalars(
-        select(BenefitCampaign).where(eligible_clause(member.org),
-                                      BenefitCampaign.opens_at <= utcnow())
-        .order_by(BenefitCampaign.closes_at, BenefitCampaign.id).limit(200)))
+        campaigns_query, {"paths": paths_up_to(member.org), "now": utcnow()}))
     claims = {claim.campaign_id: claim for claim in db.session.scalars(
-        select(BenefitClaim).where(BenefitClaim.user_id == actor_id,
-                                   BenefitClaim.campaign_id.in_([c.id for c in campaigns])))}
+        claims_query, {"user_id": actor_id, "campaign_ids": [c.id for c in campaigns]})}
     return [Entitlement(campaign, claims.get(campaign.id)) for campaign in campaigns
             if eligible(campaign, member)
             and (campaign.id in claims or campaign.closes_at > utcnow())]
