@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from math import cos, radians
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from app.core import scenes
 from app.core.db import insert_unique
@@ -173,6 +174,28 @@ def finish(*, actor_id: int, event_id: int, version: int,
     return event_detail(actor_id=actor_id, event_id=event_id)
 
 
+@cache
+def _viewer_queries():
+    """The statements every event list and event page runs (speakers' sessions, ratings, the
+    viewer's sign-ups), built once: building them and their cache keys again on every call
+    cost more than sending them."""
+    sessions = (select(EventSpeaker.name, EventSpeaker.title,
+                       func.count(func.distinct(Event.id)))
+                .join(Event, Event.id == EventSpeaker.event_id)
+                .where(EventSpeaker.name.in_(bindparam("names", expanding=True)),
+                       Event.status == "finished")
+                .group_by(EventSpeaker.name, EventSpeaker.title))
+    ratings = (select(Signup.event_id, func.avg(Signup.rating), func.count(Signup.rating))
+               .where(Signup.event_id.in_(bindparam("event_ids", expanding=True)),
+                      Signup.rating.is_not(None))
+               .group_by(Signup.event_id))
+    mine = select(Signup).where(
+        Signup.user_id == bindparam("user_id"),
+        Signup.event_id.in_(bindparam("event_ids", expanding=True)),
+        Signup.status.in_(("confirmed", "waitlisted")))
+    return sessions, ratings, mine
+
+
 def with_speaker_sessions(events: list[Event]) -> None:
     """Each speaker's finished sessions (by name and title), one query for the whole list."""
     speakers = [s for e in events for s in e.speakers]
@@ -180,10 +203,7 @@ def with_speaker_sessions(events: list[Event]) -> None:
         return
     names = sorted({s.name for s in speakers})
     counts = {(name, title): count for name, title, count in db.session.execute(
-        select(EventSpeaker.name, EventSpeaker.title, func.count(func.distinct(Event.id)))
-        .join(Event, Event.id == EventSpeaker.event_id)
-        .where(EventSpeaker.name.in_(names), Event.status == "finished")
-        .group_by(EventSpeaker.name, EventSpeaker.title))}
+        _viewer_queries()[0], {"names": names})}
     for speaker in speakers:
         speaker.sessions = counts.get((speaker.name, speaker.title), 0)
 
@@ -191,9 +211,7 @@ def with_speaker_sessions(events: list[Event]) -> None:
 def with_ratings(events: list[Event]) -> None:
     """The one-question rating's average and count per event, one query for the list."""
     found = {event_id: (average, count) for event_id, average, count in db.session.execute(
-        select(Signup.event_id, func.avg(Signup.rating), func.count(Signup.rating))
-        .where(Signup.event_id.in_([e.id for e in events]), Signup.rating.is_not(None))
-        .group_by(Signup.event_id))}
+        _viewer_queries()[1], {"event_ids": [e.id for e in events]})}
     for event in events:
         average, count = found.get(event.id, (None, 0))
         event.rating_average = None if average is None else round(float(average), 2)
@@ -208,9 +226,8 @@ def with_viewer(actor_id: int | None, events: list[Event]) -> list[Event]:
     from app.events.signups import with_positions
     with_speaker_sessions(events)
     with_ratings(events)
-    mine = {s.event_id: s for s in db.session.scalars(select(Signup).where(
-        Signup.user_id == actor_id, Signup.event_id.in_([e.id for e in events]),
-        Signup.status.in_(("confirmed", "waitlisted"))))}
+    mine = {s.event_id: s for s in db.session.scalars(
+        _viewer_queries()[2], {"user_id": actor_id, "event_ids": [e.id for e in events]})}
     with_positions(list(mine.values()))
     for event in events:
         event.my_signup = mine.get(event.id)
