@@ -13,7 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, false, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from app.core.i18n import N_
 from app.core.pagination import Page, decode_cursor, encode_cursor
@@ -51,19 +63,6 @@ def visible(user_id: int):
     return and_(or_(*clauses), TodoItem.waiting_since <= now)
 
 
-def filtered(user_id: int, kind: str | None, org_id: int | None, *columns):
-    query = select(*(columns or (TodoItem,))).where(visible(user_id))
-    if kind:
-        query = query.where(TodoItem.kind == kind)
-    if org_id is not None:
-        org = get_org_or_404(org_id)
-        if not has_role_over(user_id, org):
-            raise Invalid("You hold no role over this org.",
-                          details={"fields": {"org_id": [N_("outside your orgs")]}})
-        query = query.where(in_subtree(TodoItem.org_path, org.path))
-    return query
-
-
 def card_columns():
     """The columns a phone card needs (plain columns, not ORM objects: this is polled)."""
     batchable = (and_(TodoItem.kind.in_(list(BATCH_HANDLERS)), TodoItem.batchable)
@@ -73,23 +72,80 @@ def card_columns():
             TodoItem.version, TodoItem.action, batchable.label("batchable"))
 
 
-def page_query(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
-               cursor: str | None):
-    """The page of the queue: ids picked from the scope index, then those rows and org names."""
-    query = filtered(user_id, kind, org_id, TodoItem.id)
-    after = decode_cursor(cursor, KEYS)
-    if after is not None:
-        query = query.where(tuple_(*KEYS) > tuple(after))
-    chosen = query.order_by(*KEYS).limit(limit + 1).subquery()
+def _scope(table, grants: int):
+    """`visible`'s grant ranges with placeholders: role{n}, low{n} and high{n} per grant."""
+    return or_(*(and_(table.role == bindparam(f"role{n}"),
+                      table.org_path >= bindparam(f"low{n}"),
+                      table.org_path < bindparam(f"high{n}"),
+                      or_(table.exact_org.is_(False), table.org_path == bindparam(f"low{n}")))
+                 for n in range(grants)))
+
+
+@cache
+def _page_statement(grants: int, kind: bool, org: bool, after: bool, dialect: str,
+                    batch_kinds: tuple[str, ...]):
+    """The page for an officer with `grants` grants, with or without the kind, org and
+    cursor filters, built (and its cache key made) once per shape: `visible` and the filters
+    with placeholders, filled in by `_page_values` (`batch_kinds`: the card columns read the
+    batch handlers registered)."""
+    # typed as `visible` binds the time (by its value), written into the SQL on PostgreSQL
+    now = bindparam("now", type_=DateTime(timezone=True), literal_execute=dialect == "postgresql")
+    query = select(TodoItem.id).where(and_(_scope(TodoItem, grants),
+                                            TodoItem.waiting_since <= now))
+    if kind:
+        query = query.where(TodoItem.kind == bindparam("kind"))
+    if org:
+        query = query.where(TodoItem.org_path >= bindparam("org_low"),
+                            TodoItem.org_path < bindparam("org_high"))
+    if after:
+        query = query.where(tuple_(*KEYS) > tuple_(
+            bindparam("after_since", type_=TodoItem.waiting_since.type),
+            bindparam("after_id", type_=TodoItem.id.type)))
+    chosen = query.order_by(*KEYS).limit(bindparam("limit", type_=Integer())).subquery()
     return (select(*card_columns()).join(chosen, chosen.c.id == TodoItem.id)
             .join(Org, Org.id == TodoItem.org_id).order_by(*KEYS))
+
+
+def _page_values(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+                 cursor: str | None):
+    """The page's statement and its values; None when the caller holds no grant."""
+    found = grants_of(user_id)
+    values: dict = {"now": utcnow(), "limit": limit + 1}
+    for n, (grant, grant_org) in enumerate(found):
+        values[f"role{n}"] = grant.role
+        values[f"low{n}"], values[f"high{n}"] = subtree_bounds(grant_org.path)
+    if kind:
+        values["kind"] = kind
+    if org_id is not None:
+        org = get_org_or_404(org_id)
+        if not has_role_over(user_id, org):
+            raise Invalid("You hold no role over this org.",
+                          details={"fields": {"org_id": [N_("outside your orgs")]}})
+        values["org_low"], values["org_high"] = subtree_bounds(org.path)
+    after = decode_cursor(cursor, KEYS)
+    if after is not None:
+        values["after_since"], values["after_id"] = after
+    if not found:
+        return None, values
+    return _page_statement(len(found), bool(kind), org_id is not None, after is not None,
+                           db.session.get_bind().dialect.name, tuple(BATCH_HANDLERS)), values
+
+
+def page_query(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
+               cursor: str | None):
+    """The page of the queue: ids picked from the scope index, then those rows and org names
+    (the statement with the officer's values bound, for EXPLAIN in the benches)."""
+    statement, values = _page_values(user_id=user_id, kind=kind, org_id=org_id, limit=limit,
+                                     cursor=cursor)
+    return statement.params(values) if statement is not None else None
 
 
 def todos(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
           cursor: str | None) -> Page:
     """Oldest first; rows with the card columns, shaped by `TodoOut`."""
-    rows = db.session.execute(page_query(user_id=user_id, kind=kind, org_id=org_id,
-                                         limit=limit, cursor=cursor)).all()
+    statement, values = _page_values(user_id=user_id, kind=kind, org_id=org_id, limit=limit,
+                                     cursor=cursor)
+    rows = db.session.execute(statement, values).all() if statement is not None else []
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
@@ -117,16 +173,9 @@ def _counts_statement(grants: int, dialect: str = "postgresql"):
     index, which only a known time makes cheaper."""
     now = bindparam("now", literal_execute=dialect == "postgresql")
 
-    def scope(table):
-        return or_(*(and_(table.role == bindparam(f"role{n}"),
-                          table.org_path >= bindparam(f"low{n}"),
-                          table.org_path < bindparam(f"high{n}"),
-                          or_(table.exact_org.is_(False), table.org_path == bindparam(f"low{n}")))
-                     for n in range(grants)))
-
     parts = union_all(
-        select(TodoCount.kind, TodoCount.items).where(scope(TodoCount)),
-        select(TodoItem.kind, literal(-1)).where(scope(TodoItem),
+        select(TodoCount.kind, TodoCount.items).where(_scope(TodoCount, grants)),
+        select(TodoItem.kind, literal(-1)).where(_scope(TodoItem, grants),
                                                  TodoItem.waiting_since > now),
     ).subquery()
     total = func.sum(parts.c[1])
