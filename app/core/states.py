@@ -19,9 +19,10 @@ transaction ends as a whole (the error handler and the session teardown discard 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ClauseElement, ColumnElement, inspect, select, update
+from sqlalchemy import ClauseElement, ColumnElement, bindparam, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.i18n import N_
@@ -104,21 +105,43 @@ def guarded_update(row: Any, *, values: Mapping[str, Any], version: int | None =
     """
     model = type(row)
     seen = row.version if version is None else version
-    conditions = [model.id == row.id, model.version == seen, *where]
-    if status is not None:
-        expected = (status,) if isinstance(status, str) else tuple(status)
-        conditions.append(model.status.in_(expected))
-    changes = dict(values)
-    if bump_version:
-        changes["version"] = model.version + 1
-    moved = db.session.execute(
-        update(model).where(*conditions).values(**changes)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    expected = None if status is None else (status,) if isinstance(status, str) else tuple(status)
+    where = tuple(where)
+    if where or any(isinstance(value, ClauseElement) for value in values.values()):
+        conditions = [model.id == row.id, model.version == seen, *where]
+        if expected is not None:
+            conditions.append(model.status.in_(expected))
+        changes = dict(values)
+        if bump_version:
+            changes["version"] = model.version + 1
+        statement, params = (update(model).where(*conditions).values(**changes)
+                             .execution_options(synchronize_session=False)), None
+    else:  # the usual shape: built once per model, columns written and flags
+        statement = _guarded_statement(model, tuple(values), expected is not None, bump_version)
+        params = {"row_id": row.id, "seen_version": seen,
+                  **{f"value_{key}": value for key, value in values.items()}}
+        if expected is not None:
+            params["expected_statuses"] = expected
+    moved = db.session.execute(statement, params).rowcount
     if moved != 1:
         raise stale(model, row.id, machine=machine,
                     noun=noun or model.__tablename__.rstrip("s").replace("_", " "))
     _hold_written(row, values, seen + 1 if bump_version else None)
+
+
+@cache
+def _guarded_statement(model: type, keys: tuple[str, ...], with_status: bool,
+                       bump_version: bool):
+    """`guarded_update`'s UPDATE with placeholders for the plain values of `keys` (building
+    it and its cache key on every decision cost more than a part of sending it)."""
+    conditions = [model.id == bindparam("row_id"), model.version == bindparam("seen_version")]
+    if with_status:
+        conditions.append(model.status.in_(bindparam("expected_statuses", expanding=True)))
+    changes: dict[str, Any] = {key: bindparam(f"value_{key}") for key in keys}
+    if bump_version:
+        changes["version"] = model.version + 1
+    return (update(model).where(*conditions).values(**changes)
+            .execution_options(synchronize_session=False))
 
 
 def _hold_written(row: Any, values: Mapping[str, Any], version: int | None) -> None:
