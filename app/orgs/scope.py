@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select
 
 from app.core.labels import ROLES, Codes
 from app.core.roles import OFFICERS
@@ -47,13 +48,17 @@ def forget_grants(user_id: int) -> None:
         g.setdefault("role_grants", {}).pop(user_id, None)
 
 
+@cache
+def _grants_statement():
+    """Built once (and its cache key made once): every login and officer screen reads grants."""
+    return (select(OfficerRole, Org)
+            .join(Org, Org.id == OfficerRole.org_id)
+            .where(OfficerRole.user_id == bindparam("user_id"))
+            .order_by(Org.path, OfficerRole.role))
+
+
 def _load_grants(user_id: int) -> list[tuple[OfficerRole, Org]]:
-    rows = db.session.execute(
-        select(OfficerRole, Org)
-        .join(Org, Org.id == OfficerRole.org_id)
-        .where(OfficerRole.user_id == user_id)
-        .order_by(Org.path, OfficerRole.role)
-    ).all()
+    rows = db.session.execute(_grants_statement(), {"user_id": user_id}).all()
     return [(grant, org) for grant, org in rows]
 
 
