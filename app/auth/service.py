@@ -91,12 +91,18 @@ def _exchange_code(call, *args, invalid=_login_code_invalid):
                                  code="wechat_unavailable", headers={"Retry-After": "5"}) from None
 
 
+@cache
+def _user_by_openid():
+    """Built once: every login looks its user up."""
+    return select(User).where(User.openid == bindparam("openid"))
+
+
 def _upsert_user(openid: str, unionid: str | None) -> User:
-    user = db.session.scalar(select(User).where(User.openid == openid))
+    user = db.session.scalar(_user_by_openid(), {"openid": openid})
     if user is None:
         user = User(openid=openid, unionid=unionid)
         if not insert_unique(user):  # two first logins at once: the other one created it
-            user = db.session.scalar(select(User).where(User.openid == openid))
+            user = db.session.scalar(_user_by_openid(), {"openid": openid})
     if unionid and user.unionid != unionid:
         user.unionid = unionid
     user.last_login_at = utcnow()
