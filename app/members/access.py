@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.core.roles import OFFICERS
@@ -14,13 +15,22 @@ from app.members.models import Membership, MembershipCorrection, MembershipTrans
 from app.orgs.scope import authorize, has_role_over, org_scope_clause
 
 
+@cache
+def _membership_with_org():
+    return (select(Membership).options(joinedload(Membership.org))
+            .where(Membership.id == bindparam("membership_id")))
+
+
 def get_membership(actor_id: int, membership_id: int, *, roles: Iterable[str] = OFFICERS,
                    applicant: bool = True) -> Membership:
     """The application (with its org) for its applicant (unless `applicant=False`) or an
     officer holding one of `roles` over its org; 404 for anyone with no role there (nothing
     leaks), 403 for an officer with another role."""
-    membership = db.session.get(Membership, membership_id,
-                                options=[joinedload(Membership.org)])
+    if db.session.identity_key(Membership, membership_id) in db.session.identity_map:
+        membership = db.session.get(Membership, membership_id,
+                                    options=[joinedload(Membership.org)])
+    else:  # what `get` would send, with the statement built once
+        membership = db.session.scalar(_membership_with_org(), {"membership_id": membership_id})
     if membership is None:
         raise NotFound("No such membership.")
     if applicant and membership.user_id == actor_id:
