@@ -56,28 +56,13 @@ class FastReader:
 
     def execute(self, sql: str, params, **options) -> list:
         """The rows of `sql` on this thread's kept cursor (`options` go to the driver's
-        `execute`). A connection the server dropped (a restart) is replaced and the statement
-        run once more; a database that stays away is `DatabaseUnavailable` (503)."""
-        from app.errors import DatabaseUnavailable, database_incidents
+        `execute`), retried as `_retrying` says."""
+        def run() -> list:
+            cursor = self.cursor()
+            cursor.execute(sql, params, **options)
+            return cursor.fetchall()
 
-        dbapi = self.engine.dialect.loaded_dbapi
-        for attempt in (1, 2):
-            try:
-                cursor = self.cursor()
-                cursor.execute(sql, params, **options)
-                return cursor.fetchall()
-            except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
-                self.reset()
-                # a restart killed the idle pooled connections too (other threads left them):
-                # the retry must open a new one, not check out the next dead one
-                self.engine.pool.dispose()
-                if attempt == 2:
-                    database_incidents.refused_one(exc)
-                    raise DatabaseUnavailable() from None
-            except Exception:
-                self.reset()
-                raise
-        raise AssertionError("unreachable")
+        return self._retrying(run)
 
     def integers(self, sql: str) -> tuple[int, ...] | None:
         """The first row of `sql`, a statement without parameters whose columns are integers,
@@ -88,28 +73,39 @@ class FastReader:
         if self.dialect != "postgresql":
             rows = self.execute(sql, [])
             return tuple(rows[0]) if rows else None
-        from psycopg import errors, pq
+        from psycopg import pq
 
+        def run() -> tuple[int, ...] | None:
+            pgconn = self.connection().driver_connection.pgconn
+            prepared = getattr(self.local, "prepared", None)
+            if prepared is None:
+                prepared = self.local.prepared = {}
+            name = prepared.get(sql)
+            if name is None:
+                name = f"gonghui_int_{len(prepared)}".encode()
+                _ok(pgconn.prepare(name, sql.encode()), pq.ExecStatus.COMMAND_OK)
+                prepared[sql] = name
+            result = _ok(pgconn.exec_prepared(name, None), pq.ExecStatus.TUPLES_OK)
+            if not result.ntuples:
+                return None
+            return tuple(int(result.get_value(0, column)) for column in range(result.nfields))
+
+        return self._retrying(run)
+
+    def _retrying(self, run):
+        """`run()` on this thread's connection. A connection the server dropped (a restart)
+        is replaced and `run` tried once more; a database that stays away is
+        `DatabaseUnavailable` (503); any other error drops the connection and is raised."""
         from app.errors import DatabaseUnavailable, database_incidents
 
+        dbapi = self.engine.dialect.loaded_dbapi
         for attempt in (1, 2):
             try:
-                pgconn = self.connection().driver_connection.pgconn
-                prepared = getattr(self.local, "prepared", None)
-                if prepared is None:
-                    prepared = self.local.prepared = {}
-                name = prepared.get(sql)
-                if name is None:
-                    name = f"gonghui_int_{len(prepared)}".encode()
-                    _ok(pgconn.prepare(name, sql.encode()), pq.ExecStatus.COMMAND_OK)
-                    prepared[sql] = name
-                result = _ok(pgconn.exec_prepared(name, None), pq.ExecStatus.TUPLES_OK)
-                if not result.ntuples:
-                    return None
-                return tuple(int(result.get_value(0, column))
-                             for column in range(result.nfields))
-            except (errors.OperationalError, errors.InterfaceError) as exc:
+                return run()
+            except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
                 self.reset()
+                # a restart killed the idle pooled connections too (other threads left them):
+                # the retry must open a new one, not check out the next dead one
                 self.engine.pool.dispose()
                 if attempt == 2:
                     database_incidents.refused_one(exc)
