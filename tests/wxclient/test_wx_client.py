@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+import requests
 
 from wxclient import (
     InvalidCode,
@@ -214,3 +215,45 @@ def test_subscribe_send_is_not_resent_after_ambiguous_failure(
     fake.inject_fault("busy", count=1)  # busy means "not processed": safe to resend
     client.send_subscribe_message("mock-gina", "tpl-1", {"thing1": "x"})
     assert len(fake.sent_messages()) == 1
+
+
+# ---------------------------------------------------------------- environment, read once
+
+
+def test_proxy_from_the_environment_is_used(fake: FakeWeChatServer,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY, read when the client is built, carries every call: the fake answers as
+    the proxy (it reads the absolute URL's path) for a host that does not resolve."""
+    monkeypatch.setenv("HTTP_PROXY", fake.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    wx = WeChatClient(fake.appid, fake.secret, base_url="http://wechat.invalid",
+                      timeout=(1.0, 2.0))
+    monkeypatch.delenv("HTTP_PROXY")  # read once: a later change does not matter
+    assert wx.code_to_session("mock:alice").openid == "mock-alice"
+    assert wx.session.trust_env is False
+
+
+def test_no_proxy_host_goes_direct(fake: FakeWeChatServer, closed_port: int,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port}")  # would refuse
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    wx = WeChatClient(fake.appid, fake.secret, base_url=fake.url, timeout=(1.0, 2.0))
+    assert wx.code_to_session("mock:alice").openid == "mock-alice"
+
+
+def test_ca_bundle_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/county-ca.pem")
+    assert WeChatClient("wx1", "s" * 32).session.verify == "/etc/ssl/county-ca.pem"
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    assert WeChatClient("wx1", "s" * 32).session.verify is True
+
+
+def test_netrc_lends_no_credentials(fake: FakeWeChatServer, tmp_path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".netrc").write_text("machine 127.0.0.1 login alice password s3cret\n")
+    monkeypatch.setenv("NETRC", str(tmp_path / ".netrc"))
+    wx = WeChatClient(fake.appid, fake.secret, base_url=fake.url, timeout=(1.0, 2.0))
+    request = wx.session.prepare_request(requests.Request("GET", fake.url + LOGIN_PATH))
+    assert "Authorization" not in request.headers
