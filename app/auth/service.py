@@ -98,14 +98,18 @@ def _user_by_openid():
 
 
 def _upsert_user(openid: str, unionid: str | None) -> User:
+    now = utcnow()
     user = db.session.scalar(_user_by_openid(), {"openid": openid})
     if user is None:
-        user = User(openid=openid, unionid=unionid)
-        if not insert_unique(user):  # two first logins at once: the other one created it
-            user = db.session.scalar(_user_by_openid(), {"openid": openid})
+        # a first login inserts the user as it is after this login: no UPDATE after the INSERT
+        user = User(openid=openid, unionid=unionid, last_login_at=now)
+        if insert_unique(user):
+            return user
+        # two first logins at once: the other one created it
+        user = db.session.scalar(_user_by_openid(), {"openid": openid})
     if unionid and user.unionid != unionid:
         user.unionid = unionid
-    user.last_login_at = utcnow()
+    user.last_login_at = now
     return user
 
 
@@ -131,11 +135,9 @@ def _issue(user: User, session_id: str, *, successor: RefreshToken | None = None
 def wx_login(*, code: str) -> IssuedTokens:
     """Exchange a wx.login code for our tokens, creating the user on first login."""
     session_info = _exchange_code(wechat().code_to_session, code)
-    user = _upsert_user(session_info.openid, session_info.unionid)
-    db.session.flush()
-    login = LoginSession(id=uuid.uuid4().hex, user_id=user.id)
+    user = _upsert_user(session_info.openid, session_info.unionid)  # holds its id
+    login = LoginSession(id=uuid.uuid4().hex, user_id=user.id)  # written with the tokens
     db.session.add(login)
-    db.session.flush()
     issued = _issue(user, login.id)
     commit_keeping_loaded()  # the answer shows the profile just read: no read-back
     return issued

@@ -36,6 +36,31 @@ def test_second_login_reuses_the_same_user(client):
     assert first == second
 
 
+def test_first_login_writes_each_row_once(client, app, statements):
+    """The new user is inserted holding its login time (no UPDATE after the INSERT); the
+    login session and its refresh token go in with the commit."""
+    assert _login(client, "mock:carol").status_code == 200
+    writes = [sql.split()[0] + " " + sql.split()[2 if sql.startswith("INSERT") else 1]
+              for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
+    assert writes == ["INSERT users", "INSERT login_sessions", "INSERT refresh_tokens"]
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.openid == "mock-carol"))
+        assert user.last_login_at is not None
+
+
+def test_returning_login_moves_the_login_time(client, app, clock):
+    _login(client, "mock:dave")
+    with app.app_context():
+        first = db.session.scalar(db.select(User.last_login_at)
+                                  .where(User.openid == "mock-dave"))
+    clock.shift(60)
+    _login(client, "mock:dave")
+    with app.app_context():
+        again = db.session.scalar(db.select(User.last_login_at)
+                                  .where(User.openid == "mock-dave"))
+    assert again > first
+
+
 def test_bad_code_is_401_wechat_code_invalid(client):
     response = _login(client, "not-a-real-code")
     assert response.status_code == 401
