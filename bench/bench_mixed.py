@@ -278,17 +278,24 @@ def start(spec: dict, url: str, port: int, fake_url: str) -> subprocess.Popen:
     raise SystemExit(f"gunicorn of {spec['label']} did not start")
 
 
-def process_tree_cpu(root_pid: int) -> float:
-    """CPU seconds (user + system) of `root_pid` and its live children."""
+def process_tree_cpu(root_pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of `root_pid` and of each of its live children, by pid."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
     pids = [root_pid]
     children = Path(f"/proc/{root_pid}/task/{root_pid}/children")
     if children.exists():
         pids += [int(p) for p in children.read_text().split()]
-    for pid in pids:
-        total += _pid_cpu(pid, ticks)
-    return total
+    return {pid: _pid_cpu(pid, ticks) for pid in pids}
+
+
+def worker_shares(root_pid: int, before: dict[int, float], after: dict[int, float]) -> str:
+    """Each worker's share of the workers' CPU in a round, largest first: the client's
+    keep-alive connections stay with the worker that accepted them, and when most land on one
+    worker it is bound to one core by its GIL while the other core waits (seen: 98/1/1 %)."""
+    used = sorted((after[pid] - before.get(pid, 0.0) for pid in after if pid != root_pid),
+                  reverse=True)
+    total = sum(used) or 1.0
+    return " / ".join(f"{100 * part / total:.0f} %" for part in used)
 
 
 def _pid_cpu(pid: int, ticks: int) -> float:
@@ -484,19 +491,21 @@ def main() -> None:
             for number in range(args.rounds):
                 for n, (spec, server) in enumerate(zip(specs, servers, strict=True)):
                     database = spec["env"].get("DATABASE_URL", args.postgres).rsplit("/", 1)[1]
-                    cpu_before = (process_tree_cpu(server.pid),
+                    tree_before = process_tree_cpu(server.pid)
+                    cpu_before = (sum(tree_before.values()),
                                   database_cpu(args.postgres, [database]), time.process_time())
                     found = run(18801 + n, args.seconds, args.clients, decisions, lock, points,
                                 args.requests_per_connection)
-                    cpu_after = (process_tree_cpu(server.pid),
+                    tree_after = process_tree_cpu(server.pid)
+                    cpu_after = (sum(tree_after.values()),
                                  database_cpu(args.postgres, [database]), time.process_time())
                     found.cpu = {name: after - before for name, before, after in zip(
                         ("gunicorn", "postgres", "client"), cpu_before, cpu_after,
                         strict=True)}
-                    if args.rounds > 1 or len(specs) > 1:
-                        print(f"round {number + 1} [{spec['label']}]: "
-                              f"{found.count / found.elapsed:.0f} req/s, errors "
-                              f"{sum(found.errors.values())}", flush=True)
+                    print(f"round {number + 1} [{spec['label']}]: "
+                          f"{found.count / found.elapsed:.0f} req/s, errors "
+                          f"{sum(found.errors.values())}, workers' CPU shares "
+                          f"{worker_shares(server.pid, tree_before, tree_after)}", flush=True)
                     totals[spec["label"]].merge(found)
         finally:
             for server in servers:
