@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
-    false,
     func,
     literal,
     or_,
@@ -34,33 +33,9 @@ from app.core.todos import BATCH_HANDLERS, TodoCount, TodoItem
 from app.errors import Invalid
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.scope import get_org_or_404, grants_of, has_role_over, in_subtree, subtree_bounds
+from app.orgs.scope import get_org_or_404, grants_of, has_role_over, subtree_bounds
 
 KEYS = (TodoItem.waiting_since, TodoItem.id)
-
-
-def visible(user_id: int):
-    """Items the officer can decide now: whose role they hold on the item's org (exact) or
-    above it, and whose waiting has begun (an award waits from the bid deadline on).
-
-    Each grant is one range of the scope index: exact-org items sit at the range's first
-    path, so "exact" and the waiting_since bound (an included column) only narrow the same
-    scan.
-    """
-    clauses = []
-    for grant, org in grants_of(user_id):
-        clauses.append(and_(
-            TodoItem.role == grant.role,
-            in_subtree(TodoItem.org_path, org.path),
-            or_(TodoItem.exact_org.is_(False), TodoItem.org_path == org.path),
-        ))
-    if not clauses:
-        return false()
-    # the time in the SQL text on PostgreSQL, as for the counts below: a prepared statement's
-    # generic plan reads the whole scope range (~4 ms at 20,000 items) instead of the page
-    now = bindparam("now", utcnow(),
-                    literal_execute=db.session.get_bind().dialect.name == "postgresql")
-    return and_(or_(*clauses), TodoItem.waiting_since <= now)
 
 
 def card_columns():
@@ -73,7 +48,10 @@ def card_columns():
 
 
 def _scope(table, grants: int):
-    """`visible`'s grant ranges with placeholders: role{n}, low{n} and high{n} per grant."""
+    """Items the officer can decide: whose role they hold on the item's org (exact) or above
+    it, one range of the scope index per grant (exact-org items sit at the range's first
+    path, so "exact" only narrows the same scan); placeholders role{n}, low{n} and high{n}
+    per grant, filled by `_grant_values`."""
     return or_(*(and_(table.role == bindparam(f"role{n}"),
                       table.org_path >= bindparam(f"low{n}"),
                       table.org_path < bindparam(f"high{n}"),
@@ -85,10 +63,12 @@ def _scope(table, grants: int):
 def _page_statement(grants: int, kind: bool, org: bool, after: bool, dialect: str,
                     batch_kinds: tuple[str, ...]):
     """The page for an officer with `grants` grants, with or without the kind, org and
-    cursor filters, built (and its cache key made) once per shape: `visible` and the filters
+    cursor filters, built (and its cache key made) once per shape: `_scope` and the filters
     with placeholders, filled in by `_page_values` (`batch_kinds`: the card columns read the
-    batch handlers registered)."""
-    # typed as `visible` binds the time (by its value), written into the SQL on PostgreSQL
+    batch handlers registered); only items whose waiting has begun (an award waits from the
+    bid deadline on)."""
+    # the time in the SQL text on PostgreSQL, as for the counts below: a prepared statement's
+    # generic plan reads the whole scope range (~4 ms at 20,000 items) instead of the page
     now = bindparam("now", type_=DateTime(timezone=True), literal_execute=dialect == "postgresql")
     query = select(TodoItem.id).where(and_(_scope(TodoItem, grants),
                                             TodoItem.waiting_since <= now))
@@ -109,11 +89,8 @@ def _page_statement(grants: int, kind: bool, org: bool, after: bool, dialect: st
 def _page_values(*, user_id: int, kind: str | None, org_id: int | None, limit: int,
                  cursor: str | None):
     """The page's statement and its values; None when the caller holds no grant."""
-    found = grants_of(user_id)
-    values: dict = {"now": utcnow(), "limit": limit + 1}
-    for n, (grant, grant_org) in enumerate(found):
-        values[f"role{n}"] = grant.role
-        values[f"low{n}"], values[f"high{n}"] = subtree_bounds(grant_org.path)
+    grants, values = _grant_values(user_id)
+    values["limit"] = limit + 1
     if kind:
         values["kind"] = kind
     if org_id is not None:
@@ -125,9 +102,9 @@ def _page_values(*, user_id: int, kind: str | None, org_id: int | None, limit: i
     after = decode_cursor(cursor, KEYS)
     if after is not None:
         values["after_since"], values["after_id"] = after
-    if not found:
+    if not grants:
         return None, values
-    return _page_statement(len(found), bool(kind), org_id is not None, after is not None,
+    return _page_statement(grants, bool(kind), org_id is not None, after is not None,
                            db.session.get_bind().dialect.name, tuple(BATCH_HANDLERS)), values
 
 
@@ -182,7 +159,8 @@ def _counts_statement(grants: int, dialect: str = "postgresql"):
     return select(parts.c.kind, total).group_by(parts.c.kind).having(total > 0)
 
 
-def _counts_values(user_id: int) -> tuple[int, dict]:
+def _grant_values(user_id: int) -> tuple[int, dict]:
+    """The officer's grant count and `_scope`'s values for them, with the time ("now")."""
     values: dict = {"now": utcnow()}
     found = grants_of(user_id)
     for n, (grant, org) in enumerate(found):
@@ -193,13 +171,13 @@ def _counts_values(user_id: int) -> tuple[int, dict]:
 
 def counts_query(*, user_id: int):
     """The counts statement with the officer's values bound (for EXPLAIN in the benches)."""
-    grants, values = _counts_values(user_id)
+    grants, values = _grant_values(user_id)
     dialect = db.session.get_bind().dialect.name
     return _counts_statement(grants, dialect).params(values) if grants else None
 
 
 def counts(*, user_id: int) -> Counts:
-    grants, values = _counts_values(user_id)
+    grants, values = _grant_values(user_id)
     if not grants:
         return Counts({})
     statement = _counts_statement(grants, db.session.get_bind().dialect.name)
