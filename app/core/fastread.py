@@ -7,7 +7,9 @@ cache, `app/stations/cards.py`) belongs to its domain.
 from __future__ import annotations
 
 import contextlib
+import select
 import threading
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import create_engine, event
@@ -77,20 +79,66 @@ class FastReader:
 
         def run() -> tuple[int, ...] | None:
             pgconn = self.connection().driver_connection.pgconn
-            prepared = getattr(self.local, "prepared", None)
-            if prepared is None:
-                prepared = self.local.prepared = {}
-            name = prepared.get(sql)
-            if name is None:
-                name = f"gonghui_int_{len(prepared)}".encode()
-                _ok(pgconn.prepare(name, sql.encode()), pq.ExecStatus.COMMAND_OK)
-                prepared[sql] = name
-            result = _ok(pgconn.exec_prepared(name, None), pq.ExecStatus.TUPLES_OK)
-            if not result.ntuples:
-                return None
-            return tuple(int(result.get_value(0, column)) for column in range(result.nfields))
+            return _integers(_ok(pgconn.exec_prepared(self._prepared(pgconn, sql), None),
+                                 pq.ExecStatus.TUPLES_OK))
 
         return self._retrying(run)
+
+    def send_integers(self, sql: str) -> Callable[[], tuple[int, ...] | None]:
+        """`integers(sql)` in two halves, so that the caller works while the read travels:
+        on PostgreSQL the statement is sent now, and the call returned takes its answer
+        (waiting without the GIL if it has not come yet). Any other read on this thread's
+        connection meanwhile takes it first. Elsewhere (SQLite: no round trip) it is read
+        now. When either half fails, the answer is `integers(sql)`: its retry and errors."""
+        if self.dialect != "postgresql":
+            found = self.integers(sql)
+            return lambda: found
+        from psycopg import pq
+
+        self._settle()
+        try:
+            pgconn = self.connection().driver_connection.pgconn
+            name = self._prepared(pgconn, sql)
+            pgconn.send_query_prepared(name, None)
+        except Exception:
+            self.reset()
+            found = self.integers(sql)
+            return lambda: found
+        answer: list = []
+
+        def take() -> tuple[int, ...] | None:
+            if not answer:
+                if self.local.pending is take:
+                    self.local.pending = None
+                try:
+                    answer.append(_integers(_ok(_received(pgconn), pq.ExecStatus.TUPLES_OK)))
+                except Exception:
+                    self.reset()
+                    answer.append(self.integers(sql))
+            return answer[0]
+
+        self.local.pending = take
+        return take
+
+    def _settle(self) -> None:
+        """Take the answer of a read `send_integers` left travelling on this connection."""
+        pending = getattr(self.local, "pending", None)
+        if pending is not None:
+            pending()
+
+    def _prepared(self, pgconn, sql: str) -> bytes:
+        """The name `sql` is prepared under on this connection (prepared on first use)."""
+        from psycopg import pq
+
+        prepared = getattr(self.local, "prepared", None)
+        if prepared is None:
+            prepared = self.local.prepared = {}
+        name = prepared.get(sql)
+        if name is None:
+            name = f"gonghui_int_{len(prepared)}".encode()
+            _ok(pgconn.prepare(name, sql.encode()), pq.ExecStatus.COMMAND_OK)
+            prepared[sql] = name
+        return name
 
     def _retrying(self, run):
         """`run()` on this thread's connection. A connection the server dropped (a restart)
@@ -98,6 +146,7 @@ class FastReader:
         `DatabaseUnavailable` (503); any other error drops the connection and is raised."""
         from app.errors import DatabaseUnavailable, database_incidents
 
+        self._settle()
         dbapi = self.engine.dialect.loaded_dbapi
         for attempt in (1, 2):
             try:
@@ -118,10 +167,32 @@ class FastReader:
     def reset(self) -> None:
         """Drop this thread's connection (after an error, so the next call reconnects)."""
         conn = getattr(self.local, "conn", None)
-        self.local.conn = self.local.cursor = self.local.prepared = None
+        self.local.conn = self.local.cursor = self.local.prepared = self.local.pending = None
         if conn is not None:
             with contextlib.suppress(Exception):  # already broken: nothing to clean
                 conn.invalidate()
+
+
+def _received(pgconn):
+    """The result of the statement sent on `pgconn`, read to its end (libpq's own calls; the
+    wait for the socket releases the GIL)."""
+    while True:
+        pgconn.consume_input()
+        if not pgconn.is_busy():
+            break
+        select.select([pgconn.socket], [], [])
+    result = pgconn.get_result()
+    while pgconn.get_result() is not None:
+        pass
+    if result is None:
+        raise RuntimeError("no result for the statement sent")
+    return result
+
+
+def _integers(result) -> tuple[int, ...] | None:
+    if not result.ntuples:
+        return None
+    return tuple(int(result.get_value(0, column)) for column in range(result.nfields))
 
 
 def _ok(result, status):

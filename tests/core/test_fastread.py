@@ -1,5 +1,6 @@
-"""The hot reader's one-row integer read (`FastReader.integers`): on PostgreSQL it runs on
-libpq directly, so it must answer, fail and recover exactly as the cursor path does."""
+"""The hot reader's one-row integer read (`FastReader.integers`, and `send_integers`, its
+two halves): on PostgreSQL it runs on libpq directly, so it must answer, fail and recover
+exactly as the cursor path does."""
 
 from __future__ import annotations
 
@@ -64,3 +65,51 @@ def test_a_database_that_stays_away_is_unavailable(app_ctx):
     lost = FastReader(make_url("postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
     with pytest.raises(DatabaseUnavailable):
         lost.integers(SEQ)
+
+
+def test_sent_then_taken_gives_the_same_answer(seq_row):
+    fast = reader()
+    take = fast.send_integers(SEQ)
+    assert take() == (9007199254740993, 42)
+    assert take() == (9007199254740993, 42)  # kept: taken once
+    assert fast.send_integers("SELECT epoch, seq FROM station_search_seq WHERE id = 2")() \
+        is None
+
+
+def test_a_read_meanwhile_takes_the_travelling_answer_first(seq_row):
+    fast = reader()
+    take = fast.send_integers(SEQ)
+    rows = fast.execute("SELECT seq FROM station_search_seq WHERE id = 1", [])
+    assert [tuple(row) for row in rows] == [(42,)]
+    second = fast.send_integers(SEQ)
+    assert fast.integers(SEQ) == (9007199254740993, 42)
+    assert (take(), second()) == ((9007199254740993, 42), (9007199254740993, 42))
+
+
+@pytest.mark.postgres
+def test_a_restart_while_the_read_travels_is_answered_by_reconnecting(seq_row):
+    fast = reader()
+    assert fast.integers(SEQ) == (9007199254740993, 42)
+    take = fast.send_integers(SEQ)
+    restart_database()
+    assert take() == (9007199254740993, 42)
+    assert fast.send_integers(SEQ)() == (9007199254740993, 42)
+
+
+@pytest.mark.postgres
+def test_a_refused_statement_sent_raises_the_servers_error_and_the_next_read_works(seq_row):
+    fast = reader()
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        fast.send_integers("SELECT 1 / 0")()
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        fast.send_integers("SELECT 1 FROM no_such_table")()
+    assert fast.send_integers(SEQ)() == (9007199254740993, 42)
+
+
+@pytest.mark.postgres
+def test_a_database_that_stays_away_is_unavailable_to_a_sent_read(app_ctx):
+    from sqlalchemy.engine import make_url
+
+    lost = FastReader(make_url("postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
+    with pytest.raises(DatabaseUnavailable):
+        lost.send_integers(SEQ)()
