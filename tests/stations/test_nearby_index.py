@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from app.core.fastread import reader
 from app.extensions import db
+from app.stations import hours
 from app.stations.cards import KEY as CACHE_KEY
 from app.stations.cards import CardCache, use_card_cache
 from app.stations.search import index as search_index
@@ -121,6 +122,40 @@ def test_another_worker_sees_an_edit_a_move_and_a_suspension_at_once(app_ctx, tr
     update_station(actor_id=tree.ids["county_admin"], station_id=station.id,
                    changes={"status": "active"})
     assert names(moved) == ["新名字"]
+
+
+def test_the_search_runs_again_only_when_the_counter_moved(indexed, tree):
+    """On PostgreSQL the search runs while the freshness read travels: its answer stands
+    when the counter is where the index was, else the index catches up and it runs again."""
+    station = make_station(tree["village1"], *XINING, name="旧名字")
+    db.session.commit()
+    assert [item["name"] for item in search(*XINING)["items"]] == ["旧名字"]  # loaded
+    fast = reader()
+    seen = []
+
+    def names(index):
+        seen.append(index.seq)
+        return [item["name"] for item in search_in(index)]
+
+    def search_in(index):
+        hits = index.find_hits(fast, *XINING, 500, 0, False, hours.Moment(NOW), 10)
+        return [json.loads(card_of(hit.station_id)) for hit in hits]
+
+    assert search_index.searched(fast, names) == ["旧名字"]
+    assert len(seen) == 1
+    update_station(actor_id=tree.ids["county_admin"], station_id=station.id,
+                   changes={"name": "新名字"})  # this index is behind until it reads the counter
+    seen.clear()
+    assert search_index.searched(fast, names) == ["新名字"]
+    if fast.dialect == "postgresql":  # first on the index as it stood, then caught up
+        assert len(seen) == 2 and seen[0] < seen[1]
+    else:  # SQLite reads the counter first (no round trip to hide)
+        assert len(seen) == 1
+
+
+def card_of(station_id):
+    return db.session.scalar(text("SELECT card FROM station_search WHERE station_id = :id"),
+                             {"id": station_id})
 
 
 def test_a_new_rating_shows_in_another_worker_at_once(app_ctx, tree, other_worker):

@@ -9,7 +9,7 @@ from app.core.fastread import reader
 from app.stations import hours
 from app.stations.cards import card_cache
 from app.stations.geo import EARTH_RADIUS_M
-from app.stations.search.index import StationIndex, station_index
+from app.stations.search.index import StationIndex, searched
 from app.stations.search.ranking import Hit, Words, find_hits
 from app.stations.search.sql import CARD_BYTES, ring_sql, run
 from app.stations.vocab import services_mask
@@ -52,13 +52,17 @@ def nearby_json(*, lat: float, lng: float, radius_m: int, limit: int, services: 
     moment = hours.Moment(now)
     cache = card_cache(fast)
     inline = cache is None or not cache.prefers_keys()
-    index = None if inline else station_index(fast)
-    if index is not None:
+
+    def from_index(index: StationIndex) -> bytes:
         hits = _fill_cards(fast, cache, index.find_hits(fast, lat, lng, radius_m, mask,
                                                          open_now, moment, limit))
         nearest = None if hits else _nearest(fast, cache, lat, lng, radius_m, mask, open_now,
                                              moment, index)
         return _body(fast, moment, english, hits, nearest, radius_m)
+
+    body = None if inline else searched(fast, from_index)
+    if body is not None:
+        return body
     hits = find_hits(fast, lat, lng, radius_m, mask, open_now, moment, inline, limit=limit)
     if not inline:
         hits = _fill_cards(fast, cache, hits)
