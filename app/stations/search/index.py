@@ -8,12 +8,14 @@ reads the same index box as the SQL (`sql.box`) and applies the same exact tests
 
 Freshness: every write to the read model bumps `station_search_seq` and logs the station in
 `station_search_changes` in its own transaction (`readmodel.log_changes`); the counter row
-stays locked until commit, so changes commit in counter order. Each search first reads that
-one row (a primary-key read): unchanged → search here; moved on → read the logged stations'
-rows and apply them, then search. So a search that starts after a write has returned, in any
-process on any host, sees it. A new epoch, a gap in the log (pruned) or too many changes →
-load everything again; until an index is loaded (in a background thread, NEARBY_INDEX =
-"background"), searches take the SQL path.
+stays locked until commit, so changes commit in counter order. Each search reads that one
+row (a primary-key read): unchanged → search here; moved on → read the logged stations' rows
+and apply them, then search. So a search that starts after a write has returned, in any
+process on any host, sees it. On PostgreSQL the read travels while the search runs on the
+index as it stood (`searched`): its answer stands when the counter says the index was in
+step, else the search runs again after the catch-up. A new epoch, a gap in the log
+(pruned) or too many changes → load everything again; until an index is loaded (in a
+background thread, NEARBY_INDEX = "background"), searches take the SQL path.
 """
 
 from __future__ import annotations
