@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import FunctionType
+from types import CodeType, FunctionType
 
 from flask import Flask
 
@@ -12,20 +12,23 @@ from config import BaseConfig, engine_options, load_config
 
 
 class App(Flask):
-    """Flask, with `ensure_sync` remembered per function: Flask asks it of every hook and view
-    on every request (17 times for a nearby search), and each time `inspect` walks the
-    function's code flags again."""
+    """Flask, with `ensure_sync` remembered per code object: Flask asks it of every hook and
+    view on every request (17 times for a nearby search), and each time `inspect` walks the
+    function's code flags again. Keyed by code, not by function: some hooks are closures
+    made anew on every request, and whether a plain function is a coroutine function is its
+    code's flag (or a marker on the function, checked each time)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._sync: dict[FunctionType, object] = {}
+        self._plain: set[CodeType] = set()
 
     def ensure_sync(self, func):
-        found = self._sync.get(func) if type(func) is FunctionType else None
-        if found is None:
-            found = super().ensure_sync(func)
-            if type(func) is FunctionType:  # hooks and views; bound methods are made anew
-                self._sync[func] = found
+        plain = type(func) is FunctionType and not hasattr(func, "_is_coroutine_marker")
+        if plain and func.__code__ in self._plain:
+            return func
+        found = super().ensure_sync(func)
+        if plain and found is func:
+            self._plain.add(func.__code__)
         return found
 
 
