@@ -75,6 +75,9 @@ class FastReader:
         if self.dialect != "postgresql":
             rows = self.execute(sql, [])
             return tuple(rows[0]) if rows else None
+        return self._retrying(self._integers_run(sql))
+
+    def _integers_run(self, sql: str) -> Callable[[], tuple[int, ...] | None]:
         from psycopg import pq
 
         def run() -> tuple[int, ...] | None:
@@ -82,14 +85,15 @@ class FastReader:
             return _integers(_ok(pgconn.exec_prepared(self._prepared(pgconn, sql), None),
                                  pq.ExecStatus.TUPLES_OK))
 
-        return self._retrying(run)
+        return run
 
     def send_integers(self, sql: str) -> Callable[[], tuple[int, ...] | None]:
         """`integers(sql)` in two halves, so that the caller works while the read travels:
         on PostgreSQL the statement is sent now, and the call returned takes its answer
         (waiting without the GIL if it has not come yet). Any other read on this thread's
         connection meanwhile takes it first. Elsewhere (SQLite: no round trip) it is read
-        now. When either half fails, the answer is `integers(sql)`: its retry and errors."""
+        now. A failure in either half counts as `integers`' first attempt: then it goes on
+        as `integers` would (one more try on a new connection, or the error raised)."""
         if self.dialect != "postgresql":
             found = self.integers(sql)
             return lambda: found
@@ -100,9 +104,8 @@ class FastReader:
             pgconn = self.connection().driver_connection.pgconn
             name = self._prepared(pgconn, sql)
             pgconn.send_query_prepared(name, None)
-        except Exception:
-            self.reset()
-            found = self.integers(sql)
+        except Exception as exc:
+            found = self._retrying(self._integers_run(sql), failed=exc)
             return lambda: found
         answer: list = []
 
@@ -112,9 +115,8 @@ class FastReader:
                     self.local.pending = None
                 try:
                     answer.append(_integers(_ok(_received(pgconn), pq.ExecStatus.TUPLES_OK)))
-                except Exception:
-                    self.reset()
-                    answer.append(self.integers(sql))
+                except Exception as exc:
+                    answer.append(self._retrying(self._integers_run(sql), failed=exc))
             return answer[0]
 
         self.local.pending = take
@@ -140,16 +142,19 @@ class FastReader:
             prepared[sql] = name
         return name
 
-    def _retrying(self, run):
+    def _retrying(self, run, failed: Exception | None = None):
         """`run()` on this thread's connection. A connection the server dropped (a restart)
         is replaced and `run` tried once more; a database that stays away is
-        `DatabaseUnavailable` (503); any other error drops the connection and is raised."""
+        `DatabaseUnavailable` (503); any other error drops the connection and is raised.
+        `failed`: the first attempt was made elsewhere and failed with it."""
         from app.errors import DatabaseUnavailable, database_incidents
 
         self._settle()
         dbapi = self.engine.dialect.loaded_dbapi
         for attempt in (1, 2):
             try:
+                if failed is not None and attempt == 1:
+                    raise failed
                 return run()
             except (dbapi.OperationalError, dbapi.InterfaceError) as exc:
                 self.reset()
@@ -176,11 +181,15 @@ class FastReader:
 def _received(pgconn):
     """The result of the statement sent on `pgconn`, read to its end (libpq's own calls; the
     wait for the socket releases the GIL)."""
+    waiting = None
     while True:
         pgconn.consume_input()
         if not pgconn.is_busy():
             break
-        select.select([pgconn.socket], [], [])
+        if waiting is None:
+            waiting = select.poll()  # poll, not select: any descriptor number
+            waiting.register(pgconn.socket, select.POLLIN)
+        waiting.poll()
     result = pgconn.get_result()
     while pgconn.get_result() is not None:
         pass
