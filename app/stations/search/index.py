@@ -98,9 +98,10 @@ class StationIndex:
 
     def __init__(self, epoch: int | None, seq: int) -> None:
         self.epoch, self.seq = epoch, seq
-        self.bands: dict[int, Band] = {}
+        # the bands by cell and each station's closed dates (few stations have any), as one
+        # value: a change builds new ones and swaps the pair in one assignment
+        self.view: tuple[dict[int, Band], dict[int, str]] = ({}, {})
         self.cell_of = array("i")  # by station id
-        self.closed: dict[int, str] = {}  # station id → closed dates (few stations have any)
         self.lock = threading.Lock()
         self.size = 0
 
@@ -119,23 +120,26 @@ class StationIndex:
         """A row of the initial load (rows come in (lat_cell, lng, station_id) order, so each
         band fills in longitude order; `finish` checks)."""
         station_id, cell, closed = row[0], band_of(row[2]), row[6]
-        band = self.bands.get(cell)
+        bands, closed_of = self.view  # not searched yet: filled in place
+        band = bands.get(cell)
         if band is None:
-            band = self.bands[cell] = Band()
+            band = bands[cell] = Band()
         band.append(row)
         self._place(station_id, cell)
         if closed:
-            self.closed[station_id] = closed
+            closed_of[station_id] = closed
         self.size += 1
 
     def apply(self, station_ids: list[int], rows: list) -> None:
         """The current rows of these stations (absent: no longer active), copy-on-write."""
+        old_bands, old_closed = self.view
         fresh: dict[int, Band] = {}
+        closed_of = dict(old_closed)
 
         def band_copy(cell: int) -> Band:
             band = fresh.get(cell)
             if band is None:
-                old = self.bands.get(cell)
+                old = old_bands.get(cell)
                 band = fresh[cell] = Band(old) if old is not None else Band()
             return band
 
@@ -144,29 +148,30 @@ class StationIndex:
             if cell != NO_CELL:
                 band_copy(cell).remove(station_id)
                 self.cell_of[station_id] = NO_CELL
-                self.closed.pop(station_id, None)
+                closed_of.pop(station_id, None)
                 self.size -= 1
         for row in rows:
             station_id, cell, closed = row[0], band_of(row[2]), row[6]
             band_copy(cell).insert(row)
             self._place(station_id, cell)
             if closed:
-                self.closed[station_id] = closed
+                closed_of[station_id] = closed
             self.size += 1
-        bands = dict(self.bands)
+        bands = dict(old_bands)
         for cell, band in fresh.items():
             if band.ids:
                 bands[cell] = band
             else:
                 bands.pop(cell, None)
-        # one swap: a search holds one whole state of every band (a moved station is never
-        # in two bands of it, or in none), at least as new as `seq` before the swap
-        self.bands = bands
+        # one swap: a search holds one whole state (a moved station is never in two bands
+        # of it, or in none; its closed dates go with it), at least as new as `seq` before
+        self.view = (bands, closed_of)
 
     def finish(self) -> None:
         """After the load: a band whose rows are not in longitude order (a row whose 0.01°
         cell and 0.0025° band disagree at an edge by rounding) is sorted."""
-        for cell, band in self.bands.items():
+        bands = self.view[0]
+        for cell, band in bands.items():
             lngs = band.lng
             if any(a > b for a, b in zip(lngs, lngs[1:], strict=False)):
                 order = sorted(range(len(lngs)), key=lngs.__getitem__)
@@ -174,7 +179,7 @@ class StationIndex:
                 for name in Band.__slots__:
                     column = getattr(band, name)
                     getattr(fresh, name).extend(column[i] for i in order)
-                self.bands[cell] = fresh
+                bands[cell] = fresh
 
     def sync(self, fast) -> bool:
         """Bring the index up to the database's counter; False when it cannot be (a new
@@ -213,7 +218,7 @@ class StationIndex:
         p1 = lat * _RADIANS
         cos_p1 = math.cos(p1)
         sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
-        bands = self.bands
+        bands, closed_of = self.view
         inside = []
         for cell in range(band_of(lat - d_lat) - 1, band_of(lat + d_lat) + 2):
             band = bands.get(cell)
@@ -239,7 +244,6 @@ class StationIndex:
                     inside.append((metres(distance), ids[i], band, i))
         inside.sort(key=rank_key)
         hits: list[Hit] = []
-        closed_of = self.closed
         today = moment.date
         for distance, station_id, band, i in inside:
             hours_id = band.hours[i]
