@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.crypto import EncryptedString, keyed_hash
 from app.core.db import BigIntPK, CreatedAtMixin
@@ -64,6 +64,9 @@ class RefreshToken(db.Model):
     session_id: Mapped[str] = mapped_column(
         ForeignKey("login_sessions.id", ondelete="CASCADE"), index=True
     )
+    # never read; it tells the unit of work to write a new login session before its first
+    # token when both go in one flush (it orders tables by relationships, not foreign keys)
+    login: Mapped[LoginSession] = relationship(lazy="raise")
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
