@@ -168,9 +168,8 @@ class StationIndex:
         self.view = (bands, closed_of)
 
     def finish(self) -> None:
-        """After the load (before any search, so in place): a band whose rows are not in
-        longitude order (a row whose 0.01° cell and 0.0025° band disagree at an edge by
-        rounding) is sorted."""
+        """After the load: a band whose rows are not in longitude order (a row whose 0.01°
+        cell and 0.0025° band disagree at an edge by rounding) is sorted."""
         bands = self.view[0]
         for cell, band in bands.items():
             lngs = band.lng
@@ -372,16 +371,14 @@ def searched(fast, search: Callable[[StationIndex], T]) -> T | None:
     SQL path (as `station_index`).
 
     On PostgreSQL the freshness read is sent first and the search runs on the index while
-    the read travels (the round trip, 0.1–0.15 ms here, is as long as the search): when the
+    the read travels (the round trip, ~0.1 ms here, is as long as the search): when the
     counter it brings is where the index stood before the search (nearly always), that
     answer stands — the same guarantee as reading first, since the search saw at least that
     state. Else the index catches up (`ready`) and the search runs again."""
     holder = _holder(fast)
-    if holder.mode == "off":
-        return None
-    index = holder.index
+    index = holder.index if holder.mode != "off" else None
     if index is None or fast.dialect != "postgresql":
-        index = holder.ready(fast)
+        index = station_index(fast)
         return None if index is None else search(index)
     stood = (index.epoch, index.seq)
     counter = fast.send_integers(FRESHNESS)
