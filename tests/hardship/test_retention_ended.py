@@ -103,7 +103,7 @@ def test_rejected_and_withdrawn_files_are_de_identified_after_three_years(
                 HardshipVisit.hardship_file_id == file_id)).all()
             assert findings and set(findings) == {"（已删除）"}
             events = db.session.scalars(select(HardshipEvent).where(
-                HardshipEvent.hardship_file_id == file_id)).all()
+                HardshipEvent.hardship_file_id == file_id).order_by(HardshipEvent.id)).all()
             assert {e.comment for e in events} == {None}
             assert events[-1].action in ("reject", "withdraw")  # the history stays
         (objection,) = db.session.scalars(select(NoticeObjection)).all()
