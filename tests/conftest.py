@@ -176,7 +176,7 @@ PG_EMPTY = (
 )
 
 
-def _truncate_all(application: Flask) -> None:
+def _empty_all(application: Flask) -> None:
     # rows deleted here get their ids reused, which production never does: drop memos too
     fast = application.extensions.get("gonghui_fastread")
     if fast is not None:
@@ -195,7 +195,7 @@ def _truncate_all(application: Flask) -> None:
 @pytest.fixture
 def client(app):
     yield app.test_client()
-    _truncate_all(app)
+    _empty_all(app)
 
 
 @pytest.fixture
