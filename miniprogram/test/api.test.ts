@@ -81,6 +81,26 @@ test('concurrent 401s wait for ONE refresh, then all succeed', async () => {
   expect(requests('GET', '/me').filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1)
 })
 
+test('a 401 that arrives after the refresh retries with the new token: still one refresh', async () => {
+  loginAs('demo-worker')
+  await api.ensureSession()
+  const stale = expired(wxShim.storage.get('gh.access_token'))
+  wxShim.storage.set('gh.access_token', stale)
+  wxShim.network.hold = '/me/messages/unread-count' // its 401 comes back only when released
+  const late = api.get('/me/messages/unread-count')
+  const me = await api.get('/me') // 401 → refresh → retry, while the other answer is held
+  expect(me.display_name).toBe('骑手小王')
+  expect(requests('POST', '/auth/refresh')).toHaveLength(1)
+  wxShim.network.hold = ''
+  wxShim.network.held.splice(0).forEach((answer) => answer())
+  expect(typeof (await late).unread).toBe('number')
+  expect(requests('POST', '/auth/refresh')).toHaveLength(1)
+  const unread = requests('GET', '/me/messages/unread-count')
+  expect(unread.map((r) => r.status)).toEqual([401, 200])
+  expect(unread[0].header.Authorization).toBe('Bearer ' + stale)
+  expect(unread[1].header.Authorization).toBe('Bearer ' + wxShim.storage.get('gh.access_token'))
+})
+
 test('a failed refresh logs in again silently (wx.login → /auth/wx-login)', async () => {
   loginAs('officer-binhai')
   await api.ensureSession()

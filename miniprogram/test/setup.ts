@@ -40,6 +40,8 @@ function freshState() {
     network: {
       offline: false, // every request fails at once ("request:fail")
       loseResponses: 0, // the next N requests reach the server but the client sees a timeout
+      hold: '', // answers to paths containing this wait in `held` until the test releases them
+      held: [] as (() => void)[],
     },
     privacy: {
       agreed: true, // false: privacy APIs first call the onNeedPrivacyAuthorization listener
@@ -146,7 +148,9 @@ function transport(kind: 'request' | 'uploadFile', method: string, url: string, 
   const task = { abort() {}, onHeadersReceived() {}, offHeadersReceived() {},
     onProgressUpdate(fn: (p: any) => void) { progress.push(fn) }, offProgressUpdate() {} } as any
   shim.pending += 1
-  doHttp(method, url, header, body, timeout, (err, res) => {
+  const held = shim.network.hold !== '' && rec.path.includes(shim.network.hold)
+  doHttp(method, url, header, body, timeout, (err, res) => (held ? shim.network.held.push(() => answer(err, res)) : answer(err, res)))
+  function answer(err: string | null, res?: { statusCode: number; body: Buffer; header: Record<string, any> }) {
     shim.pending -= 1
     if (!err && res && body) {
       const total = Buffer.isBuffer(body) ? body.length : Buffer.byteLength(String(body))
@@ -175,7 +179,7 @@ function transport(kind: 'request' | 'uploadFile', method: string, url: string, 
     }
     if (opts.responseType === 'arraybuffer') data = res.body.buffer.slice(res.body.byteOffset, res.body.byteOffset + res.body.length)
     call(opts, true, { statusCode: res.statusCode, data, header: res.header, errMsg: `${kind}:ok` })
-  })
+  }
   return task
 }
 

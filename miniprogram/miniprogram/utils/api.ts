@@ -222,6 +222,13 @@ export function renewSession(kind: 'refresh' | 'login' = 'refresh'): Promise<voi
   return renewing
 }
 
+/** After a 401 to a request sent with `sent`: renew the session, once for everybody — unless it
+ * was renewed since that request left (its 401 arrived late), then the caller just retries. */
+function renewAfter401(err: ApiError, sent: string | null): Promise<void> {
+  if (sent !== accessToken()) return Promise.resolve()
+  return renewSession(err.code === 'token_expired' && sent ? 'refresh' : 'login')
+}
+
 /** Log in (wx.login → /auth/wx-login) unless a session is stored. */
 export async function ensureSession(): Promise<void> {
   if (renewing) await renewing
@@ -249,7 +256,7 @@ export async function request<T = any>(path: string, opts: RequestOptions = {}):
     const err = envelopeError(res)
     if (res.statusCode === 401 && useAuth && attempt === 0) {
       // expired → refresh (once for all callers); anything else, or a failed refresh → log in again
-      await renewSession(err.code === 'token_expired' && token ? 'refresh' : 'login')
+      await renewAfter401(err, token)
       continue
     }
     throw err
@@ -329,7 +336,7 @@ export async function upload<T = any>(path: string, filePath: string, opts: Uplo
     if (res.statusCode >= 200 && res.statusCode < 300) return data as T
     const err = envelopeError({ statusCode: res.statusCode, data, header: {} })
     if (res.statusCode === 401 && attempt === 0) {
-      await renewSession(err.code === 'token_expired' && token ? 'refresh' : 'login')
+      await renewAfter401(err, token)
       continue
     }
     throw err
@@ -433,7 +440,7 @@ export async function download(path: string, query?: Query, opts: { timeout?: nu
     }
     const err = envelopeError({ statusCode: res.statusCode, data: body, header: {} })
     if (res.statusCode === 401 && attempt === 0) {
-      await renewSession(err.code === 'token_expired' && token ? 'refresh' : 'login')
+      await renewAfter401(err, token)
       continue
     }
     throw err
