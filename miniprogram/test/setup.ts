@@ -108,8 +108,10 @@ function headerObj(h: Record<string, any>) {
   return out
 }
 
+type HttpAnswer = { statusCode: number; body: Buffer; header: Record<string, any> }
+
 function doHttp(method: string, url: string, header: Record<string, string>, body: any, timeout: number,
-  done: (err: string | null, res?: { statusCode: number; body: Buffer; header: Record<string, any> }) => void) {
+  done: (err: string | null, res?: HttpAnswer) => void) {
   const u = new URL(url)
   const payload = body === undefined || body === null ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
   const headers: Record<string, any> = Object.assign({}, header)
@@ -150,7 +152,7 @@ function transport(kind: 'request' | 'uploadFile', method: string, url: string, 
   shim.pending += 1
   const held = shim.network.hold !== '' && rec.path.includes(shim.network.hold)
   doHttp(method, url, header, body, timeout, (err, res) => (held ? shim.network.held.push(() => answer(err, res)) : answer(err, res)))
-  function answer(err: string | null, res?: { statusCode: number; body: Buffer; header: Record<string, any> }) {
+  function answer(err: string | null, res?: HttpAnswer) {
     shim.pending -= 1
     if (!err && res && body) {
       const total = Buffer.isBuffer(body) ? body.length : Buffer.byteLength(String(body))
